@@ -1,0 +1,405 @@
+"""IngredientBatch (食材批次): one event stream per batch received at one school.
+
+Command methods check the rules and then call a private ``@event`` method whose body only changes
+state: event bodies run again on every replay, so they must never consult anything that can change
+(the rules profile, the clock, other records). Checks that need those live in domain/ledger.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.errors import AlreadyExists, NotFound, RuleViolation, ValidationError
+from domain.rules import CERTIFICATE_NAMES_ZH, Category, CertificateKind
+from domain.values import Meal, Principal, Stage
+
+BATCH_NAMESPACE = uuid5(NAMESPACE_URL, "https://foodtrace.invalid/batch")
+
+
+def batch_id(code: str) -> UUID:
+    """The stream id of a batch follows from its code, so a label resolves without any index."""
+    return uuid5(BATCH_NAMESPACE, code)
+
+
+@dataclass(frozen=True)
+class Certificate:
+    kind: CertificateKind
+    number: str
+    issuer: str
+    issue_date: date
+    expiry_date: date | None
+    sha256: str
+    attached_by: Principal
+
+    def valid_on(self, day: date) -> bool:
+        return self.issue_date <= day and (self.expiry_date is None or day <= self.expiry_date)
+
+
+@dataclass(frozen=True)
+class Inspection:
+    stage: Stage
+    passed: bool
+    notes: str
+    inspector: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Movement:
+    """An issue to the kitchen, a return to store or a write-off: a signed hand-off."""
+
+    kind: str  # issue / return / write_off
+    quantity: Decimal
+    at: datetime
+    given_by: str
+    taken_by: str
+    meal_date: date | None = None
+    meal: Meal | None = None
+    reason: str = ""
+
+
+# Event kinds that a later "Corrected" event may void, and what voiding them means.
+CORRECTABLE = {"certificate", "inspection", "issue", "return", "write_off"}
+
+
+class IngredientBatch(Aggregate):
+    @staticmethod
+    def create_id(code: str) -> UUID:
+        return batch_id(code)
+
+    @event("Received")
+    def __init__(
+        self,
+        code: str,
+        school_id: str,
+        supplier_id: str,
+        product: str,
+        category: str,
+        pork: bool,
+        quantity: Decimal,
+        unit: str,
+        supplier_lot: str,
+        lot: str,
+        gtin: str | None,
+        production_date: date,
+        use_by_date: date,
+        invoice_number: str,
+        unit_price: Decimal | None,
+        place: str,
+        signers: list[str],
+        sensory_check: str,
+        arrival_temperature: Decimal | None,
+        by: Principal,
+        at: datetime,
+    ) -> None:
+        self.code = code
+        self.school_id = school_id
+        self.supplier_id = supplier_id
+        self.product = product
+        self.category = Category(category)
+        self.pork = pork
+        self.received_quantity = quantity
+        self.unit = unit
+        self.supplier_lot = supplier_lot
+        self.lot = lot
+        self.gtin = gtin
+        self.production_date = production_date
+        self.use_by_date = use_by_date
+        self.invoice_number = invoice_number
+        self.unit_price = unit_price
+        self.place = place
+        self.signers = list(signers)
+        self.sensory_check = sensory_check
+        self.arrival_temperature = arrival_temperature
+        self.received_by = by
+        self.received_at = at
+        self.on_hold = False
+        self.hold_reason = ""
+        self.certificates: dict[int, Certificate] = {}
+        self.inspections: dict[int, Inspection] = {}
+        self.movements: dict[int, Movement] = {}
+        self.kinds: dict[int, str] = {}
+        self.voided: set[int] = set()
+
+    # --- state derived from the events -------------------------------------------------------------
+
+    @property
+    def live_movements(self) -> list[Movement]:
+        return [m for v, m in self.movements.items() if v not in self.voided]
+
+    def _total(self, kind: str) -> Decimal:
+        return sum((m.quantity for m in self.live_movements if m.kind == kind), Decimal(0))
+
+    @property
+    def on_hand(self) -> Decimal:
+        """What the store room holds now (库存)."""
+        return (
+            self.received_quantity - self._total("issue") + self._total("return") - self._total("write_off")
+        )
+
+    @property
+    def issued_net(self) -> Decimal:
+        return self._total("issue") - self._total("return")
+
+    @property
+    def live_certificates(self) -> list[Certificate]:
+        return [c for v, c in self.certificates.items() if v not in self.voided]
+
+    @property
+    def failed_inspections(self) -> list[Inspection]:
+        return [i for v, i in self.inspections.items() if v not in self.voided and not i.passed]
+
+    def missing_certificates(self, required: frozenset[CertificateKind], day: date) -> list[CertificateKind]:
+        present = {c.kind for c in self.live_certificates if c.valid_on(day)}
+        return sorted(required - present)
+
+    # --- commands ----------------------------------------------------------------------------------
+
+    def attach_certificate(
+        self,
+        kind: CertificateKind,
+        number: str,
+        issuer: str,
+        issue_date: date,
+        expiry_date: date | None,
+        sha256: str,
+        by: Principal,
+        at: datetime,
+    ) -> None:
+        if expiry_date is not None and expiry_date < issue_date:
+            raise ValidationError(
+                zh="证明的有效期早于签发日期",
+                en="the certificate expires before it was issued",
+                field="expiry_date",
+            )
+        if any(c.kind == kind and c.number == number for c in self.live_certificates):
+            raise AlreadyExists(
+                zh=f"该批次已附{CERTIFICATE_NAMES_ZH[kind]}（编号{number}）",
+                en=f"this batch already has {kind} number {number}",
+            )
+        self._certificate_attached(
+            kind.value, number, issuer, issue_date, expiry_date, sha256.lower(), by=by, at=at
+        )
+
+    @event("CertificateAttached")
+    def _certificate_attached(
+        self,
+        kind: str,
+        number: str,
+        issuer: str,
+        issue_date: date,
+        expiry_date: date | None,
+        sha256: str,
+        by: Principal,
+        at: datetime,
+    ) -> None:
+        version = self.version + 1
+        self.kinds[version] = "certificate"
+        self.certificates[version] = Certificate(
+            CertificateKind(kind), number, issuer, issue_date, expiry_date, sha256, by
+        )
+
+    def inspect(
+        self, stage: Stage, passed: bool, notes: str, inspector: str, by: Principal, at: datetime
+    ) -> None:
+        if not passed and not notes.strip():
+            raise ValidationError(
+                zh="查验不合格时请写明原因", en="a failed inspection needs notes saying why", field="notes"
+            )
+        self._inspected(stage.value, passed, notes, inspector, by=by, at=at)
+
+    @event("Inspected")
+    def _inspected(
+        self, stage: str, passed: bool, notes: str, inspector: str, by: Principal, at: datetime
+    ) -> None:
+        version = self.version + 1
+        self.kinds[version] = "inspection"
+        self.inspections[version] = Inspection(Stage(stage), passed, notes, inspector, at)
+
+    def put_on_hold(self, reason: str, by: Principal, at: datetime) -> None:
+        if self.on_hold:
+            raise RuleViolation(zh="该批次已在封存中", en="this batch is already on hold")
+        self._put_on_hold(reason, by=by, at=at)
+
+    @event("PutOnHold")
+    def _put_on_hold(self, reason: str, by: Principal, at: datetime) -> None:
+        self.on_hold = True
+        self.hold_reason = reason
+
+    def release(self, reason: str, by: Principal, at: datetime) -> None:
+        if not self.on_hold:
+            raise RuleViolation(zh="该批次未被封存，无需解封", en="this batch is not on hold")
+        self._released(reason, by=by, at=at)
+
+    @event("Released")
+    def _released(self, reason: str, by: Principal, at: datetime) -> None:
+        self.on_hold = False
+        self.hold_reason = ""
+
+    def move(self, place: str, by: Principal, at: datetime) -> None:
+        if place == self.place:
+            raise ValidationError(
+                zh=f"该批次已在{place}", en=f"the batch is already in {place}", field="place"
+            )
+        self._moved(self.place, place, by=by, at=at)
+
+    @event("Moved")
+    def _moved(self, from_place: str, to_place: str, by: Principal, at: datetime) -> None:
+        self.place = to_place
+
+    def issue_to_kitchen(
+        self,
+        quantity: Decimal,
+        unit: str,
+        meal_date: date,
+        meal: Meal,
+        given_by: str,
+        taken_by: str,
+        required: frozenset[CertificateKind],
+        today: date,
+        by: Principal,
+        at: datetime,
+    ) -> None:
+        """出库: the rules that concern the batch itself; people are checked by the ledger."""
+        self._check_unit(unit)
+        if given_by == taken_by:
+            raise RuleViolation(
+                zh="出库交接须由两人完成：发放人与领取人不能是同一人",
+                en="the person giving and the person taking must be two different people",
+            )
+        if self.on_hold:
+            raise RuleViolation(
+                zh=f"该批次已封存（{self.hold_reason}），不能出库",
+                en=f"this batch is on hold ({self.hold_reason}) and cannot be issued",
+            )
+        if today > self.use_by_date:
+            raise RuleViolation(
+                zh=f"该批次已过保质期（{self.use_by_date.isoformat()}），不能出库",
+                en=f"this batch is past its use-by date ({self.use_by_date.isoformat()}); it cannot be issued",
+            )
+        if self.failed_inspections:
+            raise RuleViolation(
+                zh="该批次查验不合格，不能出库", en="this batch failed an inspection and cannot be issued"
+            )
+        missing = self.missing_certificates(required, today)
+        if missing:
+            raise RuleViolation(
+                zh="缺少" + "、".join(CERTIFICATE_NAMES_ZH[k] for k in missing) + "，不能出库",
+                en="missing " + ", ".join(missing) + "; the batch cannot be issued",
+                missing=[str(k) for k in missing],
+            )
+        self._check_enough(quantity)
+        self._issued(quantity, meal_date, meal.value, given_by, taken_by, by=by, at=at)
+
+    @event("IssuedToKitchen")
+    def _issued(
+        self,
+        quantity: Decimal,
+        meal_date: date,
+        meal: str,
+        given_by: str,
+        taken_by: str,
+        by: Principal,
+        at: datetime,
+    ) -> None:
+        version = self.version + 1
+        self.kinds[version] = "issue"
+        self.movements[version] = Movement("issue", quantity, at, given_by, taken_by, meal_date, Meal(meal))
+
+    def return_to_store(
+        self,
+        quantity: Decimal,
+        unit: str,
+        returned_by: str,
+        received_by: str,
+        reason: str,
+        by: Principal,
+        at: datetime,
+    ) -> None:
+        self._check_unit(unit)
+        if quantity > self.issued_net:
+            raise RuleViolation(
+                zh=f"退库数量超过已出库数量（{self.issued_net} {self.unit}）",
+                en=f"cannot return more than was issued ({self.issued_net} {self.unit})",
+            )
+        self._returned(quantity, returned_by, received_by, reason, by=by, at=at)
+
+    @event("ReturnedToStore")
+    def _returned(
+        self, quantity: Decimal, returned_by: str, received_by: str, reason: str, by: Principal, at: datetime
+    ) -> None:
+        version = self.version + 1
+        self.kinds[version] = "return"
+        self.movements[version] = Movement("return", quantity, at, returned_by, received_by, reason=reason)
+
+    def write_off(
+        self, quantity: Decimal | None, reason: str, witness: str, by: Principal, at: datetime
+    ) -> Decimal:
+        """报损/销毁: the whole remainder unless a quantity is given. Returns what was written off."""
+        if witness == by.person_id:
+            raise RuleViolation(
+                zh="报损销毁须有另一人见证",
+                en="a write-off needs a witness other than the person recording it",
+            )
+        amount = self.on_hand if quantity is None else quantity
+        if amount <= 0:
+            raise RuleViolation(zh="该批次已无库存", en="nothing of this batch is left to write off")
+        self._check_enough(amount)
+        self._written_off(amount, reason, witness, by=by, at=at)
+        return amount
+
+    @event("WrittenOff")
+    def _written_off(self, quantity: Decimal, reason: str, witness: str, by: Principal, at: datetime) -> None:
+        version = self.version + 1
+        self.kinds[version] = "write_off"
+        self.movements[version] = Movement("write_off", quantity, at, by.person_id, witness, reason=reason)
+
+    def correct(self, corrects_version: int, reason: str, by: Principal, at: datetime) -> None:
+        """A mistake is fixed by a new event naming the one it voids; nothing is edited."""
+        kind = self.kinds.get(corrects_version)
+        if kind is None or kind not in CORRECTABLE:
+            raise NotFound(
+                zh=f"第{corrects_version}条记录不存在或不能更正",
+                en=f"event {corrects_version} does not exist or cannot be corrected",
+            )
+        if corrects_version in self.voided:
+            raise RuleViolation(
+                zh=f"第{corrects_version}条记录已被更正", en=f"event {corrects_version} was already corrected"
+            )
+        movement = self.movements.get(corrects_version)
+        if movement is not None and movement.kind == "return" and movement.quantity > self.on_hand:
+            raise RuleViolation(
+                zh="更正后库存将为负数", en="voiding this return would make the stock on hand negative"
+            )
+        self._corrected(corrects_version, kind, reason, by=by, at=at)
+
+    @event("Corrected")
+    def _corrected(self, corrects_version: int, kind: str, reason: str, by: Principal, at: datetime) -> None:
+        self.voided.add(corrects_version)
+
+    # --- shared checks -----------------------------------------------------------------------------
+
+    def _check_unit(self, unit: str) -> None:
+        if unit != self.unit:
+            raise ValidationError(
+                zh=f"单位应为{self.unit}，与入库单位一致",
+                en=f"use the batch's unit {self.unit!r}, not {unit!r}",
+                field="unit",
+            )
+
+    def _check_enough(self, quantity: Decimal) -> None:
+        if quantity > self.on_hand:
+            raise RuleViolation(
+                zh=f"库存不足：现有 {self.on_hand} {self.unit}，需要 {quantity} {self.unit}",
+                en=f"only {self.on_hand} {self.unit} on hand, {quantity} {self.unit} requested",
+                on_hand=str(self.on_hand),
+            )
+
+    def summary(self) -> dict[str, Any]:
+        return {"code": self.code, "product": self.product, "on_hand": str(self.on_hand), "unit": self.unit}

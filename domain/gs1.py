@@ -1,0 +1,62 @@
+"""GS1 data rules the ledger applies at intake: GTIN check digits and batch/lot (AI 10) values.
+
+Labels put the lot into a GS1 Digital Link, where AI 10 allows at most 20 characters of GS1's
+character set 82. Suppliers write lots as they please (全角, Chinese, spaces), so the ledger keeps the
+lot as written and derives a GS1-safe form from it, deterministically, once, at intake.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import string
+import unicodedata
+
+from domain.errors import ValidationError
+
+# GS1 General Specifications, figure 7.11-1 (character set 82).
+CSET82 = frozenset(string.ascii_letters + string.digits + "!\"%&'()*+,-./:;<=>?_")
+LOT_MAX = 20
+
+
+def gtin_check_digit(body: str) -> str:
+    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+    return str((10 - total % 10) % 10)
+
+
+def normalise_gtin(text: str) -> str:
+    """Return the GTIN-14 form of a GTIN-8/12/13/14, or raise when the check digit is wrong."""
+    digits = text.strip().replace(" ", "")
+    if not digits.isdigit() or len(digits) not in (8, 12, 13, 14):
+        raise ValidationError(
+            zh="商品条码（GTIN）应为8、12、13或14位数字",
+            en="a GTIN has 8, 12, 13 or 14 digits",
+            field="gtin",
+        )
+    if gtin_check_digit(digits[:-1]) != digits[-1]:
+        raise ValidationError(
+            zh="商品条码（GTIN）校验位错误，请核对", en="the GTIN check digit is wrong", field="gtin"
+        )
+    return digits.zfill(14)
+
+
+def normalise_lot(original: str) -> str:
+    """A GS1 AI 10 value for a supplier's lot: ASCII of CSET 82, at most 20 characters.
+
+    Full-width characters become their ASCII twins, spaces become hyphens, and anything else outside
+    CSET 82 is dropped. When nothing usable is left, or more than 20 characters remain, a short digest
+    of the original keeps different lots apart.
+    """
+    text = original.strip()
+    if not text:
+        raise ValidationError(zh="请填写供应商批号", en="the supplier's lot code is required", field="lot")
+    folded = unicodedata.normalize("NFKC", text).replace(" ", "-")
+    kept = "".join(ch for ch in folded if ch in CSET82)
+    if kept and kept == folded and len(kept) <= LOT_MAX:
+        return kept
+    digest = base64.b32encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+    if not kept:
+        return "X" + digest[:8]
+    if len(kept) <= LOT_MAX - 5:
+        return f"{kept}-{digest[:4]}"
+    return f"{kept[: LOT_MAX - 5]}-{digest[:4]}"

@@ -1,0 +1,75 @@
+"""A batch's history as people read it: what happened, who did it, when it happened, when it was recorded."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from domain.values import Principal
+
+_HIDDEN = {"originator_id", "originator_version", "originator_topic", "timestamp", "by", "at"}
+
+WHAT_ZH = {
+    "Received": "入库验收",
+    "CertificateAttached": "附证明",
+    "Inspected": "查验",
+    "PutOnHold": "封存",
+    "Released": "解封",
+    "Moved": "移库",
+    "IssuedToKitchen": "出库至厨房",
+    "ReturnedToStore": "退库",
+    "WrittenOff": "报损销毁",
+    "Corrected": "更正",
+}
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    version: int
+    what: str
+    by: Principal
+    at: datetime
+    recorded_at: datetime
+    details: dict[str, Any]
+
+    @property
+    def what_zh(self) -> str:
+        return WHAT_ZH.get(self.what, self.what)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "what": self.what,
+            "what_zh": self.what_zh,
+            "by": {"person_id": self.by.person_id, "role": self.by.role},
+            "at": self.at.isoformat(),
+            "recorded_at": self.recorded_at.isoformat(),
+            "details": {k: _plain(v) for k, v in self.details.items()},
+        }
+
+
+def history_entries(events: Iterable[Any]) -> list[HistoryEntry]:
+    return [
+        HistoryEntry(
+            version=e.originator_version,
+            what=type(e).__name__,
+            by=e.by,
+            at=e.at,
+            recorded_at=e.timestamp,
+            details={k: v for k, v in vars(e).items() if k not in _HIDDEN},
+        )
+        for e in events
+    ]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value

@@ -1,0 +1,833 @@
+"""The Ledger (台账): the one eventsourcing Application the outside world calls, one method per command.
+
+Every write names who did it (a Principal) and when (``at``, default now), may carry an idempotency
+key, and saves all it changed in one transaction. Rules that depend on the profile, the clock or on
+other records are checked here, before an aggregate records its event.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, JSONTranscoder
+
+from domain.batch import IngredientBatch, batch_id
+from domain.codes import InvalidBatchCode, new_batch_code, normalise_batch_code
+from domain.errors import (
+    AlreadyExists,
+    Conflict,
+    IdempotencyKeyReused,
+    NotFound,
+    RuleViolation,
+    ValidationError,
+)
+from domain.gs1 import normalise_gtin, normalise_lot
+from domain.history import HistoryEntry, history_entries
+from domain.idempotency import IdempotencyRecord, idempotency_id
+from domain.rules import DEFAULT_PROFILE, Category, CertificateKind, RulesProfile
+from domain.sample import FoodSample
+from domain.school import School, school_id
+from domain.staff import StaffMember, staff_id
+from domain.supplier import Supplier, supplier_id
+from domain.values import (
+    DateAsISO,
+    Meal,
+    Principal,
+    PrincipalAsDict,
+    Stage,
+    require_aware,
+    require_quantity,
+    require_text,
+    require_unit,
+)
+
+Result = dict[str, Any]
+Work = Callable[[], tuple[list[Aggregate], Result]]
+A = TypeVar("A", bound=Aggregate)
+PORK_WORDS = ("猪", "pork")
+_NOT_FINGERPRINTED = {"self", "work", "by", "at", "idempotency_key"}
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Ledger(Application[UUID]):
+    def __init__(
+        self,
+        env: Mapping[str, str] | None = None,
+        profile: RulesProfile = DEFAULT_PROFILE,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        super().__init__(env)
+        self.profile = profile
+        self.clock = clock
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+        transcoder.register(PrincipalAsDict())
+
+    # --- schools, suppliers, staff ----------------------------------------------------------------
+
+    def register_school(
+        self,
+        code: str,
+        name: str,
+        district: str,
+        by: Principal,
+        at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> Result:
+        def work() -> tuple[list[Aggregate], Result]:
+            code_ = require_text(code, "code", "学校编号", 32)
+            self._refuse_existing(
+                school_id(code_), f"学校{code_}已登记", f"school {code_} is already registered"
+            )
+            return [School(code_, require_text(name, "name", "校名"), district, by, self._at(at))], {
+                "school": code_
+            }
+
+        return self._execute("register_school", locals(), by, idempotency_key, work)
+
+    def register_supplier(
+        self,
+        code: str,
+        name: str,
+        licence_number: str,
+        licence_valid_from: date,
+        licence_valid_until: date,
+        tender_start: date,
+        tender_end: date,
+        by: Principal,
+        at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> Result:
+        def work() -> tuple[list[Aggregate], Result]:
+            code_ = require_text(code, "code", "供应商编号", 32)
+            self._refuse_existing(
+                supplier_id(code_), f"供应商{code_}已登记", f"supplier {code_} is already registered"
+            )
+            supplier = Supplier.register(
+                code_,
+                require_text(name, "name", "供应商名称"),
+                require_text(licence_number, "licence_number", "许可证编号"),
+                licence_valid_from,
+                licence_valid_until,
+                tender_start,
+                tender_end,
+                by,
+                self._at(at),
+            )
+            return [supplier], {"supplier": code_}
+
+        return self._execute("register_supplier", locals(), by, idempotency_key, work)
+
+    def renew_supplier_licence(
+        self,
+        code: str,
+        number: str,
+        valid_from: date,
+        valid_until: date,
+        by: Principal,
+        at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> Result:
+        def work() -> tuple[list[Aggregate], Result]:
+            supplier = self._supplier(code)
+            supplier.renew_licence(
+                require_text(number, "number", "许可证编号"), valid_from, valid_until, by, self._at(at)
+            )
+            return [supplier], {"supplier": code}
+
+        return self._execute("renew_supplier_licence", locals(), by, idempotency_key, work)
+
+    def suspend_supplier(
+        self,
+        code: str,
+        reason: str,
+        by: Principal,
+        at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> Result:
+        def work() -> tuple[list[Aggregate], Result]:
+            supplier = self._supplier(code)
+            supplier.suspend(require_text(reason, "reason", "暂停原因"), by, self._at(at))
+            return [supplier], {"supplier": code}
+
+        return self._execute("suspend_supplier", locals(), by, idempotency_key, work)
+
+    def register_staff(
+        self,
+        person_id: str,
+        name: str,
+        school: str | None,
+        roles: list[str],
+        by: Principal,
+        at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> Result:
+        def work() -> tuple[list[Aggregate], Result]:
+            pid = require_text(person_id, "person_id", "人员编号", 64)
+            self._refuse_existing(staff_id(pid), f"人员{pid}已登记", f"{pid} is already registered")
+            if school is not None:
+                self._school(school)
+            member = StaffMember.register(
+                pid, require_text(name, "name", "姓名"), school, roles, by, self._at(at)
+            )
+            return [member], {"person_id": pid}
+
+        return self._execute("register_staff", locals(), by, idempotency_key, work)
+
+    def record_staff_certificate(
+        self,
+        person_id: str,
+        kind: str,
+        number: str,
+        valid_from: date,
+        valid_until: date,
+        by: Principal,
+        at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> Result:
+        """kind is "health" (健康证) or "training" (培训合格证)."""
+
+        def work() -> tuple[list[Aggregate], Result]:
+            member = self._staff(person_id)
+            number_ = require_text(number, "number", "证件编号")
+            if kind == "health":
+                member.record_health_certificate(number_, valid_from, valid_until, by, self._at(at))
+            elif kind == "training":
+                member.record_training_certificate(number_, valid_from, valid_until, by, self._at(at))
+            else:
+                raise ValidationError(
+                    zh="证件类型应为健康证或培训合格证", en="kind must be health or training", field="kind"
+                )
+            return [member], {"person_id": person_id}
+
+        return self._execute("record_staff_certificate", locals(), by, idempotency_key, work)
+
+    def record_health_check(
+        self,
+        person_id: str,
+        day: date,
+        passed: bool,
+        notes: str,
+        by: Principal,
+        at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> Result:
+        def work() -> tuple[list[Aggregate], Result]:
+            member = self._staff(person_id)
+            member.record_health_check(day, passed, notes, by, self._at(at))
+            return [member], {"person_id": person_id}
+
+        return self._execute("record_health_check", locals(), by, idempotency_key, work)
+
+    def suspend_staff(
+        self,
+        person_id: str,
+        reason: str,
+        by: Principal,
+        at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> Result:
+        def work() -> tuple[list[Aggregate], Result]:
+            member = self._staff(person_id)
+            member.suspend(require_text(reason, "reason", "停岗原因"), by, self._at(at))
+            return [member], {"person_id": person_id}
+
+        return self._execute("suspend_staff", locals(), by, idempotency_key, work)
+
+    def reinstate_staff(
+        self,
+        person_id: str,
+        reason: str,
+        by: Principal,
+        at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> Result:
+        def work() -> tuple[list[Aggregate], Result]:
+            member = self._staff(person_id)
+            member.reinstate(reason, by, self._at(at))
+            return [member], {"person_id": person_id}
+
+        return self._execute("reinstate_staff", locals(), by, idempotency_key, work)
+
+    # --- batches: intake ----------------------------------------------------------------------------
+
+    def receive_batch(
+        self,
+        school: str,
+        supplier: str,
+        product: str,
+        category: Category | str,
+        quantity: Decimal | str,
+        unit: str,
+        supplier_lot: str,
+        production_date: date,
+        use_by_date: date,
+        invoice_number: str,
+        place: str,
+        co_signers: list[str],
+        sensory_ok: bool,
+        sensory_notes: str,
+        by: Principal,
+        gtin: str | None = None,
+        unit_price: Decimal | str | None = None,
+        arrival_temperature: Decimal | str | None = None,
+        pork: bool | None = None,
+        at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> Result:
+        """入库验收: the receiving storekeeper (``by``) and co-signers accept a delivery together."""
+
+        def work() -> tuple[list[Aggregate], Result]:
+            moment = self._at(at)
+            day = self.profile.local_date(moment)
+            product_ = require_text(product, "product", "品名")
+            category_ = _category(category)
+            if production_date > day:
+                raise ValidationError(
+                    zh="生产日期晚于今天", en="the production date is in the future", field="production_date"
+                )
+            if use_by_date < production_date:
+                raise ValidationError(
+                    zh="保质期早于生产日期",
+                    en="the use-by date is before the production date",
+                    field="use_by_date",
+                )
+            if use_by_date < day:
+                raise RuleViolation(
+                    zh="该批食材已过保质期，拒收", en="the delivery is past its use-by date; refused"
+                )
+            if not sensory_ok:
+                raise RuleViolation(
+                    zh=f"感官查验不合格（{sensory_notes or '未写明'}），拒收",
+                    en=f"the sensory check failed ({sensory_notes or 'no notes'}); delivery refused",
+                )
+            self._school(school)
+            self._supplier(supplier).check_may_deliver(day)
+            signers = [by.person_id, *[s for s in co_signers if s != by.person_id]]
+            if len(set(signers)) < self.profile.intake_signers:
+                raise RuleViolation(
+                    zh=f"入库验收须{self.profile.intake_signers}人共同签字",
+                    en=f"intake must be signed by {self.profile.intake_signers} people together",
+                )
+            for person in signers:
+                self._check_handler(person, school, day)
+            code = self._unused_batch_code()
+            batch = IngredientBatch(
+                code=code,
+                school_id=school,
+                supplier_id=supplier,
+                product=product_,
+                category=category_.value,
+                pork=pork if pork is not None else _looks_like_pork(category_, product_),
+                quantity=require_quantity(quantity),
+                unit=require_unit(unit),
+                supplier_lot=supplier_lot.strip(),
+                lot=normalise_lot(supplier_lot),
+                gtin=normalise_gtin(gtin) if gtin else None,
+                production_date=production_date,
+                use_by_date=use_by_date,
+                invoice_number=require_text(invoice_number, "invoice_number", "发票号"),
+                unit_price=require_quantity(unit_price, "unit_price") if unit_price is not None else None,
+                place=require_text(place, "place", "存放位置"),
+                signers=signers,
+                sensory_check=sensory_notes or "合格",
+                arrival_temperature=Decimal(arrival_temperature) if arrival_temperature is not None else None,
+                by=by,
+                at=moment,
+            )
+            return [batch], {"code": code, "batch_id": str(batch.id)}
+
+        return self._execute("receive_batch", locals(), by, idempotency_key, work)
+
+    def attach_certificate(
+        self,
+        code: str,
+        kind: CertificateKind | str,
+        number: str,
+        issuer: str,
+        issue_date: date,
+        sha256: str,
+        by: Principal,
+        expiry_date: date | None = None,
+        at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> Result:
+        def work() -> tuple[list[Aggregate], Result]:
+            batch = self._batch(code)
+            moment = self._at(at)
+            if issue_date > self.profile.local_date(moment):
+                raise ValidationError(
+                    zh="签发日期晚于今天",
+                    en="the certificate's issue date is in the future",
+                    field="issue_date",
+                )
+            if len(sha256) != 64 or any(c not in "0123456789abcdefABCDEF" for c in sha256):
+                raise ValidationError(
+                    zh="文件摘要格式错误", en="sha256 must be 64 hexadecimal digits", field="sha256"
+                )
+            batch.attach_certificate(
+                _certificate_kind(kind),
+                require_text(number, "number", "证明编号"),
+                require_text(issuer, "issuer", "签发单位"),
+                issue_date,
+                expiry_date,
+                sha256,
+                by,
+                moment,
+            )
+            return [batch], self._batch_result(batch)
+
+        return self._execute("attach_certificate", locals(), by, idempotency_key, work)
+
+    def inspect(
+        self,
+        code: str,
+        stage: Stage | str,
+        passed: bool,
+        notes: str,
+        by: Principal,
+        at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> Result:
+        def work() -> tuple[list[Aggregate], Result]:
+            batch = self._batch(code)
+            batch.inspect(Stage(stage), passed, notes, by.person_id, by, self._at(at))
+            return [batch], self._batch_result(batch)
+
+        return self._execute("inspect", locals(), by, idempotency_key, work)
+
+    # --- batches: in the store room ---------------------------------------------------------------
+
+    def put_on_hold(
+        self,
+        code: str,
+        reason: str,
+        by: Principal,
+        at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> Result:
+        """封存: quarantine a batch; nothing of it may be issued until it is released."""
+
+        def work() -> tuple[list[Aggregate], Result]:
+            batch = self._batch(code)
+            batch.put_on_hold(require_text(reason, "reason", "封存原因"), by, self._at(at))
+            return [batch], self._batch_result(batch)
+
+        return self._execute("put_on_hold", locals(), by, idempotency_key, work)
+
+    def release(
+        self,
+        code: str,
+        reason: str,
+        by: Principal,
+        at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> Result:
+        def work() -> tuple[list[Aggregate], Result]:
+            batch = self._batch(code)
+            batch.release(require_text(reason, "reason", "解封原因"), by, self._at(at))
+            return [batch], self._batch_result(batch)
+
+        return self._execute("release", locals(), by, idempotency_key, work)
+
+    def move(
+        self,
+        code: str,
+        place: str,
+        by: Principal,
+        at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> Result:
+        def work() -> tuple[list[Aggregate], Result]:
+            batch = self._batch(code)
+            batch.move(require_text(place, "place", "存放位置"), by, self._at(at))
+            return [batch], self._batch_result(batch)
+
+        return self._execute("move", locals(), by, idempotency_key, work)
+
+    def issue_to_kitchen(
+        self,
+        code: str,
+        quantity: Decimal | str,
+        unit: str,
+        meal_date: date,
+        meal: Meal | str,
+        taken_by: str,
+        by: Principal,
+        at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> Result:
+        """出库: the storekeeper (``by``) gives, the kitchen lead (``taken_by``) takes; both fit that day."""
+
+        def work() -> tuple[list[Aggregate], Result]:
+            batch = self._batch(code)
+            moment = self._at(at)
+            day = self.profile.local_date(moment)
+            if meal_date < self.profile.local_date(batch.received_at):
+                raise ValidationError(
+                    zh="用餐日期早于入库日期",
+                    en="the meal date is before the batch was received",
+                    field="meal_date",
+                )
+            for person in (by.person_id, taken_by):
+                self._check_handler(person, batch.school_id, day)
+            batch.issue_to_kitchen(
+                require_quantity(quantity),
+                unit,
+                meal_date,
+                parse_choice(Meal, meal, "meal", "餐次"),
+                by.person_id,
+                taken_by,
+                self.profile.certificates_required(batch.category, batch.pork),
+                day,
+                by,
+                moment,
+            )
+            return [batch], self._batch_result(batch)
+
+        return self._execute("issue_to_kitchen", locals(), by, idempotency_key, work)
+
+    def return_to_store(
+        self,
+        code: str,
+        quantity: Decimal | str,
+        unit: str,
+        returned_by: str,
+        reason: str,
+        by: Principal,
+        at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> Result:
+        """退库: the kitchen hands back what it did not use; the storekeeper (``by``) takes it in."""
+
+        def work() -> tuple[list[Aggregate], Result]:
+            batch = self._batch(code)
+            moment = self._at(at)
+            self._staff(returned_by)
+            batch.return_to_store(
+                require_quantity(quantity), unit, returned_by, by.person_id, reason, by, moment
+            )
+            return [batch], self._batch_result(batch)
+
+        return self._execute("return_to_store", locals(), by, idempotency_key, work)
+
+    def write_off(
+        self,
+        code: str,
+        reason: str,
+        witness: str,
+        by: Principal,
+        quantity: Decimal | str | None = None,
+        at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> Result:
+        """报损/销毁, with a witness; the whole remainder unless a quantity is given."""
+
+        def work() -> tuple[list[Aggregate], Result]:
+            batch = self._batch(code)
+            self._staff(witness)
+            amount = require_quantity(quantity) if quantity is not None else None
+            batch.write_off(amount, require_text(reason, "reason", "报损原因"), witness, by, self._at(at))
+            return [batch], self._batch_result(batch)
+
+        return self._execute("write_off", locals(), by, idempotency_key, work)
+
+    def correct(
+        self,
+        code: str,
+        corrects_version: int,
+        reason: str,
+        by: Principal,
+        at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> Result:
+        """更正: void an earlier event of the batch (a wrong certificate, inspection or movement)."""
+
+        def work() -> tuple[list[Aggregate], Result]:
+            batch = self._batch(code)
+            batch.correct(corrects_version, require_text(reason, "reason", "更正原因"), by, self._at(at))
+            return [batch], self._batch_result(batch)
+
+        return self._execute("correct", locals(), by, idempotency_key, work)
+
+    # --- food samples (留样) ------------------------------------------------------------------------
+
+    def retain_sample(
+        self,
+        school: str,
+        meal_date: date,
+        meal: Meal | str,
+        dish: str,
+        grams: int,
+        fridge: str,
+        batch_codes: list[str],
+        by: Principal,
+        sealed_at: datetime | None = None,
+        at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> Result:
+        def work() -> tuple[list[Aggregate], Result]:
+            moment = self._at(at)
+            sealed = require_aware(sealed_at, "sealed_at") if sealed_at is not None else moment
+            if sealed > moment + timedelta(minutes=5):
+                raise ValidationError(
+                    zh="封存时间晚于现在", en="the sample is sealed in the future", field="sealed_at"
+                )
+            if grams < self.profile.sample_grams:
+                raise RuleViolation(
+                    zh=f"留样不少于{self.profile.sample_grams}克，现为{grams}克",
+                    en=f"a sample must weigh at least {self.profile.sample_grams} g, this one is {grams} g",
+                    field="grams",
+                )
+            self._school(school)
+            self._check_handler(by.person_id, school, self.profile.local_date(sealed))
+            codes = []
+            for code in batch_codes:
+                batch = self._batch(code)
+                if batch.school_id != school:
+                    raise ValidationError(
+                        zh=f"批次{batch.code}不属于本校",
+                        en=f"batch {batch.code} was not received at {school}",
+                        field="batch_codes",
+                    )
+                codes.append(batch.code)
+            sample = FoodSample(
+                school_id=school,
+                meal_date=meal_date,
+                meal=parse_choice(Meal, meal, "meal", "餐次").value,
+                dish=require_text(dish, "dish", "菜品"),
+                grams=grams,
+                sealed_at=sealed,
+                keep_until=sealed + timedelta(hours=self.profile.sample_hours),
+                fridge=require_text(fridge, "fridge", "留样柜"),
+                sealed_by=by.person_id,
+                batch_codes=codes,
+                by=by,
+                at=moment,
+            )
+            return [sample], {"sample_id": str(sample.id), "keep_until": sample.keep_until.isoformat()}
+
+        return self._execute("retain_sample", locals(), by, idempotency_key, work)
+
+    def dispose_sample(
+        self,
+        sample_id: UUID | str,
+        reason: str,
+        by: Principal,
+        at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> Result:
+        def work() -> tuple[list[Aggregate], Result]:
+            sample = self._get(FoodSample, _uuid(sample_id), "留样记录不存在", "no such food sample")
+            sample.dispose(reason, by, self._at(at))
+            return [sample], {"sample_id": str(sample.id)}
+
+        return self._execute("dispose_sample", locals(), by, idempotency_key, work)
+
+    def send_sample_to_laboratory(
+        self,
+        sample_id: UUID | str,
+        laboratory: str,
+        reason: str,
+        by: Principal,
+        at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> Result:
+        def work() -> tuple[list[Aggregate], Result]:
+            sample = self._get(FoodSample, _uuid(sample_id), "留样记录不存在", "no such food sample")
+            sample.send_to_laboratory(
+                require_text(laboratory, "laboratory", "检测机构"), reason, by, self._at(at)
+            )
+            return [sample], {"sample_id": str(sample.id)}
+
+        return self._execute("send_sample_to_laboratory", locals(), by, idempotency_key, work)
+
+    # --- queries ------------------------------------------------------------------------------------
+
+    def batch(self, code: str) -> IngredientBatch:
+        return self._batch(code)
+
+    def sample(self, sample_id: UUID | str) -> FoodSample:
+        return self._get(FoodSample, _uuid(sample_id), "留样记录不存在", "no such food sample")
+
+    def staff(self, person_id: str) -> StaffMember:
+        return self._staff(person_id)
+
+    def supplier(self, code: str) -> Supplier:
+        return self._supplier(code)
+
+    def history(self, code: str) -> list[HistoryEntry]:
+        """A batch's events in order: what happened, who did it, when."""
+        batch = self._batch(code)
+        return history_entries(self.events.get(batch.id))
+
+    def batch_as_of(self, code: str, moment: datetime) -> IngredientBatch | None:
+        """The batch as it stood at ``moment`` (by when things happened), or None before its receipt."""
+        batch = self._batch(code)
+        version = None
+        for entry in history_entries(self.events.get(batch.id)):
+            if entry.at <= moment:
+                version = entry.version
+        if version is None:
+            return None
+        found: Aggregate = self.repository.get(batch.id, version=version)
+        assert isinstance(found, IngredientBatch)
+        return found
+
+    # --- internals ----------------------------------------------------------------------------------
+
+    def _execute(
+        self, command: str, arguments: dict[str, Any], by: Principal, key: str | None, work: Work
+    ) -> Result:
+        """Run a command once: a retry with the same key returns the first result and records nothing."""
+        fingerprint = _fingerprint(command, arguments)
+        if key is not None:
+            first = self._first_result(by, key, fingerprint)
+            if first is not None:
+                return first
+        aggregates, result = work()
+        if key is not None:
+            aggregates.append(IdempotencyRecord(by.person_id, key, fingerprint, result))
+        try:
+            self.save(*aggregates)
+        except IntegrityError:
+            first = self._first_result(by, key, fingerprint) if key is not None else None
+            if first is not None:
+                return first
+            raise Conflict(
+                zh="记录刚被他人修改，请刷新后重试",
+                en="someone else changed this record at the same moment; reload and try again",
+            ) from None
+        return result
+
+    def _first_result(self, by: Principal, key: str, fingerprint: str) -> Result | None:
+        try:
+            record: Aggregate = self.repository.get(idempotency_id(by.person_id, key))
+        except AggregateNotFoundError:
+            return None
+        assert isinstance(record, IdempotencyRecord)
+        if record.fingerprint != fingerprint:
+            raise IdempotencyKeyReused(
+                zh="该幂等键已用于另一项操作",
+                en="this idempotency key was already used for a different command",
+            )
+        return dict(record.result)
+
+    def _at(self, at: datetime | None) -> datetime:
+        return require_aware(at) if at is not None else self.clock()
+
+    def _get(self, kind: type[A], aggregate_id: UUID, zh: str, en: str) -> A:
+        try:
+            found: Aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            raise NotFound(zh=zh, en=en) from None
+        if not isinstance(found, kind):
+            raise NotFound(zh=zh, en=en)
+        return found
+
+    def _refuse_existing(self, aggregate_id: UUID, zh: str, en: str) -> None:
+        try:
+            self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return
+        raise AlreadyExists(zh=zh, en=en)
+
+    def _batch(self, code: str) -> IngredientBatch:
+        try:
+            canonical = normalise_batch_code(code)
+        except InvalidBatchCode as error:
+            raise ValidationError(
+                zh=f"批次码{code!r}无效，请重新扫描或核对", en=str(error), field="code"
+            ) from None
+        return self._get(
+            IngredientBatch, batch_id(canonical), f"批次{canonical}不存在", f"no batch {canonical}"
+        )
+
+    def _school(self, code: str) -> School:
+        return self._get(School, school_id(code), f"学校{code}未登记", f"school {code} is not registered")
+
+    def _supplier(self, code: str) -> Supplier:
+        return self._get(
+            Supplier, supplier_id(code), f"供应商{code}未登记", f"supplier {code} is not registered"
+        )
+
+    def _staff(self, person_id: str) -> StaffMember:
+        return self._get(
+            StaffMember, staff_id(person_id), f"人员{person_id}未登记", f"{person_id} is not registered staff"
+        )
+
+    def _check_handler(self, person_id: str, school: str, day: date) -> None:
+        """Whoever receives, gives or takes food must belong to the school and be fit that day (§12)."""
+        member = self._staff(person_id)
+        if member.school_id is not None and member.school_id != school:
+            raise RuleViolation(
+                zh=f"{member.name}不是本校人员",
+                en=f"{member.name} ({person_id}) does not work at school {school}",
+            )
+        member.check_fit_for_food_work(day, self.profile.require_daily_health_check)
+
+    def _unused_batch_code(self) -> str:
+        while True:
+            code = new_batch_code()
+            try:
+                self.repository.get(batch_id(code))
+            except AggregateNotFoundError:
+                return code
+
+    def _batch_result(self, batch: IngredientBatch) -> Result:
+        return {
+            "code": batch.code,
+            "version": batch.version,
+            "on_hand": str(batch.on_hand),
+            "unit": batch.unit,
+        }
+
+
+def parse_choice(kind: type[Any], value: Any, field: str, zh: str) -> Any:
+    try:
+        return kind(value)
+    except ValueError:
+        allowed = ", ".join(member.value for member in kind)
+        raise ValidationError(
+            zh=f"{zh}无效：{value}", en=f"{field} must be one of {allowed}", field=field
+        ) from None
+
+
+def _category(value: Category | str) -> Category:
+    category: Category = parse_choice(Category, value, "category", "类别")
+    return category
+
+
+def _certificate_kind(value: CertificateKind | str) -> CertificateKind:
+    kind: CertificateKind = parse_choice(CertificateKind, value, "kind", "证明类型")
+    return kind
+
+
+def _looks_like_pork(category: Category, product: str) -> bool:
+    return category is Category.MEAT and any(word in product.lower() for word in PORK_WORDS)
+
+
+def _uuid(value: UUID | str) -> UUID:
+    try:
+        return value if isinstance(value, UUID) else UUID(str(value))
+    except ValueError:
+        raise ValidationError(zh="编号格式错误", en=f"{value!r} is not a valid id", field="id") from None
+
+
+def _fingerprint(command: str, arguments: dict[str, Any]) -> str:
+    kept = {k: v for k, v in arguments.items() if k not in _NOT_FINGERPRINTED and not callable(v)}
+    text = json.dumps([command, kept], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

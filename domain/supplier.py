@@ -1,0 +1,126 @@
+"""Supplier (供应商): licence and the tender period in which it may deliver (§3: 一年一招标)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.errors import RuleViolation, ValidationError
+from domain.values import Principal
+
+SUPPLIER_NAMESPACE = uuid5(NAMESPACE_URL, "https://foodtrace.invalid/supplier")
+
+
+def supplier_id(code: str) -> UUID:
+    return uuid5(SUPPLIER_NAMESPACE, code)
+
+
+def _check_period(start: date, end: date, what: str) -> None:
+    if end < start:
+        raise ValidationError(zh=f"{what}的结束日期早于开始日期", en=f"{what} ends before it starts")
+
+
+class Supplier(Aggregate):
+    @staticmethod
+    def create_id(code: str) -> UUID:
+        return supplier_id(code)
+
+    @classmethod
+    def register(
+        cls,
+        code: str,
+        name: str,
+        licence_number: str,
+        licence_valid_from: date,
+        licence_valid_until: date,
+        tender_start: date,
+        tender_end: date,
+        by: Principal,
+        at: datetime,
+    ) -> Supplier:
+        _check_period(licence_valid_from, licence_valid_until, "licence / 许可证")
+        _check_period(tender_start, tender_end, "tender period / 中标期")
+        return cls(
+            code,
+            name,
+            licence_number,
+            licence_valid_from,
+            licence_valid_until,
+            tender_start,
+            tender_end,
+            by,
+            at,
+        )
+
+    @event("Registered")
+    def __init__(
+        self,
+        code: str,
+        name: str,
+        licence_number: str,
+        licence_valid_from: date,
+        licence_valid_until: date,
+        tender_start: date,
+        tender_end: date,
+        by: Principal,
+        at: datetime,
+    ) -> None:
+        self.code = code
+        self.name = name
+        self.licence_number = licence_number
+        self.licence_valid_from = licence_valid_from
+        self.licence_valid_until = licence_valid_until
+        self.tender_start = tender_start
+        self.tender_end = tender_end
+        self.suspended_reason = ""
+
+    def renew_licence(
+        self, number: str, valid_from: date, valid_until: date, by: Principal, at: datetime
+    ) -> None:
+        _check_period(valid_from, valid_until, "licence / 许可证")
+        self._licence_renewed(number, valid_from, valid_until, by=by, at=at)
+
+    @event("LicenceRenewed")
+    def _licence_renewed(
+        self, number: str, valid_from: date, valid_until: date, by: Principal, at: datetime
+    ) -> None:
+        self.licence_number = number
+        self.licence_valid_from = valid_from
+        self.licence_valid_until = valid_until
+
+    def award_tender(self, start: date, end: date, by: Principal, at: datetime) -> None:
+        _check_period(start, end, "tender period / 中标期")
+        self._tender_awarded(start, end, by=by, at=at)
+
+    @event("TenderAwarded")
+    def _tender_awarded(self, start: date, end: date, by: Principal, at: datetime) -> None:
+        self.tender_start = start
+        self.tender_end = end
+
+    @event("Suspended")
+    def suspend(self, reason: str, by: Principal, at: datetime) -> None:
+        self.suspended_reason = reason or "suspended"
+
+    @event("Reinstated")
+    def reinstate(self, reason: str, by: Principal, at: datetime) -> None:
+        self.suspended_reason = ""
+
+    def check_may_deliver(self, day: date) -> None:
+        """A delivery is refused from a supplier without a valid licence or outside its tender period."""
+        if self.suspended_reason:
+            raise RuleViolation(
+                zh=f"供应商{self.name}已被暂停供货（{self.suspended_reason}），拒收",
+                en=f"supplier {self.name} is suspended ({self.suspended_reason}); delivery refused",
+            )
+        if not self.licence_valid_from <= day <= self.licence_valid_until:
+            raise RuleViolation(
+                zh=f"供应商{self.name}的食品经营许可证在{day.isoformat()}无效，拒收",
+                en=f"supplier {self.name} has no valid licence on {day.isoformat()}; delivery refused",
+            )
+        if not self.tender_start <= day <= self.tender_end:
+            raise RuleViolation(
+                zh=f"供应商{self.name}不在中标供货期内，拒收",
+                en=f"supplier {self.name} is outside its tender period on {day.isoformat()}; refused",
+            )

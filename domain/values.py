@@ -1,0 +1,121 @@
+"""Small value types shared by the aggregates, and the transcodings that store them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Any
+
+from eventsourcing.persistence import Transcoding
+
+from domain.errors import ValidationError
+
+
+class Role(StrEnum):
+    SUPPLIER = "supplier"
+    STOREKEEPER = "storekeeper"  # 仓管员
+    KITCHEN = "kitchen"  # 厨师长 / kitchen lead
+    INVESTIGATOR = "investigator"  # 调查员
+    PRINCIPAL = "principal"  # 校长 / 食品安全管理员
+    ADMIN = "admin"
+
+
+class Meal(StrEnum):
+    BREAKFAST = "breakfast"
+    LUNCH = "lunch"
+    DINNER = "dinner"
+
+
+class Stage(StrEnum):
+    """When an inspection happens (§16: at purchase, again at intake and at issue)."""
+
+    PURCHASE = "purchase"
+    INTAKE = "intake"
+    ISSUE = "issue"
+
+
+# Units a canteen weighs or counts in. A batch keeps its unit for life: no silent conversions.
+UNITS = frozenset({"kg", "g", "L", "mL", "piece", "box", "bag", "bottle"})
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who did it: an authenticated person and the role they acted in."""
+
+    person_id: str
+    role: str
+
+    def __post_init__(self) -> None:
+        if not self.person_id.strip():
+            raise ValidationError(zh="缺少操作人", en="the acting person is missing", field="by")
+        Role(self.role)
+
+
+class PrincipalAsDict(Transcoding):
+    type = Principal
+    name = "principal"
+
+    def encode(self, obj: Principal) -> dict[str, str]:
+        return {"person_id": obj.person_id, "role": obj.role}
+
+    def decode(self, data: dict[str, str]) -> Principal:
+        return Principal(person_id=data["person_id"], role=data["role"])
+
+
+class DateAsISO(Transcoding):
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+def require_text(value: str, field: str, zh: str, max_length: int = 200) -> str:
+    text = value.strip()
+    if not text:
+        raise ValidationError(zh=f"请填写{zh}", en=f"{field} is required", field=field)
+    if len(text) > max_length:
+        raise ValidationError(
+            zh=f"{zh}过长（最多{max_length}字）", en=f"{field} is longer than {max_length}", field=field
+        )
+    return text
+
+
+def require_quantity(value: Decimal | str | int, field: str = "quantity") -> Decimal:
+    """A positive amount with at most three decimals (grams of a kilogram)."""
+    try:
+        quantity = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValidationError(zh="数量不是有效数字", en=f"{field} is not a number", field=field) from None
+    if not quantity.is_finite() or quantity <= 0:
+        raise ValidationError(zh="数量必须大于零", en=f"{field} must be greater than zero", field=field)
+    exponent = quantity.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -3:
+        raise ValidationError(zh="数量最多保留三位小数", en=f"{field} has more than 3 decimals", field=field)
+    return quantity
+
+
+def require_unit(unit: str) -> str:
+    if unit not in UNITS:
+        raise ValidationError(
+            zh=f"未知单位：{unit}",
+            en=f"unknown unit {unit!r}; use one of {', '.join(sorted(UNITS))}",
+            field="unit",
+        )
+    return unit
+
+
+def require_aware(moment: datetime, field: str = "at") -> datetime:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValidationError(zh="时间缺少时区", en=f"{field} must carry a time zone offset", field=field)
+    return moment
+
+
+def plain(value: Any) -> Any:
+    """Enums to their plain values, so that stored events hold no class names of ours."""
+    return value.value if isinstance(value, StrEnum) else value
