@@ -1,0 +1,217 @@
+"""A realistic county for trying FoodTrace: three schools, five suppliers, sixty days of canteen life.
+
+Everything goes through the Ledger's commands with the times it happened, so the demo obeys every rule
+that real use does (a refused delivery is refused by the rules, not staged).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from domain.errors import RuleViolation
+from domain.ledger import Ledger
+from domain.rules import CertificateKind
+from domain.values import Principal
+
+ADMIN = Principal("county-admin", "admin")
+SCHOOLS = [
+    ("CG01", "城关第一小学", "城关镇"),
+    ("CG02", "城关中学", "城关镇"),
+    ("XH01", "新华镇中心小学", "新华镇"),
+]
+SUPPLIERS = [
+    ("SUP-LY", "绿源蔬菜配送有限公司", "JY14301010001"),
+    ("SUP-HX", "恒鑫肉类食品有限公司", "JY14301010002"),
+    ("SUP-HY", "海韵水产有限公司", "JY14301010003"),
+    ("SUP-WF", "五丰粮油贸易有限公司", "JY14301010004"),
+    ("SUP-DQ", "东旗禽蛋专业合作社", "JY14301010005"),  # its licence lapsed: its delivery is refused
+]
+
+
+@dataclass(frozen=True)
+class Product:
+    supplier: str
+    name: str
+    category: str
+    unit: str
+    amount: tuple[int, int]
+    shelf_days: int
+    gtin: str | None
+    price: str
+
+
+PRODUCTS = [
+    Product("SUP-LY", "青菜", "plant", "kg", (15, 30), 3, None, "4.20"),
+    Product("SUP-LY", "土豆", "plant", "kg", (20, 40), 20, None, "3.10"),
+    Product("SUP-LY", "西红柿", "plant", "kg", (10, 25), 5, None, "5.60"),
+    Product("SUP-HX", "猪肉（前腿）", "meat", "kg", (10, 20), 3, "6901234567892", "26.00"),
+    Product("SUP-HX", "鸡腿肉", "meat", "kg", (8, 16), 3, None, "18.50"),
+    Product("SUP-HY", "草鱼", "aquatic", "kg", (8, 15), 2, None, "16.00"),
+    Product("SUP-WF", "大米", "plant", "kg", (50, 100), 180, "6923456789012", "5.20"),
+    Product("SUP-WF", "食用油", "other", "bottle", (4, 8), 365, "6934567890122", "68.00"),
+]
+DISHES = {
+    "青菜": "清炒青菜",
+    "土豆": "土豆丝",
+    "西红柿": "西红柿炒蛋",
+    "猪肉（前腿）": "红烧肉",
+    "鸡腿肉": "宫保鸡丁",
+    "草鱼": "红烧鱼块",
+}
+
+
+class Demo:
+    def __init__(self, ledger: Ledger, days: int, seed: int) -> None:
+        self.ledger = ledger
+        self.days = days
+        self.random = random.Random(seed)
+        self.zone = ZoneInfo(ledger.profile.timezone)
+        self.today = ledger.profile.local_date(ledger.clock())
+        self.start = self.today - timedelta(days=days)
+        self.counts: dict[str, int] = {
+            "batches": 0, "certificates": 0, "inspections": 0, "issues": 0, "samples": 0,
+            "on_hold": 0, "refused_deliveries": 0,
+        }  # fmt: skip
+
+    def at(self, day: date, hour: int, minute: int = 0) -> datetime:
+        return datetime.combine(day, time(hour, minute), self.zone)
+
+    def run(self) -> dict[str, Any]:
+        set_up = self.at(self.start - timedelta(days=1), 9)
+        self.register_county(set_up)
+        day = self.start
+        while day < self.today:
+            if day.weekday() < 5:
+                for school, _, _ in SCHOOLS:
+                    self.canteen_day(school, day)
+            day += timedelta(days=1)
+        self.refused_delivery()
+        return {
+            "schools": len(SCHOOLS),
+            "suppliers": len(SUPPLIERS),
+            "staff": len(SCHOOLS) * 4,
+            "days": self.days,
+            **self.counts,
+            "events": self.ledger.recorder.max_notification_id() or 0,
+        }
+
+    def register_county(self, at: datetime) -> None:
+        ledger = self.ledger
+        for code, name, district in SCHOOLS:
+            ledger.register_school(code, name, district, by=ADMIN, at=at)
+            for n, (role, name_) in enumerate(
+                [("storekeeper", "王建国"), ("storekeeper", "李秀英"), ("kitchen", "张师傅"), ("principal", "陈校长")]
+            ):
+                person = f"{code}-{n + 1}"
+                ledger.register_staff(person, name_, code, [role], by=ADMIN, at=at)
+                for kind in ("health", "training"):
+                    ledger.record_staff_certificate(
+                        person, kind, f"{kind[0].upper()}{person}", self.start - timedelta(days=200),
+                        self.today + timedelta(days=165), by=ADMIN, at=at,
+                    )  # fmt: skip
+        for code, name, licence in SUPPLIERS:
+            lapsed = code == "SUP-DQ"
+            until = self.today - timedelta(days=3) if lapsed else self.today + timedelta(days=700)
+            ledger.register_supplier(
+                code, name, licence, self.start - timedelta(days=400), until,
+                self.start - timedelta(days=30), self.today + timedelta(days=300), by=ADMIN, at=at,
+            )  # fmt: skip
+
+    def canteen_day(self, school: str, day: date) -> None:
+        keeper = Principal(f"{school}-1", "storekeeper")
+        kitchen = f"{school}-3"
+        products = [p for p in PRODUCTS if p.category != "other" or day.weekday() == 0]
+        chosen = self.random.sample(products, 4)
+        used: dict[str, list[str]] = {}
+        for product in chosen:
+            code = self.receive(school, product, day, keeper)
+            if code is None:
+                continue
+            if self.counts["on_hold"] == 0 and product.category == "aquatic":
+                self.ledger.put_on_hold(
+                    code, "供应商通报同批次草鱼孔雀石绿抽检超标，待复检", by=keeper, at=self.at(day, 8)
+                )
+                self.counts["on_hold"] += 1
+                continue
+            batch = self.ledger.batch(code)
+            portion = (batch.on_hand * Decimal("0.8")).quantize(Decimal("1"))
+            self.ledger.inspect(code, "issue", True, "出库查验正常", by=keeper, at=self.at(day, 10))
+            self.ledger.issue_to_kitchen(
+                code, portion, product.unit, day, "lunch", kitchen, by=keeper, at=self.at(day, 10, 5)
+            )
+            self.counts["inspections"] += 1
+            self.counts["issues"] += 1
+            if product.name in DISHES:
+                used.setdefault(DISHES[product.name], []).append(code)
+        for dish, codes in used.items():
+            self.ledger.retain_sample(
+                school, day, "lunch", dish, self.random.choice([125, 130, 150]), f"{school}留样柜",
+                codes, by=keeper, sealed_at=self.at(day, 12, 10), at=self.at(day, 12, 15),
+            )  # fmt: skip
+            self.counts["samples"] += 1
+
+    def receive(self, school: str, product: Product, day: date, keeper: Principal) -> str | None:
+        produced = day - timedelta(days=1)
+        at = self.at(day, 7, self.random.randint(0, 40))
+        lot = f"{product.supplier[4:]}{produced:%y%m%d}-{self.random.randint(1, 9)}"
+        result = self.ledger.receive_batch(
+            school=school, supplier=product.supplier, product=product.name, category=product.category,
+            quantity=self.random.randint(*product.amount), unit=product.unit, supplier_lot=lot,
+            production_date=produced, use_by_date=produced + timedelta(days=product.shelf_days),
+            invoice_number=f"FP{day:%Y%m%d}{self.random.randint(1000, 9999)}", place=_place(product.category),
+            co_signers=[f"{school}-2"], sensory_ok=True, sensory_notes="色泽正常、无异味", by=keeper,
+            gtin=product.gtin, unit_price=product.price, arrival_temperature="4.0" if product.category != "plant" else None,
+            at=at,
+        )  # fmt: skip
+        code: str = result["code"]
+        self.counts["batches"] += 1
+        batch = self.ledger.batch(code)
+        required = self.ledger.profile.certificates_required(batch.category, batch.pork)
+        for kind in sorted(required):
+            self.ledger.attach_certificate(
+                code, kind, f"{_abbreviation(kind)}{day:%Y%m%d}{self.random.randint(100, 999)}", _issuer(kind),
+                produced, _digest(code, kind), by=Principal(product.supplier, "supplier"), at=at + timedelta(minutes=5),
+            )  # fmt: skip
+            self.counts["certificates"] += 1
+        return code
+
+    def refused_delivery(self) -> None:
+        """东旗禽蛋's licence lapsed three days ago: its eggs are refused at the door."""
+        day = self.today - timedelta(days=1)
+        try:
+            self.ledger.receive_batch(
+                school="CG01", supplier="SUP-DQ", product="鸡蛋", category="other", quantity=30, unit="kg",
+                supplier_lot=f"DQ{day:%y%m%d}", production_date=day, use_by_date=day + timedelta(days=20),
+                invoice_number="FP-DQ-1", place="干货库", co_signers=["CG01-2"], sensory_ok=True,
+                sensory_notes="", by=Principal("CG01-1", "storekeeper"), at=self.at(day, 7, 30),
+            )  # fmt: skip
+        except RuleViolation:
+            self.counts["refused_deliveries"] += 1
+
+
+def seed_demo(ledger: Ledger, days: int = 60, seed: int = 2021) -> dict[str, Any]:
+    return Demo(ledger, days, seed).run()
+
+
+def _place(category: str) -> str:
+    return {"meat": "冷冻库（红）", "aquatic": "冷藏库（黄）", "plant": "蔬菜库（绿）"}.get(category, "干货库")
+
+
+def _abbreviation(kind: CertificateKind) -> str:
+    return {"quality_inspection_report": "QJ", "animal_quarantine_certificate": "DJ",
+            "meat_quality_certificate": "RP", "invoice": "FP"}.get(kind, "QT")  # fmt: skip
+
+
+def _issuer(kind: CertificateKind) -> str:
+    return {"animal_quarantine_certificate": "县动物卫生监督所", "meat_quality_certificate": "定点屠宰场品质检验室",
+            "invoice": "国家税务总局"}.get(kind, "县食品检验检测中心")  # fmt: skip
+
+
+def _digest(code: str, kind: str) -> str:
+    return hashlib.sha256(f"{code}:{kind}".encode()).hexdigest()
