@@ -162,12 +162,12 @@ class Demo:
         lot = f"{product.supplier[4:]}{produced:%y%m%d}-{self.random.randint(1, 9)}"
         result = self.ledger.receive_batch(
             school=school, supplier=product.supplier, product=product.name, category=product.category,
-            quantity=self.random.randint(*product.amount), unit=product.unit, supplier_lot=lot,
+            quantity=Decimal(self.random.randint(*product.amount)), unit=product.unit, supplier_lot=lot,
             production_date=produced, use_by_date=produced + timedelta(days=product.shelf_days),
             invoice_number=f"FP{day:%Y%m%d}{self.random.randint(1000, 9999)}", place=_place(product.category),
             co_signers=[f"{school}-2"], sensory_ok=True, sensory_notes="色泽正常、无异味", by=keeper,
-            gtin=product.gtin, unit_price=product.price, arrival_temperature="4.0" if product.category != "plant" else None,
-            at=at,
+            gtin=product.gtin, unit_price=product.price, at=at,
+            arrival_temperature="4.0" if product.category != "plant" else None,
         )  # fmt: skip
         code: str = result["code"]
         self.counts["batches"] += 1
@@ -186,7 +186,7 @@ class Demo:
         day = self.today - timedelta(days=1)
         try:
             self.ledger.receive_batch(
-                school="CG01", supplier="SUP-DQ", product="鸡蛋", category="other", quantity=30, unit="kg",
+                school="CG01", supplier="SUP-DQ", product="鸡蛋", category="other", quantity=Decimal(30), unit="kg",
                 supplier_lot=f"DQ{day:%y%m%d}", production_date=day, use_by_date=day + timedelta(days=20),
                 invoice_number="FP-DQ-1", place="干货库", co_signers=["CG01-2"], sensory_ok=True,
                 sensory_notes="", by=Principal("CG01-1", "storekeeper"), at=self.at(day, 7, 30),

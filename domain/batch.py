@@ -139,9 +139,7 @@ class IngredientBatch(Aggregate):
     @property
     def on_hand(self) -> Decimal:
         """What the store room holds now (库存)."""
-        return (
-            self.received_quantity - self._total("issue") + self._total("return") - self._total("write_off")
-        )
+        return self.received_quantity - self._total("issue") + self._total("return") - self._total("write_off")
 
     @property
     def issued_net(self) -> Decimal:
@@ -183,9 +181,7 @@ class IngredientBatch(Aggregate):
                 zh=f"该批次已附{CERTIFICATE_NAMES_ZH[kind]}（编号{number}）",
                 en=f"this batch already has {kind} number {number}",
             )
-        self._certificate_attached(
-            kind.value, number, issuer, issue_date, expiry_date, sha256.lower(), by=by, at=at
-        )
+        self._certificate_attached(kind.value, number, issuer, issue_date, expiry_date, sha256.lower(), by=by, at=at)
 
     @event("CertificateAttached")
     def _certificate_attached(
@@ -205,9 +201,7 @@ class IngredientBatch(Aggregate):
             CertificateKind(kind), number, issuer, issue_date, expiry_date, sha256, by
         )
 
-    def inspect(
-        self, stage: Stage, passed: bool, notes: str, inspector: str, by: Principal, at: datetime
-    ) -> None:
+    def inspect(self, stage: Stage, passed: bool, notes: str, inspector: str, by: Principal, at: datetime) -> None:
         if not passed and not notes.strip():
             raise ValidationError(
                 zh="查验不合格时请写明原因", en="a failed inspection needs notes saying why", field="notes"
@@ -215,9 +209,7 @@ class IngredientBatch(Aggregate):
         self._inspected(stage.value, passed, notes, inspector, by=by, at=at)
 
     @event("Inspected")
-    def _inspected(
-        self, stage: str, passed: bool, notes: str, inspector: str, by: Principal, at: datetime
-    ) -> None:
+    def _inspected(self, stage: str, passed: bool, notes: str, inspector: str, by: Principal, at: datetime) -> None:
         version = self.version + 1
         self.kinds[version] = "inspection"
         self.inspections[version] = Inspection(Stage(stage), passed, notes, inspector, at)
@@ -244,9 +236,7 @@ class IngredientBatch(Aggregate):
 
     def move(self, place: str, by: Principal, at: datetime) -> None:
         if place == self.place:
-            raise ValidationError(
-                zh=f"该批次已在{place}", en=f"the batch is already in {place}", field="place"
-            )
+            raise ValidationError(zh=f"该批次已在{place}", en=f"the batch is already in {place}", field="place")
         self._moved(self.place, place, by=by, at=at)
 
     @event("Moved")
@@ -338,9 +328,7 @@ class IngredientBatch(Aggregate):
         self.kinds[version] = "return"
         self.movements[version] = Movement("return", quantity, at, returned_by, received_by, reason=reason)
 
-    def write_off(
-        self, quantity: Decimal | None, reason: str, witness: str, by: Principal, at: datetime
-    ) -> Decimal:
+    def write_off(self, quantity: Decimal | None, reason: str, witness: str, by: Principal, at: datetime) -> Decimal:
         """报损/销毁: the whole remainder unless a quantity is given. Returns what was written off."""
         if witness == by.person_id:
             raise RuleViolation(
@@ -374,9 +362,7 @@ class IngredientBatch(Aggregate):
             )
         movement = self.movements.get(corrects_version)
         if movement is not None and movement.kind == "return" and movement.quantity > self.on_hand:
-            raise RuleViolation(
-                zh="更正后库存将为负数", en="voiding this return would make the stock on hand negative"
-            )
+            raise RuleViolation(zh="更正后库存将为负数", en="voiding this return would make the stock on hand negative")
         self._corrected(corrects_version, kind, reason, by=by, at=at)
 
     @event("Corrected")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 import string
 import unicodedata
 
@@ -34,9 +35,7 @@ def normalise_gtin(text: str) -> str:
             field="gtin",
         )
     if gtin_check_digit(digits[:-1]) != digits[-1]:
-        raise ValidationError(
-            zh="商品条码（GTIN）校验位错误，请核对", en="the GTIN check digit is wrong", field="gtin"
-        )
+        raise ValidationError(zh="商品条码（GTIN）校验位错误，请核对", en="the GTIN check digit is wrong", field="gtin")
     return digits.zfill(14)
 
 
@@ -51,7 +50,7 @@ def normalise_lot(original: str) -> str:
     if not text:
         raise ValidationError(zh="请填写供应商批号", en="the supplier's lot code is required", field="lot")
     folded = unicodedata.normalize("NFKC", text).replace(" ", "-")
-    kept = "".join(ch for ch in folded if ch in CSET82)
+    kept = re.sub("-{2,}", "-", "".join(ch for ch in folded if ch in CSET82)).strip("-")
     if kept and kept == folded and len(kept) <= LOT_MAX:
         return kept
     digest = base64.b32encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")

@@ -61,6 +61,8 @@ def utc_now() -> datetime:
 
 
 class Ledger(Application[UUID]):
+    name = "Ledger"  # fixes the PostgreSQL table names (ledger_events) and the LEDGER_ env prefix
+
     def __init__(
         self,
         env: Mapping[str, str] | None = None,
@@ -89,12 +91,8 @@ class Ledger(Application[UUID]):
     ) -> Result:
         def work() -> tuple[list[Aggregate], Result]:
             code_ = require_text(code, "code", "学校编号", 32)
-            self._refuse_existing(
-                school_id(code_), f"学校{code_}已登记", f"school {code_} is already registered"
-            )
-            return [School(code_, require_text(name, "name", "校名"), district, by, self._at(at))], {
-                "school": code_
-            }
+            self._refuse_existing(school_id(code_), f"学校{code_}已登记", f"school {code_} is already registered")
+            return [School(code_, require_text(name, "name", "校名"), district, by, self._at(at))], {"school": code_}
 
         return self._execute("register_school", locals(), by, idempotency_key, work)
 
@@ -113,9 +111,7 @@ class Ledger(Application[UUID]):
     ) -> Result:
         def work() -> tuple[list[Aggregate], Result]:
             code_ = require_text(code, "code", "供应商编号", 32)
-            self._refuse_existing(
-                supplier_id(code_), f"供应商{code_}已登记", f"supplier {code_} is already registered"
-            )
+            self._refuse_existing(supplier_id(code_), f"供应商{code_}已登记", f"supplier {code_} is already registered")
             supplier = Supplier.register(
                 code_,
                 require_text(name, "name", "供应商名称"),
@@ -180,9 +176,7 @@ class Ledger(Application[UUID]):
             self._refuse_existing(staff_id(pid), f"人员{pid}已登记", f"{pid} is already registered")
             if school is not None:
                 self._school(school)
-            member = StaffMember.register(
-                pid, require_text(name, "name", "姓名"), school, roles, by, self._at(at)
-            )
+            member = StaffMember.register(pid, require_text(name, "name", "姓名"), school, roles, by, self._at(at))
             return [member], {"person_id": pid}
 
         return self._execute("register_staff", locals(), by, idempotency_key, work)
@@ -306,9 +300,7 @@ class Ledger(Application[UUID]):
                     field="use_by_date",
                 )
             if use_by_date < day:
-                raise RuleViolation(
-                    zh="该批食材已过保质期，拒收", en="the delivery is past its use-by date; refused"
-                )
+                raise RuleViolation(zh="该批食材已过保质期，拒收", en="the delivery is past its use-by date; refused")
             if not sensory_ok:
                 raise RuleViolation(
                     zh=f"感官查验不合格（{sensory_notes or '未写明'}），拒收",
@@ -375,9 +367,7 @@ class Ledger(Application[UUID]):
                     field="issue_date",
                 )
             if len(sha256) != 64 or any(c not in "0123456789abcdefABCDEF" for c in sha256):
-                raise ValidationError(
-                    zh="文件摘要格式错误", en="sha256 must be 64 hexadecimal digits", field="sha256"
-                )
+                raise ValidationError(zh="文件摘要格式错误", en="sha256 must be 64 hexadecimal digits", field="sha256")
             batch.attach_certificate(
                 _certificate_kind(kind),
                 require_text(number, "number", "证明编号"),
@@ -517,9 +507,7 @@ class Ledger(Application[UUID]):
             batch = self._batch(code)
             moment = self._at(at)
             self._staff(returned_by)
-            batch.return_to_store(
-                require_quantity(quantity), unit, returned_by, by.person_id, reason, by, moment
-            )
+            batch.return_to_store(require_quantity(quantity), unit, returned_by, by.person_id, reason, by, moment)
             return [batch], self._batch_result(batch)
 
         return self._execute("return_to_store", locals(), by, idempotency_key, work)
@@ -583,9 +571,7 @@ class Ledger(Application[UUID]):
             moment = self._at(at)
             sealed = require_aware(sealed_at, "sealed_at") if sealed_at is not None else moment
             if sealed > moment + timedelta(minutes=5):
-                raise ValidationError(
-                    zh="封存时间晚于现在", en="the sample is sealed in the future", field="sealed_at"
-                )
+                raise ValidationError(zh="封存时间晚于现在", en="the sample is sealed in the future", field="sealed_at")
             if grams < self.profile.sample_grams:
                 raise RuleViolation(
                     zh=f"留样不少于{self.profile.sample_grams}克，现为{grams}克",
@@ -648,9 +634,7 @@ class Ledger(Application[UUID]):
     ) -> Result:
         def work() -> tuple[list[Aggregate], Result]:
             sample = self._get(FoodSample, _uuid(sample_id), "留样记录不存在", "no such food sample")
-            sample.send_to_laboratory(
-                require_text(laboratory, "laboratory", "检测机构"), reason, by, self._at(at)
-            )
+            sample.send_to_laboratory(require_text(laboratory, "laboratory", "检测机构"), reason, by, self._at(at))
             return [sample], {"sample_id": str(sample.id)}
 
         return self._execute("send_sample_to_laboratory", locals(), by, idempotency_key, work)
@@ -689,9 +673,7 @@ class Ledger(Application[UUID]):
 
     # --- internals ----------------------------------------------------------------------------------
 
-    def _execute(
-        self, command: str, arguments: dict[str, Any], by: Principal, key: str | None, work: Work
-    ) -> Result:
+    def _execute(self, command: str, arguments: dict[str, Any], by: Principal, key: str | None, work: Work) -> Result:
         """Run a command once: a retry with the same key returns the first result and records nothing."""
         fingerprint = _fingerprint(command, arguments)
         if key is not None:
@@ -749,20 +731,14 @@ class Ledger(Application[UUID]):
         try:
             canonical = normalise_batch_code(code)
         except InvalidBatchCode as error:
-            raise ValidationError(
-                zh=f"批次码{code!r}无效，请重新扫描或核对", en=str(error), field="code"
-            ) from None
-        return self._get(
-            IngredientBatch, batch_id(canonical), f"批次{canonical}不存在", f"no batch {canonical}"
-        )
+            raise ValidationError(zh=f"批次码{code!r}无效，请重新扫描或核对", en=str(error), field="code") from None
+        return self._get(IngredientBatch, batch_id(canonical), f"批次{canonical}不存在", f"no batch {canonical}")
 
     def _school(self, code: str) -> School:
         return self._get(School, school_id(code), f"学校{code}未登记", f"school {code} is not registered")
 
     def _supplier(self, code: str) -> Supplier:
-        return self._get(
-            Supplier, supplier_id(code), f"供应商{code}未登记", f"supplier {code} is not registered"
-        )
+        return self._get(Supplier, supplier_id(code), f"供应商{code}未登记", f"supplier {code} is not registered")
 
     def _staff(self, person_id: str) -> StaffMember:
         return self._get(
@@ -801,9 +777,7 @@ def parse_choice(kind: type[Any], value: Any, field: str, zh: str) -> Any:
         return kind(value)
     except ValueError:
         allowed = ", ".join(member.value for member in kind)
-        raise ValidationError(
-            zh=f"{zh}无效：{value}", en=f"{field} must be one of {allowed}", field=field
-        ) from None
+        raise ValidationError(zh=f"{zh}无效：{value}", en=f"{field} must be one of {allowed}", field=field) from None
 
 
 def _category(value: Category | str) -> Category:

@@ -144,9 +144,7 @@ class RulesProfile:
                 for k, kinds in data["required_certificates"].items()
             }
         if "pork_extra_certificates" in data:
-            data["pork_extra_certificates"] = frozenset(
-                CertificateKind(v) for v in data["pork_extra_certificates"]
-            )
+            data["pork_extra_certificates"] = frozenset(CertificateKind(v) for v in data["pork_extra_certificates"])
         return replace(base, **data)
 
 

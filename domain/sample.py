@@ -70,6 +70,4 @@ class FoodSample(Aggregate):
 
     def _check_still_kept(self) -> None:
         if self.disposed_at is not None or self.sent_to:
-            raise RuleViolation(
-                zh="该留样已处理或已送检", en="this sample was already disposed of or sent away"
-            )
+            raise RuleViolation(zh="该留样已处理或已送检", en="this sample was already disposed of or sent away")

@@ -76,16 +76,12 @@ class Supplier(Aggregate):
         self.tender_end = tender_end
         self.suspended_reason = ""
 
-    def renew_licence(
-        self, number: str, valid_from: date, valid_until: date, by: Principal, at: datetime
-    ) -> None:
+    def renew_licence(self, number: str, valid_from: date, valid_until: date, by: Principal, at: datetime) -> None:
         _check_period(valid_from, valid_until, "licence / 许可证")
         self._licence_renewed(number, valid_from, valid_until, by=by, at=at)
 
     @event("LicenceRenewed")
-    def _licence_renewed(
-        self, number: str, valid_from: date, valid_until: date, by: Principal, at: datetime
-    ) -> None:
+    def _licence_renewed(self, number: str, valid_from: date, valid_until: date, by: Principal, at: datetime) -> None:
         self.licence_number = number
         self.licence_valid_from = valid_from
         self.licence_valid_until = valid_until

@@ -1,0 +1,73 @@
+"""Fixtures: a Ledger on each backend, and a small real county to act in.
+
+PostgreSQL tests run against 127.0.0.1:5432 in a database made for this test session and dropped after.
+When the server is down they skip locally, and fail under CI=true: CI must never pass without them.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from domain.ledger import Ledger
+from tests.county import County
+
+PG_ADMIN_URL = os.environ.get("FOODTRACE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def _postgres_or_skip() -> None:
+    try:
+        psycopg.connect(PG_ADMIN_URL, connect_timeout=3).close()
+    except psycopg.OperationalError as error:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL is required in CI and is not reachable at {PG_ADMIN_URL}: {error}")
+        pytest.skip(f"PostgreSQL not reachable at {PG_ADMIN_URL}")
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A database of this test session's own, dropped at the end."""
+    _postgres_or_skip()
+    name = f"foodtrace_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    yield f"{base}/{name}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def empty_postgres(url: str) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        tables = [row[0] for row in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")]
+        if tables:
+            conn.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in tables))
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty store on each backend: every ledger test runs on both."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
+    url: str = request.getfixturevalue("postgres_url")
+    empty_postgres(url)
+    return url
+
+
+@pytest.fixture
+def ledger(database_url: str) -> Iterator[Ledger]:
+    from api.settings import eventsourcing_env
+
+    app = Ledger(env=eventsourcing_env(database_url))
+    yield app
+    app.close()
+
+
+@pytest.fixture
+def county(ledger: Ledger) -> County:
+    return County.set_up(ledger)

@@ -1,0 +1,118 @@
+"""A small real county to test in: two schools, their staff, and suppliers in and out of good standing."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from domain.ledger import Ledger
+from domain.values import Principal
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+DAY = date(2026, 3, 2)  # a Monday of the spring term
+ADMIN = Principal("county-admin", "admin")
+WANG = Principal("CG01-wang", "storekeeper")  # 王建国, storekeeper at 城关第一小学
+LI = "CG01-li"  # 李秀英, second storekeeper: co-signs intake
+ZHANG = "CG01-zhang"  # 张师傅, kitchen lead
+EXPIRED = "CG01-zhao"  # 赵, health certificate ran out in February
+SUSPENDED = "CG01-sun"  # 孙, moved off food work (调岗停岗)
+XH_STOREKEEPER = "XH01-zhou"  # works at another school
+SUPPLIER = Principal("SUP-HX", "supplier")
+
+
+def at(day: date = DAY, hour: int = 8, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), SHANGHAI)
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass
+class County:
+    ledger: Ledger
+
+    @classmethod
+    def set_up(cls, ledger: Ledger) -> County:
+        when = at(DAY - timedelta(days=30))
+        ledger.register_school("CG01", "城关第一小学", "城关镇", by=ADMIN, at=when)
+        ledger.register_school("XH01", "新华镇中心小学", "新华镇", by=ADMIN, at=when)
+        term = (date(2025, 9, 1), date(2026, 7, 15))
+        ledger.register_supplier("SUP-LY", "绿源蔬菜配送有限公司", "JY1430101", date(2024, 1, 1), date(2028, 1, 1),
+                                 *term, by=ADMIN, at=when)  # fmt: skip
+        ledger.register_supplier("SUP-HX", "恒鑫肉类食品有限公司", "JY1430102", date(2024, 1, 1), date(2028, 1, 1),
+                                 *term, by=ADMIN, at=when)  # fmt: skip
+        ledger.register_supplier("SUP-OLD", "东旗禽蛋专业合作社", "JY1430105", date(2021, 1, 1), date(2026, 2, 1),
+                                 *term, by=ADMIN, at=when)  # fmt: skip
+        ledger.register_supplier("SUP-LOST", "未中标商贸公司", "JY1430106", date(2024, 1, 1), date(2028, 1, 1),
+                                 date(2024, 9, 1), date(2025, 7, 15), by=ADMIN, at=when)  # fmt: skip
+        staff = [
+            (WANG.person_id, "王建国", "CG01", "storekeeper"),
+            (LI, "李秀英", "CG01", "storekeeper"),
+            (ZHANG, "张师傅", "CG01", "kitchen"),
+            (EXPIRED, "赵志强", "CG01", "kitchen"),
+            (SUSPENDED, "孙丽", "CG01", "storekeeper"),
+            (XH_STOREKEEPER, "周明", "XH01", "storekeeper"),
+        ]
+        for person, name, school, role in staff:
+            ledger.register_staff(person, name, school, [role], by=ADMIN, at=when)
+            health_until = date(2026, 2, 20) if person == EXPIRED else date(2026, 12, 31)
+            ledger.record_staff_certificate(person, "health", f"JK-{person}", date(2026, 1, 1), health_until,
+                                            by=ADMIN, at=when)  # fmt: skip
+            ledger.record_staff_certificate(person, "training", f"PX-{person}", date(2025, 9, 1), date(2026, 8, 31),
+                                            by=ADMIN, at=when)  # fmt: skip
+        ledger.suspend_staff(SUSPENDED, "腹泻，调岗停岗", by=ADMIN, at=when)
+        return cls(ledger)
+
+    def receive(self, **overrides: Any) -> str:
+        """Pork from 恒鑫, received by 王 and 李 at 7:30 on DAY."""
+        fields: dict[str, Any] = {
+            "school": "CG01",
+            "supplier": "SUP-HX",
+            "product": "猪肉（前腿）",
+            "category": "meat",
+            "quantity": Decimal("20"),
+            "unit": "kg",
+            "supplier_lot": "HX260301-2",
+            "production_date": DAY - timedelta(days=1),
+            "use_by_date": DAY + timedelta(days=3),
+            "invoice_number": "FP20260302001",
+            "place": "冷冻库（红）",
+            "co_signers": [LI],
+            "sensory_ok": True,
+            "sensory_notes": "色泽正常、无异味",
+            "by": WANG,
+            "gtin": "6901234567892",
+            "unit_price": Decimal("26.00"),
+            "at": at(hour=7, minute=30),
+        }
+        fields.update(overrides)
+        code: str = self.ledger.receive_batch(**fields)["code"]
+        return code
+
+    def certify(self, code: str, skip: tuple[str, ...] = ()) -> None:
+        """The supplier attaches every certificate the batch's category requires, except those in ``skip``."""
+        batch = self.ledger.batch(code)
+        for kind in sorted(self.ledger.profile.certificates_required(batch.category, batch.pork)):
+            if kind not in skip:
+                self.ledger.attach_certificate(code, kind, f"{kind[:2].upper()}-{code}", "县食品检验检测中心",
+                                               DAY - timedelta(days=1), digest(code + kind), by=SUPPLIER,
+                                               at=at(hour=7, minute=40))  # fmt: skip
+
+    def issue(self, code: str, quantity: str = "5", **overrides: Any) -> dict[str, Any]:
+        fields: dict[str, Any] = {
+            "code": code,
+            "quantity": Decimal(quantity),
+            "unit": "kg",
+            "meal_date": DAY,
+            "meal": "lunch",
+            "taken_by": ZHANG,
+            "by": WANG,
+            "at": at(hour=10),
+        }
+        fields.update(overrides)
+        return self.ledger.issue_to_kitchen(**fields)
