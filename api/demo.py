@@ -75,9 +75,14 @@ class Demo:
         self.today = ledger.profile.local_date(ledger.clock())
         self.start = self.today - timedelta(days=days)
         self.counts: dict[str, int] = {
-            "batches": 0, "certificates": 0, "inspections": 0, "issues": 0, "samples": 0,
-            "on_hold": 0, "refused_deliveries": 0,
-        }  # fmt: skip
+            "batches": 0,
+            "certificates": 0,
+            "inspections": 0,
+            "issues": 0,
+            "samples": 0,
+            "on_hold": 0,
+            "refused_deliveries": 0,
+        }
 
     def at(self, day: date, hour: int, minute: int = 0) -> datetime:
         return datetime.combine(day, time(hour, minute), self.zone)
@@ -112,16 +117,28 @@ class Demo:
                 ledger.register_staff(person, name_, code, [role], by=ADMIN, at=at)
                 for kind in ("health", "training"):
                     ledger.record_staff_certificate(
-                        person, kind, f"{kind[0].upper()}{person}", self.start - timedelta(days=200),
-                        self.today + timedelta(days=165), by=ADMIN, at=at,
-                    )  # fmt: skip
+                        person,
+                        kind,
+                        f"{kind[0].upper()}{person}",
+                        self.start - timedelta(days=200),
+                        self.today + timedelta(days=165),
+                        by=ADMIN,
+                        at=at,
+                    )
         for code, name, licence in SUPPLIERS:
             lapsed = code == "SUP-DQ"
             until = self.today - timedelta(days=3) if lapsed else self.today + timedelta(days=700)
             ledger.register_supplier(
-                code, name, licence, self.start - timedelta(days=400), until,
-                self.start - timedelta(days=30), self.today + timedelta(days=300), by=ADMIN, at=at,
-            )  # fmt: skip
+                code,
+                name,
+                licence,
+                self.start - timedelta(days=400),
+                until,
+                self.start - timedelta(days=30),
+                self.today + timedelta(days=300),
+                by=ADMIN,
+                at=at,
+            )
 
     def canteen_day(self, school: str, day: date) -> None:
         keeper = Principal(f"{school}-1", "storekeeper")
@@ -151,9 +168,17 @@ class Demo:
                 used.setdefault(DISHES[product.name], []).append(code)
         for dish, codes in used.items():
             self.ledger.retain_sample(
-                school, day, "lunch", dish, self.random.choice([125, 130, 150]), f"{school}留样柜",
-                codes, by=keeper, sealed_at=self.at(day, 12, 10), at=self.at(day, 12, 15),
-            )  # fmt: skip
+                school,
+                day,
+                "lunch",
+                dish,
+                self.random.choice([125, 130, 150]),
+                f"{school}留样柜",
+                codes,
+                by=keeper,
+                sealed_at=self.at(day, 12, 10),
+                at=self.at(day, 12, 15),
+            )
             self.counts["samples"] += 1
 
     def receive(self, school: str, product: Product, day: date, keeper: Principal) -> str | None:
@@ -161,23 +186,41 @@ class Demo:
         at = self.at(day, 7, self.random.randint(0, 40))
         lot = f"{product.supplier[4:]}{produced:%y%m%d}-{self.random.randint(1, 9)}"
         result = self.ledger.receive_batch(
-            school=school, supplier=product.supplier, product=product.name, category=product.category,
-            quantity=Decimal(self.random.randint(*product.amount)), unit=product.unit, supplier_lot=lot,
-            production_date=produced, use_by_date=produced + timedelta(days=product.shelf_days),
-            invoice_number=f"FP{day:%Y%m%d}{self.random.randint(1000, 9999)}", place=_place(product.category),
-            co_signers=[f"{school}-2"], sensory_ok=True, sensory_notes="色泽正常、无异味", by=keeper,
-            gtin=product.gtin, unit_price=product.price, at=at,
+            school=school,
+            supplier=product.supplier,
+            product=product.name,
+            category=product.category,
+            quantity=Decimal(self.random.randint(*product.amount)),
+            unit=product.unit,
+            supplier_lot=lot,
+            production_date=produced,
+            use_by_date=produced + timedelta(days=product.shelf_days),
+            invoice_number=f"FP{day:%Y%m%d}{self.random.randint(1000, 9999)}",
+            place=_place(product.category),
+            co_signers=[f"{school}-2"],
+            sensory_ok=True,
+            sensory_notes="色泽正常、无异味",
+            by=keeper,
+            gtin=product.gtin,
+            unit_price=product.price,
+            at=at,
             arrival_temperature="4.0" if product.category != "plant" else None,
-        )  # fmt: skip
+        )
         code: str = result["code"]
         self.counts["batches"] += 1
         batch = self.ledger.batch(code)
         required = self.ledger.profile.certificates_required(batch.category, batch.pork)
         for kind in sorted(required):
             self.ledger.attach_certificate(
-                code, kind, f"{_abbreviation(kind)}{day:%Y%m%d}{self.random.randint(100, 999)}", _issuer(kind),
-                produced, _digest(code, kind), by=Principal(product.supplier, "supplier"), at=at + timedelta(minutes=5),
-            )  # fmt: skip
+                code,
+                kind,
+                f"{_abbreviation(kind)}{day:%Y%m%d}{self.random.randint(100, 999)}",
+                _issuer(kind),
+                produced,
+                _digest(code, kind),
+                by=Principal(product.supplier, "supplier"),
+                at=at + timedelta(minutes=5),
+            )
             self.counts["certificates"] += 1
         return code
 
@@ -186,11 +229,23 @@ class Demo:
         day = self.today - timedelta(days=1)
         try:
             self.ledger.receive_batch(
-                school="CG01", supplier="SUP-DQ", product="鸡蛋", category="other", quantity=Decimal(30), unit="kg",
-                supplier_lot=f"DQ{day:%y%m%d}", production_date=day, use_by_date=day + timedelta(days=20),
-                invoice_number="FP-DQ-1", place="干货库", co_signers=["CG01-2"], sensory_ok=True,
-                sensory_notes="", by=Principal("CG01-1", "storekeeper"), at=self.at(day, 7, 30),
-            )  # fmt: skip
+                school="CG01",
+                supplier="SUP-DQ",
+                product="鸡蛋",
+                category="other",
+                quantity=Decimal(30),
+                unit="kg",
+                supplier_lot=f"DQ{day:%y%m%d}",
+                production_date=day,
+                use_by_date=day + timedelta(days=20),
+                invoice_number="FP-DQ-1",
+                place="干货库",
+                co_signers=["CG01-2"],
+                sensory_ok=True,
+                sensory_notes="",
+                by=Principal("CG01-1", "storekeeper"),
+                at=self.at(day, 7, 30),
+            )
         except RuleViolation:
             self.counts["refused_deliveries"] += 1
 
@@ -204,13 +259,20 @@ def _place(category: str) -> str:
 
 
 def _abbreviation(kind: CertificateKind) -> str:
-    return {"quality_inspection_report": "QJ", "animal_quarantine_certificate": "DJ",
-            "meat_quality_certificate": "RP", "invoice": "FP"}.get(kind, "QT")  # fmt: skip
+    return {
+        "quality_inspection_report": "QJ",
+        "animal_quarantine_certificate": "DJ",
+        "meat_quality_certificate": "RP",
+        "invoice": "FP",
+    }.get(kind, "QT")
 
 
 def _issuer(kind: CertificateKind) -> str:
-    return {"animal_quarantine_certificate": "县动物卫生监督所", "meat_quality_certificate": "定点屠宰场品质检验室",
-            "invoice": "国家税务总局"}.get(kind, "县食品检验检测中心")  # fmt: skip
+    return {
+        "animal_quarantine_certificate": "县动物卫生监督所",
+        "meat_quality_certificate": "定点屠宰场品质检验室",
+        "invoice": "国家税务总局",
+    }.get(kind, "县食品检验检测中心")
 
 
 def _digest(code: str, kind: str) -> str:

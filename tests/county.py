@@ -42,14 +42,26 @@ class County:
         ledger.register_school("CG01", "城关第一小学", "城关镇", by=ADMIN, at=when)
         ledger.register_school("XH01", "新华镇中心小学", "新华镇", by=ADMIN, at=when)
         term = (date(2025, 9, 1), date(2026, 7, 15))
-        ledger.register_supplier("SUP-LY", "绿源蔬菜配送有限公司", "JY1430101", date(2024, 1, 1), date(2028, 1, 1),
-                                 *term, by=ADMIN, at=when)  # fmt: skip
-        ledger.register_supplier("SUP-HX", "恒鑫肉类食品有限公司", "JY1430102", date(2024, 1, 1), date(2028, 1, 1),
-                                 *term, by=ADMIN, at=when)  # fmt: skip
-        ledger.register_supplier("SUP-OLD", "东旗禽蛋专业合作社", "JY1430105", date(2021, 1, 1), date(2026, 2, 1),
-                                 *term, by=ADMIN, at=when)  # fmt: skip
-        ledger.register_supplier("SUP-LOST", "未中标商贸公司", "JY1430106", date(2024, 1, 1), date(2028, 1, 1),
-                                 date(2024, 9, 1), date(2025, 7, 15), by=ADMIN, at=when)  # fmt: skip
+        ledger.register_supplier(
+            "SUP-LY", "绿源蔬菜配送有限公司", "JY1430101", date(2024, 1, 1), date(2028, 1, 1), *term, by=ADMIN, at=when
+        )
+        ledger.register_supplier(
+            "SUP-HX", "恒鑫肉类食品有限公司", "JY1430102", date(2024, 1, 1), date(2028, 1, 1), *term, by=ADMIN, at=when
+        )
+        ledger.register_supplier(
+            "SUP-OLD", "东旗禽蛋专业合作社", "JY1430105", date(2021, 1, 1), date(2026, 2, 1), *term, by=ADMIN, at=when
+        )
+        ledger.register_supplier(
+            "SUP-LOST",
+            "未中标商贸公司",
+            "JY1430106",
+            date(2024, 1, 1),
+            date(2028, 1, 1),
+            date(2024, 9, 1),
+            date(2025, 7, 15),
+            by=ADMIN,
+            at=when,
+        )
         staff = [
             (WANG.person_id, "王建国", "CG01", "storekeeper"),
             (LI, "李秀英", "CG01", "storekeeper"),
@@ -61,10 +73,12 @@ class County:
         for person, name, school, role in staff:
             ledger.register_staff(person, name, school, [role], by=ADMIN, at=when)
             health_until = date(2026, 2, 20) if person == EXPIRED else date(2026, 12, 31)
-            ledger.record_staff_certificate(person, "health", f"JK-{person}", date(2026, 1, 1), health_until,
-                                            by=ADMIN, at=when)  # fmt: skip
-            ledger.record_staff_certificate(person, "training", f"PX-{person}", date(2025, 9, 1), date(2026, 8, 31),
-                                            by=ADMIN, at=when)  # fmt: skip
+            ledger.record_staff_certificate(
+                person, "health", f"JK-{person}", date(2026, 1, 1), health_until, by=ADMIN, at=when
+            )
+            ledger.record_staff_certificate(
+                person, "training", f"PX-{person}", date(2025, 9, 1), date(2026, 8, 31), by=ADMIN, at=when
+            )
         ledger.suspend_staff(SUSPENDED, "腹泻，调岗停岗", by=ADMIN, at=when)
         return cls(ledger)
 
@@ -99,9 +113,16 @@ class County:
         batch = self.ledger.batch(code)
         for kind in sorted(self.ledger.profile.certificates_required(batch.category, batch.pork)):
             if kind not in skip:
-                self.ledger.attach_certificate(code, kind, f"{kind[:2].upper()}-{code}", "县食品检验检测中心",
-                                               DAY - timedelta(days=1), digest(code + kind), by=SUPPLIER,
-                                               at=at(hour=7, minute=40))  # fmt: skip
+                self.ledger.attach_certificate(
+                    code,
+                    kind,
+                    f"{kind[:2].upper()}-{code}",
+                    "县食品检验检测中心",
+                    DAY - timedelta(days=1),
+                    digest(code + kind),
+                    by=SUPPLIER,
+                    at=at(hour=7, minute=40),
+                )
 
     def issue(self, code: str, quantity: str = "5", **overrides: Any) -> dict[str, Any]:
         fields: dict[str, Any] = {

@@ -70,7 +70,7 @@ def test_two_people_issuing_the_last_stock_at_once_one_wins(postgres_url: str) -
         workers = [RacingLedger(ready, env=eventsourcing_env(postgres_url)) for _ in range(2)]
         outcomes: list[str] = []
 
-        def issue_all(worker: Ledger, code: str = code) -> None:
+        def issue_all(worker: Ledger, code: str = code, outcomes: list[str] = outcomes) -> None:
             try:
                 worker.issue_to_kitchen(code, "20", "kg", DAY, "lunch", ZHANG, by=WANG, at=at(hour=10))
                 outcomes.append("issued")

@@ -109,8 +109,17 @@ def test_vegetables_need_quality_report_and_invoice_only(county: County) -> None
 def test_an_expired_certificate_does_not_count(county: County) -> None:
     code = county.receive(product="青菜", category="plant", gtin=None)
     county.certify(code, skip=(CertificateKind.QUALITY_INSPECTION_REPORT,))
-    county.ledger.attach_certificate(code, "quality_inspection_report", "QJ-OLD", "县检测中心", DAY - timedelta(days=30),
-                                     "c" * 64, by=WANG, expiry_date=DAY - timedelta(days=1), at=at(hour=8))  # fmt: skip
+    county.ledger.attach_certificate(
+        code,
+        "quality_inspection_report",
+        "QJ-OLD",
+        "县检测中心",
+        DAY - timedelta(days=30),
+        "c" * 64,
+        by=WANG,
+        expiry_date=DAY - timedelta(days=1),
+        at=at(hour=8),
+    )
     with pytest.raises(RuleViolation, match="quality_inspection_report"):
         county.issue(code)
 

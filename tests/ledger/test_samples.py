@@ -16,9 +16,17 @@ from tests.county import DAY, WANG, County, at
 
 def retain(county: County, grams: int = 125, **overrides: object) -> dict[str, str]:
     fields: dict[str, object] = {
-        "school": "CG01", "meal_date": DAY, "meal": "lunch", "dish": "红烧肉", "grams": grams,
-        "fridge": "留样柜1", "batch_codes": [], "by": WANG, "sealed_at": at(hour=12, minute=10), "at": at(hour=12, minute=15),
-    }  # fmt: skip
+        "school": "CG01",
+        "meal_date": DAY,
+        "meal": "lunch",
+        "dish": "红烧肉",
+        "grams": grams,
+        "fridge": "留样柜1",
+        "batch_codes": [],
+        "by": WANG,
+        "sealed_at": at(hour=12, minute=10),
+        "at": at(hour=12, minute=15),
+    }
     fields.update(overrides)
     return county.ledger.retain_sample(**fields)  # type: ignore[arg-type]
 
@@ -55,8 +63,9 @@ def test_disposal_before_48_hours_is_refused_without_a_reason(county: County) ->
 
 def test_early_disposal_with_a_reason_is_recorded(county: County) -> None:
     sample_id = retain(county)["sample_id"]
-    county.ledger.send_sample_to_laboratory(sample_id, "县疾控中心", "学生腹泻，调查员取样", by=Principal("inv-1", "investigator"),
-                                            at=at(hour=20))  # fmt: skip
+    county.ledger.send_sample_to_laboratory(
+        sample_id, "县疾控中心", "学生腹泻，调查员取样", by=Principal("inv-1", "investigator"), at=at(hour=20)
+    )
     assert county.ledger.sample(sample_id).sent_to == "县疾控中心"
     with pytest.raises(RuleViolation, match="already disposed"):
         county.ledger.dispose_sample(sample_id, "误操作", by=WANG, at=at(hour=21))
