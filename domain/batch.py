@@ -363,6 +363,11 @@ class IngredientBatch(Aggregate):
         movement = self.movements.get(corrects_version)
         if movement is not None and movement.kind == "return" and movement.quantity > self.on_hand:
             raise RuleViolation(zh="更正后库存将为负数", en="voiding this return would make the stock on hand negative")
+        if movement is not None and movement.kind == "issue" and movement.quantity > self.issued_net:
+            raise RuleViolation(
+                zh="该出库已有退库记录，请先更正退库",
+                en="part of this issue was returned to store; correct the return first",
+            )
         self._corrected(corrects_version, kind, reason, by=by, at=at)
 
     @event("Corrected")

@@ -77,3 +77,13 @@ def test_state_as_of_a_past_moment(county: County) -> None:
     assert morning is not None and morning.on_hand == Decimal("20")
     noon = county.ledger.batch_as_of(code, at(hour=12))
     assert noon is not None and noon.on_hand == Decimal("15")
+
+
+def test_an_issue_partly_returned_cannot_be_voided_before_its_return(county: County) -> None:
+    code = county.receive()
+    county.certify(code)
+    issued = county.issue(code, "10")
+    county.ledger.return_to_store(code, "4", "kg", ZHANG, "未用完", by=WANG, at=at(hour=13))
+    with pytest.raises(RuleViolation, match="correct the return first"):
+        county.ledger.correct(code, issued["version"], "误录", by=WANG, at=at(hour=14))
+    assert county.ledger.batch(code).on_hand == Decimal("14")

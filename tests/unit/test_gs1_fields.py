@@ -1,0 +1,49 @@
+"""Supplier lots and GTINs as GS1 fields: what the labels will carry."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from domain.errors import ValidationError
+from domain.gs1 import CSET82, LOT_MAX, normalise_gtin, normalise_lot
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("HX260301-2", "HX260301-2"),
+        ("ＨＸ２６０３０１", "HX260301"),  # full-width digits and letters from a Chinese keyboard
+        ("A B C", "A-B-C"),
+    ],
+)
+def test_clean_lots_keep_their_meaning(written: str, expected: str) -> None:
+    assert normalise_lot(written) == expected
+
+
+def test_two_chinese_lots_stay_apart() -> None:
+    assert normalise_lot("一批") != normalise_lot("二批")
+
+
+@given(st.text(min_size=1, max_size=80).filter(lambda s: s.strip()))
+def test_every_lot_becomes_a_valid_gs1_lot(written: str) -> None:
+    lot = normalise_lot(written)
+    assert 1 <= len(lot) <= LOT_MAX
+    assert set(lot) <= CSET82
+
+
+def test_an_empty_lot_is_refused() -> None:
+    with pytest.raises(ValidationError, match="lot code is required"):
+        normalise_lot("   ")
+
+
+@pytest.mark.parametrize("gtin", ["6901234567892", "06901234567892", "96385074", "036000291452"])
+def test_valid_gtins_become_gtin_14(gtin: str) -> None:
+    assert len(normalise_gtin(gtin)) == 14
+
+
+@pytest.mark.parametrize("gtin", ["6901234567891", "12345", "69012345678a2"])
+def test_bad_gtins_are_refused(gtin: str) -> None:
+    with pytest.raises(ValidationError):
+        normalise_gtin(gtin)
