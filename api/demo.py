@@ -74,6 +74,8 @@ class Demo:
         self.zone = ZoneInfo(ledger.profile.timezone)
         self.today = ledger.profile.local_date(ledger.clock())
         self.start = self.today - timedelta(days=days)
+        self.example_batch = ""
+        self.held_batch = ""
         self.counts: dict[str, int] = {
             "batches": 0,
             "certificates": 0,
@@ -98,6 +100,8 @@ class Demo:
             day += timedelta(days=1)
         self.refused_delivery()
         return {
+            "example_batch": self.example_batch,
+            "held_batch": self.held_batch,
             "schools": len(SCHOOLS),
             "suppliers": len(SUPPLIERS),
             "staff": len(SCHOOLS) * 4,
@@ -155,6 +159,7 @@ class Demo:
                     code, "供应商通报同批次草鱼孔雀石绿抽检超标，待复检", by=keeper, at=self.at(day, 8)
                 )
                 self.counts["on_hold"] += 1
+                self.held_batch = code
                 continue
             batch = self.ledger.batch(code)
             portion = (batch.on_hand * Decimal("0.8")).quantize(Decimal("1"))
@@ -164,6 +169,7 @@ class Demo:
             )
             self.counts["inspections"] += 1
             self.counts["issues"] += 1
+            self.example_batch = code
             if product.name in DISHES:
                 used.setdefault(DISHES[product.name], []).append(code)
         for dish, codes in used.items():

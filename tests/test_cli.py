@@ -1,0 +1,78 @@
+"""The foodtrace command as a person runs it: seed a demo county, replay a batch, serve the app."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+FOODTRACE = str(Path(sys.executable).with_name("foodtrace"))
+
+
+def run(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "FOODTRACE_DATABASE_URL": database_url}
+    return subprocess.run([FOODTRACE, *args], env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_demo_seeds_a_county_and_history_replays_a_batch(database_url: str) -> None:
+    seeded = run(database_url, "demo", "--days", "8")
+    assert seeded.returncode == 0, seeded.stderr
+    summary = json.loads(seeded.stdout)
+    assert summary["schools"] == 3 and summary["suppliers"] == 5
+    assert summary["batches"] > 20 and summary["certificates"] > summary["batches"]
+    assert summary["issues"] > 0 and summary["samples"] > 0
+    assert summary["on_hold"] == 1 and summary["refused_deliveries"] == 1
+    assert summary["events"] > summary["batches"] * 4
+
+    table = run(database_url, "history", summary["held_batch"])
+    assert table.returncode == 0, table.stderr
+    assert "入库验收" in table.stdout and "封存" in table.stdout
+
+    replay = run(database_url, "history", summary["example_batch"].lower().replace("-", ""), "--json")
+    events = json.loads(replay.stdout)
+    assert events[0]["what"] == "Received" and events[0]["by"]["role"] == "storekeeper"
+    assert [e["version"] for e in events] == list(range(1, len(events) + 1))
+    assert any(e["what"] == "IssuedToKitchen" for e in events)
+
+    again = run(database_url, "demo", "--if-empty")
+    assert again.returncode == 0 and again.stdout == ""
+    assert "already holds records" in again.stderr
+
+
+def test_history_of_a_mistyped_code_says_what_is_wrong(database_url: str) -> None:
+    result = run(database_url, "history", "7KQ2-M9XH5")
+    assert result.returncode == 2
+    assert "check character" in result.stderr and "批次码" in result.stderr
+
+
+def test_where_says_which_store_is_used(tmp_path: Path) -> None:
+    result = run(f"sqlite:///{tmp_path / 'x.sqlite3'}", "where")
+    assert result.stdout.strip() == f"sqlite:///{tmp_path / 'x.sqlite3'}"
+
+
+def test_serve_answers_health_over_http(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "FOODTRACE_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}"}
+    server = subprocess.Popen([FOODTRACE, "serve", "--port", str(port)], env=env, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/health", timeout=2)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "server did not start"
+                time.sleep(0.2)
+        assert response.status_code == 200
+        assert response.json()["status"] == "ok"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
