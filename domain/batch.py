@@ -268,7 +268,7 @@ class IngredientBatch(Aggregate):
                 zh=f"该批次已封存（{self.hold_reason}），不能出库",
                 en=f"this batch is on hold ({self.hold_reason}) and cannot be issued",
             )
-        if today > self.use_by_date:
+        if max(today, meal_date) > self.use_by_date:
             raise RuleViolation(
                 zh=f"该批次已过保质期（{self.use_by_date.isoformat()}），不能出库",
                 en=f"this batch is past its use-by date ({self.use_by_date.isoformat()}); it cannot be issued",

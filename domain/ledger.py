@@ -316,7 +316,7 @@ class Ledger(Application[UUID]):
                 )
             for person in signers:
                 self._check_handler(person, school, day)
-            code = self._unused_batch_code()
+            code = new_batch_code()  # 40 random bits; a clash fails the save as a conflict, never overwrites
             batch = IngredientBatch(
                 code=code,
                 school_id=school,
@@ -655,8 +655,10 @@ class Ledger(Application[UUID]):
 
     def history(self, code: str) -> list[HistoryEntry]:
         """A batch's events in order: what happened, who did it, when."""
-        batch = self._batch(code)
-        return history_entries(self.events.get(batch.id))
+        entries = history_entries(self.events.get(batch_id(self._canonical_code(code))))
+        if not entries:
+            self._batch(code)  # raises NotFound with the storekeeper's message
+        return entries
 
     def batch_as_of(self, code: str, moment: datetime) -> IngredientBatch | None:
         """The batch as it stood at ``moment`` (by when things happened), or None before its receipt."""
@@ -727,11 +729,14 @@ class Ledger(Application[UUID]):
             return
         raise AlreadyExists(zh=zh, en=en)
 
-    def _batch(self, code: str) -> IngredientBatch:
+    def _canonical_code(self, code: str) -> str:
         try:
-            canonical = normalise_batch_code(code)
+            return normalise_batch_code(code)
         except InvalidBatchCode as error:
             raise ValidationError(zh=f"批次码{code!r}无效，请重新扫描或核对", en=str(error), field="code") from None
+
+    def _batch(self, code: str) -> IngredientBatch:
+        canonical = self._canonical_code(code)
         return self._get(IngredientBatch, batch_id(canonical), f"批次{canonical}不存在", f"no batch {canonical}")
 
     def _school(self, code: str) -> School:
@@ -754,14 +759,6 @@ class Ledger(Application[UUID]):
                 en=f"{member.name} ({person_id}) does not work at school {school}",
             )
         member.check_fit_for_food_work(day, self.profile.require_daily_health_check)
-
-    def _unused_batch_code(self) -> str:
-        while True:
-            code = new_batch_code()
-            try:
-                self.repository.get(batch_id(code))
-            except AggregateNotFoundError:
-                return code
 
     def _batch_result(self, batch: IngredientBatch) -> Result:
         return {

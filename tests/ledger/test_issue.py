@@ -207,3 +207,10 @@ def test_move_changes_the_storage_place(county: County) -> None:
     assert county.ledger.batch(code).place == "冷冻库2号（红）"
     with pytest.raises(ValidationError, match="already in"):
         county.ledger.move(code, "冷冻库2号（红）", by=WANG, at=at(hour=8))
+
+
+def test_issue_refused_for_a_meal_after_the_use_by_date(county: County) -> None:
+    code = county.receive(use_by_date=DAY + timedelta(days=1))
+    county.certify(code)
+    with pytest.raises(RuleViolation, match="past its use-by date"):
+        county.issue(code, meal_date=DAY + timedelta(days=2))

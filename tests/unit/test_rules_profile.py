@@ -49,7 +49,7 @@ def test_a_profile_looser_than_national_law_is_refused(looser: dict[str, object]
 def test_a_stricter_county_profile_loads_from_toml(tmp_path: Path) -> None:
     path = tmp_path / "county.toml"
     path.write_text(
-        'sample_grams = 150\nintake_signers = 3\n'
+        "sample_grams = 150\nintake_signers = 3\n"
         '[colours]\nplant = "green"\nmeat = "red"\naquatic = "blue"\nother = "none"\n'
         '[required_certificates]\nplant = ["quality_inspection_report", "invoice"]\n'
         'meat = ["quality_inspection_report", "invoice", "animal_quarantine_certificate"]\n'
