@@ -52,7 +52,10 @@ class BatchLabel:
 
 @dataclass(frozen=True)
 class SampleLabel:
-    """留样标签: one sealed sample; keep_until is the ledger's (sealed + 48 h under the profile)."""
+    """留样标签: one sealed sample; keep_until is the ledger's (sealed + 48 h under the profile).
+
+    Times are printed as given: pass them in the county's time zone.
+    """
 
     dish: str
     meal: Meal

@@ -74,9 +74,8 @@ def lunch_sample(payload: str | None = None) -> SampleLabel:
 
 
 def decoded_codes(image: Image.Image) -> list[str]:
-    return [
-        parse(barcode.text).code for barcode in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
-    ]
+    barcodes = zxingcpp.read_barcodes(image)
+    return [parse(barcode.text).code for barcode in barcodes if barcode.format == zxingcpp.BarcodeFormat.QRCode]
 
 
 def worn(image: Image.Image) -> Image.Image:
