@@ -69,7 +69,7 @@ def render_sheet(
         else:
             layout = sample_layout(label, size, dpi)
         _cut_guide(canvas, left, top, width, height)
-        _draw_pdf(canvas, layout, left, top)
+        _draw_pdf(canvas, layout, left, top, A4[1])
     canvas.save()
     return output.getvalue()
 
@@ -82,7 +82,7 @@ def _render(layout: Layout, fmt: Format) -> bytes:
     if fmt == "pdf":
         output = BytesIO()
         canvas = _canvas(output, (layout.width * mm, layout.height * mm))
-        _draw_pdf(canvas, layout, 0.0, 0.0)
+        _draw_pdf(canvas, layout, 0.0, 0.0, layout.height * mm)
         canvas.save()
         return output.getvalue()
     raise ValueError(f"label format must be png, svg or pdf, got {fmt!r}")
@@ -150,9 +150,8 @@ def _canvas(output: BytesIO, pagesize: tuple[float, float]) -> Any:
     return canvas
 
 
-def _draw_pdf(canvas: Any, layout: Layout, left: float, top: float) -> None:
+def _draw_pdf(canvas: Any, layout: Layout, left: float, top: float, page_height: float) -> None:
     """Draw ``layout`` with its top-left corner at (left, top) mm from the page's top-left."""
-    page_height = canvas._pagesize[1]
 
     def at(x: float, y: float) -> tuple[float, float]:
         return (left + x) * mm, page_height - (top + y) * mm
@@ -181,7 +180,7 @@ def _cut_guide(canvas: Any, left: float, top: float, width: float, height: float
     canvas.setStrokeColorRGB(0.7, 0.7, 0.7)
     canvas.setLineWidth(0.1 * mm)
     canvas.setDash(1 * mm, 1 * mm)
-    bottom = canvas._pagesize[1] - (top + height + offset) * mm
+    bottom = A4[1] - (top + height + offset) * mm
     canvas.rect((left - offset) * mm, bottom, (width + 2 * offset) * mm, (height + 2 * offset) * mm, stroke=1, fill=0)
 
 
