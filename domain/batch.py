@@ -124,6 +124,7 @@ class IngredientBatch(Aggregate):
         self.certificates: dict[int, Certificate] = {}
         self.inspections: dict[int, Inspection] = {}
         self.movements: dict[int, Movement] = {}
+        self.offers: dict[int, Movement] = {}  # issues the giver signed and the taker has not yet confirmed
         self.kinds: dict[int, str] = {}
         self.voided: set[int] = set()
 
@@ -140,6 +141,11 @@ class IngredientBatch(Aggregate):
     def on_hand(self) -> Decimal:
         """What the store room holds now (库存)."""
         return self.received_quantity - self._total("issue") + self._total("return") - self._total("write_off")
+
+    @property
+    def reserved(self) -> Decimal:
+        """Set aside for hand-offs that wait for the taker's signature."""
+        return sum((o.quantity for o in self.offers.values()), Decimal(0))
 
     @property
     def issued_net(self) -> Decimal:
@@ -243,20 +249,18 @@ class IngredientBatch(Aggregate):
     def _moved(self, from_place: str, to_place: str, by: Principal, at: datetime) -> None:
         self.place = to_place
 
-    def issue_to_kitchen(
+    def check_issue(
         self,
         quantity: Decimal,
         unit: str,
         meal_date: date,
-        meal: Meal,
         given_by: str,
         taken_by: str,
         required: frozenset[CertificateKind],
         today: date,
-        by: Principal,
-        at: datetime,
+        offer: int | None = None,
     ) -> None:
-        """出库: the rules that concern the batch itself; people are checked by the ledger."""
+        """出库 rules that concern the batch itself; people are checked by the ledger."""
         self._check_unit(unit)
         if given_by == taken_by:
             raise RuleViolation(
@@ -284,10 +288,106 @@ class IngredientBatch(Aggregate):
                 en="missing " + ", ".join(missing) + "; the batch cannot be issued",
                 missing=[str(k) for k in missing],
             )
-        self._check_enough(quantity)
-        self._issued(quantity, meal_date, meal.value, given_by, taken_by, by=by, at=at)
+        reserved_elsewhere = self.reserved - (self.offers[offer].quantity if offer in self.offers else 0)
+        self._check_enough(quantity, reserved_elsewhere)
 
-    @event("IssuedToKitchen")
+    def issue_to_kitchen(
+        self,
+        quantity: Decimal,
+        unit: str,
+        meal_date: date,
+        meal: Meal,
+        given_by: str,
+        taken_by: str,
+        required: frozenset[CertificateKind],
+        today: date,
+        by: Principal,
+        at: datetime,
+    ) -> None:
+        """A hand-off that giver and taker sign at once (the taker's PIN on the giver's phone)."""
+        self.check_issue(quantity, unit, meal_date, given_by, taken_by, required, today)
+        self._issued(quantity, meal_date, meal.value, given_by, taken_by, None, by=by, at=at)
+
+    def offer_issue(
+        self,
+        quantity: Decimal,
+        unit: str,
+        meal_date: date,
+        meal: Meal,
+        given_by: str,
+        taken_by: str,
+        required: frozenset[CertificateKind],
+        today: date,
+        by: Principal,
+        at: datetime,
+    ) -> int:
+        """The storekeeper signs first; the stock is set aside until the taker confirms. Returns the offer."""
+        self.check_issue(quantity, unit, meal_date, given_by, taken_by, required, today)
+        self._issue_offered(quantity, meal_date, meal.value, given_by, taken_by, by=by, at=at)
+        return self.version
+
+    @event("IssueOffered")
+    def _issue_offered(
+        self, quantity: Decimal, meal_date: date, meal: str, given_by: str, taken_by: str, by: Principal, at: datetime
+    ) -> None:
+        self.offers[self.version + 1] = Movement("offer", quantity, at, given_by, taken_by, meal_date, Meal(meal))
+
+    def confirm_issue(
+        self, offer: int, required: frozenset[CertificateKind], today: date, by: Principal, at: datetime
+    ) -> None:
+        """The kitchen lead signs with their own credential: only then is the hand-off complete."""
+        pending = self._pending_offer(offer)
+        if by.person_id != pending.taken_by:
+            raise RuleViolation(
+                zh="只有被指定的领取人可以确认这次出库",
+                en=f"only {pending.taken_by}, the named taker, can confirm this hand-off",
+            )
+        assert pending.meal_date is not None and pending.meal is not None
+        self.check_issue(
+            pending.quantity, self.unit, pending.meal_date, pending.given_by, pending.taken_by, required, today, offer
+        )
+        self._issued(
+            pending.quantity, pending.meal_date, pending.meal.value, pending.given_by, pending.taken_by, offer,
+            by=by, at=at,
+        )  # fmt: skip
+
+    def cancel_issue_offer(self, offer: int, reason: str, by: Principal, at: datetime) -> None:
+        self._pending_offer(offer)
+        self._issue_offer_cancelled(offer, reason, by=by, at=at)
+
+    @event("IssueOfferCancelled")
+    def _issue_offer_cancelled(self, offer: int, reason: str, by: Principal, at: datetime) -> None:
+        self.offers.pop(offer, None)
+
+    def _pending_offer(self, offer: int) -> Movement:
+        pending = self.offers.get(offer)
+        if pending is None:
+            raise NotFound(
+                zh=f"没有待确认的出库（第{offer}条）", en=f"there is no pending hand-off number {offer} on this batch"
+            )
+        return pending
+
+    class IssuedToKitchen(Aggregate.Event):
+        """出库 complete: both giver and taker have signed.
+
+        v2 names the offer it completes (None when both signed at once); v1 events had no offers.
+        """
+
+        class_version = 2
+        quantity: Decimal
+        meal_date: date
+        meal: str
+        given_by: str
+        taken_by: str
+        offer: int | None
+        by: Principal
+        at: datetime
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["offer"] = None
+
+    @event(IssuedToKitchen)
     def _issued(
         self,
         quantity: Decimal,
@@ -295,12 +395,15 @@ class IngredientBatch(Aggregate):
         meal: str,
         given_by: str,
         taken_by: str,
+        offer: int | None,
         by: Principal,
         at: datetime,
     ) -> None:
         version = self.version + 1
         self.kinds[version] = "issue"
         self.movements[version] = Movement("issue", quantity, at, given_by, taken_by, meal_date, Meal(meal))
+        if offer is not None:
+            self.offers.pop(offer, None)
 
     def return_to_store(
         self,
@@ -335,10 +438,10 @@ class IngredientBatch(Aggregate):
                 zh="报损销毁须有另一人见证",
                 en="a write-off needs a witness other than the person recording it",
             )
-        amount = self.on_hand if quantity is None else quantity
+        amount = self.on_hand - self.reserved if quantity is None else quantity
         if amount <= 0:
             raise RuleViolation(zh="该批次已无库存", en="nothing of this batch is left to write off")
-        self._check_enough(amount)
+        self._check_enough(amount, self.reserved)
         self._written_off(amount, reason, witness, by=by, at=at)
         return amount
 
@@ -384,12 +487,16 @@ class IngredientBatch(Aggregate):
                 field="unit",
             )
 
-    def _check_enough(self, quantity: Decimal) -> None:
-        if quantity > self.on_hand:
+    def _check_enough(self, quantity: Decimal, reserved: Decimal = Decimal(0)) -> None:
+        available = self.on_hand - reserved
+        if quantity > available:
+            waiting = f"（另有 {reserved} {self.unit} 待领取确认）" if reserved else ""
             raise RuleViolation(
-                zh=f"库存不足：现有 {self.on_hand} {self.unit}，需要 {quantity} {self.unit}",
-                en=f"only {self.on_hand} {self.unit} on hand, {quantity} {self.unit} requested",
-                on_hand=str(self.on_hand),
+                zh=f"库存不足：现有 {available} {self.unit}{waiting}，需要 {quantity} {self.unit}",
+                en=f"only {available} {self.unit} on hand"
+                + (f" ({reserved} {self.unit} awaiting a taker's confirmation)" if reserved else "")
+                + f", {quantity} {self.unit} requested",
+                on_hand=str(available),
             )
 
     def summary(self) -> dict[str, Any]:

@@ -19,8 +19,10 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
+from domain.announcement import DeliveryAnnouncement, announcement_id
 from domain.batch import IngredientBatch, batch_id
 from domain.codes import InvalidBatchCode, new_batch_code, normalise_batch_code
+from domain.delivery import Delivery, optional_decimal
 from domain.errors import (
     AlreadyExists,
     Conflict,
@@ -29,7 +31,6 @@ from domain.errors import (
     RuleViolation,
     ValidationError,
 )
-from domain.gs1 import normalise_gtin, normalise_lot
 from domain.history import HistoryEntry, history_entries
 from domain.idempotency import IdempotencyRecord, idempotency_id
 from domain.rules import DEFAULT_PROFILE, Category, CertificateKind, RulesProfile
@@ -46,13 +47,11 @@ from domain.values import (
     require_aware,
     require_quantity,
     require_text,
-    require_unit,
 )
 
 Result = dict[str, Any]
 Work = Callable[[], tuple[list[Aggregate], Result]]
 A = TypeVar("A", bound=Aggregate)
-PORK_WORDS = ("猪", "pork")
 _NOT_FINGERPRINTED = {"self", "work", "by", "at", "idempotency_key"}
 
 
@@ -285,64 +284,55 @@ class Ledger(Application[UUID]):
         """入库验收: the receiving storekeeper (``by``) and co-signers accept a delivery together."""
 
         def work() -> tuple[list[Aggregate], Result]:
-            moment = self._at(at)
-            day = self.profile.local_date(moment)
-            product_ = require_text(product, "product", "品名")
-            category_ = _category(category)
-            if production_date > day:
-                raise ValidationError(
-                    zh="生产日期晚于今天", en="the production date is in the future", field="production_date"
-                )
-            if use_by_date < production_date:
-                raise ValidationError(
-                    zh="保质期早于生产日期",
-                    en="the use-by date is before the production date",
-                    field="use_by_date",
-                )
-            if use_by_date < day:
-                raise RuleViolation(zh="该批食材已过保质期，拒收", en="the delivery is past its use-by date; refused")
-            if not sensory_ok:
-                raise RuleViolation(
-                    zh=f"感官查验不合格（{sensory_notes or '未写明'}），拒收",
-                    en=f"the sensory check failed ({sensory_notes or 'no notes'}); delivery refused",
-                )
-            self._school(school)
-            self._supplier(supplier).check_may_deliver(day)
-            signers = [by.person_id, *[s for s in co_signers if s != by.person_id]]
-            if len(set(signers)) < self.profile.intake_signers:
-                raise RuleViolation(
-                    zh=f"入库验收须{self.profile.intake_signers}人共同签字",
-                    en=f"intake must be signed by {self.profile.intake_signers} people together",
-                )
-            for person in signers:
-                self._check_handler(person, school, day)
-            code = new_batch_code()  # 40 random bits; a clash fails the save as a conflict, never overwrites
-            batch = IngredientBatch(
-                code=code,
-                school_id=school,
-                supplier_id=supplier,
-                product=product_,
-                category=category_.value,
-                pork=pork if pork is not None else _looks_like_pork(category_, product_),
-                quantity=require_quantity(quantity),
-                unit=require_unit(unit),
-                supplier_lot=supplier_lot.strip(),
-                lot=normalise_lot(supplier_lot),
-                gtin=normalise_gtin(gtin) if gtin else None,
-                production_date=production_date,
-                use_by_date=use_by_date,
-                invoice_number=require_text(invoice_number, "invoice_number", "发票号"),
-                unit_price=require_quantity(unit_price, "unit_price") if unit_price is not None else None,
-                place=require_text(place, "place", "存放位置"),
-                signers=signers,
-                sensory_check=sensory_notes or "合格",
-                arrival_temperature=Decimal(arrival_temperature) if arrival_temperature is not None else None,
-                by=by,
-                at=moment,
-            )
-            return [batch], {"code": code, "batch_id": str(batch.id)}
+            delivery = Delivery.checked(
+                school, supplier, product, str(category), quantity, unit, supplier_lot, production_date,
+                use_by_date, invoice_number, gtin, unit_price, pork,
+            )  # fmt: skip
+            batch = self._accept(delivery, place, co_signers, sensory_ok, sensory_notes, arrival_temperature, by, at)
+            return [batch], {"code": batch.code, "batch_id": str(batch.id)}
 
         return self._execute("receive_batch", locals(), by, idempotency_key, work)
+
+    def _accept(
+        self,
+        delivery: Delivery,
+        place: str,
+        co_signers: list[str],
+        sensory_ok: bool,
+        sensory_notes: str,
+        arrival_temperature: Decimal | str | None,
+        by: Principal,
+        at: datetime | None,
+    ) -> IngredientBatch:
+        """The checks every intake makes, announced or not; returns the new batch (unsaved)."""
+        moment = self._at(at)
+        day = self.profile.local_date(moment)
+        delivery.check_on(day)
+        if not sensory_ok:
+            raise RuleViolation(
+                zh=f"感官查验不合格（{sensory_notes or '未写明'}），拒收",
+                en=f"the sensory check failed ({sensory_notes or 'no notes'}); delivery refused",
+            )
+        self._school(delivery.school_id)
+        self._supplier(delivery.supplier_id).check_may_deliver(day)
+        signers = [by.person_id, *[s for s in co_signers if s != by.person_id]]
+        if len(set(signers)) < self.profile.intake_signers:
+            raise RuleViolation(
+                zh=f"入库验收须{self.profile.intake_signers}人共同签字",
+                en=f"intake must be signed by {self.profile.intake_signers} people together",
+            )
+        for person in signers:
+            self._check_handler(person, delivery.school_id, day)
+        return IngredientBatch(
+            code=new_batch_code(),  # 40 random bits; a clash fails the save as a conflict, never overwrites
+            **delivery.fields(),
+            place=require_text(place, "place", "存放位置"),
+            signers=signers,
+            sensory_check=sensory_notes or "合格",
+            arrival_temperature=optional_decimal(arrival_temperature, "arrival_temperature"),
+            by=by,
+            at=moment,
+        )
 
     def attach_certificate(
         self,
@@ -360,27 +350,41 @@ class Ledger(Application[UUID]):
         def work() -> tuple[list[Aggregate], Result]:
             batch = self._batch(code)
             moment = self._at(at)
-            if issue_date > self.profile.local_date(moment):
-                raise ValidationError(
-                    zh="签发日期晚于今天",
-                    en="the certificate's issue date is in the future",
-                    field="issue_date",
-                )
-            if len(sha256) != 64 or any(c not in "0123456789abcdefABCDEF" for c in sha256):
-                raise ValidationError(zh="文件摘要格式错误", en="sha256 must be 64 hexadecimal digits", field="sha256")
             batch.attach_certificate(
-                _certificate_kind(kind),
-                require_text(number, "number", "证明编号"),
-                require_text(issuer, "issuer", "签发单位"),
-                issue_date,
-                expiry_date,
-                sha256,
-                by,
-                moment,
+                *self._certificate_fields(kind, number, issuer, issue_date, expiry_date, sha256, moment), by, moment
             )
             return [batch], self._batch_result(batch)
 
         return self._execute("attach_certificate", locals(), by, idempotency_key, work)
+
+    def _certificate_fields(
+        self,
+        kind: CertificateKind | str,
+        number: str,
+        issuer: str,
+        issue_date: date,
+        expiry_date: date | None,
+        sha256: str,
+        moment: datetime,
+    ) -> tuple[CertificateKind, str, str, date, date | None, str]:
+        if issue_date > self.profile.local_date(moment):
+            raise ValidationError(
+                zh="签发日期晚于今天", en="the certificate's issue date is in the future", field="issue_date"
+            )
+        if len(sha256) != 64 or any(c not in "0123456789abcdefABCDEF" for c in sha256):
+            raise ValidationError(zh="文件摘要格式错误", en="sha256 must be 64 hexadecimal digits", field="sha256")
+        if expiry_date is not None and expiry_date < issue_date:
+            raise ValidationError(
+                zh="证明的有效期早于签发日期", en="the certificate expires before it was issued", field="expiry_date"
+            )
+        return (
+            _certificate_kind(kind),
+            require_text(number, "number", "证明编号"),
+            require_text(issuer, "issuer", "签发单位"),
+            issue_date,
+            expiry_date,
+            sha256,
+        )
 
     def inspect(
         self,
@@ -463,17 +467,7 @@ class Ledger(Application[UUID]):
         """出库: the storekeeper (``by``) gives, the kitchen lead (``taken_by``) takes; both fit that day."""
 
         def work() -> tuple[list[Aggregate], Result]:
-            batch = self._batch(code)
-            moment = self._at(at)
-            day = self.profile.local_date(moment)
-            if meal_date < self.profile.local_date(batch.received_at):
-                raise ValidationError(
-                    zh="用餐日期早于入库日期",
-                    en="the meal date is before the batch was received",
-                    field="meal_date",
-                )
-            for person in (by.person_id, taken_by):
-                self._check_handler(person, batch.school_id, day)
+            batch, moment, day = self._issue_checks(code, meal_date, (by.person_id, taken_by), at)
             batch.issue_to_kitchen(
                 require_quantity(quantity),
                 unit,
@@ -489,6 +483,73 @@ class Ledger(Application[UUID]):
             return [batch], self._batch_result(batch)
 
         return self._execute("issue_to_kitchen", locals(), by, idempotency_key, work)
+
+    def offer_issue(
+        self,
+        code: str,
+        quantity: Decimal | str,
+        unit: str,
+        meal_date: date,
+        meal: Meal | str,
+        taken_by: str,
+        by: Principal,
+        at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> Result:
+        """出库, first signature: the storekeeper sets the stock aside for the named kitchen lead."""
+
+        def work() -> tuple[list[Aggregate], Result]:
+            batch, moment, day = self._issue_checks(code, meal_date, (by.person_id, taken_by), at)
+            offer = batch.offer_issue(
+                require_quantity(quantity), unit, meal_date, parse_choice(Meal, meal, "meal", "餐次"), by.person_id,
+                taken_by, self.profile.certificates_required(batch.category, batch.pork), day, by, moment,
+            )  # fmt: skip
+            return [batch], {**self._batch_result(batch), "offer": offer, "status": "awaiting_taker"}
+
+        return self._execute("offer_issue", locals(), by, idempotency_key, work)
+
+    def confirm_issue(
+        self, code: str, offer: int, by: Principal, at: datetime | None = None, idempotency_key: str | None = None
+    ) -> Result:
+        """出库, second signature: the kitchen lead confirms with their own credential; the hand-off completes."""
+
+        def work() -> tuple[list[Aggregate], Result]:
+            batch, moment, day = self._issue_checks(code, None, (by.person_id,), at)
+            batch.confirm_issue(offer, self.profile.certificates_required(batch.category, batch.pork), day, by, moment)
+            return [batch], {**self._batch_result(batch), "offer": offer, "status": "issued"}
+
+        return self._execute("confirm_issue", locals(), by, idempotency_key, work)
+
+    def cancel_issue_offer(
+        self,
+        code: str,
+        offer: int,
+        reason: str,
+        by: Principal,
+        at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> Result:
+        def work() -> tuple[list[Aggregate], Result]:
+            batch = self._batch(code)
+            batch.cancel_issue_offer(offer, reason, by, self._at(at))
+            return [batch], {**self._batch_result(batch), "offer": offer, "status": "cancelled"}
+
+        return self._execute("cancel_issue_offer", locals(), by, idempotency_key, work)
+
+    def _issue_checks(
+        self, code: str, meal_date: date | None, handlers: tuple[str, ...], at: datetime | None
+    ) -> tuple[IngredientBatch, datetime, date]:
+        """What every hand-off checks outside the batch: the meal's date, and that each person may handle food."""
+        batch = self._batch(code)
+        moment = self._at(at)
+        day = self.profile.local_date(moment)
+        if meal_date is not None and meal_date < self.profile.local_date(batch.received_at):
+            raise ValidationError(
+                zh="用餐日期早于入库日期", en="the meal date is before the batch was received", field="meal_date"
+            )
+        for person in handlers:
+            self._check_handler(person, batch.school_id, day)
+        return batch, moment, day
 
     def return_to_store(
         self,
@@ -550,6 +611,143 @@ class Ledger(Application[UUID]):
             return [batch], self._batch_result(batch)
 
         return self._execute("correct", locals(), by, idempotency_key, work)
+
+    # --- deliveries announced by suppliers (送货预告) ------------------------------------------------
+
+    def announce_delivery(
+        self,
+        supplier: str,
+        reference: str,
+        school: str,
+        product: str,
+        category: Category | str,
+        quantity: Decimal | str,
+        unit: str,
+        supplier_lot: str,
+        production_date: date,
+        use_by_date: date,
+        invoice_number: str,
+        expected_on: date,
+        by: Principal,
+        gtin: str | None = None,
+        unit_price: Decimal | str | None = None,
+        pork: bool | None = None,
+        at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> Result:
+        """A supplier says what it will deliver, so that intake is a scan and a check rather than typing."""
+
+        def work() -> tuple[list[Aggregate], Result]:
+            ref = require_text(reference, "reference", "送货单号", 64)
+            self._refuse_existing(
+                announcement_id(supplier, ref), f"送货单{ref}已预告", f"delivery {ref} was already announced"
+            )
+            delivery = Delivery.checked(
+                school, supplier, product, str(category), quantity, unit, supplier_lot, production_date,
+                use_by_date, invoice_number, gtin, unit_price, pork,
+            )  # fmt: skip
+            self._school(school)
+            self._supplier(supplier).check_may_deliver(expected_on)
+            if expected_on > use_by_date:
+                raise ValidationError(
+                    zh="预计送达日期晚于保质期",
+                    en="the delivery would arrive after its use-by date",
+                    field="expected_on",
+                )
+            announcement = DeliveryAnnouncement(
+                reference=ref, **delivery.fields(), expected_on=expected_on, by=by, at=self._at(at)
+            )
+            return [announcement], {"announcement_id": str(announcement.id), "status": announcement.status}
+
+        return self._execute("announce_delivery", locals(), by, idempotency_key, work)
+
+    def attach_certificate_to_delivery(
+        self,
+        announcement: UUID | str,
+        kind: CertificateKind | str,
+        number: str,
+        issuer: str,
+        issue_date: date,
+        sha256: str,
+        by: Principal,
+        expiry_date: date | None = None,
+        at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> Result:
+        def work() -> tuple[list[Aggregate], Result]:
+            found = self.announcement(announcement)
+            moment = self._at(at)
+            found.attach_certificate(
+                *self._certificate_fields(kind, number, issuer, issue_date, expiry_date, sha256, moment), by, moment
+            )
+            return [found], {"announcement_id": str(found.id), "certificates": len(found.certificates)}
+
+        return self._execute("attach_certificate_to_delivery", locals(), by, idempotency_key, work)
+
+    def receive_announced(
+        self,
+        announcement: UUID | str,
+        place: str,
+        co_signers: list[str],
+        sensory_ok: bool,
+        sensory_notes: str,
+        by: Principal,
+        quantity: Decimal | str | None = None,
+        arrival_temperature: Decimal | str | None = None,
+        at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> Result:
+        """入库验收 of an announced delivery: the batch takes the announced data and certificates."""
+
+        def work() -> tuple[list[Aggregate], Result]:
+            found = self.announcement(announcement)
+            found.check_open()
+            delivery = Delivery(
+                found.school_id, found.supplier_id, found.product, found.category, found.pork, found.quantity,
+                found.unit, found.supplier_lot, found.lot, found.gtin, found.production_date, found.use_by_date,
+                found.invoice_number, found.unit_price,
+            ).with_quantity(quantity)  # fmt: skip
+            batch = self._accept(delivery, place, co_signers, sensory_ok, sensory_notes, arrival_temperature, by, at)
+            for c in found.certificates:
+                batch.attach_certificate(
+                    c.kind, c.number, c.issuer, c.issue_date, c.expiry_date, c.sha256, c.attached_by, batch.received_at
+                )
+            found.mark_received(batch.code, by, batch.received_at)
+            return [batch, found], {"code": batch.code, "batch_id": str(batch.id), "announcement_id": str(found.id)}
+
+        return self._execute("receive_announced", locals(), by, idempotency_key, work)
+
+    def reject_delivery(
+        self,
+        announcement: UUID | str,
+        reason: str,
+        by: Principal,
+        at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> Result:
+        """拒收: the storekeeper turns an announced delivery away at the door, saying why."""
+
+        def work() -> tuple[list[Aggregate], Result]:
+            found = self.announcement(announcement)
+            found.reject(require_text(reason, "reason", "拒收原因"), by, self._at(at))
+            return [found], {"announcement_id": str(found.id), "status": found.status}
+
+        return self._execute("reject_delivery", locals(), by, idempotency_key, work)
+
+    def withdraw_delivery(
+        self,
+        announcement: UUID | str,
+        reason: str,
+        by: Principal,
+        at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> Result:
+        def work() -> tuple[list[Aggregate], Result]:
+            found = self.announcement(announcement)
+            found.withdraw(require_text(reason, "reason", "撤回原因"), by, self._at(at))
+            return [found], {"announcement_id": str(found.id), "status": found.status}
+
+        return self._execute("withdraw_delivery", locals(), by, idempotency_key, work)
 
     # --- food samples (留样) ------------------------------------------------------------------------
 
@@ -643,6 +841,9 @@ class Ledger(Application[UUID]):
 
     def batch(self, code: str) -> IngredientBatch:
         return self._batch(code)
+
+    def announcement(self, announcement: UUID | str) -> DeliveryAnnouncement:
+        return self._get(DeliveryAnnouncement, _uuid(announcement), "送货预告不存在", "no such delivery announcement")
 
     def sample(self, sample_id: UUID | str) -> FoodSample:
         return self._get(FoodSample, _uuid(sample_id), "留样记录不存在", "no such food sample")
@@ -777,18 +978,9 @@ def parse_choice(kind: type[Any], value: Any, field: str, zh: str) -> Any:
         raise ValidationError(zh=f"{zh}无效：{value}", en=f"{field} must be one of {allowed}", field=field) from None
 
 
-def _category(value: Category | str) -> Category:
-    category: Category = parse_choice(Category, value, "category", "类别")
-    return category
-
-
 def _certificate_kind(value: CertificateKind | str) -> CertificateKind:
     kind: CertificateKind = parse_choice(CertificateKind, value, "kind", "证明类型")
     return kind
-
-
-def _looks_like_pork(category: Category, product: str) -> bool:
-    return category is Category.MEAT and any(word in product.lower() for word in PORK_WORDS)
 
 
 def _uuid(value: UUID | str) -> UUID:

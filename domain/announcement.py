@@ -1,0 +1,142 @@
+"""DeliveryAnnouncement (送货预告): a supplier says what is coming before it arrives.
+
+Intake of an announced delivery is then a scan and a check rather than typing; the supplier's
+certificates travel with it onto the batch. Its id follows from the supplier and its delivery note
+number, so announcing the same delivery twice is refused rather than duplicated.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.batch import Certificate
+from domain.errors import AlreadyExists, RuleViolation
+from domain.rules import CERTIFICATE_NAMES_ZH, CertificateKind
+from domain.values import Principal
+
+ANNOUNCEMENT_NAMESPACE = uuid5(NAMESPACE_URL, "https://foodtrace.invalid/announcement")
+
+
+def announcement_id(supplier: str, reference: str) -> UUID:
+    return uuid5(ANNOUNCEMENT_NAMESPACE, f"{supplier}\x1f{reference}")
+
+
+class DeliveryAnnouncement(Aggregate):
+    @staticmethod
+    def create_id(supplier_id: str, reference: str) -> UUID:
+        return announcement_id(supplier_id, reference)
+
+    @event("Announced")
+    def __init__(
+        self,
+        supplier_id: str,
+        reference: str,
+        school_id: str,
+        product: str,
+        category: str,
+        pork: bool,
+        quantity: Decimal,
+        unit: str,
+        supplier_lot: str,
+        lot: str,
+        gtin: str | None,
+        production_date: date,
+        use_by_date: date,
+        invoice_number: str,
+        unit_price: Decimal | None,
+        expected_on: date,
+        by: Principal,
+        at: datetime,
+    ) -> None:
+        self.supplier_id = supplier_id
+        self.reference = reference
+        self.school_id = school_id
+        self.product = product
+        self.category = category
+        self.pork = pork
+        self.quantity = quantity
+        self.unit = unit
+        self.supplier_lot = supplier_lot
+        self.lot = lot
+        self.gtin = gtin
+        self.production_date = production_date
+        self.use_by_date = use_by_date
+        self.invoice_number = invoice_number
+        self.unit_price = unit_price
+        self.expected_on = expected_on
+        self.certificates: list[Certificate] = []
+        self.status = "announced"  # announced / received / rejected / withdrawn
+        self.batch_code = ""
+        self.closed_reason = ""
+
+    def attach_certificate(
+        self,
+        kind: CertificateKind,
+        number: str,
+        issuer: str,
+        issue_date: date,
+        expiry_date: date | None,
+        sha256: str,
+        by: Principal,
+        at: datetime,
+    ) -> None:
+        self.check_open()
+        if any(c.kind == kind and c.number == number for c in self.certificates):
+            raise AlreadyExists(
+                zh=f"已附{CERTIFICATE_NAMES_ZH[kind]}（编号{number}）", en=f"{kind} number {number} is already attached"
+            )
+        self._certificate_attached(kind.value, number, issuer, issue_date, expiry_date, sha256.lower(), by=by, at=at)
+
+    @event("CertificateAttached")
+    def _certificate_attached(
+        self,
+        kind: str,
+        number: str,
+        issuer: str,
+        issue_date: date,
+        expiry_date: date | None,
+        sha256: str,
+        by: Principal,
+        at: datetime,
+    ) -> None:
+        self.certificates.append(
+            Certificate(CertificateKind(kind), number, issuer, issue_date, expiry_date, sha256, by)
+        )
+
+    def mark_received(self, batch_code: str, by: Principal, at: datetime) -> None:
+        self.check_open()
+        self._received(batch_code, by=by, at=at)
+
+    @event("Received")
+    def _received(self, batch_code: str, by: Principal, at: datetime) -> None:
+        self.status = "received"
+        self.batch_code = batch_code
+
+    def reject(self, reason: str, by: Principal, at: datetime) -> None:
+        """拒收 at the door: the storekeeper says why."""
+        self.check_open()
+        self._rejected(reason, by=by, at=at)
+
+    @event("Rejected")
+    def _rejected(self, reason: str, by: Principal, at: datetime) -> None:
+        self.status = "rejected"
+        self.closed_reason = reason
+
+    def withdraw(self, reason: str, by: Principal, at: datetime) -> None:
+        self.check_open()
+        self._withdrawn(reason, by=by, at=at)
+
+    @event("Withdrawn")
+    def _withdrawn(self, reason: str, by: Principal, at: datetime) -> None:
+        self.status = "withdrawn"
+        self.closed_reason = reason
+
+    def check_open(self) -> None:
+        if self.status != "announced":
+            raise RuleViolation(
+                zh=f"该送货预告已结束（{self.status}）", en=f"this delivery announcement is already {self.status}"
+            )
