@@ -2,14 +2,37 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 
+from api.auth import PinAttempts
+from api.documents import DocumentStore
+from api.errors import Problem, install_error_handlers
+from api.routes import batches, certificates, deliveries, history, registry, samples
 from api.settings import Settings
+from api.tokens import Credentials
 from domain.ledger import Ledger
+
+log = logging.getLogger("foodtrace.requests")
+ROUTERS = tuple(module.router for module in (batches, history, certificates, deliveries, samples, registry))
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": Problem, "description": text}
+    for status, text in [
+        (401, "not signed in"),
+        (403, "not allowed for this role or scope"),
+        (404, "no such record (or not visible to the caller)"),
+        (409, "conflict: already exists, changed by someone else, or idempotency key reused"),
+        (413, "upload too large"),
+        (422, "invalid input or refused by a food-safety rule"),
+        (429, "too many wrong PINs"),
+    ]
+}
 
 
 def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -> FastAPI:
@@ -17,20 +40,30 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.ledger = ledger or settings.open_ledger()
+        opened = ledger or settings.open_ledger()
+        app.state.ledger = opened
         app.state.settings = settings
+        app.state.credentials = Credentials(opened)
+        app.state.documents = DocumentStore(settings.documents_dir)
+        app.state.pin_attempts = PinAttempts()
         try:
             yield
         finally:
             if ledger is None:
-                app.state.ledger.close()
+                opened.close()
 
     app = FastAPI(
         title="FoodTrace",
         summary="Food traceability ledger for school canteens (学校食堂食材追溯台账)",
-        version="0.1.0",
+        description="Every write takes an optional Idempotency-Key header. Errors are RFC 9457 problem+json "
+        "with a stable `code` and a message in Chinese (`zh`) and English (`en`).",
+        version="1.0.0",
         lifespan=lifespan,
     )
+    install_error_handlers(app)
+    app.middleware("http")(_request_log)
+    for router in ROUTERS:
+        app.include_router(router, responses=ERROR_RESPONSES)
 
     @app.get("/health", tags=["operations"])
     def health(request: Request) -> dict[str, Any]:
@@ -40,3 +73,23 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
         return {"status": "ok", "store": settings.describe(), "events": position or 0}
 
     return app
+
+
+async def _request_log(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    """One line per request with its id; never the Authorization header, a token or a document's bytes."""
+    request_id = request.headers.get("x-request-id", "")[:64] or uuid.uuid4().hex
+    request.state.request_id = request_id
+    started = time.perf_counter()
+    response = await call_next(request)
+    caller = getattr(request.state, "caller", None)
+    log.info(
+        "%s %s %s %.1fms request_id=%s caller=%s",
+        request.method,
+        request.url.path,
+        response.status_code,
+        (time.perf_counter() - started) * 1000,
+        request_id,
+        f"{caller.person_id}/{caller.role.value}" if caller else "-",
+    )
+    response.headers["X-Request-ID"] = request_id
+    return response

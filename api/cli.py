@@ -6,10 +6,14 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from api.settings import Settings, SettingsError
 from domain.errors import DomainError
+from domain.values import Principal, Role
+
+CLI_ADMIN = Principal("cli", "admin")  # whoever holds the server's shell is its administrator
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -31,10 +35,36 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     commands.add_parser("where", help="say which store the commands use")
 
+    token = commands.add_parser("token", help="create, list and revoke API tokens (stored only as hashes)")
+    token_commands = token.add_subparsers(dest="token_command", required=True)
+    create = token_commands.add_parser("create", help="create a token; it is printed once")
+    create.add_argument("--person", required=True, help="person id, or the supplier's code for a supplier system")
+    create.add_argument("--role", required=True, choices=[r.value for r in Role])
+    create.add_argument("--scope", help="the school (storekeeper, kitchen, principal) or supplier it acts for")
+    create.add_argument("--label", default="", help="where it is used, e.g. 仓管员手机")
+    token_commands.add_parser("list", help="list tokens (never their secret)")
+    revoke = token_commands.add_parser("revoke", help="revoke a token by its id")
+    revoke.add_argument("token_id")
+
+    pin = commands.add_parser("pin", help="set a kitchen lead's PIN for signing hand-offs")
+    pin.add_argument("person")
+    pin.add_argument("--pin", help="4-8 digits; read from standard input when omitted")
+
+    label = commands.add_parser("label", help="render a batch's label (批次标签)")
+    label.add_argument("code")
+    label.add_argument("--format", choices=["png", "svg", "pdf"], default="png")
+    label.add_argument("--size", choices=["40x30", "50x30", "60x40"], default="40x30")
+    label.add_argument("--dpi", type=int, choices=[203, 300], default=203)
+    label.add_argument("-o", "--output", required=True, help="file to write")
+
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
-        handler = {"demo": _demo, "history": _history, "serve": _serve, "where": _where}[args.command]
+        handlers = {
+            "demo": _demo, "history": _history, "serve": _serve, "where": _where, "token": _token, "pin": _pin,
+            "label": _label,
+        }  # fmt: skip
+        handler = handlers[args.command]
         return handler(settings, args)
     except (DomainError, SettingsError) as error:
         print(f"foodtrace: {error}", file=sys.stderr)
@@ -75,8 +105,60 @@ def _history(settings: Settings, args: argparse.Namespace) -> int:
     for entry in entries:
         when = entry.at.astimezone(zone)
         details = ", ".join(f"{k}={v}" for k, v in entry.as_json()["details"].items() if v not in (None, "", []))
-        print(f"{entry.version:>3}  {when:%Y-%m-%d %H:%M%z}  {entry.what_zh} {entry.what:<16} "
-              f"{entry.by.person_id} ({entry.by.role})  {details}")  # fmt: skip
+        print(
+            f"{entry.version:>3}  {when:%Y-%m-%d %H:%M%z}  {entry.what_zh} {entry.what:<16} "
+            f"{entry.by.person_id} ({entry.by.role})  {details}"
+        )
+    return 0
+
+
+def _token(settings: Settings, args: argparse.Namespace) -> int:
+    from api.tokens import Credentials
+
+    ledger = settings.open_ledger()
+    try:
+        credentials = Credentials(ledger)
+        if args.token_command == "create":
+            secret, token_id = credentials.create_token(args.person, args.role, args.scope, args.label, CLI_ADMIN)
+            print(secret)
+            print(f"token id {token_id}: shown once, keep it safe", file=sys.stderr)
+        elif args.token_command == "list":
+            print(json.dumps(credentials.list_tokens(), ensure_ascii=False, indent=2))
+        else:
+            credentials.revoke(UUID(args.token_id), "revoked from the command line", CLI_ADMIN)
+            print(f"revoked {args.token_id}", file=sys.stderr)
+        return 0
+    finally:
+        ledger.close()
+
+
+def _pin(settings: Settings, args: argparse.Namespace) -> int:
+    from api.tokens import Credentials
+
+    pin = args.pin or sys.stdin.readline().strip()
+    ledger = settings.open_ledger()
+    try:
+        Credentials(ledger).set_pin(args.person, pin, CLI_ADMIN)
+        print(f"PIN set for {args.person}", file=sys.stderr)
+        return 0
+    finally:
+        ledger.close()
+
+
+def _label(settings: Settings, args: argparse.Namespace) -> int:
+    from api.labelling import batch_label
+    from labels.render import render_batch_label
+
+    ledger = settings.open_ledger()
+    try:
+        batch = ledger.batch(args.code)
+        label = batch_label(ledger, batch, settings.resolver_base)
+        content = render_batch_label(label, args.format, args.size, args.dpi, ledger.profile)
+    finally:
+        ledger.close()
+    with open(args.output, "wb") as file:
+        file.write(content)
+    print(f"{batch.code}: {args.format} {args.size} label written to {args.output}", file=sys.stderr)
     return 0
 
 

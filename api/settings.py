@@ -3,12 +3,15 @@
 FOODTRACE_DATABASE_URL  postgresql://user:password@host:5432/dbname, or sqlite:///path/to/file.
                         Unset: an SQLite file in the user's data folder (the CLI says where).
 FOODTRACE_RULES         path to a county rules profile (TOML); unset: the national defaults.
+FOODTRACE_DOCUMENTS     folder for uploaded certificate files; unset: beside the SQLite file in the data folder.
+FOODTRACE_RESOLVER_BASE the address printed in label QR codes, e.g. https://trace.county.example; a label's
+                        code still resolves if this changes.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -16,6 +19,7 @@ from platformdirs import user_data_dir
 
 from domain.ledger import Ledger
 from domain.rules import DEFAULT_PROFILE, RulesProfile
+from labels.payload import DEFAULT_BASE
 
 
 class SettingsError(ValueError):
@@ -26,12 +30,20 @@ class SettingsError(ValueError):
 class Settings:
     database_url: str
     rules_path: Path | None = None
+    documents_dir: Path = field(default_factory=lambda: default_data_dir() / "documents")
+    resolver_base: str = DEFAULT_BASE
 
     @classmethod
     def from_env(cls) -> Settings:
         url = os.environ.get("FOODTRACE_DATABASE_URL") or f"sqlite:///{default_sqlite_path()}"
         rules = os.environ.get("FOODTRACE_RULES")
-        return cls(database_url=url, rules_path=Path(rules) if rules else None)
+        documents = os.environ.get("FOODTRACE_DOCUMENTS")
+        return cls(
+            database_url=url,
+            rules_path=Path(rules) if rules else None,
+            documents_dir=Path(documents) if documents else default_data_dir() / "documents",
+            resolver_base=os.environ.get("FOODTRACE_RESOLVER_BASE", DEFAULT_BASE),
+        )
 
     @property
     def is_postgres(self) -> bool:
@@ -54,8 +66,12 @@ class Settings:
         return Ledger(env=self.eventsourcing_env(), profile=self.profile())
 
 
+def default_data_dir() -> Path:
+    return Path(user_data_dir("foodtrace"))
+
+
 def default_sqlite_path() -> Path:
-    return Path(user_data_dir("foodtrace")) / "ledger.sqlite3"
+    return default_data_dir() / "ledger.sqlite3"
 
 
 def eventsourcing_env(url: str) -> dict[str, str]:

@@ -845,11 +845,41 @@ class Ledger(Application[UUID]):
     def announcement(self, announcement: UUID | str) -> DeliveryAnnouncement:
         return self._get(DeliveryAnnouncement, _uuid(announcement), "送货预告不存在", "no such delivery announcement")
 
+    def announcements(
+        self, supplier: str | None = None, school: str | None = None, after: int = 0, limit: int = 50
+    ) -> tuple[list[DeliveryAnnouncement], int | None]:
+        """Announced deliveries in the order they were announced, filtered; returns a page and the next cursor.
+
+        Reads the log's Announced events (a supplier has few); a projection can take over when that grows.
+        """
+        topic = f"{DeliveryAnnouncement.__module__}:DeliveryAnnouncement.Announced"
+        found: list[DeliveryAnnouncement] = []
+        start = after + 1
+        while len(found) < limit:
+            page = self.recorder.select_notifications(start=start, limit=500, topics=[topic])
+            for notification in page:
+                announced = self.mapper.to_domain_event(notification)
+                if supplier not in (None, getattr(announced, "supplier_id", None)):
+                    continue
+                if school not in (None, getattr(announced, "school_id", None)):
+                    continue
+                found.append(self.announcement(notification.originator_id))
+                if len(found) == limit:
+                    more = notification.id < (self.recorder.max_notification_id() or 0)
+                    return found, notification.id if more else None
+            if len(page) < 500:
+                return found, None
+            start = page[-1].id + 1
+        return found, None
+
     def sample(self, sample_id: UUID | str) -> FoodSample:
         return self._get(FoodSample, _uuid(sample_id), "留样记录不存在", "no such food sample")
 
     def staff(self, person_id: str) -> StaffMember:
         return self._staff(person_id)
+
+    def school(self, code: str) -> School:
+        return self._school(code)
 
     def supplier(self, code: str) -> Supplier:
         return self._supplier(code)

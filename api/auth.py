@@ -1,0 +1,93 @@
+"""Who may call what: bearer tokens, roles, and the school or supplier a caller acts for.
+
+Every route under /api/v1 depends on ``Allow(...)``, which names the roles that may call it; a test walks
+every route and every role, so a route that forgot its check fails the build.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict, deque
+
+from fastapi import Request
+
+from api.errors import ApiError
+from api.tokens import Caller, Credentials
+from domain.batch import IngredientBatch
+from domain.values import Role
+
+EVERYONE = tuple(Role)
+SCHOOL_ROLES = (Role.STOREKEEPER, Role.KITCHEN, Role.PRINCIPAL)
+STORE = (Role.STOREKEEPER, Role.ADMIN)
+
+
+class Allow:
+    """A dependency: the caller must present a valid token for one of these roles."""
+
+    def __init__(self, *roles: Role) -> None:
+        self.roles = frozenset(roles)
+
+    def __call__(self, request: Request) -> Caller:
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise ApiError(401, "unauthenticated", "请先登录", "sign in: send Authorization: Bearer <token>")
+        credentials: Credentials = request.app.state.credentials
+        caller = credentials.caller(token.strip())
+        if caller is None:
+            raise ApiError(401, "unauthenticated", "登录已失效，请重新登录", "the token is unknown or revoked")
+        if caller.role not in self.roles:
+            raise ApiError(403, "forbidden", "您的岗位无权进行此操作", f"a {caller.role.value} may not do this")
+        request.state.caller = caller
+        return caller
+
+
+def check_school(caller: Caller, school: str) -> None:
+    """Storekeepers, kitchen leads and principals act for one school only; admins for all."""
+    if caller.role in SCHOOL_ROLES and caller.scope != school:
+        raise ApiError(403, "forbidden", "只能操作本校的记录", f"you act for school {caller.scope}, not {school}")
+    if caller.role is Role.SUPPLIER:
+        raise ApiError(403, "forbidden", "供应商无权进行此操作", "a supplier may not do this")
+
+
+def check_supplier(caller: Caller, supplier: str) -> None:
+    if caller.role is Role.SUPPLIER and caller.scope != supplier:
+        raise ApiError(403, "forbidden", "只能操作本公司的送货", f"you act for supplier {caller.scope}, not {supplier}")
+
+
+def may_see_batch(caller: Caller, batch: IngredientBatch) -> bool:
+    if caller.role in (Role.ADMIN, Role.INVESTIGATOR):
+        return True
+    if caller.role is Role.SUPPLIER:
+        return batch.supplier_id == caller.scope
+    return batch.school_id == caller.scope
+
+
+def not_found_unless(visible: bool) -> None:
+    """Refuse as if the record did not exist, so that a caller learns nothing about other schools."""
+    if not visible:
+        raise ApiError(404, "not_found", "记录不存在", "no such record")
+
+
+class PinAttempts:
+    """At most 5 wrong PINs per person in 15 minutes, so a PIN cannot be guessed at the kitchen door."""
+
+    def __init__(self, limit: int = 5, window_seconds: float = 900) -> None:
+        self.limit = limit
+        self.window = window_seconds
+        self.failures: dict[str, deque[float]] = defaultdict(deque)
+
+    def check(self, person_id: str) -> None:
+        recent = self.failures[person_id]
+        while recent and recent[0] < time.monotonic() - self.window:
+            recent.popleft()
+        if len(recent) >= self.limit:
+            raise ApiError(
+                429,
+                "too_many_pin_attempts",
+                "PIN错误次数过多，请15分钟后再试",
+                "too many wrong PINs; try again in 15 minutes",
+            )
+
+    def failed(self, person_id: str) -> None:
+        self.failures[person_id].append(time.monotonic())

@@ -1,0 +1,132 @@
+"""The batch card (批次卡): a batch as the caller sees it, with only the actions the rules allow now."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from api.schemas import BatchCard, CertificateOut, PendingIssueOut
+from api.tokens import Caller
+from domain.batch import IngredientBatch
+from domain.ledger import Ledger
+from domain.rules import CERTIFICATE_NAMES_ZH, CertificateKind
+from domain.values import Role
+
+# Which roles may ask for which action at all; the batch's state then narrows it.
+ACTION_ROLES = {
+    "inspect": {Role.STOREKEEPER, Role.PRINCIPAL, Role.ADMIN},
+    "move": {Role.STOREKEEPER, Role.ADMIN},
+    "issue": {Role.STOREKEEPER, Role.ADMIN},
+    "confirm_issue": {Role.KITCHEN},
+    "return": {Role.STOREKEEPER, Role.ADMIN},
+    "hold": {Role.STOREKEEPER, Role.PRINCIPAL, Role.ADMIN},
+    "release": {Role.STOREKEEPER, Role.PRINCIPAL, Role.ADMIN},
+    "write_off": {Role.STOREKEEPER, Role.ADMIN},
+    "attach_certificate": {Role.SUPPLIER, Role.STOREKEEPER, Role.ADMIN},
+}
+
+
+def batch_card(ledger: Ledger, batch: IngredientBatch, caller: Caller, prefix: str = "/api/v1") -> BatchCard:
+    profile = ledger.profile
+    today = profile.local_date(ledger.clock())
+    required = profile.certificates_required(batch.category, batch.pork)
+    missing = batch.missing_certificates(required, today)
+    refusals = _refusals(batch, today, [str(k) for k in missing])
+    actions = [
+        action
+        for action, roles in ACTION_ROLES.items()
+        if caller.role in roles and action not in refusals and _possible(action, batch, caller)
+    ]
+    supplier = ledger.supplier(batch.supplier_id)
+    return BatchCard(
+        code=batch.code,
+        version=batch.version,
+        product=batch.product,
+        category=batch.category.value,
+        colour=profile.colour(batch.category),
+        pork=batch.pork,
+        school=batch.school_id,
+        supplier=batch.supplier_id,
+        supplier_name=supplier.name,
+        lot=batch.lot,
+        supplier_lot=batch.supplier_lot,
+        gtin=batch.gtin,
+        received_quantity=str(batch.received_quantity),
+        on_hand=str(batch.on_hand),
+        reserved=str(batch.reserved),
+        unit=batch.unit,
+        production_date=batch.production_date,
+        use_by_date=batch.use_by_date,
+        received_at=batch.received_at,
+        received_by=batch.signers,
+        place=batch.place,
+        on_hold=batch.on_hold,
+        hold_reason=batch.hold_reason,
+        certificates=[
+            CertificateOut(
+                version=version,
+                kind=c.kind.value,
+                kind_zh=CERTIFICATE_NAMES_ZH[c.kind],
+                number=c.number,
+                issuer=c.issuer,
+                issue_date=c.issue_date,
+                expiry_date=c.expiry_date,
+                sha256=c.sha256,
+                attached_by=c.attached_by.person_id,
+                document_url=f"{prefix}/batches/{batch.code}/documents/{c.sha256}",
+            )
+            for version, c in batch.certificates.items()
+            if version not in batch.voided
+        ],
+        missing_certificates=[str(k) for k in missing],
+        failed_inspections=len(batch.failed_inspections),
+        pending_issues=[
+            PendingIssueOut(
+                offer=offer,
+                quantity=str(o.quantity),
+                unit=batch.unit,
+                meal_date=o.meal_date or today,
+                meal=o.meal.value if o.meal else "",
+                given_by=o.given_by,
+                taken_by=o.taken_by,
+            )
+            for offer, o in batch.offers.items()
+        ],
+        actions=actions,
+        refusals=refusals,
+        label_url=f"{prefix}/batches/{batch.code}/label",
+        history_url=f"{prefix}/batches/{batch.code}/history",
+    )
+
+
+def _refusals(batch: IngredientBatch, today: date, missing: list[str]) -> dict[str, str]:
+    """Why issue (and the like) is not possible now, in the words the storekeeper will read."""
+    refusals: dict[str, str] = {}
+    reasons = []
+    if batch.on_hold:
+        reasons.append(f"已封存：{batch.hold_reason}")
+    if today > batch.use_by_date:
+        reasons.append(f"已过保质期（{batch.use_by_date.isoformat()}）")
+    if batch.failed_inspections:
+        reasons.append("查验不合格")
+    if missing:
+        reasons.append("缺少" + "、".join(CERTIFICATE_NAMES_ZH[CertificateKind(k)] for k in missing))
+    if batch.on_hand - batch.reserved <= 0:
+        reasons.append("无可用库存")
+    if reasons:
+        refusals["issue"] = "；".join(reasons)
+    if batch.on_hold:
+        refusals["hold"] = "已在封存中"
+    else:
+        refusals["release"] = "未封存"
+    if batch.on_hand - batch.reserved <= 0:
+        refusals["write_off"] = "无可用库存"
+        refusals["move"] = "无库存"
+    if batch.issued_net <= 0:
+        refusals["return"] = "尚无出库"
+    return refusals
+
+
+def _possible(action: str, batch: IngredientBatch, caller: Caller) -> bool:
+    if action == "confirm_issue":
+        return any(o.taken_by == caller.person_id for o in batch.offers.values())
+    return True

@@ -1,0 +1,297 @@
+"""Storekeepers and kitchen leads: scan, intake, inspect, store, issue, return, hold, write off."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from api.auth import SCHOOL_ROLES, Allow, PinAttempts, check_school
+from api.cards import batch_card
+from api.deps import CredentialsDep, IdempotencyKey, LedgerDep, visible_batch
+from api.errors import ApiError
+from api.schemas import (
+    BatchCard,
+    CommandResult,
+    CorrectionRequest,
+    InspectionRequest,
+    IntakeRequest,
+    IssueRequest,
+    MoveRequest,
+    ReasonRequest,
+    ReceiveAnnouncedRequest,
+    ReturnRequest,
+    WriteOffRequest,
+)
+from api.tokens import Caller
+from domain.batch import IngredientBatch
+from domain.ledger import Ledger
+from domain.values import Role
+from labels.payload import parse
+
+router = APIRouter(prefix="/api/v1", tags=["store room"])
+
+Reader = Annotated[Caller, Depends(Allow(*SCHOOL_ROLES, Role.SUPPLIER, Role.INVESTIGATOR, Role.ADMIN))]
+Storekeeper = Annotated[Caller, Depends(Allow(Role.STOREKEEPER, Role.ADMIN))]
+Kitchen = Annotated[Caller, Depends(Allow(Role.KITCHEN))]
+Supervisor = Annotated[Caller, Depends(Allow(Role.STOREKEEPER, Role.PRINCIPAL, Role.ADMIN))]
+
+
+@router.get("/scan", response_model=BatchCard, summary="Resolve a scanned label to the batch card")
+def scan(
+    ledger: LedgerDep,
+    caller: Reader,
+    payload: Annotated[
+        str, Query(min_length=1, max_length=512, description="what the scanner read, or the typed code")
+    ],
+) -> BatchCard:
+    label = parse(payload)
+    return batch_card(ledger, visible_batch(ledger, caller, label.code), caller)
+
+
+@router.get("/batches/{code}", response_model=BatchCard, summary="A batch card: state now and the actions allowed")
+def get_batch(code: str, ledger: LedgerDep, caller: Reader) -> BatchCard:
+    return batch_card(ledger, visible_batch(ledger, caller, code), caller)
+
+
+@router.post(
+    "/batches", response_model=CommandResult, status_code=201, summary="入库验收: receive an unannounced delivery"
+)
+def receive(body: IntakeRequest, ledger: LedgerDep, caller: Storekeeper, key: IdempotencyKey = None) -> CommandResult:
+    school = _acting_school(caller, body.school)
+    result = ledger.receive_batch(
+        school=school,
+        supplier=body.supplier,
+        product=body.product,
+        category=body.category,
+        quantity=body.quantity,
+        unit=body.unit,
+        supplier_lot=body.supplier_lot,
+        production_date=body.production_date,
+        use_by_date=body.use_by_date,
+        invoice_number=body.invoice_number,
+        place=body.place,
+        co_signers=body.co_signers,
+        sensory_ok=body.sensory_ok,
+        sensory_notes=body.sensory_notes,
+        by=caller.principal,
+        gtin=body.gtin,
+        unit_price=body.unit_price,
+        arrival_temperature=body.arrival_temperature,
+        pork=body.pork,
+        idempotency_key=key,
+    )
+    return CommandResult(**result)
+
+
+@router.post(
+    "/deliveries/{announcement_id}/receive",
+    response_model=CommandResult,
+    status_code=201,
+    summary="入库验收 of an announced delivery: scan, check, confirm",
+    tags=["deliveries"],
+)
+def receive_announced(
+    announcement_id: UUID,
+    body: ReceiveAnnouncedRequest,
+    ledger: LedgerDep,
+    caller: Storekeeper,
+    key: IdempotencyKey = None,
+) -> CommandResult:
+    announcement = ledger.announcement(announcement_id)
+    check_school(caller, announcement.school_id)
+    result = ledger.receive_announced(
+        announcement_id,
+        body.place,
+        body.co_signers,
+        body.sensory_ok,
+        body.sensory_notes,
+        by=caller.principal,
+        quantity=body.quantity,
+        arrival_temperature=body.arrival_temperature,
+        idempotency_key=key,
+    )
+    return CommandResult(**result)
+
+
+@router.post(
+    "/deliveries/{announcement_id}/reject",
+    response_model=CommandResult,
+    summary="拒收 at the door",
+    tags=["deliveries"],
+)
+def reject_delivery(
+    announcement_id: UUID, body: ReasonRequest, ledger: LedgerDep, caller: Storekeeper, key: IdempotencyKey = None
+) -> CommandResult:
+    check_school(caller, ledger.announcement(announcement_id).school_id)
+    return CommandResult(
+        **ledger.reject_delivery(announcement_id, body.reason, by=caller.principal, idempotency_key=key)
+    )
+
+
+@router.post("/batches/{code}/inspections", response_model=CommandResult, summary="查验: record an inspection")
+def inspect(
+    code: str, body: InspectionRequest, ledger: LedgerDep, caller: Supervisor, key: IdempotencyKey = None
+) -> CommandResult:
+    batch = _own_school_batch(ledger, caller, code)
+    result = ledger.inspect(batch.code, body.stage, body.passed, body.notes, by=caller.principal, idempotency_key=key)
+    return CommandResult(**result)
+
+
+@router.post("/batches/{code}/moves", response_model=CommandResult, summary="移库: store or move to a place")
+def move(
+    code: str, body: MoveRequest, ledger: LedgerDep, caller: Storekeeper, key: IdempotencyKey = None
+) -> CommandResult:
+    batch = _own_school_batch(ledger, caller, code)
+    return CommandResult(**ledger.move(batch.code, body.place, by=caller.principal, idempotency_key=key))
+
+
+@router.post("/batches/{code}/holds", response_model=CommandResult, summary="封存: put on hold")
+def hold(
+    code: str, body: ReasonRequest, ledger: LedgerDep, caller: Supervisor, key: IdempotencyKey = None
+) -> CommandResult:
+    batch = _own_school_batch(ledger, caller, code)
+    return CommandResult(**ledger.put_on_hold(batch.code, body.reason, by=caller.principal, idempotency_key=key))
+
+
+@router.post("/batches/{code}/releases", response_model=CommandResult, summary="解封: release from hold")
+def release(
+    code: str, body: ReasonRequest, ledger: LedgerDep, caller: Supervisor, key: IdempotencyKey = None
+) -> CommandResult:
+    batch = _own_school_batch(ledger, caller, code)
+    return CommandResult(**ledger.release(batch.code, body.reason, by=caller.principal, idempotency_key=key))
+
+
+@router.post(
+    "/batches/{code}/issues",
+    response_model=CommandResult,
+    status_code=201,
+    summary="出库: issue to the kitchen; complete at once with the taker's PIN, else awaiting the taker",
+)
+def issue(
+    code: str,
+    body: IssueRequest,
+    ledger: LedgerDep,
+    credentials: CredentialsDep,
+    caller: Storekeeper,
+    request: Request,
+    key: IdempotencyKey = None,
+) -> CommandResult:
+    batch = _own_school_batch(ledger, caller, code)
+    if body.taker_pin is None:
+        result = ledger.offer_issue(
+            batch.code,
+            body.quantity,
+            body.unit,
+            body.meal_date,
+            body.meal,
+            body.taken_by,
+            by=caller.principal,
+            idempotency_key=key,
+        )
+        return CommandResult(**result)
+    attempts: PinAttempts = request.app.state.pin_attempts
+    attempts.check(body.taken_by)
+    if not credentials.pin_matches(body.taken_by, body.taker_pin):
+        attempts.failed(body.taken_by)
+        raise ApiError(
+            403, "wrong_pin", "领用人PIN错误，交接未完成", "the taker's PIN is wrong; nothing was issued", "taker_pin"
+        )
+    result = ledger.issue_to_kitchen(
+        batch.code,
+        body.quantity,
+        body.unit,
+        body.meal_date,
+        body.meal,
+        body.taken_by,
+        by=caller.principal,
+        idempotency_key=key,
+    )
+    return CommandResult(**result, status="issued")
+
+
+@router.post(
+    "/batches/{code}/issues/{offer}/confirm",
+    response_model=CommandResult,
+    summary="领用确认: the kitchen lead signs the hand-off with their own credential",
+)
+def confirm_issue(
+    code: str, offer: int, ledger: LedgerDep, caller: Kitchen, key: IdempotencyKey = None
+) -> CommandResult:
+    batch = _own_school_batch(ledger, caller, code)
+    return CommandResult(**ledger.confirm_issue(batch.code, offer, by=caller.principal, idempotency_key=key))
+
+
+@router.post(
+    "/batches/{code}/issues/{offer}/cancel",
+    response_model=CommandResult,
+    summary="Cancel a hand-off the taker has not confirmed",
+)
+def cancel_issue(
+    code: str, offer: int, body: ReasonRequest, ledger: LedgerDep, caller: Storekeeper, key: IdempotencyKey = None
+) -> CommandResult:
+    batch = _own_school_batch(ledger, caller, code)
+    return CommandResult(
+        **ledger.cancel_issue_offer(batch.code, offer, body.reason, by=caller.principal, idempotency_key=key)
+    )
+
+
+@router.post(
+    "/batches/{code}/returns", response_model=CommandResult, summary="退库: the kitchen hands back what it did not use"
+)
+def return_to_store(
+    code: str, body: ReturnRequest, ledger: LedgerDep, caller: Storekeeper, key: IdempotencyKey = None
+) -> CommandResult:
+    batch = _own_school_batch(ledger, caller, code)
+    return CommandResult(
+        **ledger.return_to_store(
+            batch.code,
+            body.quantity,
+            body.unit,
+            body.returned_by,
+            body.reason,
+            by=caller.principal,
+            idempotency_key=key,
+        )
+    )
+
+
+@router.post("/batches/{code}/write-offs", response_model=CommandResult, summary="报损销毁, with a witness")
+def write_off(
+    code: str, body: WriteOffRequest, ledger: LedgerDep, caller: Storekeeper, key: IdempotencyKey = None
+) -> CommandResult:
+    batch = _own_school_batch(ledger, caller, code)
+    return CommandResult(
+        **ledger.write_off(
+            batch.code, body.reason, body.witness, by=caller.principal, quantity=body.quantity, idempotency_key=key
+        )
+    )
+
+
+@router.post("/batches/{code}/corrections", response_model=CommandResult, summary="更正: void an earlier event")
+def correct(
+    code: str, body: CorrectionRequest, ledger: LedgerDep, caller: Storekeeper, key: IdempotencyKey = None
+) -> CommandResult:
+    batch = _own_school_batch(ledger, caller, code)
+    return CommandResult(
+        **ledger.correct(batch.code, body.corrects_version, body.reason, by=caller.principal, idempotency_key=key)
+    )
+
+
+def _own_school_batch(ledger: Ledger, caller: Caller, code: str) -> IngredientBatch:
+    """Writers act only on batches of their own school (admins on any)."""
+    batch = visible_batch(ledger, caller, code)
+    check_school(caller, batch.school_id)
+    return batch
+
+
+def _acting_school(caller: Caller, requested: str | None) -> str:
+    if caller.role is Role.ADMIN:
+        if not requested:
+            raise ApiError(422, "invalid_input", "请填写学校", "school is required", "school")
+        return requested
+    if requested and requested != caller.scope:
+        raise ApiError(403, "forbidden", "只能操作本校的记录", f"you act for school {caller.scope}, not {requested}")
+    assert caller.scope is not None
+    return caller.scope

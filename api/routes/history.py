@@ -1,0 +1,94 @@
+"""A batch's records: its history (paged), its state at a past moment, its documents and its label."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import FileResponse, Response
+from pydantic import AwareDatetime
+
+from api.auth import SCHOOL_ROLES, Allow, not_found_unless
+from api.deps import DocumentsDep, LedgerDep, SettingsDep, visible_batch
+from api.labelling import batch_label
+from api.schemas import BatchStateOut, HistoryEntryOut, Page
+from api.tokens import Caller
+from domain.values import Role
+from labels.render import render_batch_label
+
+router = APIRouter(prefix="/api/v1", tags=["records"])
+Reader = Annotated[Caller, Depends(Allow(*SCHOOL_ROLES, Role.SUPPLIER, Role.INVESTIGATOR, Role.ADMIN))]
+LABEL_MEDIA = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
+
+
+@router.get("/batches/{code}/history", response_model=Page[HistoryEntryOut], summary="Every event of a batch, in order")
+def history(
+    code: str,
+    ledger: LedgerDep,
+    caller: Reader,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    cursor: Annotated[str | None, Query(pattern=r"^[0-9]{1,9}$", description="from next_cursor")] = None,
+) -> dict[str, Any]:
+    batch = visible_batch(ledger, caller, code)
+    after = int(cursor) if cursor else 0
+    entries = [e for e in ledger.history(batch.code) if e.version > after]
+    page = entries[:limit]
+    next_cursor = str(page[-1].version) if len(entries) > limit else None
+    return {"items": [e.as_json() for e in page], "next_cursor": next_cursor}
+
+
+@router.get("/batches/{code}/as-of", response_model=BatchStateOut, summary="The batch as it stood at a past moment")
+def as_of(code: str, at: Annotated[AwareDatetime, Query()], ledger: LedgerDep, caller: Reader) -> BatchStateOut:
+    batch = visible_batch(ledger, caller, code)
+    then = ledger.batch_as_of(batch.code, at)
+    if then is None:
+        return BatchStateOut(at=at, exists=False)
+    return BatchStateOut(
+        at=at,
+        exists=True,
+        version=then.version,
+        on_hand=str(then.on_hand),
+        unit=then.unit,
+        on_hold=then.on_hold,
+        place=then.place,
+        certificates=[c.kind.value for c in then.live_certificates],
+    )
+
+
+@router.get(
+    "/batches/{code}/documents/{sha256}",
+    summary="A certificate's document, as the supplier uploaded it",
+    response_class=FileResponse,
+    responses={200: {"content": {"application/pdf": {}, "image/jpeg": {}, "image/png": {}}}},
+)
+def document(code: str, sha256: str, ledger: LedgerDep, documents: DocumentsDep, caller: Reader) -> FileResponse:
+    batch = visible_batch(ledger, caller, code)
+    not_found_unless(any(c.sha256 == sha256 for c in batch.live_certificates))
+    found = documents.find(sha256)
+    not_found_unless(found is not None)
+    assert found is not None
+    return FileResponse(
+        documents.path(found.sha256, found.kind),
+        media_type=found.media_type,
+        filename=f"{batch.code}-{sha256[:8]}.{found.kind}",
+    )
+
+
+@router.get(
+    "/batches/{code}/label",
+    summary="The batch label (批次标签) to print",
+    response_class=Response,
+    responses={200: {"content": {m: {} for m in LABEL_MEDIA.values()}}},
+)
+def label(
+    code: str,
+    ledger: LedgerDep,
+    settings: SettingsDep,
+    caller: Reader,
+    format: Literal["png", "svg", "pdf"] = "png",
+    size: Literal["40x30", "50x30", "60x40"] = "40x30",
+    dpi: Literal[203, 300] = 203,
+) -> Response:
+    batch = visible_batch(ledger, caller, code)
+    content = render_batch_label(batch_label(ledger, batch, settings.resolver_base), format, size, dpi, ledger.profile)
+    return Response(content, media_type=LABEL_MEDIA[format])

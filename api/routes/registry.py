@@ -1,0 +1,199 @@
+"""Schools, suppliers and staff: registered by admins, staff looked after by their school."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from api.auth import SCHOOL_ROLES, Allow, check_school, not_found_unless
+from api.deps import CredentialsDep, IdempotencyKey, LedgerDep
+from api.errors import ApiError
+from api.schemas import (
+    CommandResult,
+    HealthCheckRequest,
+    LicenceRequest,
+    PinRequest,
+    ReasonRequest,
+    SchoolRequest,
+    StaffCertificateRequest,
+    StaffOut,
+    StaffRequest,
+    SupplierRequest,
+)
+from api.tokens import Caller
+from domain.errors import RuleViolation
+from domain.ledger import Ledger
+from domain.staff import StaffMember
+from domain.values import Role
+
+router = APIRouter(prefix="/api/v1", tags=["registry"])
+Admin = Annotated[Caller, Depends(Allow(Role.ADMIN))]
+SchoolAdmin = Annotated[Caller, Depends(Allow(Role.PRINCIPAL, Role.ADMIN))]
+HealthChecker = Annotated[Caller, Depends(Allow(Role.PRINCIPAL, Role.STOREKEEPER, Role.ADMIN))]
+Reader = Annotated[Caller, Depends(Allow(*SCHOOL_ROLES, Role.INVESTIGATOR, Role.ADMIN))]
+
+
+@router.post("/schools", response_model=CommandResult, status_code=201, summary="Register a school")
+def register_school(body: SchoolRequest, ledger: LedgerDep, caller: Admin, key: IdempotencyKey = None) -> CommandResult:
+    return CommandResult(
+        **ledger.register_school(body.code, body.name, body.district, by=caller.principal, idempotency_key=key)
+    )
+
+
+@router.post("/suppliers", response_model=CommandResult, status_code=201, summary="Register a supplier")
+def register_supplier(
+    body: SupplierRequest, ledger: LedgerDep, caller: Admin, key: IdempotencyKey = None
+) -> CommandResult:
+    return CommandResult(
+        **ledger.register_supplier(
+            body.code,
+            body.name,
+            body.licence_number,
+            body.licence_valid_from,
+            body.licence_valid_until,
+            body.tender_start,
+            body.tender_end,
+            by=caller.principal,
+            idempotency_key=key,
+        )
+    )
+
+
+@router.post("/suppliers/{code}/licence", response_model=CommandResult, summary="Renew a supplier's licence")
+def renew_licence(
+    code: str, body: LicenceRequest, ledger: LedgerDep, caller: Admin, key: IdempotencyKey = None
+) -> CommandResult:
+    return CommandResult(
+        **ledger.renew_supplier_licence(
+            code, body.number, body.valid_from, body.valid_until, by=caller.principal, idempotency_key=key
+        )
+    )
+
+
+@router.post("/suppliers/{code}/suspension", response_model=CommandResult, summary="Suspend a supplier")
+def suspend_supplier(
+    code: str, body: ReasonRequest, ledger: LedgerDep, caller: Admin, key: IdempotencyKey = None
+) -> CommandResult:
+    return CommandResult(**ledger.suspend_supplier(code, body.reason, by=caller.principal, idempotency_key=key))
+
+
+@router.post("/staff", response_model=CommandResult, status_code=201, summary="Register a staff member")
+def register_staff(
+    body: StaffRequest, ledger: LedgerDep, caller: SchoolAdmin, key: IdempotencyKey = None
+) -> CommandResult:
+    if caller.role is not Role.ADMIN:
+        check_school(caller, body.school or "")
+        if set(body.roles) & {"investigator", "admin"}:
+            raise ApiError(
+                403, "forbidden", "学校只能登记本校岗位人员", "a school registers only its own canteen roles"
+            )
+    return CommandResult(
+        **ledger.register_staff(
+            body.person_id, body.name, body.school, list(body.roles), by=caller.principal, idempotency_key=key
+        )
+    )
+
+
+@router.get(
+    "/staff/{person_id}", response_model=StaffOut, summary="A staff member and whether they may handle food today"
+)
+def get_staff(person_id: str, ledger: LedgerDep, caller: Reader) -> StaffOut:
+    return staff_out(ledger, _visible(ledger, caller, person_id))
+
+
+@router.post(
+    "/staff/{person_id}/certificates",
+    response_model=CommandResult,
+    summary="Record a health (健康证) or training (培训合格证) certificate",
+)
+def record_certificate(
+    person_id: str, body: StaffCertificateRequest, ledger: LedgerDep, caller: SchoolAdmin, key: IdempotencyKey = None
+) -> CommandResult:
+    _own_school(ledger, caller, person_id)
+    return CommandResult(
+        **ledger.record_staff_certificate(
+            person_id,
+            body.kind,
+            body.number,
+            body.valid_from,
+            body.valid_until,
+            by=caller.principal,
+            idempotency_key=key,
+        )
+    )
+
+
+@router.post("/staff/{person_id}/health-checks", response_model=CommandResult, summary="晨午检: a daily health check")
+def record_health_check(
+    person_id: str, body: HealthCheckRequest, ledger: LedgerDep, caller: HealthChecker, key: IdempotencyKey = None
+) -> CommandResult:
+    _own_school(ledger, caller, person_id)
+    return CommandResult(
+        **ledger.record_health_check(
+            person_id, body.day, body.passed, body.notes, by=caller.principal, idempotency_key=key
+        )
+    )
+
+
+@router.post("/staff/{person_id}/suspension", response_model=CommandResult, summary="调岗停岗: suspend from food work")
+def suspend_staff(
+    person_id: str, body: ReasonRequest, ledger: LedgerDep, caller: SchoolAdmin, key: IdempotencyKey = None
+) -> CommandResult:
+    _own_school(ledger, caller, person_id)
+    return CommandResult(**ledger.suspend_staff(person_id, body.reason, by=caller.principal, idempotency_key=key))
+
+
+@router.post("/staff/{person_id}/reinstatement", response_model=CommandResult, summary="Return to food work")
+def reinstate_staff(
+    person_id: str, body: ReasonRequest, ledger: LedgerDep, caller: SchoolAdmin, key: IdempotencyKey = None
+) -> CommandResult:
+    _own_school(ledger, caller, person_id)
+    return CommandResult(**ledger.reinstate_staff(person_id, body.reason, by=caller.principal, idempotency_key=key))
+
+
+@router.post(
+    "/staff/{person_id}/pin",
+    response_model=CommandResult,
+    summary="Set the PIN a kitchen lead signs hand-offs with on the storekeeper's phone",
+)
+def set_pin(
+    person_id: str, body: PinRequest, ledger: LedgerDep, credentials: CredentialsDep, caller: SchoolAdmin
+) -> CommandResult:
+    _own_school(ledger, caller, person_id)
+    credentials.set_pin(person_id, body.pin, by=caller.principal)
+    return CommandResult(person_id=person_id, status="pin_set")
+
+
+def _visible(ledger: Ledger, caller: Caller, person_id: str) -> StaffMember:
+    member = ledger.staff(person_id)
+    not_found_unless(caller.role in (Role.ADMIN, Role.INVESTIGATOR) or member.school_id == caller.scope)
+    return member
+
+
+def _own_school(ledger: Ledger, caller: Caller, person_id: str) -> StaffMember:
+    member = _visible(ledger, caller, person_id)
+    if caller.role is not Role.ADMIN:
+        check_school(caller, member.school_id or "")
+    return member
+
+
+def staff_out(ledger: Ledger, member: StaffMember) -> StaffOut:
+    today = ledger.profile.local_date(ledger.clock())
+    try:
+        member.check_fit_for_food_work(today, ledger.profile.require_daily_health_check)
+        fit, reason = True, ""
+    except RuleViolation as refusal:
+        fit, reason = False, refusal.zh
+    health, training = member.health_certificate, member.training_certificate
+    return StaffOut(
+        person_id=member.person_id,
+        name=member.name,
+        school=member.school_id,
+        roles=member.roles,
+        health_certificate_until=health.valid_until if health else None,
+        training_certificate_until=training.valid_until if training else None,
+        suspended=bool(member.suspended_reason),
+        fit_today=fit,
+        reason=reason,
+    )

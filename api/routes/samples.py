@@ -1,0 +1,118 @@
+"""Food samples (留样): record, dispose after the keep-until time, send to a laboratory, print the label."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import Response
+
+from api.auth import SCHOOL_ROLES, Allow, check_school, not_found_unless
+from api.deps import IdempotencyKey, LedgerDep
+from api.errors import ApiError
+from api.labelling import sample_label
+from api.schemas import CommandResult, DisposalRequest, LaboratoryRequest, SampleOut, SampleRequest
+from api.tokens import Caller
+from domain.sample import FoodSample
+from domain.values import Role
+from labels.render import render_sample_label
+
+router = APIRouter(prefix="/api/v1", tags=["samples"])
+Keeper = Annotated[Caller, Depends(Allow(Role.STOREKEEPER, Role.KITCHEN, Role.ADMIN))]
+Reader = Annotated[Caller, Depends(Allow(*SCHOOL_ROLES, Role.INVESTIGATOR, Role.ADMIN))]
+LABEL_MEDIA = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
+
+
+@router.post("/samples", response_model=CommandResult, status_code=201, summary="留样: record a sealed sample")
+def retain(body: SampleRequest, ledger: LedgerDep, caller: Keeper, key: IdempotencyKey = None) -> CommandResult:
+    school = caller.scope if caller.role is not Role.ADMIN else body.school
+    if not school:
+        raise ApiError(422, "invalid_input", "请填写学校", "school is required", "school")
+    check_school(caller, school)
+    result = ledger.retain_sample(
+        school,
+        body.meal_date,
+        body.meal,
+        body.dish,
+        body.grams,
+        body.fridge,
+        body.batch_codes,
+        by=caller.principal,
+        sealed_at=body.sealed_at,
+        idempotency_key=key,
+    )
+    return CommandResult(**result)
+
+
+@router.get("/samples/{sample_id}", response_model=SampleOut, summary="One food sample")
+def get_sample(sample_id: UUID, ledger: LedgerDep, caller: Reader) -> SampleOut:
+    return sample_out(_visible(ledger, caller, sample_id))
+
+
+@router.post("/samples/{sample_id}/disposal", response_model=CommandResult, summary="Dispose of a sample")
+def dispose(
+    sample_id: UUID, body: DisposalRequest, ledger: LedgerDep, caller: Keeper, key: IdempotencyKey = None
+) -> CommandResult:
+    sample = _visible(ledger, caller, sample_id)
+    check_school(caller, sample.school_id)
+    return CommandResult(**ledger.dispose_sample(sample_id, body.reason, by=caller.principal, idempotency_key=key))
+
+
+@router.post(
+    "/samples/{sample_id}/laboratory", response_model=CommandResult, summary="送检: send a sample to a laboratory"
+)
+def send_to_laboratory(
+    sample_id: UUID, body: LaboratoryRequest, ledger: LedgerDep, caller: Keeper, key: IdempotencyKey = None
+) -> CommandResult:
+    sample = _visible(ledger, caller, sample_id)
+    check_school(caller, sample.school_id)
+    return CommandResult(
+        **ledger.send_sample_to_laboratory(
+            sample_id, body.laboratory, body.reason, by=caller.principal, idempotency_key=key
+        )
+    )
+
+
+@router.get(
+    "/samples/{sample_id}/label",
+    summary="The sample label (留样标签) to print",
+    response_class=Response,
+    responses={200: {"content": {m: {} for m in LABEL_MEDIA.values()}}},
+)
+def label(
+    sample_id: UUID,
+    ledger: LedgerDep,
+    caller: Reader,
+    format: Literal["png", "svg", "pdf"] = "png",
+    size: Literal["40x30", "50x30", "60x40"] = "40x30",
+    dpi: Literal[203, 300] = 203,
+) -> Response:
+    sample = _visible(ledger, caller, sample_id)
+    return Response(
+        render_sample_label(sample_label(ledger, sample), format, size, dpi), media_type=LABEL_MEDIA[format]
+    )
+
+
+def _visible(ledger: LedgerDep, caller: Caller, sample_id: UUID) -> FoodSample:
+    sample = ledger.sample(sample_id)
+    not_found_unless(caller.role in (Role.ADMIN, Role.INVESTIGATOR) or sample.school_id == caller.scope)
+    return sample
+
+
+def sample_out(s: FoodSample) -> SampleOut:
+    return SampleOut(
+        sample_id=str(s.id),
+        school=s.school_id,
+        meal_date=s.meal_date,
+        meal=s.meal.value,
+        dish=s.dish,
+        grams=s.grams,
+        sealed_at=s.sealed_at,
+        keep_until=s.keep_until,
+        fridge=s.fridge,
+        sealed_by=s.sealed_by,
+        batch_codes=s.batch_codes,
+        disposed_at=s.disposed_at,
+        sent_to=s.sent_to,
+    )

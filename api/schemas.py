@@ -1,0 +1,353 @@
+"""Request and response bodies of the HTTP API, kept apart from the domain's objects.
+
+Quantities travel as decimal strings with their unit; times as ISO 8601 with an offset; dates as
+YYYY-MM-DD (the county's local date).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Generic, Literal, TypeVar
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+T = TypeVar("T")
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+Quantity = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=3, description='a decimal string, e.g. "12.5"')]
+MealName = Literal["breakfast", "lunch", "dinner"]
+CategoryName = Literal["plant", "meat", "aquatic", "other"]
+CertificateKindName = Literal[
+    "quality_inspection_report", "animal_quarantine_certificate", "meat_quality_certificate", "invoice", "other"
+]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- requests ------------------------------------------------------------------------------------
+
+
+class IntakeRequest(Body):
+    """入库验收 of a delivery that was not announced: the fields the rules need."""
+
+    supplier: Code
+    product: Text
+    category: CategoryName
+    quantity: Quantity
+    unit: Code
+    supplier_lot: Text
+    production_date: date
+    use_by_date: date
+    invoice_number: Text
+    place: Text
+    co_signers: list[Code] = Field(min_length=1, max_length=5, description="the other people signing the intake")
+    sensory_ok: bool
+    sensory_notes: str = Field("", max_length=500)
+    gtin: str | None = Field(None, max_length=14)
+    unit_price: Quantity | None = None
+    arrival_temperature: Decimal | None = Field(None, ge=-60, le=80, max_digits=5, decimal_places=1)
+    pork: bool | None = None
+    school: Code | None = Field(None, description="admins only; a storekeeper receives at their own school")
+
+
+class ReceiveAnnouncedRequest(Body):
+    place: Text
+    co_signers: list[Code] = Field(min_length=1, max_length=5)
+    sensory_ok: bool
+    sensory_notes: str = Field("", max_length=500)
+    quantity: Quantity | None = Field(None, description="what arrived, when it differs from what was announced")
+    arrival_temperature: Decimal | None = Field(None, ge=-60, le=80, max_digits=5, decimal_places=1)
+
+
+class ReasonRequest(Body):
+    reason: Text
+
+
+class InspectionRequest(Body):
+    stage: Literal["purchase", "intake", "issue"]
+    passed: bool
+    notes: str = Field("", max_length=500)
+
+
+class MoveRequest(Body):
+    place: Text
+
+
+class IssueRequest(Body):
+    """出库: the storekeeper signs by sending this; the kitchen lead signs with a PIN here, or later with a token."""
+
+    quantity: Quantity
+    unit: Code
+    meal_date: date
+    meal: MealName
+    taken_by: Code
+    taker_pin: str | None = Field(None, min_length=4, max_length=8, pattern=r"^[0-9]+$")
+
+
+class ReturnRequest(Body):
+    quantity: Quantity
+    unit: Code
+    returned_by: Code
+    reason: str = Field("", max_length=500)
+
+
+class WriteOffRequest(Body):
+    reason: Text
+    witness: Code
+    quantity: Quantity | None = Field(None, description="omit to write off everything left")
+
+
+class CorrectionRequest(Body):
+    corrects_version: int = Field(ge=1, le=1_000_000)
+    reason: Text
+
+
+class AnnouncementRequest(Body):
+    """送货预告: what a supplier will deliver, before it arrives."""
+
+    reference: Code = Field(description="the supplier's own delivery note number (送货单号); unique per supplier")
+    school: Code
+    product: Text
+    category: CategoryName
+    quantity: Quantity
+    unit: Code
+    supplier_lot: Text
+    production_date: date
+    use_by_date: date
+    invoice_number: Text
+    expected_on: date
+    gtin: str | None = Field(None, max_length=14)
+    unit_price: Quantity | None = None
+    pork: bool | None = None
+    supplier: Code | None = Field(None, description="admins only; a supplier announces for itself")
+
+
+class SampleRequest(Body):
+    meal_date: date
+    meal: MealName
+    dish: Text
+    grams: int = Field(ge=1, le=10_000)
+    fridge: Text
+    batch_codes: list[Code] = Field(default_factory=list, max_length=50)
+    sealed_at: AwareDatetime | None = None
+    school: Code | None = Field(None, description="admins only")
+
+
+class LaboratoryRequest(Body):
+    laboratory: Text
+    reason: Text
+
+
+class DisposalRequest(Body):
+    reason: str = Field("", max_length=500, description="required before the keep-until time")
+
+
+class SchoolRequest(Body):
+    code: Code
+    name: Text
+    district: str = Field("", max_length=100)
+
+
+class SupplierRequest(Body):
+    code: Code
+    name: Text
+    licence_number: Text
+    licence_valid_from: date
+    licence_valid_until: date
+    tender_start: date
+    tender_end: date
+
+
+class LicenceRequest(Body):
+    number: Text
+    valid_from: date
+    valid_until: date
+
+
+class StaffRequest(Body):
+    person_id: Code
+    name: Text
+    school: Code | None
+    roles: list[Literal["storekeeper", "kitchen", "principal", "investigator", "admin"]] = Field(min_length=1)
+
+
+class StaffCertificateRequest(Body):
+    kind: Literal["health", "training"]
+    number: Text
+    valid_from: date
+    valid_until: date
+
+
+class HealthCheckRequest(Body):
+    day: date
+    passed: bool
+    notes: str = Field("", max_length=500)
+
+
+class PinRequest(Body):
+    pin: str = Field(min_length=4, max_length=8, pattern=r"^[0-9]+$")
+
+
+# --- responses -----------------------------------------------------------------------------------
+
+
+class CertificateOut(BaseModel):
+    version: int
+    kind: str
+    kind_zh: str
+    number: str
+    issuer: str
+    issue_date: date
+    expiry_date: date | None
+    sha256: str
+    attached_by: str
+    document_url: str
+
+
+class PendingIssueOut(BaseModel):
+    offer: int
+    quantity: str
+    unit: str
+    meal_date: date
+    meal: str
+    given_by: str
+    taken_by: str
+
+
+class BatchCard(BaseModel):
+    """批次卡: what a storekeeper sees after a scan."""
+
+    code: str
+    version: int
+    product: str
+    category: str
+    colour: str
+    pork: bool
+    school: str
+    supplier: str
+    supplier_name: str
+    lot: str
+    supplier_lot: str
+    gtin: str | None
+    received_quantity: str
+    on_hand: str
+    reserved: str
+    unit: str
+    production_date: date
+    use_by_date: date
+    received_at: datetime
+    received_by: list[str]
+    place: str
+    on_hold: bool
+    hold_reason: str
+    certificates: list[CertificateOut]
+    missing_certificates: list[str]
+    failed_inspections: int
+    pending_issues: list[PendingIssueOut]
+    actions: list[str] = Field(description="what the caller may do now: inspect, move, issue, confirm_issue, …")
+    refusals: dict[str, str] = Field(description="why an action is not offered now, in Chinese")
+    label_url: str
+    history_url: str
+
+
+class CommandResult(BaseModel):
+    """What a write returns: the batch (or record) after the command."""
+
+    code: str | None = None
+    version: int | None = None
+    on_hand: str | None = None
+    unit: str | None = None
+    offer: int | None = None
+    status: str | None = None
+    batch_id: str | None = None
+    announcement_id: str | None = None
+    sample_id: str | None = None
+    keep_until: datetime | None = None
+    certificates: int | None = None
+    person_id: str | None = None
+    school: str | None = None
+    supplier: str | None = None
+    document: str | None = None
+
+
+class PersonRef(BaseModel):
+    person_id: str
+    role: str
+
+
+class HistoryEntryOut(BaseModel):
+    version: int
+    what: str
+    what_zh: str
+    by: PersonRef
+    at: datetime
+    recorded_at: datetime
+    details: dict[str, Any]
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = Field(description="pass as ?cursor= for the next page; null on the last page")
+
+
+class AnnouncementOut(BaseModel):
+    announcement_id: str
+    reference: str
+    supplier: str
+    school: str
+    product: str
+    category: str
+    quantity: str
+    unit: str
+    supplier_lot: str
+    lot: str
+    gtin: str | None
+    production_date: date
+    use_by_date: date
+    expected_on: date
+    status: str
+    batch_code: str | None
+    closed_reason: str
+    certificates: list[str]
+
+
+class SampleOut(BaseModel):
+    sample_id: str
+    school: str
+    meal_date: date
+    meal: str
+    dish: str
+    grams: int
+    sealed_at: datetime
+    keep_until: datetime
+    fridge: str
+    sealed_by: str
+    batch_codes: list[str]
+    disposed_at: datetime | None
+    sent_to: str
+
+
+class StaffOut(BaseModel):
+    person_id: str
+    name: str
+    school: str | None
+    roles: list[str]
+    health_certificate_until: date | None
+    training_certificate_until: date | None
+    suspended: bool
+    fit_today: bool
+    reason: str
+
+
+class BatchStateOut(BaseModel):
+    at: datetime
+    exists: bool
+    version: int | None = None
+    on_hand: str | None = None
+    unit: str | None = None
+    on_hold: bool | None = None
+    place: str | None = None
+    certificates: list[str] = []

@@ -1,0 +1,132 @@
+"""Who may do what: every route, every role. A route that forgets its check fails here."""
+
+from __future__ import annotations
+
+import re
+from uuid import UUID
+
+import pytest
+from fastapi.routing import APIRoute
+
+from api.app import ROUTERS
+from api.auth import Allow
+from api.tokens import Credentials
+from domain.values import Principal
+from tests.api.conftest import CALLERS, Api
+
+ALL = {"admin", "investigator", "storekeeper", "kitchen", "principal", "supplier"}
+SCHOOL = {"storekeeper", "kitchen", "principal"}
+
+# The access table: (method, path) → roles allowed. Written out, so a change to a route's roles is a
+# change here too, read by a reviewer.
+EXPECTED = {
+    ("GET", "/api/v1/scan"): ALL,
+    ("GET", "/api/v1/batches/{code}"): ALL,
+    ("POST", "/api/v1/batches"): {"storekeeper", "admin"},
+    ("POST", "/api/v1/deliveries/{announcement_id}/receive"): {"storekeeper", "admin"},
+    ("POST", "/api/v1/deliveries/{announcement_id}/reject"): {"storekeeper", "admin"},
+    ("POST", "/api/v1/batches/{code}/inspections"): {"storekeeper", "principal", "admin"},
+    ("POST", "/api/v1/batches/{code}/moves"): {"storekeeper", "admin"},
+    ("POST", "/api/v1/batches/{code}/holds"): {"storekeeper", "principal", "admin"},
+    ("POST", "/api/v1/batches/{code}/releases"): {"storekeeper", "principal", "admin"},
+    ("POST", "/api/v1/batches/{code}/issues"): {"storekeeper", "admin"},
+    ("POST", "/api/v1/batches/{code}/issues/{offer}/confirm"): {"kitchen"},
+    ("POST", "/api/v1/batches/{code}/issues/{offer}/cancel"): {"storekeeper", "admin"},
+    ("POST", "/api/v1/batches/{code}/returns"): {"storekeeper", "admin"},
+    ("POST", "/api/v1/batches/{code}/write-offs"): {"storekeeper", "admin"},
+    ("POST", "/api/v1/batches/{code}/corrections"): {"storekeeper", "admin"},
+    ("GET", "/api/v1/batches/{code}/history"): ALL,
+    ("GET", "/api/v1/batches/{code}/as-of"): ALL,
+    ("GET", "/api/v1/batches/{code}/documents/{sha256}"): ALL,
+    ("GET", "/api/v1/batches/{code}/label"): ALL,
+    ("POST", "/api/v1/batches/{code}/certificates"): {"supplier", "storekeeper", "admin"},
+    ("POST", "/api/v1/deliveries/{announcement_id}/certificates"): {"supplier", "admin"},
+    ("POST", "/api/v1/deliveries"): {"supplier", "admin"},
+    ("GET", "/api/v1/deliveries/{announcement_id}"): ALL,
+    ("GET", "/api/v1/deliveries"): ALL,
+    ("POST", "/api/v1/samples"): {"storekeeper", "kitchen", "admin"},
+    ("GET", "/api/v1/samples/{sample_id}"): SCHOOL | {"investigator", "admin"},
+    ("POST", "/api/v1/samples/{sample_id}/disposal"): {"storekeeper", "kitchen", "admin"},
+    ("POST", "/api/v1/samples/{sample_id}/laboratory"): {"storekeeper", "kitchen", "admin"},
+    ("GET", "/api/v1/samples/{sample_id}/label"): SCHOOL | {"investigator", "admin"},
+    ("POST", "/api/v1/schools"): {"admin"},
+    ("POST", "/api/v1/suppliers"): {"admin"},
+    ("POST", "/api/v1/suppliers/{code}/licence"): {"admin"},
+    ("POST", "/api/v1/suppliers/{code}/suspension"): {"admin"},
+    ("POST", "/api/v1/staff"): {"principal", "admin"},
+    ("GET", "/api/v1/staff/{person_id}"): SCHOOL | {"investigator", "admin"},
+    ("POST", "/api/v1/staff/{person_id}/certificates"): {"principal", "admin"},
+    ("POST", "/api/v1/staff/{person_id}/health-checks"): {"principal", "storekeeper", "admin"},
+    ("POST", "/api/v1/staff/{person_id}/suspension"): {"principal", "admin"},
+    ("POST", "/api/v1/staff/{person_id}/reinstatement"): {"principal", "admin"},
+    ("POST", "/api/v1/staff/{person_id}/pin"): {"principal", "admin"},
+}
+WRITERS_NEVER = {"investigator"}  # reads everything, writes nothing
+
+
+def api_routes(api: Api) -> list[tuple[str, str, frozenset[str]]]:
+    found = []
+    for route in [r for router in ROUTERS for r in router.routes]:
+        assert isinstance(route, APIRoute)
+        guards = [d.call for d in route.dependant.dependencies if isinstance(d.call, Allow)]
+        guards += [
+            d.call for dep in route.dependant.dependencies for d in dep.dependencies if isinstance(d.call, Allow)
+        ]
+        roles = frozenset(r.value for g in guards for r in g.roles)
+        for method in route.methods:
+            found.append((method, route.path, roles))
+    return found
+
+
+def test_every_api_route_declares_who_may_call_it(api: Api) -> None:
+    published = api.client.get("/openapi.json").json()["paths"]
+    assert {(m.upper(), p) for p, ops in published.items() for m in ops if p.startswith("/api/")} == set(EXPECTED)
+    routes = api_routes(api)
+    assert {(m, p) for m, p, _ in routes} == set(EXPECTED), "a route was added or removed: update the table"
+    for method, path, roles in routes:
+        assert roles, f"{method} {path} has no Allow(...) check"
+        assert roles == EXPECTED[(method, path)], f"{method} {path} allows {sorted(roles)}"
+        if method == "POST":
+            assert not roles & WRITERS_NEVER, f"{method} {path} lets an investigator write"
+
+
+def concrete(path: str) -> str:
+    """Any well-formed values: the role check comes before anything is looked up."""
+    values = {"code": "7KQ2-M9XH4", "announcement_id": "00000000-0000-0000-0000-000000000000",
+              "sample_id": "00000000-0000-0000-0000-000000000000", "offer": "2", "sha256": "a" * 64,
+              "person_id": "CG01-wang"}  # fmt: skip
+    return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
+
+
+@pytest.mark.parametrize("caller", sorted(set(CALLERS) - {"co_signer", "other_school", "other_supplier"}))
+def test_each_role_is_refused_exactly_where_the_table_says(api: Api, caller: str) -> None:
+    role = CALLERS[caller][1]
+    for (method, path), allowed in EXPECTED.items():
+        response = api.client.request(method, concrete(path), headers=api.headers(caller))
+        if role in allowed:
+            assert response.status_code not in (401, 403), f"{role} refused on {method} {path}: {response.text}"
+        else:
+            assert response.status_code == 403, f"{role} not refused on {method} {path}: {response.status_code}"
+            assert response.json()["code"] == "forbidden"
+
+
+def test_every_route_needs_a_token(api: Api) -> None:
+    for method, path in EXPECTED:
+        for headers in ({}, {"Authorization": "Bearer ft_not-a-real-token"}, {"Authorization": "Basic abc"}):
+            response = api.client.request(method, concrete(path), headers=headers)
+            assert response.status_code == 401, f"{method} {path} with {headers}"
+            assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_a_revoked_token_no_longer_works(api: Api) -> None:
+    assert api.get("investigator", "/api/v1/deliveries").status_code == 200
+    credentials = Credentials(api.ledger)
+    token_id = next(t["id"] for t in credentials.list_tokens() if t["label"] == "investigator")
+    credentials.revoke(UUID(str(token_id)), "left the bureau", by=Principal("county-admin", "admin"))
+    assert api.get("investigator", "/api/v1/deliveries").status_code == 401
+
+
+def test_tokens_are_stored_only_as_hashes(api: Api) -> None:
+    stored = b"".join(n.state for n in api.ledger.recorder.select_notifications(start=1, limit=100_000))
+    for token in api.tokens.values():
+        assert token.encode() not in stored
