@@ -1,0 +1,158 @@
+"""The projector: keeps every view up to date from the Ledger's notification log.
+
+    views = Projections(env)     # env as for Ledger(env=...): api.settings.eventsourcing_env(url)
+    views.catch_up()             # process everything new, now (tests, CLI)
+    views.start(); views.stop()  # follow the log in a background thread (the web server)
+    views.status()               # each view's position and lag behind the log
+    views.rebuild("trace")       # drop one view's rows and position, and build it again from the first event
+
+Both backends are followed by polling, since SQLite cannot notify: an idle poll is two small queries per view.
+Each chunk reads the log up to a notification id that was already committed when the chunk started, so a
+transaction still in flight can never be passed over (ids are handed out in commit order while
+POSTGRES_ENABLE_DB_FUNCTIONS is off). Two projectors on one view are safe: each chunk checks, under the
+view's write lock, that the position is still the one it started from, and otherwise starts again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from domain.ledger import Ledger
+from domain.rules import DEFAULT_PROFILE, RulesProfile
+from projections.projection import LEDGER, ChunkProjection
+from projections.store import PositionMoved, PostgresView, SQLiteView, open_view
+from projections.trace_index import TraceIndex
+from projections.warehouse import WarehouseLedger
+
+log = logging.getLogger(__name__)
+PROJECTIONS: tuple[type[ChunkProjection], ...] = (WarehouseLedger, TraceIndex)
+
+
+class UnknownView(KeyError):
+    pass
+
+
+class Projections:
+    def __init__(
+        self,
+        env: Mapping[str, str],
+        profile: RulesProfile = DEFAULT_PROFILE,
+        ledger: Ledger | None = None,
+        chunk_size: int = 5000,
+    ) -> None:
+        self.profile = profile
+        self.chunk_size = chunk_size
+        self._own_ledger = ledger is None
+        self.ledger = ledger if ledger is not None else Ledger(env=env, profile=profile)
+        self._factories: list[Any] = []
+        self.projections: dict[str, ChunkProjection] = {}
+        for cls in PROJECTIONS:
+            view, factory = open_view(cls.name, cls.schema, env)
+            self._factories.append(factory)
+            self.projections[cls.name.removeprefix("view_")] = cls(view, profile)  # type: ignore[call-arg]
+        self._lock = threading.Lock()  # one catch-up at a time in this process
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def view(self, name: str) -> PostgresView | SQLiteView:
+        return self._projection(name).view
+
+    # --- following the log ------------------------------------------------------------------------
+
+    def catch_up(self, names: list[str] | None = None, limit: int | None = None) -> dict[str, int]:
+        """Process every event recorded so far; returns how many notifications each view read.
+
+        ``limit`` stops each view after about that many notifications (whole chunks), for tests of a crash.
+        """
+        done: dict[str, int] = {}
+        with self._lock:
+            for name in names or list(self.projections):
+                done[name] = self._catch_up_one(self._projection(name), limit)
+        return done
+
+    def _catch_up_one(self, projection: ChunkProjection, limit: int | None) -> int:
+        read = 0
+        recorder = self.ledger.recorder
+        while limit is None or read < limit:
+            position = projection.view.max_tracking_id(LEDGER) or 0
+            head = recorder.max_notification_id() or 0
+            if position >= head:
+                break
+            stop = min(head, position + self.chunk_size)
+            notifications = recorder.select_notifications(
+                start=position + 1, limit=self.chunk_size, stop=stop, topics=projection.topics
+            )
+            events = [(n.id, self.ledger.mapper.to_domain_event(n)) for n in notifications]
+            try:
+                projection.process(events, position, stop)
+            except PositionMoved:
+                log.info("%s: another projector moved on; reading again", projection.name)
+                continue
+            read += stop - position
+        return read
+
+    def start(self, interval: float = 0.5) -> None:
+        """Follow the log in a daemon thread until ``stop()``."""
+        if self._thread is not None:
+            return
+        self._stopping.clear()
+        self._thread = threading.Thread(target=self._follow, args=(interval,), name="foodtrace-projector", daemon=True)
+        self._thread.start()
+
+    def _follow(self, interval: float) -> None:
+        while not self._stopping.is_set():
+            try:
+                self.catch_up()
+            except Exception:  # keep following: a failed chunk is rolled back and tried again
+                log.exception("projection catch-up failed; retrying")
+                self._stopping.wait(min(10 * interval, 5.0))
+            self._stopping.wait(interval)
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+
+    def run_forever(self, interval: float = 0.5) -> None:
+        """For ``foodtrace projections run``: follow the log in this thread until interrupted."""
+        with contextlib.suppress(KeyboardInterrupt):
+            self._follow(interval)
+
+    # --- operations ---------------------------------------------------------------------------------
+
+    def status(self) -> list[dict[str, Any]]:
+        head = self.ledger.recorder.max_notification_id() or 0
+        rows = []
+        for name, projection in self.projections.items():
+            position = projection.view.max_tracking_id(LEDGER) or 0
+            rows.append({"name": name, "position": position, "head": head, "lag": head - position})
+        return rows
+
+    def rebuild(self, name: str) -> dict[str, Any]:
+        """Drop the view's rows and position and build it again from the first event; returns the figures."""
+        projection = self._projection(name)
+        started = time.perf_counter()
+        with self._lock:
+            projection.view.reset(LEDGER)
+            read = self._catch_up_one(projection, None)
+        seconds = time.perf_counter() - started
+        return {"name": name, "notifications": read, "seconds": round(seconds, 3)}
+
+    def close(self) -> None:
+        self.stop()
+        for factory in self._factories:
+            factory.close()
+        if self._own_ledger:
+            self.ledger.close()
+
+    def _projection(self, name: str) -> ChunkProjection:
+        try:
+            return self.projections[name]
+        except KeyError:
+            raise UnknownView(f"no view named {name!r}; views: {', '.join(self.projections)}") from None

@@ -1,0 +1,258 @@
+"""Where a view keeps its rows: a tracking recorder of the eventsourcing library with the view's own tables.
+
+A view's rows and its position in the event log are written in one transaction, so it neither misses nor
+double-counts an event. Each view has its own tracking table (``view_<name>_tracking``), so views can be
+rebuilt one at a time. The SQL is written once with ``?`` placeholders; the PostgreSQL view turns them into
+``%s``, and the SQLite view turns values it has no type for (Decimal, date, datetime, UUID) into text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Protocol
+from uuid import UUID
+
+from eventsourcing.persistence import InfrastructureFactory, IntegrityError, Tracking, TrackingRecorder
+from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
+from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
+from eventsourcing.utils import Environment
+from psycopg.sql import SQL, Identifier
+
+Row = dict[str, Any]
+
+# Column types as each backend spells them; SQLite keeps text, which sorts like the value when ISO-formatted.
+POSTGRES_TYPES = {"decimal": "NUMERIC", "date": "DATE", "time": "TIMESTAMPTZ", "bool": "BOOLEAN", "uuid": "UUID"}
+SQLITE_TYPES = {"decimal": "TEXT", "date": "TEXT", "time": "TEXT", "bool": "INTEGER", "uuid": "TEXT"}
+
+
+class PositionMoved(IntegrityError):
+    """Another projector wrote this view since we read its position: the chunk is dropped, not applied twice."""
+
+
+@dataclass(frozen=True)
+class Schema:
+    """A view's tables and indexes, with ``{decimal}``, ``{date}``, ``{time}``, ``{bool}``, ``{uuid}`` for types."""
+
+    tables: tuple[str, ...]
+    statements: tuple[str, ...]
+
+    def ddl(self, types: Mapping[str, str]) -> list[str]:
+        return [statement.format(**types) for statement in self.statements]
+
+
+class Writer(Protocol):
+    """What a projection may do inside its view's transaction."""
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None: ...
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None: ...
+
+    def select(self, sql: str, params: Sequence[Any] = ()) -> list[Row]: ...
+
+    def select_in(self, sql: str, keys: Sequence[Any], params: Sequence[Any] = ()) -> list[Row]:
+        """``sql`` ends with ``WHERE <column> IN`` (or ``AND <column> IN``); the keys are appended."""
+        ...
+
+
+class View(Protocol):
+    schema: Schema
+    tracking_table_name: str
+
+    def create_table(self) -> None: ...
+
+    def max_tracking_id(self, application_name: str) -> int | None: ...
+
+    def writing(self, application_name: str, expected: int | None, to: int) -> Any: ...
+
+    def select(self, sql: str, params: Sequence[Any] = ()) -> list[Row]: ...
+
+    def reset(self, application_name: str) -> None: ...
+
+
+# --- PostgreSQL ----------------------------------------------------------------------------------------
+
+
+class PostgresWriter:
+    def __init__(self, cursor: Any) -> None:
+        self.cursor = cursor
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self.cursor.execute(sql.replace("?", "%s"), params)
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        rows = list(rows)
+        if rows:
+            self.cursor.executemany(sql.replace("?", "%s"), rows)
+
+    def select(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        self.cursor.execute(sql.replace("?", "%s"), params)
+        return list(self.cursor.fetchall())
+
+    def select_in(self, sql: str, keys: Sequence[Any], params: Sequence[Any] = ()) -> list[Row]:
+        if not keys:
+            return []
+        # "x IN" becomes "x = ANY(%s)": one array parameter, one plan, whatever the number of keys.
+        head, _, tail = sql.rpartition(" IN")
+        return self.select(f"{head} = ANY(?){tail}", [*params, list(keys)])
+
+
+class PostgresView(PostgresTrackingRecorder):
+    def __init__(self, datastore: PostgresDatastore, *, tracking_table_name: str, schema: Schema) -> None:
+        super().__init__(datastore, tracking_table_name=tracking_table_name)
+        self.schema = schema
+        self.sql_create_statements.extend(SQL(s).format() for s in schema.ddl(POSTGRES_TYPES))
+
+    @contextmanager
+    def writing(self, application_name: str, expected: int | None, to: int) -> Iterator[PostgresWriter]:
+        with self.datastore.transaction(commit=True) as cursor:
+            if expected is not None:
+                cursor.execute(
+                    SQL("SELECT notification_id FROM {}.{} WHERE application_name = %s FOR UPDATE").format(
+                        Identifier(self.datastore.schema), Identifier(self.tracking_table_name)
+                    ),
+                    (application_name,),
+                )
+                found = cursor.fetchone()
+                if (found["notification_id"] if found else 0) != expected:
+                    raise PositionMoved(f"{self.tracking_table_name} moved on from {expected}")
+            yield PostgresWriter(cursor)
+            self._insert_tracking(cursor, Tracking(application_name, to))
+
+    def select(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        with self.datastore.transaction(commit=False) as cursor:
+            return PostgresWriter(cursor).select(sql, params)
+
+    def reset(self, application_name: str) -> None:
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.execute(SQL("TRUNCATE {}").format(SQL(", ").join(Identifier(t) for t in self.schema.tables)))
+            cursor.execute(
+                SQL("DELETE FROM {} WHERE application_name = %s").format(Identifier(self.tracking_table_name)),
+                (application_name,),
+            )
+
+
+# --- SQLite --------------------------------------------------------------------------------------------
+
+
+def sqlite_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        # Fixed width in UTC, so that text order is time order.
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+    if isinstance(value, date | Decimal):
+        return value.isoformat() if isinstance(value, date) else str(value)
+    if isinstance(value, UUID):
+        return str(value)
+    return value
+
+
+class SQLiteWriter:
+    def __init__(self, cursor: Any) -> None:
+        self.cursor = cursor
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self.cursor.execute(sql, [sqlite_value(p) for p in params])
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        self.cursor.executemany(sql, [[sqlite_value(v) for v in row] for row in rows])
+
+    def select(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        self.execute(sql, params)
+        return [dict(row) for row in self.cursor.fetchall()]
+
+    def select_in(self, sql: str, keys: Sequence[Any], params: Sequence[Any] = ()) -> list[Row]:
+        found: list[Row] = []
+        for start in range(0, len(keys), 500):  # stay under SQLite's limit on parameters
+            part = list(keys[start : start + 500])
+            head, _, tail = sql.rpartition(" IN")
+            marks = ", ".join("?" * len(part))
+            found += self.select(f"{head} IN ({marks}){tail}", [*params, *part])
+        return found
+
+
+class SQLiteView(SQLiteTrackingRecorder):
+    def __init__(self, datastore: SQLiteDatastore, *, tracking_table_name: str, schema: Schema) -> None:
+        # Set before the base class asks for the create statements.
+        self.tracking_table_name = tracking_table_name
+        self.schema = schema
+        super().__init__(datastore)
+        t = tracking_table_name
+        self.insert_tracking_statement = (
+            f"INSERT INTO {t} VALUES (:application_name, :notification_id) "
+            "ON CONFLICT (application_name) DO UPDATE SET notification_id = :notification_id "
+            f"WHERE {t}.notification_id < :notification_id RETURNING notification_id"
+        )
+        self.select_max_tracking_id_statement = f"SELECT MAX(notification_id) FROM {t} WHERE application_name=?"
+
+    def construct_create_table_statements(self) -> list[str]:
+        return [
+            *self.schema.ddl(SQLITE_TYPES),
+            f"CREATE TABLE IF NOT EXISTS {self.tracking_table_name} (application_name TEXT, notification_id INTEGER, "
+            "PRIMARY KEY (application_name)) WITHOUT ROWID",
+        ]
+
+    @contextmanager
+    def writing(self, application_name: str, expected: int | None, to: int) -> Iterator[SQLiteWriter]:
+        with self.datastore.get_connection(commit=True) as connection:
+            cursor = connection.cursor()
+            # IMMEDIATE takes the write lock now, so the position we check cannot change under us.
+            cursor.execute("BEGIN IMMEDIATE")
+            try:
+                if expected is not None:
+                    current = self._max_tracking_id(application_name, cursor) or 0
+                    if current != expected:
+                        raise PositionMoved(f"{self.tracking_table_name} moved on from {expected}")
+                yield SQLiteWriter(cursor)
+                self._insert_tracking(cursor, Tracking(application_name, to))
+            except BaseException:
+                connection.rollback()
+                raise
+            connection.commit()
+
+    def select(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        with self.datastore.transaction(commit=False) as cursor:
+            return SQLiteWriter(cursor).select(sql, params)
+
+    def reset(self, application_name: str) -> None:
+        with self.datastore.transaction(commit=True) as cursor:
+            for table in self.schema.tables:
+                cursor.execute(f"DELETE FROM {table}")
+            cursor.execute(f"DELETE FROM {self.tracking_table_name} WHERE application_name = ?", (application_name,))
+
+
+# --- opening a view --------------------------------------------------------------------------------------
+
+
+def views_env(env: Mapping[str, str]) -> dict[str, str]:
+    """The settings for the views: the ledger's PostgreSQL database, or an SQLite file beside the ledger's.
+
+    A separate SQLite file keeps the projector's writes from taking the ledger file's write lock, so
+    storekeepers' scans never wait for a view to be written.
+    """
+    views = {k: v for k, v in env.items() if not k.startswith("LEDGER_")}
+    views.update({k.removeprefix("LEDGER_"): v for k, v in env.items() if k.startswith("LEDGER_")})
+    if views.get("PERSISTENCE_MODULE") == "eventsourcing.sqlite":
+        ledger_file = Path(views["SQLITE_DBNAME"])
+        views["SQLITE_DBNAME"] = str(ledger_file.with_name(ledger_file.stem + ".views.sqlite3"))
+    else:
+        views.setdefault("POSTGRES_POOL_SIZE", "2")
+        views.setdefault("POSTGRES_MAX_OVERFLOW", "2")
+    return views
+
+
+def open_view(name: str, schema: Schema, env: Mapping[str, str]) -> tuple[PostgresView | SQLiteView, Any]:
+    """The view of the projection ``name`` and the factory that owns its connections (close it when done)."""
+    factory = InfrastructureFactory[TrackingRecorder].construct(Environment(name, views_env(env)))
+    tracking = f"{name}_tracking"
+    view: PostgresView | SQLiteView
+    datastore = factory.datastore  # type: ignore[attr-defined]
+    if isinstance(datastore, PostgresDatastore):
+        view = PostgresView(datastore, tracking_table_name=tracking, schema=schema)
+    else:
+        view = SQLiteView(datastore, tracking_table_name=tracking, schema=schema)
+    view.create_table()
+    return view, factory
