@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from enum import IntEnum
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
@@ -21,6 +22,13 @@ CategoryName = Literal["plant", "meat", "aquatic", "other"]
 CertificateKindName = Literal[
     "quality_inspection_report", "animal_quarantine_certificate", "meat_quality_certificate", "invoice", "other"
 ]
+
+
+class Dpi(IntEnum):
+    """Thermal label printers print at 203 or 300 dots per inch."""
+
+    THERMAL = 203
+    FINE = 300
 
 
 class Body(BaseModel):

@@ -11,7 +11,7 @@ from pydantic import AwareDatetime
 from api.auth import SCHOOL_ROLES, Allow, not_found_unless
 from api.deps import DocumentsDep, LedgerDep, SettingsDep, visible_batch
 from api.labelling import batch_label
-from api.schemas import BatchStateOut, HistoryEntryOut, Page
+from api.schemas import BatchStateOut, Dpi, HistoryEntryOut, Page
 from api.tokens import Caller
 from domain.values import Role
 from labels.render import render_batch_label
@@ -87,8 +87,10 @@ def label(
     caller: Reader,
     format: Literal["png", "svg", "pdf"] = "png",
     size: Literal["40x30", "50x30", "60x40"] = "40x30",
-    dpi: Literal[203, 300] = 203,
+    dpi: Dpi = Dpi.THERMAL,
 ) -> Response:
     batch = visible_batch(ledger, caller, code)
-    content = render_batch_label(batch_label(ledger, batch, settings.resolver_base), format, size, dpi, ledger.profile)
+    content = render_batch_label(
+        batch_label(ledger, batch, settings.resolver_base), format, size, int(dpi), ledger.profile
+    )
     return Response(content, media_type=LABEL_MEDIA[format])

@@ -12,7 +12,7 @@ from api.auth import SCHOOL_ROLES, Allow, check_school, not_found_unless
 from api.deps import IdempotencyKey, LedgerDep
 from api.errors import ApiError
 from api.labelling import sample_label
-from api.schemas import CommandResult, DisposalRequest, LaboratoryRequest, SampleOut, SampleRequest
+from api.schemas import CommandResult, DisposalRequest, Dpi, LaboratoryRequest, SampleOut, SampleRequest
 from api.tokens import Caller
 from domain.sample import FoodSample
 from domain.values import Role
@@ -86,11 +86,11 @@ def label(
     caller: Reader,
     format: Literal["png", "svg", "pdf"] = "png",
     size: Literal["40x30", "50x30", "60x40"] = "40x30",
-    dpi: Literal[203, 300] = 203,
+    dpi: Dpi = Dpi.THERMAL,
 ) -> Response:
     sample = _visible(ledger, caller, sample_id)
     return Response(
-        render_sample_label(sample_label(ledger, sample), format, size, dpi), media_type=LABEL_MEDIA[format]
+        render_sample_label(sample_label(ledger, sample), format, size, int(dpi)), media_type=LABEL_MEDIA[format]
     )
 
 
