@@ -92,9 +92,14 @@ def test_every_api_route_declares_who_may_call_it(api: Api) -> None:
 
 def concrete(path: str) -> str:
     """Any well-formed values: the role check comes before anything is looked up."""
-    values = {"code": "7KQ2-M9XH4", "announcement_id": "00000000-0000-0000-0000-000000000000",
-              "sample_id": "00000000-0000-0000-0000-000000000000", "offer": "2", "sha256": "a" * 64,
-              "person_id": "CG01-wang"}  # fmt: skip
+    values = {
+        "code": "7KQ2-M9XH4",
+        "announcement_id": "00000000-0000-0000-0000-000000000000",
+        "sample_id": "00000000-0000-0000-0000-000000000000",
+        "offer": "2",
+        "sha256": "a" * 64,
+        "person_id": "CG01-wang",
+    }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 
 

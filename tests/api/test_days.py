@@ -52,8 +52,11 @@ def announce_with_certificates(api: Api) -> str:
 
 
 def receive(api: Api, delivery: str) -> str:
-    received = api.post("storekeeper", f"/api/v1/deliveries/{delivery}/receive",
-                        {"place": "冷冻库（红）", "co_signers": [LI], "sensory_ok": True, "sensory_notes": "色泽正常"})  # fmt: skip
+    received = api.post(
+        "storekeeper",
+        f"/api/v1/deliveries/{delivery}/receive",
+        {"place": "冷冻库（红）", "co_signers": [LI], "sensory_ok": True, "sensory_notes": "色泽正常"},
+    )
     assert received.status_code == 201, received.text
     return str(received.json()["code"])
 
@@ -97,17 +100,33 @@ def test_a_storekeepers_day(api: Api) -> None:
     assert {"issue", "inspect", "move", "hold", "write_off"} <= set(card["actions"])
 
     # 07:50 vegetables come unannounced: a short form, then the invoice photo.
-    greens = api.post("storekeeper", "/api/v1/batches", {
-        "supplier": "SUP-LY", "product": "青菜", "category": "plant", "quantity": "25", "unit": "kg",
-        "supplier_lot": "LY0302", "production_date": str(DAY), "use_by_date": str(DAY + timedelta(days=2)),
-        "invoice_number": "FP0302-LY", "place": "蔬菜库（绿）", "co_signers": [LI], "sensory_ok": True,
-    }).json()["code"]  # fmt: skip
+    greens = api.post(
+        "storekeeper",
+        "/api/v1/batches",
+        {
+            "supplier": "SUP-LY",
+            "product": "青菜",
+            "category": "plant",
+            "quantity": "25",
+            "unit": "kg",
+            "supplier_lot": "LY0302",
+            "production_date": str(DAY),
+            "use_by_date": str(DAY + timedelta(days=2)),
+            "invoice_number": "FP0302-LY",
+            "place": "蔬菜库（绿）",
+            "co_signers": [LI],
+            "sensory_ok": True,
+        },
+    ).json()["code"]
     card = api.get("storekeeper", f"/api/v1/batches/{greens}").json()
     assert "issue" not in card["actions"] and "缺少" in card["refusals"]["issue"]
     for kind, name, content in [("invoice", "fp.jpg", photo()), ("quality_inspection_report", "qj.pdf", pdf_report())]:
-        attached = api.client.post(f"/api/v1/batches/{greens}/certificates", headers=api.headers("storekeeper"),
-                                   data={"kind": kind, "number": f"{kind}-LY", "issuer": "绿源", "issue_date": str(DAY)},
-                                   files={"file": (name, content)})  # fmt: skip
+        attached = api.client.post(
+            f"/api/v1/batches/{greens}/certificates",
+            headers=api.headers("storekeeper"),
+            data={"kind": kind, "number": f"{kind}-LY", "issuer": "绿源", "issue_date": str(DAY)},
+            files={"file": (name, content)},
+        )
         assert attached.status_code == 201, attached.text
 
     # 10:00 issue: inspection, then the kitchen lead signs with their PIN on this phone.
@@ -115,30 +134,57 @@ def test_a_storekeepers_day(api: Api) -> None:
         api.post("storekeeper", f"/api/v1/batches/{pork}/inspections", {"stage": "issue", "passed": True}).status_code
         == 200
     )
-    issued = api.post("storekeeper", f"/api/v1/batches/{pork}/issues",
-                      {"quantity": "12.5", "unit": "kg", "meal_date": str(DAY), "meal": "lunch", "taken_by": ZHANG,
-                       "taker_pin": "2468"}, key="issue-pork-1")  # fmt: skip
+    issued = api.post(
+        "storekeeper",
+        f"/api/v1/batches/{pork}/issues",
+        {
+            "quantity": "12.5",
+            "unit": "kg",
+            "meal_date": str(DAY),
+            "meal": "lunch",
+            "taken_by": ZHANG,
+            "taker_pin": "2468",
+        },
+        key="issue-pork-1",
+    )
     assert issued.status_code == 201, issued.text
     assert (issued.json()["status"], issued.json()["on_hand"]) == ("issued", "7.5")
-    wrong = api.post("storekeeper", f"/api/v1/batches/{greens}/issues",
-                     {"quantity": "5", "unit": "kg", "meal_date": str(DAY), "meal": "lunch", "taken_by": ZHANG,
-                      "taker_pin": "1111"})  # fmt: skip
+    wrong = api.post(
+        "storekeeper",
+        f"/api/v1/batches/{greens}/issues",
+        {"quantity": "5", "unit": "kg", "meal_date": str(DAY), "meal": "lunch", "taken_by": ZHANG, "taker_pin": "1111"},
+    )
     assert wrong.status_code == 403 and wrong.json()["code"] == "wrong_pin"
 
     # A recall notice for the greens: hold; the refusal speaks plainly.
     assert api.post("storekeeper", f"/api/v1/batches/{greens}/holds", {"reason": "供应商召回通知"}).status_code == 200
-    refused = api.post("storekeeper", f"/api/v1/batches/{greens}/issues",
-                       {"quantity": "5", "unit": "kg", "meal_date": str(DAY), "meal": "lunch", "taken_by": ZHANG,
-                        "taker_pin": "2468"})  # fmt: skip
+    refused = api.post(
+        "storekeeper",
+        f"/api/v1/batches/{greens}/issues",
+        {"quantity": "5", "unit": "kg", "meal_date": str(DAY), "meal": "lunch", "taken_by": ZHANG, "taker_pin": "2468"},
+    )
     assert refused.status_code == 422
     assert refused.json()["code"] == "rule_violation" and "封存" in refused.json()["zh"]
 
     # 12:10 samples for lunch, then a write-off of the greens with a witness.
-    sample = api.post("storekeeper", "/api/v1/samples", {"meal_date": str(DAY), "meal": "lunch", "dish": "红烧肉",
-                                                          "grams": 130, "fridge": "留样柜1", "batch_codes": [pork]})  # fmt: skip
+    sample = api.post(
+        "storekeeper",
+        "/api/v1/samples",
+        {
+            "meal_date": str(DAY),
+            "meal": "lunch",
+            "dish": "红烧肉",
+            "grams": 130,
+            "fridge": "留样柜1",
+            "batch_codes": [pork],
+        },
+    )
     assert sample.status_code == 201, sample.text
-    short = api.post("storekeeper", "/api/v1/samples", {"meal_date": str(DAY), "meal": "lunch", "dish": "清炒青菜",
-                                                         "grams": 100, "fridge": "留样柜1"})  # fmt: skip
+    short = api.post(
+        "storekeeper",
+        "/api/v1/samples",
+        {"meal_date": str(DAY), "meal": "lunch", "dish": "清炒青菜", "grams": 100, "fridge": "留样柜1"},
+    )
     assert short.status_code == 422 and "125" in short.json()["zh"]
     written_off = api.post("storekeeper", f"/api/v1/batches/{greens}/write-offs", {"reason": "召回销毁", "witness": LI})
     assert written_off.json()["on_hand"] == "0"
@@ -146,8 +192,11 @@ def test_a_storekeepers_day(api: Api) -> None:
 
 def test_a_kitchen_leads_day(api: Api) -> None:
     pork = receive(api, announce_with_certificates(api))
-    offered = api.post("storekeeper", f"/api/v1/batches/{pork}/issues",
-                       {"quantity": "8", "unit": "kg", "meal_date": str(DAY), "meal": "lunch", "taken_by": ZHANG})  # fmt: skip
+    offered = api.post(
+        "storekeeper",
+        f"/api/v1/batches/{pork}/issues",
+        {"quantity": "8", "unit": "kg", "meal_date": str(DAY), "meal": "lunch", "taken_by": ZHANG},
+    )
     assert offered.json()["status"] == "awaiting_taker"
 
     # The kitchen lead sees what they are asked to take, and confirms with their own token.
@@ -160,8 +209,18 @@ def test_a_kitchen_leads_day(api: Api) -> None:
 
     # Only the storekeeper issues; the kitchen records its samples.
     assert api.post("kitchen", f"/api/v1/batches/{pork}/issues", {}).status_code == 403
-    sample = api.post("kitchen", "/api/v1/samples", {"meal_date": str(DAY), "meal": "lunch", "dish": "红烧肉",
-                                                      "grams": 125, "fridge": "留样柜1", "batch_codes": [pork]})  # fmt: skip
+    sample = api.post(
+        "kitchen",
+        "/api/v1/samples",
+        {
+            "meal_date": str(DAY),
+            "meal": "lunch",
+            "dish": "红烧肉",
+            "grams": 125,
+            "fridge": "留样柜1",
+            "batch_codes": [pork],
+        },
+    )
     assert sample.status_code == 201
     assert api.get("kitchen", f"/api/v1/samples/{sample.json()['sample_id']}").json()["grams"] == 125
     label = api.get("kitchen", f"/api/v1/samples/{sample.json()['sample_id']}/label", params={"format": "pdf"})
@@ -171,8 +230,18 @@ def test_a_kitchen_leads_day(api: Api) -> None:
 def test_an_investigators_day(api: Api) -> None:
     pork = receive(api, announce_with_certificates(api))
     api.set_clock(10, 5)
-    api.post("storekeeper", f"/api/v1/batches/{pork}/issues",
-             {"quantity": "12", "unit": "kg", "meal_date": str(DAY), "meal": "lunch", "taken_by": ZHANG, "taker_pin": "2468"})  # fmt: skip
+    api.post(
+        "storekeeper",
+        f"/api/v1/batches/{pork}/issues",
+        {
+            "quantity": "12",
+            "unit": "kg",
+            "meal_date": str(DAY),
+            "meal": "lunch",
+            "taken_by": ZHANG,
+            "taker_pin": "2468",
+        },
+    )
 
     history = api.get("investigator", f"/api/v1/batches/{pork}/history", params={"limit": 3}).json()
     assert [e["what"] for e in history["items"]] == ["Received", "CertificateAttached", "CertificateAttached"]
