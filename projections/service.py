@@ -21,6 +21,7 @@ import threading
 import time
 from collections.abc import Mapping
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from domain.ledger import Ledger
 from domain.rules import DEFAULT_PROFILE, RulesProfile
@@ -58,6 +59,10 @@ class Projections:
         self._lock = threading.Lock()  # one catch-up at a time in this process
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.profile.timezone)
 
     def view(self, name: str) -> PostgresView | SQLiteView:
         return self._projection(name).view

@@ -71,6 +71,8 @@ class View(Protocol):
 
     def select(self, sql: str, params: Sequence[Any] = ()) -> list[Row]: ...
 
+    def select_in(self, sql: str, keys: Sequence[Any], params: Sequence[Any] = ()) -> list[Row]: ...
+
     def reset(self, application_name: str) -> None: ...
 
 
@@ -126,6 +128,10 @@ class PostgresView(PostgresTrackingRecorder):
     def select(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         with self.datastore.transaction(commit=False) as cursor:
             return PostgresWriter(cursor).select(sql, params)
+
+    def select_in(self, sql: str, keys: Sequence[Any], params: Sequence[Any] = ()) -> list[Row]:
+        with self.datastore.transaction(commit=False) as cursor:
+            return PostgresWriter(cursor).select_in(sql, keys, params)
 
     def reset(self, application_name: str) -> None:
         with self.datastore.transaction(commit=True) as cursor:
@@ -216,6 +222,10 @@ class SQLiteView(SQLiteTrackingRecorder):
     def select(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         with self.datastore.transaction(commit=False) as cursor:
             return SQLiteWriter(cursor).select(sql, params)
+
+    def select_in(self, sql: str, keys: Sequence[Any], params: Sequence[Any] = ()) -> list[Row]:
+        with self.datastore.transaction(commit=False) as cursor:
+            return SQLiteWriter(cursor).select_in(sql, keys, params)
 
     def reset(self, application_name: str) -> None:
         with self.datastore.transaction(commit=True) as cursor:

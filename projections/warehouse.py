@@ -35,9 +35,10 @@ SCHEMA = Schema(
         "school TEXT NOT NULL, supplier TEXT NOT NULL, product TEXT NOT NULL, category TEXT NOT NULL, "
         "unit TEXT NOT NULL, lot TEXT NOT NULL, received_at {time} NOT NULL, use_by_date {date} NOT NULL, "
         "place TEXT NOT NULL, received {decimal} NOT NULL, on_hand {decimal} NOT NULL, "
-        "reserved {decimal} NOT NULL, on_hold {bool} NOT NULL)",
+        "reserved {decimal} NOT NULL, on_hold {bool} NOT NULL, in_stock {bool} NOT NULL)",
         "CREATE UNIQUE INDEX IF NOT EXISTS view_warehouse_batches_code ON view_warehouse_batches (code)",
-        "CREATE INDEX IF NOT EXISTS view_warehouse_batches_school ON view_warehouse_batches (school, use_by_date)",
+        "CREATE INDEX IF NOT EXISTS view_warehouse_batches_stock "
+        "ON view_warehouse_batches (school, in_stock, use_by_date)",
         "CREATE TABLE IF NOT EXISTS view_warehouse_products (school TEXT NOT NULL, product TEXT NOT NULL, "
         "unit TEXT NOT NULL, on_hand {decimal} NOT NULL, PRIMARY KEY (school, product, unit))",
         "CREATE TABLE IF NOT EXISTS view_warehouse_offers (batch_id {uuid} NOT NULL, version INTEGER NOT NULL, "
@@ -63,7 +64,7 @@ MOVEMENT_COLUMNS = (
 )
 BATCH_COLUMNS = (
     "batch_id, code, school, supplier, product, category, unit, lot, received_at, use_by_date, place, received, "
-    "on_hand, reserved, on_hold"
+    "on_hand, reserved, on_hold, in_stock"
 )
 
 
@@ -256,8 +257,8 @@ class WarehouseLedger(ChunkProjection):
         writer.executemany(
             f"INSERT INTO view_warehouse_batches ({BATCH_COLUMNS}) VALUES ({', '.join('?' * len(columns))}) "
             "ON CONFLICT (batch_id) DO UPDATE SET place = excluded.place, on_hand = excluded.on_hand, "
-            "reserved = excluded.reserved, on_hold = excluded.on_hold",
-            [[chunk.batches[i][c] for c in columns] for i in chunk.touched],
+            "reserved = excluded.reserved, on_hold = excluded.on_hold, in_stock = excluded.in_stock",
+            [[*(chunk.batches[i][c] for c in columns[:-1]), chunk.batches[i]["on_hand"] > 0] for i in chunk.touched],
         )
         writer.executemany(
             "INSERT INTO view_warehouse_products (school, product, unit, on_hand) VALUES (?, ?, ?, ?) "

@@ -1,0 +1,67 @@
+"""A batch as it stood at any past moment, replayed from its own events (not from a view): for investigators."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from domain.ledger import Ledger
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else (str(value) if value is not None else None)
+
+
+def batch_as_of(ledger: Ledger, code: str, moment: datetime) -> dict[str, Any]:
+    """The batch's state at ``moment`` (by when things happened) and the events that made it."""
+    batch = ledger.batch_as_of(code, moment)
+    history = [entry.as_json() for entry in ledger.history(code) if entry.at <= moment]
+    if batch is None:
+        return {"code": code, "as_of": moment.isoformat(), "exists": False, "events": history}
+    return {
+        "code": batch.code,
+        "as_of": moment.isoformat(),
+        "exists": True,
+        "version": batch.version,
+        "school": batch.school_id,
+        "supplier": batch.supplier_id,
+        "product": batch.product,
+        "category": str(batch.category),
+        "colour": ledger.profile.colour(batch.category),
+        "lot": batch.lot,
+        "supplier_lot": batch.supplier_lot,
+        "received_quantity": str(batch.received_quantity),
+        "on_hand": str(batch.on_hand),
+        "reserved": str(batch.reserved),
+        "unit": batch.unit,
+        "place": batch.place,
+        "on_hold": batch.on_hold,
+        "hold_reason": batch.hold_reason,
+        "use_by_date": batch.use_by_date.isoformat(),
+        "certificates": [
+            {
+                "kind": str(c.kind),
+                "number": c.number,
+                "issuer": c.issuer,
+                "issue_date": c.issue_date.isoformat(),
+                "expiry_date": _plain(c.expiry_date),
+                "sha256": c.sha256,
+            }
+            for c in batch.live_certificates
+        ],
+        "movements": [
+            {
+                "kind": m.kind,
+                "quantity": str(m.quantity),
+                "at": m.at.isoformat(),
+                "given_by": m.given_by,
+                "taken_by": m.taken_by,
+                "meal_date": _plain(m.meal_date),
+                "meal": _plain(m.meal),
+                "reason": m.reason,
+            }
+            for m in batch.live_movements
+        ],
+        "failed_inspections": len(batch.failed_inspections),
+        "events": history,
+    }

@@ -1,0 +1,224 @@
+"""Compliance gaps (合规检查) read from the trace index, judged against the rules profile in force now.
+
+The profile is applied when asked, not when events are projected, so a county that tightens its rules sees
+the new gaps at once, without a rebuild.
+
+§15 supervisors' checks, as recorded data: a check is an ``Inspected`` event, counted once per inspector
+and local day (a walk through the store room that inspects five batches is one check), at the batch's school.
+- the school's principal / food-safety officer (role ``principal``, of that school or of none): ≥2 a week;
+- the central school's principal (role ``principal``, registered at another school): ≥1 a month;
+- the central school's logistics staff (role ``admin``): ≥2 a month.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from domain.rules import Category, CertificateKind
+from projections.rows import Row, plain, plain_rows
+from projections.service import Projections
+
+SCHOOL_CHECKS_PER_WEEK = 2  # §15: 校长、食品安全管理员每周抽查不少于2次
+CENTRAL_PRINCIPAL_PER_MONTH = 1  # §15: 中心校校长每月不少于1次
+CENTRAL_LOGISTICS_PER_MONTH = 2  # §15: 中心校后勤人员每月不少于2次
+
+
+def compliance_report(
+    views: Projections, start: date, end: date, school: str | None = None, today: date | None = None
+) -> dict[str, Any]:
+    """Every gap between ``start`` and ``end`` (inclusive), at one school or all."""
+    today = today or views.profile.local_date(views.ledger.clock())
+    return {
+        "school": school,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "missing_certificates": missing_certificates(views, start, end, school),
+        "failed_inspections": failed_inspections(views, start, end, school),
+        "samples": sample_gaps(views, start, end, school),
+        "staff_certificates_expiring": staff_certificates_expiring(views, today, school),
+        "supervision": supervision(views, start, end, school),
+    }
+
+
+def _where(school: str | None, column: str, start: date, end: date, prefix: str = "") -> tuple[str, list[Any]]:
+    sql = f"{prefix}{column} >= ? AND {prefix}{column} <= ?"
+    params: list[Any] = [start, end]
+    if school is not None:
+        sql, params = f"{prefix}school = ? AND {sql}", [school, *params]
+    return sql, params
+
+
+def missing_certificates(views: Projections, start: date, end: date, school: str | None) -> list[Row]:
+    """Deliveries without a live certificate of a kind their category requires (§13 索票索证)."""
+    view = views.view("trace")
+    where, params = _where(school, "received_on", start, end)
+    batches = view.select(
+        "SELECT batch_id, code, school, supplier, product, category, pork, received_at FROM view_trace_batches "
+        f"WHERE {where} ORDER BY received_at, code",
+        params,
+    )
+    present: dict[str, set[str]] = defaultdict(set)
+    for row in view.select_in(
+        "SELECT batch_id, kind FROM view_trace_certificates WHERE voided = ? AND batch_id IN",
+        [b["batch_id"] for b in batches],
+        [False],
+    ):
+        present[str(row["batch_id"])].add(row["kind"])
+    gaps = []
+    for batch in batches:
+        required = views.profile.certificates_required(Category(batch["category"]), bool(batch["pork"]))
+        missing = sorted(str(k) for k in required - {CertificateKind(k) for k in present[str(batch["batch_id"])]})
+        if missing:
+            gap = plain(batch, views.zone)
+            gap.pop("batch_id")
+            gaps.append({**gap, "missing": missing})
+    return gaps
+
+
+def failed_inspections(views: Projections, start: date, end: date, school: str | None) -> list[Row]:
+    where, params = _where(school, "on_date", start, end, "i.")
+    rows = views.view("trace").select(
+        "SELECT b.code, b.product, i.school, i.stage, i.notes, i.inspector, i.by_role, i.inspected_at "
+        f"FROM view_trace_inspections i JOIN view_trace_batches b ON b.batch_id = i.batch_id "
+        f"WHERE {where} AND i.passed = ? AND i.voided = ? ORDER BY i.inspected_at",
+        [*params, False, False],
+    )
+    return plain_rows(rows, views.zone)
+
+
+def sample_gaps(views: Projections, start: date, end: date, school: str | None) -> dict[str, list[Row]]:
+    """§14 food samples: meals without one, short or early-disposed ones, and disagreement with the ledger."""
+    view = views.view("trace")
+    where, params = _where(school, "meal_date", start, end, "i.")
+    issued: dict[tuple[str, str, str], dict[str, str]] = defaultdict(dict)  # meal: batch code → product
+    for row in view.select(
+        "SELECT i.school, i.meal_date, i.meal, b.code, b.product FROM view_trace_issues i "
+        f"JOIN view_trace_batches b ON b.batch_id = i.batch_id WHERE {where} "
+        "AND i.voided = ?",
+        [*params, False],
+    ):
+        meal = plain(row, views.zone)
+        issued[(meal["school"], meal["meal_date"], meal["meal"])][meal["code"]] = meal["product"]
+    where, params = _where(school, "meal_date", start, end)
+    samples = plain_rows(view.select(f"SELECT * FROM view_trace_samples WHERE {where}", params), views.zone)
+    named: dict[str, list[str]] = defaultdict(list)
+    for row in view.select_in(
+        "SELECT sample_id, code FROM view_trace_sample_batches WHERE sample_id IN", [s["sample_id"] for s in samples]
+    ):
+        named[str(row["sample_id"])].append(row["code"])
+    sampled: dict[tuple[str, str, str], list[Row]] = defaultdict(list)
+    for sample in samples:
+        sample["batch_codes"] = sorted(named[sample["sample_id"]])
+        sampled[(sample["school"], sample["meal_date"], sample["meal"])].append(sample)
+    minimum = views.profile.sample_grams
+    return {
+        "meals_without_samples": [
+            {"school": s, "meal_date": d, "meal": m, "batches": sorted(issued[(s, d, m)])}
+            for s, d, m in sorted(issued)
+            if not sampled.get((s, d, m))
+        ],
+        "short_samples": [{**s, "minimum_grams": minimum} for s in samples if s["grams"] < minimum],
+        "disposed_early": [
+            s for s in samples if s["disposed_at"] and _moment(s["disposed_at"]) < _moment(s["keep_until"])
+        ],
+        "disagreements": _disagreements(issued, sampled),
+    }
+
+
+def _disagreements(
+    issued: dict[tuple[str, str, str], dict[str, str]], sampled: dict[tuple[str, str, str], list[Row]]
+) -> list[Row]:
+    """§14: samples must agree with the in/out ledger (留样实物应与进出库台帐一致)."""
+    found = []
+    for key in sorted(set(issued) | set(sampled)):
+        samples = sampled.get(key, [])
+        if not samples:
+            continue  # reported as a meal without samples
+        in_samples = {code for s in samples for code in s["batch_codes"]}
+        not_issued = sorted(in_samples - set(issued.get(key, {})))
+        unsampled = sorted(set(issued.get(key, {})) - in_samples)
+        if not_issued or unsampled:
+            school, meal_date, meal = key
+            found.append({
+                "school": school, "meal_date": meal_date, "meal": meal,
+                "sampled_but_not_issued": not_issued,
+                "issued_but_not_sampled": [{"code": c, "product": issued[key][c]} for c in unsampled],
+            })  # fmt: skip
+    return found
+
+
+def staff_certificates_expiring(views: Projections, today: date, school: str | None) -> list[Row]:
+    """Each person's current health and training certificate that ends within the warning window, or has ended."""
+    until = today + timedelta(days=views.profile.staff_certificate_warning_days)
+    view = views.view("trace")
+    rows = view.select(
+        "SELECT e.person_id, e.version, e.kind, e.number, e.valid_from, e.valid_until, s.name, s.school "
+        "FROM view_trace_staff_events e JOIN view_trace_staff s ON s.person_id = e.person_id "
+        "WHERE e.kind IN ('health', 'training') ORDER BY e.person_id, e.version"
+        if school is None
+        else "SELECT e.person_id, e.version, e.kind, e.number, e.valid_from, e.valid_until, s.name, s.school "
+        "FROM view_trace_staff_events e JOIN view_trace_staff s ON s.person_id = e.person_id "
+        "WHERE e.kind IN ('health', 'training') AND s.school = ? ORDER BY e.person_id, e.version",
+        [] if school is None else [school],
+    )
+    current: dict[tuple[str, str], Row] = {}
+    for row in rows:
+        current[(row["person_id"], row["kind"])] = plain(row, views.zone)  # the latest recorded wins
+    found = []
+    for (_, _), cert in sorted(current.items()):
+        if cert["valid_until"] <= until.isoformat():
+            cert.pop("version")
+            expired = cert["valid_until"] < today.isoformat()
+            found.append({**cert, "status": "expired" if expired else "expiring"})
+    return found
+
+
+def supervision(views: Projections, start: date, end: date, school: str | None) -> list[Row]:
+    """§15 check counts per school and week/month against their minima (see the module's docstring)."""
+    where, params = _where(school, "on_date", start, end, "i.")
+    rows = views.view("trace").select(
+        "SELECT DISTINCT i.school, i.on_date, i.inspector, i.by_role, s.school AS home FROM view_trace_inspections i "
+        "LEFT JOIN view_trace_staff s ON s.person_id = i.inspector "
+        f"WHERE {where} AND i.voided = ? AND i.by_role IN ('principal', 'admin')",
+        [*params, False],
+    )
+    counts: dict[tuple[str, str, str], int] = defaultdict(int)
+    for row in rows:
+        day = plain(row, views.zone)["on_date"]
+        week, month = _week(date.fromisoformat(day)), day[:7]
+        if row["by_role"] == "admin":
+            counts[(row["school"], "central_logistics", month)] += 1
+        elif row["home"] in (None, row["school"]):
+            counts[(row["school"], "school_principal", week)] += 1
+        else:
+            counts[(row["school"], "central_principal", month)] += 1
+    schools = [school] if school else _all_schools(views)
+    weeks = sorted({_week(start + timedelta(days=n)) for n in range((end - start).days + 1)})
+    months = sorted({(start + timedelta(days=n)).isoformat()[:7] for n in range((end - start).days + 1)})
+    periods = [("school_principal", w, SCHOOL_CHECKS_PER_WEEK) for w in weeks] + [
+        (kind, m, minimum)
+        for m in months
+        for kind, minimum in (("central_principal", CENTRAL_PRINCIPAL_PER_MONTH),
+                              ("central_logistics", CENTRAL_LOGISTICS_PER_MONTH))
+    ]  # fmt: skip
+    return [
+        {"school": s, "check": kind, "period": period, "count": counts[(s, kind, period)], "minimum": minimum,
+         "met": counts[(s, kind, period)] >= minimum}
+        for s in schools
+        for kind, period, minimum in periods
+    ]  # fmt: skip
+
+
+def _week(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _moment(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def _all_schools(views: Projections) -> list[str]:
+    return [row["code"] for row in views.view("trace").select("SELECT code FROM view_trace_schools ORDER BY code")]

@@ -1,0 +1,46 @@
+"""View rows as plain JSON values, the same on both backends.
+
+PostgreSQL returns dates, times, Decimals and UUIDs; SQLite returns the text they were stored as. Times come
+out in the county's zone (ISO 8601 with the offset), since that is how staff read them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+Row = dict[str, Any]
+FLAGS = frozenset({"voided", "passed", "on_hold", "pork", "in_stock"})
+TIMES = frozenset({"keep_until"})  # besides every column ending in _at
+
+
+def plain_value(key: str, value: Any, zone: ZoneInfo) -> Any:
+    if value is None:
+        return None
+    if key in FLAGS:
+        return bool(value)
+    if key.endswith("_at") or key in TIMES:
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+        return moment.astimezone(zone).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal | UUID):
+        return str(value)
+    return value
+
+
+def plain(row: Row, zone: ZoneInfo) -> Row:
+    return {key: plain_value(key, value, zone) for key, value in row.items()}
+
+
+def plain_rows(rows: Iterable[Row], zone: ZoneInfo) -> list[Row]:
+    return [plain(row, zone) for row in rows]
+
+
+def people(text: str) -> list[str]:
+    """Signers are stored comma-joined."""
+    return [p for p in text.split(",") if p]

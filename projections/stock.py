@@ -1,0 +1,116 @@
+"""Queries of the warehouse ledger (进出库台账): a school's rows for a month, stock on hand, what expires soon."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from projections.rows import Row, people, plain
+from projections.service import Projections
+
+KIND_ZH = {"in": "入库", "out": "出库", "move": "移库", "return": "退库", "write_off": "报损", "correction": "冲销"}
+
+
+def month_range(month: str) -> tuple[date, date]:
+    """ "2026-03" → the first day of March and the first day of April."""
+    first = date.fromisoformat(f"{month}-01")
+    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return first, following
+
+
+def warehouse_ledger(views: Projections, school: str, month: str) -> dict[str, Any]:
+    """Every movement at ``school`` in ``month`` (YYYY-MM) in the order recorded, with balances carried."""
+    start, end = month_range(month)
+    view = views.view("warehouse")
+    rows = view.select(
+        "SELECT * FROM view_warehouse_movements WHERE school = ? AND on_date >= ? AND on_date < ? "
+        "ORDER BY notification_id",
+        [school, start, end],
+    )
+    names = _names(views, rows, school)
+    entries = []
+    for row in rows:
+        entry = plain(row, views.zone)
+        entry.pop("batch_id")
+        entry.pop("notification_id")
+        entry.update(
+            kind_zh=KIND_ZH[row["kind"]],
+            colour=views.profile.colour(row["category"]),
+            supplier_name=names.get(row["supplier"], row["supplier"]),
+            given_by_name=_named(names, row["given_by"]),
+            taken_by_name=_named(names, row["taken_by"]),
+        )
+        entries.append(entry)
+    return {
+        "school": school,
+        "school_name": names.get(school, school),
+        "month": month,
+        "opening": _balances_before(views, school, start),
+        "rows": entries,
+        "closing": _balances_before(views, school, end),
+    }
+
+
+def stock_on_hand(views: Projections, school: str) -> dict[str, Any]:
+    """库存: batches with stock left (reserved = set aside for a hand-off awaiting the taker), and per product."""
+    view = views.view("warehouse")
+    batches = []
+    for row in view.select(
+        "SELECT code, product, unit, category, supplier, lot, place, received_at, use_by_date, on_hand, reserved, "
+        "on_hold FROM view_warehouse_batches WHERE school = ? AND in_stock = ? ORDER BY product, use_by_date, code",
+        [school, True],
+    ):
+        batch = plain(row, views.zone)
+        batch["available"] = str(Decimal(row["on_hand"]) - Decimal(row["reserved"]))
+        batch["colour"] = views.profile.colour(row["category"])
+        batches.append(batch)
+    products = [
+        plain(row, views.zone)
+        for row in view.select(
+            "SELECT product, unit, on_hand FROM view_warehouse_products WHERE school = ? ORDER BY product, unit",
+            [school],
+        )
+        if Decimal(row["on_hand"]) != 0
+    ]
+    return {"school": school, "batches": batches, "products": products}
+
+
+def expiring(views: Projections, school: str, within_days: int, today: date | None = None) -> dict[str, Any]:
+    """Batches still in stock whose use-by date falls within ``within_days`` days (or has passed)."""
+    today = today or views.profile.local_date(views.ledger.clock())
+    until = today + timedelta(days=within_days)
+    rows = views.view("warehouse").select(
+        "SELECT code, product, unit, category, place, use_by_date, on_hand, on_hold FROM view_warehouse_batches "
+        "WHERE school = ? AND in_stock = ? AND use_by_date <= ? ORDER BY use_by_date, code",
+        [school, True, until],
+    )
+    batches = [{**plain(r, views.zone), "colour": views.profile.colour(r["category"])} for r in rows]
+    return {"school": school, "today": today.isoformat(), "until": until.isoformat(), "batches": batches}
+
+
+def _balances_before(views: Projections, school: str, day: date) -> list[Row]:
+    """Each product's balance (结存) after its last movement before ``day``."""
+    rows = views.view("warehouse").select(
+        "SELECT m.product, m.unit, m.product_balance FROM view_warehouse_movements m "
+        "JOIN (SELECT product, unit, MAX(notification_id) AS last FROM view_warehouse_movements "
+        "WHERE school = ? AND on_date < ? GROUP BY product, unit) l "
+        "ON m.product = l.product AND m.unit = l.unit AND m.notification_id = l.last "
+        "WHERE m.school = ? ORDER BY m.product, m.unit",
+        [school, day, school],
+    )
+    return [plain(row, views.zone) for row in rows]
+
+
+def _names(views: Projections, rows: list[Row], school: str) -> dict[str, str]:
+    codes = {school} | {r["supplier"] for r in rows}
+    for row in rows:
+        codes |= set(people(row["given_by"])) | set(people(row["taken_by"]))
+    found = views.view("warehouse").select_in(
+        "SELECT code, name FROM view_warehouse_names WHERE code IN", sorted(codes)
+    )
+    return {row["code"]: row["name"] for row in found}
+
+
+def _named(names: dict[str, str], who: str) -> str:
+    return "、".join(names.get(p, p) for p in people(who))

@@ -1,0 +1,223 @@
+"""Forward and backward traces (正向/反向追溯) over the trace index.
+
+Forward: a supplier lot (or a supplier, or a product) → every school, batch, meal and food sample it reached.
+Backward: a school's meal → every batch issued for it, its supplier, certificates, inspections, the people who
+handled it with their certificate status that day, the samples kept, and every OTHER school that received the
+same lots. Both answer with plain JSON values.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from domain.gs1 import normalise_gtin, normalise_lot
+from projections.rows import Row, people, plain, plain_rows
+from projections.service import Projections
+from projections.staff_status import people_status
+
+BATCH_COLUMNS = (
+    "batch_id, code, school, supplier, product, category, pork, quantity, unit, supplier_lot, lot, gtin, "
+    "production_date, use_by_date, invoice_number, place, signers, sensory_check, received_by, received_at, "
+    "received_on, on_hold, hold_reason"
+)
+
+
+def trace_forward(
+    views: Projections,
+    lot: str | None = None,
+    gtin: str | None = None,
+    supplier: str | None = None,
+    product: str | None = None,
+    received_from: date | None = None,
+    received_to: date | None = None,
+    limit: int = 1000,
+) -> dict[str, Any]:
+    """Where a lot, a supplier's goods or a product went: schools, batches, meals, samples."""
+    where: list[str] = []
+    params: list[Any] = []
+    if lot:
+        if gtin:
+            where.append("(lot = ? OR supplier_lot = ?) AND gtin = ?")
+            params += [normalise_lot(lot), lot.strip(), normalise_gtin(gtin)]
+        else:
+            where.append("(lot = ? OR supplier_lot = ?)")
+            params += [normalise_lot(lot), lot.strip()]
+    if supplier:
+        where.append("supplier = ?")
+        params.append(supplier)
+    if product:
+        where.append("product = ?")
+        params.append(product)
+    if not where:
+        raise ValueError("trace forward needs a lot, a supplier or a product")
+    if received_from:
+        where.append("received_on >= ?")
+        params.append(received_from)
+    if received_to:
+        where.append("received_on <= ?")
+        params.append(received_to)
+    view = views.view("trace")
+    found = view.select(
+        f"SELECT {BATCH_COLUMNS} FROM view_trace_batches WHERE {' AND '.join(where)} "
+        "ORDER BY received_at, code LIMIT ?",
+        [*params, limit + 1],
+    )
+    batches = batch_details(views, found[:limit])
+    meals = sorted({(i["school"], i["meal_date"], i["meal"]) for b in batches for i in b["issues"] if not i["voided"]})
+    samples = {s["sample_id"]: s for b in batches for s in b["samples"]}
+    return {
+        "query": {"lot": lot, "gtin": gtin, "supplier": supplier, "product": product},
+        "schools": _schools(views, {b["school"] for b in batches}),
+        "batches": batches,
+        "meals": [{"school": s, "meal_date": d, "meal": m} for s, d, m in meals],
+        "samples": sorted(samples.values(), key=lambda s: (s["meal_date"], s["school"], s["dish"])),
+        "truncated": len(found) > limit,
+    }
+
+
+def trace_backward(views: Projections, school: str, meal_date: date, meal: str) -> dict[str, Any]:
+    """What went into one meal at one school, who handled it, and who else received the same lots."""
+    view = views.view("trace")
+    issued = view.select(
+        "SELECT DISTINCT batch_id FROM view_trace_issues WHERE school = ? AND meal_date = ? AND meal = ? "
+        "AND voided = ?",
+        [school, meal_date, meal, False],
+    )
+    batch_rows = _batches_by_id(views, [row["batch_id"] for row in issued])
+    batches = batch_details(views, batch_rows)
+    for batch in batches:
+        batch["issues_for_meal"] = [
+            i for i in batch["issues"] if i["school"] == school and i["meal_date"] == meal_date.isoformat()
+            and i["meal"] == meal and not i["voided"]
+        ]  # fmt: skip
+    samples = plain_rows(
+        view.select(
+            "SELECT * FROM view_trace_samples WHERE school = ? AND meal_date = ? AND meal = ? ORDER BY dish",
+            [school, meal_date, meal],
+        ),
+        views.zone,
+    )
+    _attach_sample_batches(views, samples)
+    lots = {(b["supplier"], b["lot"]) for b in batches}
+    others = _same_lots_elsewhere(views, lots, {b["code"] for b in batches})
+    return {
+        "query": {"school": school, "meal_date": meal_date.isoformat(), "meal": meal},
+        "school": _schools(views, {school})[0] if _schools(views, {school}) else {"code": school},
+        "batches": batches,
+        "suppliers": _suppliers(views, batches),
+        "people": _handlers(views, batches, school, meal_date.isoformat(), meal),
+        "samples": samples,
+        "lots": [{"supplier": s, "lot": lot} for s, lot in sorted(lots)],
+        "other_schools": others,
+    }
+
+
+def batch_details(views: Projections, batch_rows: list[Row]) -> list[Row]:
+    """Batches with their certificates, inspections, issues and the samples that name them."""
+    view = views.view("trace")
+    ids = [row["batch_id"] for row in batch_rows]
+    children: dict[str, dict[str, list[Row]]] = defaultdict(lambda: defaultdict(list))
+    for table, key in (("certificates", "certificates"), ("inspections", "inspections"), ("issues", "issues")):
+        for row in _ordered(view.select_in(f"SELECT * FROM view_trace_{table} WHERE batch_id IN", ids), "version"):
+            children[str(row.pop("batch_id"))][key].append(plain(row, views.zone))
+    codes = [row["code"] for row in batch_rows]
+    samples_by_code: dict[str, list[Row]] = defaultdict(list)
+    for row in _ordered(
+        view.select_in(
+            "SELECT sb.code AS batch_code, s.* FROM view_trace_sample_batches sb "
+            "JOIN view_trace_samples s ON s.sample_id = sb.sample_id WHERE sb.code IN",
+            codes,
+        ),
+        "meal_date",
+    ):
+        samples_by_code[row.pop("batch_code")].append(plain(row, views.zone))
+    details = []
+    for row in batch_rows:
+        batch = plain(row, views.zone)
+        batch_id = batch.pop("batch_id")
+        batch["signers"] = people(row["signers"])
+        batch.update({key: children[batch_id][key] for key in ("certificates", "inspections", "issues")})
+        batch["samples"] = samples_by_code[row["code"]]
+        batch["colour"] = views.profile.colour(row["category"])
+        details.append(batch)
+    return details
+
+
+def _attach_sample_batches(views: Projections, samples: list[Row]) -> None:
+    codes: dict[str, list[str]] = defaultdict(list)
+    sql = "SELECT sample_id, code FROM view_trace_sample_batches WHERE sample_id IN"
+    for row in views.view("trace").select_in(sql, [s["sample_id"] for s in samples]):
+        codes[str(row["sample_id"])].append(row["code"])
+    for sample in samples:
+        sample["batch_codes"] = sorted(codes[sample["sample_id"]])
+
+
+def _batches_by_id(views: Projections, ids: list[Any]) -> list[Row]:
+    rows = views.view("trace").select_in(f"SELECT {BATCH_COLUMNS} FROM view_trace_batches WHERE batch_id IN", ids)
+    return sorted(rows, key=lambda r: (str(r["received_at"]), r["code"]))
+
+
+def _same_lots_elsewhere(views: Projections, lots: set[tuple[str, str]], exclude: set[str]) -> list[Row]:
+    found: list[Row] = []
+    for supplier, lot in sorted(lots):
+        found += views.view("trace").select(
+            f"SELECT {BATCH_COLUMNS} FROM view_trace_batches WHERE lot = ? AND supplier = ? ORDER BY received_at",
+            [lot, supplier],
+        )
+    batches = batch_details(views, [row for row in found if row["code"] not in exclude])
+    by_school: dict[str, list[Row]] = defaultdict(list)
+    for batch in batches:
+        by_school[batch["school"]].append(batch)
+    names = {s["code"]: s for s in _schools(views, set(by_school))}
+    return [{**names.get(code, {"code": code}), "batches": by_school[code]} for code in sorted(by_school)]
+
+
+def _schools(views: Projections, codes: set[str]) -> list[Row]:
+    rows = _ordered(
+        views.view("trace").select_in("SELECT * FROM view_trace_schools WHERE code IN", sorted(codes)), "code"
+    )
+    return plain_rows(rows, views.zone)
+
+
+def _suppliers(views: Projections, batches: list[Row]) -> list[Row]:
+    """Each supplier with the licence in force when it delivered (the latest recorded before the receipt)."""
+    view = views.view("trace")
+    codes = sorted({b["supplier"] for b in batches})
+    licences: dict[str, list[Row]] = defaultdict(list)
+    for row in _ordered(view.select_in("SELECT * FROM view_trace_licences WHERE supplier IN", codes), "version"):
+        licences[row["supplier"]].append(plain(row, views.zone))
+    found = []
+    for row in _ordered(view.select_in("SELECT * FROM view_trace_suppliers WHERE code IN", codes), "code"):
+        supplier = plain(row, views.zone)
+        supplier.pop("supplier_id")
+        deliveries = [b for b in batches if b["supplier"] == row["code"]]
+        supplier["licence_at_delivery"] = {
+            b["code"]: _licence_on(licences[row["code"]], b["received_at"], b["received_on"]) for b in deliveries
+        }
+        found.append(supplier)
+    return found
+
+
+def _licence_on(licences: list[Row], moment: str, day: str) -> Row | None:
+    recorded = [lic for lic in licences if lic["recorded_at"] <= moment] or licences[:1]
+    if not recorded:
+        return None
+    licence = recorded[-1]
+    return {**licence, "valid_on_delivery": licence["valid_from"] <= day <= licence["valid_until"]}
+
+
+def _handlers(views: Projections, batches: list[Row], school: str, meal_date: str, meal: str) -> list[Row]:
+    """Everyone who signed for these batches at intake or gave/took them for this meal, fit or not that day."""
+    handled: list[tuple[str, str, str, str]] = []  # person, what they did, batch, when
+    for batch in batches:
+        handled += [(p, "intake_signer", batch["code"], batch["received_at"]) for p in batch["signers"]]
+        for issue in batch.get("issues_for_meal", []):
+            handled.append((issue["given_by"], "gave", batch["code"], issue["issued_at"]))
+            handled.append((issue["taken_by"], "took", batch["code"], issue["issued_at"]))
+    return people_status(views, handled)
+
+
+def _ordered(rows: list[Row], key: str) -> list[Row]:
+    return sorted(rows, key=lambda row: str(row[key]) if not isinstance(row[key], int) else row[key])
