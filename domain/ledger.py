@@ -916,6 +916,7 @@ class Ledger(Application[UUID]):
         aggregates, result = work()
         if key is not None:
             aggregates.append(IdempotencyRecord(by.person_id, key, fingerprint, result))
+        read_versions = {a.id: a.version - len(a.pending_events) for a in aggregates}
         try:
             self.save(*aggregates)
         except IntegrityError:
@@ -925,8 +926,19 @@ class Ledger(Application[UUID]):
             raise Conflict(
                 zh="记录刚被他人修改，请刷新后重试",
                 en="someone else changed this record at the same moment; reload and try again",
+                changed=self._changed_meanwhile(read_versions),
             ) from None
         return result
+
+    def _changed_meanwhile(self, read_versions: dict[UUID, int]) -> list[dict[str, Any]]:
+        """What others recorded on these streams since this command read them: the 409's "what changed"."""
+        changed = []
+        for aggregate_id, read_version in read_versions.items():
+            if read_version == 0:
+                continue
+            for entry in history_entries(self.events.get(aggregate_id, gt=read_version)):
+                changed.append({"record": str(aggregate_id), **entry.as_json()})
+        return changed
 
     def _first_result(self, by: Principal, key: str, fingerprint: str) -> Result | None:
         try:

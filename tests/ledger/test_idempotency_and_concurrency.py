@@ -74,8 +74,8 @@ def test_two_people_issuing_the_last_stock_at_once_one_wins(postgres_url: str) -
             try:
                 worker.issue_to_kitchen(code, "20", "kg", DAY, "lunch", ZHANG, by=WANG, at=at(hour=10))
                 outcomes.append("issued")
-            except Conflict:
-                outcomes.append("conflict")
+            except Conflict as conflict:  # says what the winner recorded meanwhile
+                outcomes.append("conflict: " + ", ".join(c["what"] for c in conflict.details["changed"]))
 
         threads = [threading.Thread(target=issue_all, args=(w,)) for w in workers]
         for t in threads:
@@ -84,7 +84,7 @@ def test_two_people_issuing_the_last_stock_at_once_one_wins(postgres_url: str) -
             t.join()
         check = Ledger(env=eventsourcing_env(postgres_url))
         batch = check.batch(code)
-        assert sorted(outcomes) == ["conflict", "issued"]
+        assert sorted(outcomes) == ["conflict: IssuedToKitchen", "issued"]
         assert batch.on_hand == Decimal("0")
         assert [m.quantity for m in batch.live_movements] == [Decimal("20")]
         for app in [*workers, check]:
