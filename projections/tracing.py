@@ -133,6 +133,7 @@ def batch_details(views: Projections, batch_rows: list[Row]) -> list[Row]:
         "meal_date",
     ):
         samples_by_code[row.pop("batch_code")].append(plain(row, views.zone))
+    _attach_sample_batches(views, [s for samples in samples_by_code.values() for s in samples])
     details = []
     for row in batch_rows:
         batch = plain(row, views.zone)

@@ -1,0 +1,179 @@
+"""The investigators' commands of ``foodtrace``: the projector, traces, a batch as of a moment, exports.
+
+    foodtrace projections status | rebuild NAME | run
+    foodtrace trace forward (--lot L [--gtin G] | --supplier S | --product P) [--json]
+    foodtrace trace backward --school S --date D --meal lunch [--json]
+    foodtrace batch CODE --as-of ISO_TIME [--json]
+    foodtrace export trace forward|backward ... --format xlsx|csv -o FILE
+    foodtrace export ledger --school S --month YYYY-MM -o FILE.xlsx
+
+Queries first bring the views up to date (a catch-up reads only what is new), so answers are never stale.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from api.settings import Settings
+from projections.batch_state import batch_as_of
+from projections.exports import ledger_xlsx, trace_csv, trace_xlsx
+from projections.service import Projections, UnknownView
+from projections.stock import warehouse_ledger
+from projections.tracing import trace_backward, trace_forward
+
+COMMANDS = ("projections", "trace", "batch", "export")
+
+
+def register(subcommands: Any) -> None:
+    """Add the investigators' subcommands to the ``foodtrace`` parser's subparsers."""
+    projections = subcommands.add_parser("projections", help="the read models: status, rebuild, run the projector")
+    actions = projections.add_subparsers(dest="action", required=True)
+    actions.add_parser("status", help="each view's position and lag behind the event log")
+    rebuild = actions.add_parser("rebuild", help="drop one view and build it again from the first event")
+    rebuild.add_argument("name", help="warehouse or trace")
+    actions.add_parser("run", help="follow the event log and keep the views up to date (until Ctrl-C)")
+
+    trace = subcommands.add_parser("trace", help="trace a lot forward or a meal backward")
+    _trace_arguments(trace.add_subparsers(dest="direction", required=True))
+
+    batch = subcommands.add_parser("batch", help="a batch as it stood at a past moment")
+    batch.add_argument("code")
+    batch.add_argument("--as-of", required=True, type=_moment, help="ISO time with offset, e.g. 2026-03-02T10:00+08:00")
+    batch.add_argument("--json", action="store_true")
+
+    export = subcommands.add_parser("export", help="spreadsheets for the file: a trace, a month's 进出库台账")
+    kinds = export.add_subparsers(dest="export", required=True)
+    trace_export = kinds.add_parser("trace", help="an incident's trace, one row per event")
+    _trace_arguments(trace_export.add_subparsers(dest="direction", required=True), export=True)
+    ledger = kinds.add_parser("ledger", help="a school's warehouse ledger for one month (xlsx)")
+    ledger.add_argument("--school", required=True)
+    ledger.add_argument("--month", required=True, help="YYYY-MM")
+    ledger.add_argument("-o", "--output", required=True, type=Path)
+
+
+def _trace_arguments(directions: Any, export: bool = False) -> None:
+    forward = directions.add_parser("forward", help="where a lot, a supplier's or a product's batches went")
+    which = forward.add_mutually_exclusive_group(required=True)
+    which.add_argument("--lot", help="the supplier's lot as printed (or its GS1 form)")
+    which.add_argument("--supplier", help="supplier code")
+    which.add_argument("--product", help="product name, e.g. 猪肉（前腿）")
+    forward.add_argument("--gtin", help="narrow a lot to one GTIN")
+    backward = directions.add_parser("backward", help="what went into one meal at one school")
+    backward.add_argument("--school", required=True)
+    backward.add_argument("--date", required=True, type=date.fromisoformat)
+    backward.add_argument("--meal", required=True, choices=["breakfast", "lunch", "dinner"])
+    for parser in (forward, backward):
+        if export:
+            parser.add_argument("--format", choices=["xlsx", "csv"], default="xlsx")
+            parser.add_argument("-o", "--output", required=True, type=Path)
+        else:
+            parser.add_argument("--json", action="store_true")
+
+
+def dispatch(settings: Settings, args: argparse.Namespace) -> int:
+    """Run one of the COMMANDS; returns the exit status."""
+    if args.command == "batch":
+        ledger = settings.open_ledger()
+        try:
+            return _batch(ledger, args)
+        finally:
+            ledger.close()
+    views = Projections(settings.eventsourcing_env(), settings.profile())
+    try:
+        if args.command == "projections":
+            return _projections(views, args)
+        views.catch_up()
+        if args.command == "trace":
+            return _print(_trace(views, args), args.json, _trace_summary)
+        return _export(views, args)
+    except (UnknownView, ValueError) as error:
+        print(f"foodtrace: {error}", file=sys.stderr)
+        return 2
+    finally:
+        views.close()
+
+
+def _projections(views: Projections, args: argparse.Namespace) -> int:
+    if args.action == "status":
+        for row in views.status():
+            print(f"{row['name']:<10} position {row['position']:>10}  head {row['head']:>10}  lag {row['lag']:>8}")
+    elif args.action == "rebuild":
+        print(json.dumps(views.rebuild(args.name), ensure_ascii=False))
+    else:
+        print("following the event log; Ctrl-C to stop", file=sys.stderr)
+        views.run_forever()
+    return 0
+
+
+def _trace(views: Projections, args: argparse.Namespace) -> dict[str, Any]:
+    if args.direction == "forward":
+        return trace_forward(views, lot=args.lot, gtin=args.gtin, supplier=args.supplier, product=args.product)
+    return trace_backward(views, args.school, args.date, args.meal)
+
+
+def _export(views: Projections, args: argparse.Namespace) -> int:
+    if args.export == "ledger":
+        data = ledger_xlsx(warehouse_ledger(views, args.school, args.month))
+    else:
+        trace = _trace(views, args)
+        data = trace_xlsx(trace) if args.format == "xlsx" else trace_csv(trace)
+    args.output.write_bytes(data)
+    print(f"wrote {args.output} ({len(data)} bytes)", file=sys.stderr)
+    return 0
+
+
+def _batch(ledger: Any, args: argparse.Namespace) -> int:
+    state = batch_as_of(ledger, args.code, args.as_of)
+    return _print(state, args.json, _batch_summary)
+
+
+def _print(result: dict[str, Any], as_json: bool, summary: Any) -> int:
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        for line in summary(result):
+            print(line)
+    return 0
+
+
+def _trace_summary(trace: dict[str, Any]) -> list[str]:
+    lines = []
+    for batch in trace["batches"]:
+        meals = ", ".join(f"{i['meal_date']} {i['meal']}" for i in batch["issues"] if not i["voided"])
+        lines.append(f"{batch['code']}  {batch['school']}  {batch['product']}  lot {batch['lot']}  "
+                     f"{batch['supplier']}  {batch['quantity']} {batch['unit']}  → {meals or '未出库'}")  # fmt: skip
+    for person in trace.get("people", []):
+        fit = all(h["fit_for_food_work"] for h in person["handled"])
+        lines.append(
+            f"person {person['person_id']} {person['name']}: {'fit' if fit else 'NOT FIT'} on the days handled"
+        )
+    for school in trace.get("other_schools", []):
+        lines.append(f"same lots also at {school['code']} {school.get('name', '')}: "
+                     + ", ".join(b["code"] for b in school["batches"]))  # fmt: skip
+    for sample in trace.get("samples", []):
+        lines.append(f"sample {sample['school']} {sample['meal_date']} {sample['meal']} {sample['dish']} "
+                     f"{sample['grams']} g")  # fmt: skip
+    return lines or ["nothing found"]
+
+
+def _batch_summary(state: dict[str, Any]) -> list[str]:
+    if not state["exists"]:
+        return [f"{state['code']} had not been received by {state['as_of']}"]
+    return [
+        f"{state['code']} as of {state['as_of']} (version {state['version']})",
+        f"  {state['product']} at {state['school']}, {state['place']}; on hand {state['on_hand']} {state['unit']}"
+        + ("; ON HOLD: " + state["hold_reason"] if state["on_hold"] else ""),
+        *(f"  {m['at']}  {m['kind']} {m['quantity']}  {m['given_by']} → {m['taken_by']}" for m in state["movements"]),
+    ]
+
+
+def _moment(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError("give the time with its offset, e.g. 2026-03-02T10:00+08:00")
+    return moment

@@ -1,0 +1,182 @@
+"""Exports investigators and schools file: an incident's trace (xlsx or CSV) and a month's 进出库台账 (xlsx).
+
+Spreadsheets hold real numbers and times (local, as staff read them), so they sort; a trace has one row per
+event. CSV starts with a UTF-8 BOM, without which Excel opens Chinese text as mojibake.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from projections.rows import Row
+
+TRACE_COLUMNS = (
+    ("at", "日期时间"), ("event", "事件"), ("school", "学校编号"), ("school_name", "学校"), ("code", "批次码"),
+    ("lot", "批号"), ("product", "品名"), ("quantity", "数量"), ("unit", "单位"), ("supplier", "供应商"),
+    ("place", "存放位置"), ("who", "经手人"), ("certificates", "证明编号"), ("details", "备注"),
+)  # fmt: skip
+EVENT_ZH = {"received": "入库验收", "certificate": "附证明", "inspection": "查验", "issue": "出库", "sample": "留样"}
+LEDGER_HEADERS = (
+    "日期", "时间", "品名", "批次码", "批号", "供应商", "色标", "摘要", "入库数量", "出库数量", "本批结存", "品名结存",
+    "单位", "经手人", "领用人/见证人", "备注",
+)  # fmt: skip
+COLOUR_ZH = {"green": "绿", "red": "红", "yellow": "黄", "none": ""}
+
+
+def trace_event_rows(trace: dict[str, Any]) -> list[Row]:
+    """One row per event of every batch in a forward or backward trace (other schools' batches included)."""
+    batches = list(trace["batches"]) + [b for s in trace.get("other_schools", []) for b in s["batches"]]
+    names = {s["code"]: s.get("name") for s in trace.get("schools", []) + trace.get("other_schools", [])}
+    if isinstance(trace.get("school"), dict):
+        names[trace["school"]["code"]] = trace["school"].get("name")
+    rows: list[Row] = []
+    samples = {s["sample_id"]: s for s in trace.get("samples", [])}
+    for b in batches:
+        samples.update((s["sample_id"], s) for s in b["samples"])
+        rows += _batch_rows(b, names)
+    for s in samples.values():
+        where = {"school": s["school"], "school_name": names.get(s["school"]), "code": "、".join(s["batch_codes"])}
+        rows.append({
+            **where, "at": s["sealed_at"], "event": "sample", "lot": "", "product": s["dish"],
+            "quantity": str(s["grams"]), "unit": "g", "supplier": "", "place": s["fridge"], "who": s["sealed_by"],
+            "certificates": "", "details": f"{s['meal_date']} {s['meal']}；留至 {s['keep_until']}",
+        })  # fmt: skip
+    rows.sort(key=lambda r: (r["at"], r["code"], r["event"]))
+    return rows
+
+
+def _batch_rows(b: Row, names: dict[str, Any]) -> list[Row]:
+    base = {
+        "school": b["school"], "school_name": names.get(b["school"]), "code": b["code"], "lot": b["lot"],
+        "product": b["product"], "unit": b["unit"], "supplier": b["supplier"], "place": b["place"], "quantity": None,
+    }  # fmt: skip
+    live = "、".join(c["number"] for c in b["certificates"] if not c["voided"])
+    rows = [{
+        **base, "at": b["received_at"], "event": "received", "quantity": b["quantity"], "who": "、".join(b["signers"]),
+        "certificates": live, "details": f"供应商批号 {b['supplier_lot']}；保质期至 {b['use_by_date']}",
+    }]  # fmt: skip
+    for c in b["certificates"]:
+        details = f"{c['kind']}；{c['issuer']}；sha256 {c['sha256']}" + _voided(c)
+        rows.append({**base, "at": c["attached_at"], "event": "certificate", "who": c["attached_by"],
+                     "certificates": c["number"], "details": details})  # fmt: skip
+    for i in b["inspections"]:
+        details = f"{i['stage']}：{'合格' if i['passed'] else '不合格'} {i['notes']}" + _voided(i)
+        rows.append({**base, "at": i["inspected_at"], "event": "inspection",
+                     "who": f"{i['inspector']}（{i['by_role']}）", "certificates": "", "details": details})  # fmt: skip
+    for i in b["issues"]:
+        rows.append({**base, "school": i["school"], "at": i["issued_at"], "event": "issue", "quantity": i["quantity"],
+                     "who": f"{i['given_by']} → {i['taken_by']}", "certificates": "",
+                     "details": f"{i['meal_date']} {i['meal']}" + _voided(i)})  # fmt: skip
+    return rows
+
+
+def _voided(row: Row) -> str:
+    return "；已更正作废" if row["voided"] else ""
+
+
+def trace_csv(trace: dict[str, Any]) -> bytes:
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow([zh for _, zh in TRACE_COLUMNS])
+    for row in trace_event_rows(trace):
+        writer.writerow([_csv_cell(key, row.get(key)) for key, _ in TRACE_COLUMNS])
+    return text.getvalue().encode("utf-8-sig")
+
+
+def trace_xlsx(trace: dict[str, Any], title: str = "追溯记录") -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = title[:31]
+    sheet.append([zh for _, zh in TRACE_COLUMNS])
+    for row in trace_event_rows(trace):
+        sheet.append([_cell(key, row.get(key)) for key, _ in TRACE_COLUMNS])
+    _table(sheet, header_row=1, columns=len(TRACE_COLUMNS))
+    return _bytes(book)
+
+
+def ledger_xlsx(ledger: dict[str, Any]) -> bytes:
+    """The month's 进出库台账 laid out as the paper book: a title, the brought-forward balances, one row a movement."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    year, month = ledger["month"].split("-")
+    sheet.title = f"{year}年{int(month)}月"
+    sheet.append([f"{ledger['school_name']}食材进出库台账（{year}年{int(month)}月）"])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(LEDGER_HEADERS))
+    sheet["A1"].font = Font(size=14, bold=True)
+    sheet["A1"].alignment = Alignment(horizontal="center")
+    sheet.append([f"学校编号：{ledger['school']}"])
+    sheet.append(list(LEDGER_HEADERS))
+    for opening in ledger["opening"]:
+        sheet.append([None, None, opening["product"], None, None, None, None, "上月结存", None, None, None,
+                      Decimal(opening["product_balance"]), opening["unit"], None, None, None])  # fmt: skip
+    for r in ledger["rows"]:
+        moment = _local(r["moved_at"])
+        summary = r["kind_zh"] + (f"（{r['from_place']}→{r['to_place']}）" if r["kind"] == "move" else "")
+        if r["meal_date"]:
+            summary += f"（{r['meal_date']} {r['meal']}）"
+        sheet.append([
+            moment.date(), moment.time(), r["product"], r["code"], r["lot"], r["supplier_name"],
+            COLOUR_ZH.get(r["colour"], r["colour"]), summary, _number(r["quantity_in"]), _number(r["quantity_out"]),
+            Decimal(r["batch_balance"]), Decimal(r["product_balance"]), r["unit"], r["given_by_name"],
+            r["taken_by_name"], r["note"] + (f"（冲销第{r['corrects_version']}条）" if r["corrects_version"] else ""),
+        ])  # fmt: skip
+    _table(sheet, header_row=3, columns=len(LEDGER_HEADERS))
+    return _bytes(book)
+
+
+def _table(sheet: Worksheet, header_row: int, columns: int) -> None:
+    """Bold header, frozen above the data, with a filter on every column; widths that fit Chinese text."""
+    for cell in sheet[header_row]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+    last = get_column_letter(columns)
+    sheet.auto_filter.ref = f"A{header_row}:{last}{max(sheet.max_row, header_row)}"
+    for index in range(1, columns + 1):
+        values = [str(sheet.cell(row=r, column=index).value or "") for r in range(header_row, sheet.max_row + 1)]
+        width = max((sum(2 if ord(ch) > 0x2E80 else 1 for ch in v) for v in values), default=8)
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 8), 60)
+
+
+def _cell(key: str, value: Any) -> Any:
+    if value is None or value == "":
+        return None
+    if key == "at":
+        return _local(value).replace(tzinfo=None)  # Excel has no time zones: local time, as staff read it
+    if key == "quantity":
+        return Decimal(value)
+    if key == "event":
+        return EVENT_ZH.get(value, value)
+    return value
+
+
+def _csv_cell(key: str, value: Any) -> Any:
+    if key == "at" and value:
+        return _local(value).strftime("%Y-%m-%d %H:%M:%S")
+    if key == "event":
+        return EVENT_ZH.get(value, value)
+    return "" if value is None else value
+
+
+def _local(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
+def _number(value: str | None) -> Decimal | None:
+    return Decimal(value) if value is not None else None
+
+
+def _bytes(book: Workbook) -> bytes:
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
