@@ -10,10 +10,11 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
+from fastapi.openapi.utils import get_openapi
 
 from api.auth import PinAttempts
 from api.documents import DocumentStore
-from api.errors import Problem, install_error_handlers
+from api.errors import PROBLEM_JSON, Problem, install_error_handlers
 from api.routes import batches, certificates, deliveries, history, registry, samples
 from api.settings import Settings
 from api.tokens import Credentials
@@ -24,6 +25,7 @@ ROUTERS = tuple(module.router for module in (batches, history, certificates, del
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem, "description": text}
     for status, text in [
+        (400, "the body could not be read (not JSON, not UTF-8)"),
         (401, "not signed in"),
         (403, "not allowed for this role or scope"),
         (404, "no such record (or not visible to the caller)"),
@@ -65,6 +67,8 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
     for router in ROUTERS:
         app.include_router(router, responses=ERROR_RESPONSES)
 
+    _publish_errors_as_problems(app)
+
     @app.get("/health", tags=["operations"])
     def health(request: Request) -> dict[str, Any]:
         """Liveness and which store this server writes to."""
@@ -73,6 +77,29 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
         return {"status": "ok", "store": settings.describe(), "events": position or 0}
 
     return app
+
+
+def _publish_errors_as_problems(app: FastAPI) -> None:
+    """Document every 4xx/5xx answer as the application/problem+json that it really is."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        document = get_openapi(
+            title=app.title, version=app.version, summary=app.summary, description=app.description, routes=app.routes
+        )
+        problem_schema = {"$ref": "#/components/schemas/Problem"}
+        for operations in document.get("paths", {}).values():
+            for operation in operations.values():
+                for status, response in operation.get("responses", {}).items():
+                    if status.startswith(("4", "5")):
+                        response["content"] = {PROBLEM_JSON: {"schema": problem_schema}}
+        document["components"]["schemas"].pop("HTTPValidationError", None)
+        document["components"]["schemas"].pop("ValidationError", None)
+        app.openapi_schema = document
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 async def _request_log(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

@@ -116,6 +116,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
         texts = {
+            400: ("bad_request", "请求内容无法读取", "the request body could not be read"),
             404: ("not_found", "找不到该页面或记录", "not found"),
             405: ("method_not_allowed", "不支持该操作", "method not allowed"),
         }
