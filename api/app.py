@@ -15,7 +15,7 @@ from fastapi.openapi.utils import get_openapi
 from api.auth import PinAttempts
 from api.documents import DocumentStore
 from api.errors import PROBLEM_JSON, Problem, install_error_handlers
-from api.routes import batches, certificates, deliveries, history, registry, samples
+from api.routes import batches, certificates, deliveries, history, registry, resolve, samples
 from api.settings import Settings
 from api.tokens import Credentials
 from domain.ledger import Ledger
@@ -66,6 +66,7 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
     app.middleware("http")(_request_log)
     for router in ROUTERS:
         app.include_router(router, responses=ERROR_RESPONSES)
+    app.include_router(resolve.router)
 
     _publish_errors_as_problems(app)
 
