@@ -128,11 +128,19 @@ def ledger_xlsx(ledger: dict[str, Any]) -> bytes:
         sheet.append([
             moment.date(), moment.time(), r["product"], r["code"], r["lot"], r["supplier_name"],
             COLOUR_ZH.get(r["colour"], r["colour"]), summary, _number(r["quantity_in"]), _number(r["quantity_out"]),
-            Decimal(r["batch_balance"]), Decimal(r["product_balance"]), r["unit"], r["given_by_name"],
-            r["taken_by_name"], r["note"] + (f"（冲销第{r['corrects_version']}条）" if r["corrects_version"] else ""),
+            Decimal(r["batch_balance"]), Decimal(r["product_balance"]), r["unit"], *_paper_people(r), r["note"] + (f"（冲销第{r['corrects_version']}条）" if r["corrects_version"] else ""),
         ])  # fmt: skip
     _table(sheet, header_row=3, columns=len(LEDGER_HEADERS))
     return _bytes(book)
+
+
+def _paper_people(row: Row) -> tuple[str, str]:
+    """经手人 is the store's side of a hand-off; 领用人 the kitchen's (or the witness of a write-off)."""
+    if row["kind"] == "in":
+        return row["taken_by_name"], ""
+    if row["kind"] == "return":
+        return row["taken_by_name"], row["given_by_name"]
+    return row["given_by_name"], row["taken_by_name"]
 
 
 def _table(sheet: Worksheet, header_row: int, columns: int) -> None:

@@ -18,8 +18,8 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from eventsourcing.persistence import InfrastructureFactory, IntegrityError, Tracking, TrackingRecorder
-from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
-from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
+from eventsourcing.postgres import PostgresDatastore, PostgresRecorder, PostgresTrackingRecorder
+from eventsourcing.sqlite import SQLiteDatastore, SQLiteRecorder, SQLiteTrackingRecorder
 from eventsourcing.utils import Environment
 from psycopg.sql import SQL, Identifier
 
@@ -108,6 +108,10 @@ class PostgresView(PostgresTrackingRecorder):
         super().__init__(datastore, tracking_table_name=tracking_table_name)
         self.schema = schema
         self.sql_create_statements.extend(SQL(s).format() for s in schema.ddl(POSTGRES_TYPES))
+
+    def _create_table(self, curs: Any) -> None:
+        # Our tracking tables were single-row from the start: skip the library's migration of older layouts.
+        PostgresRecorder._create_table(self, curs)
 
     @contextmanager
     def writing(self, application_name: str, expected: int | None, to: int) -> Iterator[PostgresWriter]:
@@ -200,6 +204,9 @@ class SQLiteView(SQLiteTrackingRecorder):
             f"CREATE TABLE IF NOT EXISTS {self.tracking_table_name} (application_name TEXT, notification_id INTEGER, "
             "PRIMARY KEY (application_name)) WITHOUT ROWID",
         ]
+
+    def _create_table(self, c: Any) -> None:
+        SQLiteRecorder._create_table(self, c)  # as for PostgreSQL: no migration of older tracking layouts
 
     @contextmanager
     def writing(self, application_name: str, expected: int | None, to: int) -> Iterator[SQLiteWriter]:
