@@ -15,13 +15,14 @@ from fastapi.openapi.utils import get_openapi
 from api.auth import PinAttempts
 from api.documents import DocumentStore
 from api.errors import PROBLEM_JSON, Problem, install_error_handlers
-from api.routes import batches, certificates, deliveries, history, registry, resolve, samples
+from api.routes import batches, certificates, deliveries, history, registry, resolve, samples, sessions
 from api.settings import Settings
 from api.tokens import Credentials
 from domain.ledger import Ledger
 
 log = logging.getLogger("foodtrace.requests")
 ROUTERS = tuple(module.router for module in (batches, history, certificates, deliveries, samples, registry))
+PUBLIC_ROUTERS = (sessions.router,)  # signing in needs no token
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem, "description": text}
     for status, text in [
@@ -65,6 +66,8 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
     install_error_handlers(app)
     app.middleware("http")(_request_log)
     for router in ROUTERS:
+        app.include_router(router, responses=ERROR_RESPONSES)
+    for router in PUBLIC_ROUTERS:
         app.include_router(router, responses=ERROR_RESPONSES)
     app.include_router(resolve.router)
 

@@ -11,7 +11,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.application import AggregateNotFoundError
@@ -53,13 +53,22 @@ class ApiToken(Aggregate):
 
     @event("Issued")
     def __init__(
-        self, token_hash: str, person_id: str, role: str, scope: str | None, label: str, by: Principal, at: datetime
+        self,
+        token_hash: str,
+        person_id: str,
+        role: str,
+        scope: str | None,
+        label: str,
+        expires_at: datetime | None,
+        by: Principal,
+        at: datetime,
     ) -> None:
         self.person_id = person_id
         self.role = role
         self.scope = scope
         self.label = label
         self.issued_at = at
+        self.expires_at = expires_at
         self.revoked_at: datetime | None = None
 
     @event("Revoked")
@@ -100,7 +109,15 @@ class Credentials:
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
 
-    def create_token(self, person_id: str, role: str, scope: str | None, label: str, by: Principal) -> tuple[str, UUID]:
+    def create_token(
+        self,
+        person_id: str,
+        role: str,
+        scope: str | None,
+        label: str,
+        by: Principal,
+        expires_at: datetime | None = None,
+    ) -> tuple[str, UUID]:
         role_ = Role(role)
         if role_ in SCOPED_ROLES and not scope:
             raise ValidationError(
@@ -110,7 +127,14 @@ class Credentials:
             )
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         record = ApiToken(
-            token_hash(token), person_id, role_.value, scope if role_ in SCOPED_ROLES else None, label, by, utc_now()
+            token_hash(token),
+            person_id,
+            role_.value,
+            scope if role_ in SCOPED_ROLES else None,
+            label,
+            expires_at,
+            by,
+            utc_now(),
         )
         self.ledger.save(record)
         return token, record.id
@@ -124,7 +148,7 @@ class Credentials:
         except AggregateNotFoundError:
             return None
         assert isinstance(record, ApiToken)
-        if record.revoked_at is not None:
+        if record.revoked_at is not None or (record.expires_at is not None and record.expires_at <= utc_now()):
             return None
         return Caller(record.person_id, Role(record.role), record.scope, record.id)
 
@@ -166,6 +190,20 @@ class Credentials:
                 }
             )
         return rows
+
+    def sign_in(self, person_id: str, pin: str, role: str | None, hours: int = 12) -> tuple[str, Caller, str]:
+        """A staff member signs in on a phone with their PIN: a token for one working day in one of their roles."""
+        member = self.ledger.staff(person_id)
+        if not self.pin_matches(person_id, pin):
+            raise ValidationError(zh="人员编号或PIN错误", en="wrong person id or PIN", field="pin")
+        chosen = role or member.roles[0]
+        if chosen not in member.roles:
+            raise ValidationError(zh="您没有该岗位", en=f"{person_id} does not hold the role {chosen}", field="role")
+        expires = utc_now() + timedelta(hours=hours)
+        token, token_id = self.create_token(
+            person_id, chosen, member.school_id, "PIN sign-in", Principal(person_id, chosen), expires
+        )
+        return token, Caller(person_id, Role(chosen), member.school_id, token_id), member.name
 
     def set_pin(self, person_id: str, pin: str, by: Principal) -> None:
         if not (pin.isdigit() and 4 <= len(pin) <= 8):

@@ -61,6 +61,7 @@ EXPECTED = {
     ("POST", "/api/v1/staff/{person_id}/reinstatement"): {"principal", "admin"},
     ("POST", "/api/v1/staff/{person_id}/pin"): {"principal", "admin"},
 }
+PUBLIC = {("POST", "/api/v1/sessions")}  # signing in with a PIN is how a phone gets its token
 WRITERS_NEVER = {"investigator"}  # reads everything, writes nothing
 
 
@@ -80,7 +81,8 @@ def api_routes(api: Api) -> list[tuple[str, str, frozenset[str]]]:
 
 def test_every_api_route_declares_who_may_call_it(api: Api) -> None:
     published = api.client.get("/openapi.json").json()["paths"]
-    assert {(m.upper(), p) for p, ops in published.items() for m in ops if p.startswith("/api/")} == set(EXPECTED)
+    operations = {(m.upper(), p) for p, ops in published.items() for m in ops if p.startswith("/api/")}
+    assert operations == set(EXPECTED) | PUBLIC
     routes = api_routes(api)
     assert {(m, p) for m, p, _ in routes} == set(EXPECTED), "a route was added or removed: update the table"
     for method, path, roles in routes:
@@ -135,3 +137,23 @@ def test_tokens_are_stored_only_as_hashes(api: Api) -> None:
     stored = b"".join(n.state for n in api.ledger.recorder.select_notifications(start=1, limit=100_000))
     for token in api.tokens.values():
         assert token.encode() not in stored
+
+
+def test_staff_sign_in_with_their_pin_for_the_working_day(api: Api) -> None:
+    session = api.client.post("/api/v1/sessions", json={"person_id": "CG01-zhang", "pin": "2468"})
+    assert session.status_code == 201, session.text
+    body = session.json()
+    assert (body["role"], body["scope"], body["name"]) == ("kitchen", "CG01", "张师傅")
+    card = api.client.get("/api/v1/deliveries", headers={"Authorization": f"Bearer {body['token']}"})
+    assert card.status_code == 200
+
+
+def test_a_wrong_pin_says_nothing_about_who_exists_and_is_limited(api: Api) -> None:
+    unknown = api.client.post("/api/v1/sessions", json={"person_id": "nobody", "pin": "2468"})
+    wrong = api.client.post("/api/v1/sessions", json={"person_id": "CG01-zhang", "pin": "1357"})
+    assert unknown.status_code == wrong.status_code == 401
+    assert unknown.json()["en"] == wrong.json()["en"]
+    for _ in range(4):
+        api.client.post("/api/v1/sessions", json={"person_id": "CG01-zhang", "pin": "1357"})
+    locked = api.client.post("/api/v1/sessions", json={"person_id": "CG01-zhang", "pin": "2468"})
+    assert locked.status_code == 429

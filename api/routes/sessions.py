@@ -1,0 +1,56 @@
+"""Staff sign in on a phone with their person id and PIN, and get a token for the working day."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field, StringConstraints
+
+from api.auth import PinAttempts
+from api.deps import CredentialsDep
+from api.errors import ApiError
+from domain.errors import NotFound, ValidationError
+
+router = APIRouter(prefix="/api/v1", tags=["sign in"])
+
+
+class SignIn(BaseModel):
+    person_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+    pin: str = Field(min_length=4, max_length=8, pattern=r"^[0-9]+$")
+    role: str | None = Field(None, description="one of the person's roles; their first role when omitted")
+
+
+class Session(BaseModel):
+    token: str
+    person_id: str
+    name: str
+    role: str
+    scope: str | None
+    expires_at: datetime
+
+
+@router.post("/sessions", response_model=Session, status_code=201, summary="Sign in with person id and PIN")
+def sign_in(body: SignIn, credentials: CredentialsDep, request: Request) -> Session:
+    attempts: PinAttempts = request.app.state.pin_attempts
+    attempts.check(body.person_id)
+    try:
+        token, caller, name = credentials.sign_in(body.person_id, body.pin, body.role)
+    except (NotFound, ValidationError) as refused:
+        attempts.failed(body.person_id)
+        # The same answer for an unknown person and a wrong PIN: nothing to learn by guessing.
+        if isinstance(refused, ValidationError) and refused.details.get("field") == "role":
+            raise
+        raise ApiError(401, "wrong_credentials", "人员编号或PIN错误", "wrong person id or PIN", "pin") from None
+    record = credentials.ledger.repository.get(caller.token_id) if caller.token_id else None
+    expires = getattr(record, "expires_at", None)
+    assert isinstance(expires, datetime)
+    return Session(
+        token=token,
+        person_id=caller.person_id,
+        name=name,
+        role=caller.role.value,
+        scope=caller.scope,
+        expires_at=expires,
+    )
