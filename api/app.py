@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import FastAPI, Request, Response
 from fastapi.openapi.utils import get_openapi
 
+from api import pages
 from api.auth import PinAttempts
 from api.documents import DocumentStore
 from api.errors import PROBLEM_JSON, Problem, install_error_handlers
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
     for router in PUBLIC_ROUTERS:
         app.include_router(router, responses=ERROR_RESPONSES)
     app.include_router(resolve.router)
+    app.include_router(pages.router)
 
     _publish_errors_as_problems(app)
 
