@@ -128,10 +128,15 @@ def ledger_xlsx(ledger: dict[str, Any]) -> bytes:
         sheet.append([
             moment.date(), moment.time(), r["product"], r["code"], r["lot"], r["supplier_name"],
             COLOUR_ZH.get(r["colour"], r["colour"]), summary, _number(r["quantity_in"]), _number(r["quantity_out"]),
-            Decimal(r["batch_balance"]), Decimal(r["product_balance"]), r["unit"], *_paper_people(r), r["note"] + (f"（冲销第{r['corrects_version']}条）" if r["corrects_version"] else ""),
+            Decimal(r["batch_balance"]), Decimal(r["product_balance"]), r["unit"], *_paper_people(r), _remark(r),
         ])  # fmt: skip
     _table(sheet, header_row=3, columns=len(LEDGER_HEADERS))
     return _bytes(book)
+
+
+def _remark(row: Row) -> str:
+    voids = f"（冲销第{row['corrects_version']}条）" if row["corrects_version"] else ""
+    return str(row["note"]) + voids
 
 
 def _paper_people(row: Row) -> tuple[str, str]:

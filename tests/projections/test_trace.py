@@ -50,7 +50,10 @@ def test_forward_trace_finds_every_school_that_got_the_lot(two_schools: County, 
         ("CG01", "红烧肉", [codes["pork_cg"]])
     ]
     issues = {b["code"]: [(i["quantity"], i["given_by"], i["taken_by"]) for i in b["issues"]] for b in trace["batches"]}
-    assert issues == {codes["pork_cg"]: [("5", WANG.person_id, ZHANG)], codes["pork_xh"]: [("2", "XH01-zhou", XH_KITCHEN)]}
+    assert issues == {
+        codes["pork_cg"]: [("5", WANG.person_id, ZHANG)],
+        codes["pork_xh"]: [("2", "XH01-zhou", XH_KITCHEN)],
+    }
     assert trace["truncated"] is False
 
 
@@ -114,7 +117,11 @@ def test_backward_trace_gives_each_handlers_certificates_as_they_stood_that_day(
     zhang = people[ZHANG]
     assert (zhang["name"], zhang["roles"]) == ("张师傅", ["kitchen"])
     [took_pork, took_greens] = zhang["handled"]
-    assert (took_pork["what"], took_pork["batch"], took_pork["at"]) == ("took", codes["pork_cg"], at(hour=10).isoformat())
+    assert (took_pork["what"], took_pork["batch"], took_pork["at"]) == (
+        "took",
+        codes["pork_cg"],
+        at(hour=10).isoformat(),
+    )
     assert took_pork["health_certificate"] == {
         "number": f"JK-{ZHANG}", "valid_from": "2026-01-01", "valid_until": "2026-12-31", "valid": True,
     }  # fmt: skip

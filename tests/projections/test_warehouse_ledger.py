@@ -33,7 +33,9 @@ def a_day_in_the_store_room(county: County) -> tuple[str, str, int]:
     return a, b, dinner["version"]
 
 
-def test_every_movement_is_a_row_with_running_balances_per_batch_and_product(county: County, views: Projections) -> None:
+def test_every_movement_is_a_row_with_running_balances_per_batch_and_product(
+    county: County, views: Projections
+) -> None:
     a, b, voided = a_day_in_the_store_room(county)
     views.catch_up()
 
@@ -107,7 +109,10 @@ def test_the_ledger_agrees_with_every_batch_of_a_demo_county(ledger: Ledger, vie
     seed_demo(ledger, days=6)
     views.catch_up()
 
-    stock = {r["code"]: r["on_hand"] for r in views.view("warehouse").select("SELECT code, on_hand FROM view_warehouse_batches")}
+    stock = {
+        r["code"]: r["on_hand"]
+        for r in views.view("warehouse").select("SELECT code, on_hand FROM view_warehouse_batches")
+    }
     assert stock
     for code, on_hand in stock.items():
         assert str(on_hand) == str(ledger.batch(code).on_hand), code

@@ -1,0 +1,142 @@
+"""Compliance gaps: missing certificates, failed inspections, sample gaps (§14) and supervisors' checks (§15)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from domain.values import Principal
+from projections.compliance import compliance_report, supervision
+from projections.service import Projections
+from tests.county import ADMIN, DAY, EXPIRED, WANG, County, at
+
+CHEN = Principal("CG01-chen", "principal")  # 陈校长, CG01's principal
+VISITOR = Principal("XH01-head", "principal")  # the central school's principal, visiting CG01
+
+
+def test_a_delivery_lacking_a_required_certificate_is_listed_with_what_is_missing(
+    county: County, views: Projections
+) -> None:
+    pork = county.receive()
+    county.certify(pork, skip=("meat_quality_certificate",))
+    complete = county.receive(supplier_lot="HX260301-3")
+    county.certify(complete)
+    views.catch_up()
+
+    gaps = compliance_report(views, DAY, DAY, "CG01", today=DAY)["missing_certificates"]
+
+    assert [(g["code"], g["missing"]) for g in gaps] == [(pork, ["meat_quality_certificate"])]
+
+
+def test_a_voided_certificate_counts_as_missing(county: County, views: Projections) -> None:
+    code = county.receive(supplier="SUP-LY", product="青菜", category="plant", supplier_lot="LY1", gtin=None)
+    county.certify(code)
+    invoice = next(e for e in county.ledger.history(code) if e.details.get("kind") == "invoice")
+    county.ledger.correct(code, invoice.version, "发票号码有误", by=WANG, at=at(hour=8))
+    views.catch_up()
+
+    gaps = compliance_report(views, DAY, DAY, today=DAY)["missing_certificates"]
+
+    assert [(g["code"], g["missing"]) for g in gaps] == [(code, ["invoice"])]
+
+
+def test_failed_inspections_are_listed_unless_voided(county: County, views: Projections) -> None:
+    code = county.receive()
+    county.ledger.inspect(code, "intake", False, "包装破损", by=WANG, at=at(hour=8))
+    wrong = county.ledger.inspect(code, "intake", False, "误录", by=WANG, at=at(hour=8, minute=5))
+    county.ledger.correct(code, wrong["version"], "录入错误", by=WANG, at=at(hour=8, minute=6))
+    views.catch_up()
+
+    failed = compliance_report(views, DAY, DAY, "CG01", today=DAY)["failed_inspections"]
+
+    assert [(f["code"], f["notes"], f["stage"], f["inspector"]) for f in failed] == [
+        (code, "包装破损", "intake", WANG.person_id)
+    ]
+
+
+def test_sample_gaps_missing_short_early_and_disagreeing_with_the_ledger(county: County, views: Projections) -> None:
+    ledger = county.ledger
+    pork = county.receive()
+    greens = county.receive(supplier="SUP-LY", product="青菜", category="plant", supplier_lot="LY1", gtin=None)
+    for code in (pork, greens):
+        county.certify(code)
+    county.issue(pork, "5")
+    county.issue(greens, "3", at=at(hour=10, minute=5))
+    county.issue(pork, "4", meal="dinner", at=at(hour=15))
+    sample = ledger.retain_sample("CG01", DAY, "lunch", "红烧肉", 130, "CG01留样柜", [pork], by=WANG,
+                                  sealed_at=at(hour=12, minute=10), at=at(hour=12, minute=15))  # fmt: skip
+    ledger.retain_sample("CG01", DAY, "breakfast", "青菜粥", 125, "CG01留样柜", [greens], by=WANG,
+                         sealed_at=at(hour=8), at=at(hour=8))  # fmt: skip
+    ledger.dispose_sample(sample["sample_id"], "留样柜故障，转移时破损", by=WANG, at=at(DAY + timedelta(days=1)))
+    views.catch_up()
+
+    gaps = compliance_report(views, DAY, DAY, "CG01", today=DAY)["samples"]
+
+    assert gaps["meals_without_samples"] == [
+        {"school": "CG01", "meal_date": "2026-03-02", "meal": "dinner", "batches": [pork]}
+    ]
+    assert gaps["short_samples"] == []
+    assert [(s["dish"], s["disposal_reason"]) for s in gaps["disposed_early"]] == [("红烧肉", "留样柜故障，转移时破损")]
+    assert gaps["disagreements"] == [
+        {"school": "CG01", "meal_date": "2026-03-02", "meal": "breakfast",
+         "sampled_but_not_issued": [greens], "issued_but_not_sampled": []},
+        {"school": "CG01", "meal_date": "2026-03-02", "meal": "lunch",
+         "sampled_but_not_issued": [], "issued_but_not_sampled": [{"code": greens, "product": "青菜"}]},
+    ]  # fmt: skip
+
+
+def test_samples_under_a_stricter_profiles_grams_are_short(county: County, database_url: str) -> None:
+    from dataclasses import replace
+
+    from api.settings import eventsourcing_env
+
+    code = county.receive()
+    county.certify(code)
+    county.issue(code, "5")
+    county.ledger.retain_sample("CG01", DAY, "lunch", "红烧肉", 130, "CG01留样柜", [code], by=WANG,
+                                sealed_at=at(hour=12), at=at(hour=12))  # fmt: skip
+    stricter = replace(county.ledger.profile, sample_grams=150)
+    views = Projections(eventsourcing_env(database_url), profile=stricter, ledger=county.ledger)
+    try:
+        views.catch_up()
+        short = compliance_report(views, DAY, DAY, "CG01", today=DAY)["samples"]["short_samples"]
+    finally:
+        views.close()
+
+    assert [(s["dish"], s["grams"], s["minimum_grams"]) for s in short] == [("红烧肉", 130, 150)]
+
+
+def test_staff_certificates_that_end_within_thirty_days_or_have_ended(county: County, views: Projections) -> None:
+    views.catch_up()
+
+    today_gaps = compliance_report(views, DAY, DAY, "CG01", today=DAY)["staff_certificates_expiring"]
+    summer = compliance_report(views, DAY, DAY, "CG01", today=date(2026, 8, 10))["staff_certificates_expiring"]
+
+    assert [(g["person_id"], g["kind"], g["status"]) for g in today_gaps] == [(EXPIRED, "health", "expired")]
+    assert {(g["kind"], g["valid_until"], g["status"]) for g in summer} == {
+        ("training", "2026-08-31", "expiring"), ("health", "2026-02-20", "expired")
+    }  # fmt: skip
+    assert len(summer) == 6  # five CG01 training certificates, and 赵's lapsed health certificate
+
+
+def test_supervisors_checks_are_counted_per_week_and_month_against_section_15(
+    county: County, views: Projections
+) -> None:
+    ledger = county.ledger
+    for person, name, school in ((CHEN.person_id, "陈校长", "CG01"), (VISITOR.person_id, "刘校长", "XH01")):
+        ledger.register_staff(person, name, school, ["principal"], by=ADMIN, at=at(DAY - timedelta(days=30)))
+    code = county.receive()
+    wednesday = DAY + timedelta(days=2)
+    ledger.inspect(code, "intake", True, "抽查入库", by=CHEN, at=at(hour=9))
+    ledger.inspect(code, "intake", True, "同一次抽查", by=CHEN, at=at(hour=9, minute=10))  # same check, same day
+    ledger.inspect(code, "issue", True, "抽查出库", by=CHEN, at=at(wednesday, hour=10))
+    ledger.inspect(code, "issue", True, "中心校检查", by=VISITOR, at=at(wednesday, hour=11))
+    ledger.inspect(code, "issue", True, "后勤检查", by=ADMIN, at=at(wednesday, hour=14))
+    views.catch_up()
+
+    rows = supervision(views, DAY, DAY + timedelta(days=6), "CG01")
+
+    assert [(r["check"], r["period"], r["count"], r["minimum"], r["met"]) for r in rows] == [
+        ("school_principal", "2026-W10", 2, 2, True),
+        ("central_principal", "2026-03", 1, 1, True),
+        ("central_logistics", "2026-03", 1, 2, False),
+    ]

@@ -1,0 +1,123 @@
+"""The projector: each event counted once, however often it runs, crashes or competes; rebuilds are exact."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+
+from api.demo import seed_demo
+from api.settings import eventsourcing_env
+from domain.ledger import Ledger
+from projections.service import Projections, UnknownView
+from projections.store import PositionMoved
+from tests.county import County
+
+
+def snapshot(views: Projections) -> dict[str, list[tuple[str, ...]]]:
+    """Every row of every view table, as text, in a stable order."""
+    rows: dict[str, list[tuple[str, ...]]] = {}
+    for projection in views.projections.values():
+        for table in projection.schema.tables:
+            found = projection.view.select(f"SELECT * FROM {table}")
+            rows[table] = sorted(tuple(_text(v) for v in row.values()) for row in found)
+    return rows
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(int(value))
+    return "" if value is None else str(value).replace(" ", "T")
+
+
+@pytest.fixture
+def demo(ledger: Ledger) -> Ledger:
+    seed_demo(ledger, days=4)
+    return ledger
+
+
+def test_catching_up_twice_counts_each_event_once(demo: Ledger, views: Projections) -> None:
+    first = views.catch_up()
+    once = snapshot(views)
+
+    again = views.catch_up()
+
+    head = demo.recorder.max_notification_id()
+    assert first == {"warehouse": head, "trace": head}
+    assert again == {"warehouse": 0, "trace": 0}
+    assert snapshot(views) == once
+    assert len(once["view_warehouse_movements"]) > 20
+
+
+def test_a_rebuild_gives_identical_rows(demo: Ledger, views: Projections) -> None:
+    views.catch_up()
+    before = snapshot(views)
+
+    for name in ("warehouse", "trace"):
+        result = views.rebuild(name)
+        assert result["notifications"] == demo.recorder.max_notification_id()
+
+    assert snapshot(views) == before
+
+
+def test_a_projector_that_stops_between_chunks_resumes_where_it_left_off(
+    demo: Ledger, database_url: str, views: Projections
+) -> None:
+    views.catch_up()
+    complete = snapshot(views)
+    for name in ("warehouse", "trace"):
+        views.view(name).reset("Ledger")
+
+    views.catch_up(limit=70)  # a few chunks of 7, then the process "dies"
+    assert {row["position"] for row in views.status()} == {70}
+    views.close()
+    restarted = Projections(eventsourcing_env(database_url), ledger=demo, chunk_size=50)
+    try:
+        restarted.catch_up()
+        assert snapshot(restarted) == complete
+    finally:
+        restarted.close()
+
+
+def test_a_chunk_from_a_stale_position_is_refused_not_applied_twice(demo: Ledger, views: Projections) -> None:
+    views.catch_up()
+    before = snapshot(views)
+    projection = views.projections["warehouse"]
+    events = [(n.id, demo.mapper.to_domain_event(n)) for n in demo.recorder.select_notifications(start=1, limit=10)]
+
+    with pytest.raises(PositionMoved):
+        projection.process(events, 0, 10)  # another projector already went past 0
+
+    assert snapshot(views) == before
+
+
+def test_status_reports_each_views_lag_behind_the_log(county: County, views: Projections) -> None:
+    head = county.ledger.recorder.max_notification_id()
+    views.catch_up(["trace"])
+
+    status = {row["name"]: row for row in views.status()}
+
+    assert status["trace"] == {"name": "trace", "position": head, "head": head, "lag": 0}
+    assert status["warehouse"] == {"name": "warehouse", "position": 0, "head": head, "lag": head}
+
+
+def test_the_background_projector_follows_new_events(county: County, views: Projections) -> None:
+    views.start(interval=0.05)
+    try:
+        code = county.receive()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not views.view("trace").select(
+            "SELECT code FROM view_trace_batches WHERE code = ?", [code]
+        ):
+            time.sleep(0.05)
+    finally:
+        views.stop()
+
+    assert views.view("trace").select("SELECT code FROM view_trace_batches")[0]["code"] == code
+    assert all(row["lag"] == 0 for row in views.status())
+
+
+def test_an_unknown_view_is_refused_by_name(views: Projections) -> None:
+    with pytest.raises(UnknownView, match="warehouse, trace"):
+        views.rebuild("stock")
