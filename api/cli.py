@@ -50,6 +50,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     pin.add_argument("person")
     pin.add_argument("--pin", help="4-8 digits; read from standard input when omitted")
 
+    digest = commands.add_parser("digest", help="the tamper-evident digest of the event log, to file away")
+    digest.add_argument("--upto", type=int, help="the log position to stop at (default: all)")
+    verify = commands.add_parser("verify", help="check the log against a digest filed earlier")
+    verify.add_argument("--events", type=int, required=True, help="the position the filed digest covers")
+    verify.add_argument("--digest", required=True)
+
     label = commands.add_parser("label", help="render a batch's label (批次标签)")
     label.add_argument("code")
     label.add_argument("--format", choices=["png", "svg", "pdf"], default="png")
@@ -62,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings.from_env()
         handlers = {
             "demo": _demo, "history": _history, "serve": _serve, "where": _where, "token": _token, "pin": _pin,
-            "label": _label,
+            "label": _label, "digest": _digest, "verify": _verify,
         }  # fmt: skip
         handler = handlers[args.command]
         return handler(settings, args)
@@ -160,6 +166,32 @@ def _label(settings: Settings, args: argparse.Namespace) -> int:
         file.write(content)
     print(f"{batch.code}: {args.format} {args.size} label written to {args.output}", file=sys.stderr)
     return 0
+
+
+def _digest(settings: Settings, args: argparse.Namespace) -> int:
+    from domain.digest import log_digest
+
+    ledger = settings.open_ledger()
+    try:
+        print(json.dumps(log_digest(ledger.recorder, args.upto).as_json()))
+        return 0
+    finally:
+        ledger.close()
+
+
+def _verify(settings: Settings, args: argparse.Namespace) -> int:
+    from domain.digest import log_digest
+
+    ledger = settings.open_ledger()
+    try:
+        found = log_digest(ledger.recorder, args.events)
+    finally:
+        ledger.close()
+    if found.events == args.events and found.digest == args.digest.lower():
+        print(f"ok: the first {args.events} events are as they were when the digest was taken")
+        return 0
+    print(f"MISMATCH: the log up to {args.events} does not match the digest; history was changed", file=sys.stderr)
+    return 1
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:

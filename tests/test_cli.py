@@ -76,3 +76,20 @@ def test_serve_answers_health_over_http(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_a_filed_digest_verifies_until_history_is_rewritten(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'audit.sqlite3'}"
+    assert run(url, "demo", "--days", "3").returncode == 0
+    filed = json.loads(run(url, "digest").stdout)
+    assert filed["events"] > 0 and len(filed["digest"]) == 64
+    later = run(url, "token", "create", "--person", "inv-1", "--role", "investigator")  # more records later
+    assert later.returncode == 0
+    ok = run(url, "verify", "--events", str(filed["events"]), "--digest", filed["digest"])
+    assert ok.returncode == 0 and ok.stdout.startswith("ok")
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "audit.sqlite3") as conn:
+        conn.execute("DELETE FROM stored_events WHERE rowid = 5")
+    broken = run(url, "verify", "--events", str(filed["events"]), "--digest", filed["digest"])
+    assert broken.returncode == 1 and "MISMATCH" in broken.stderr
