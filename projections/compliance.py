@@ -18,7 +18,7 @@ from typing import Any
 
 from domain.rules import Category, CertificateKind
 from projections.rows import Row, plain, plain_rows
-from projections.service import Projections
+from projections.service import Projections, Reader
 
 SCHOOL_CHECKS_PER_WEEK = 2  # §15: 校长、食品安全管理员每周抽查不少于2次
 CENTRAL_PRINCIPAL_PER_MONTH = 1  # §15: 中心校校长每月不少于1次
@@ -29,16 +29,20 @@ def compliance_report(
     views: Projections, start: date, end: date, school: str | None = None, today: date | None = None
 ) -> dict[str, Any]:
     """Every gap between ``start`` and ``end`` (inclusive), at one school or all."""
-    today = today or views.profile.local_date(views.ledger.clock())
+    with views.reading("trace") as r:
+        return _report(r, start, end, school, today or r.profile.local_date(r.ledger.clock()))
+
+
+def _report(r: Reader, start: date, end: date, school: str | None, today: date) -> dict[str, Any]:
     return {
         "school": school,
         "start": start.isoformat(),
         "end": end.isoformat(),
-        "missing_certificates": missing_certificates(views, start, end, school),
-        "failed_inspections": failed_inspections(views, start, end, school),
-        "samples": sample_gaps(views, start, end, school),
-        "staff_certificates_expiring": staff_certificates_expiring(views, today, school),
-        "supervision": supervision(views, start, end, school),
+        "missing_certificates": missing_certificates(r, start, end, school),
+        "failed_inspections": failed_inspections(r, start, end, school),
+        "samples": sample_gaps(r, start, end, school),
+        "staff_certificates_expiring": staff_certificates_expiring(r, today, school),
+        "supervision": supervision(r, start, end, school),
     }
 
 
@@ -50,17 +54,16 @@ def _where(school: str | None, column: str, start: date, end: date, prefix: str 
     return sql, params
 
 
-def missing_certificates(views: Projections, start: date, end: date, school: str | None) -> list[Row]:
+def missing_certificates(r: Reader, start: date, end: date, school: str | None) -> list[Row]:
     """Deliveries without a live certificate of a kind their category requires (§13 索票索证)."""
-    view = views.view("trace")
     where, params = _where(school, "received_on", start, end)
-    batches = view.select(
+    batches = r.select(
         "SELECT batch_id, code, school, supplier, product, category, pork, received_at FROM view_trace_batches "
         f"WHERE {where} ORDER BY received_at, code",
         params,
     )
     present: dict[str, set[str]] = defaultdict(set)
-    for row in view.select_in(
+    for row in r.select_in(
         "SELECT batch_id, kind FROM view_trace_certificates WHERE voided = ? AND batch_id IN",
         [b["batch_id"] for b in batches],
         [False],
@@ -68,43 +71,42 @@ def missing_certificates(views: Projections, start: date, end: date, school: str
         present[str(row["batch_id"])].add(row["kind"])
     gaps = []
     for batch in batches:
-        required = views.profile.certificates_required(Category(batch["category"]), bool(batch["pork"]))
+        required = r.profile.certificates_required(Category(batch["category"]), bool(batch["pork"]))
         missing = sorted(str(k) for k in required - {CertificateKind(k) for k in present[str(batch["batch_id"])]})
         if missing:
-            gap = plain(batch, views.zone)
+            gap = plain(batch, r.zone)
             gap.pop("batch_id")
             gaps.append({**gap, "missing": missing})
     return gaps
 
 
-def failed_inspections(views: Projections, start: date, end: date, school: str | None) -> list[Row]:
+def failed_inspections(r: Reader, start: date, end: date, school: str | None) -> list[Row]:
     where, params = _where(school, "on_date", start, end, "i.")
-    rows = views.view("trace").select(
+    rows = r.select(
         "SELECT b.code, b.product, i.school, i.stage, i.notes, i.inspector, i.by_role, i.inspected_at "
         f"FROM view_trace_inspections i JOIN view_trace_batches b ON b.batch_id = i.batch_id "
         f"WHERE {where} AND i.passed = ? AND i.voided = ? ORDER BY i.inspected_at",
         [*params, False, False],
     )
-    return plain_rows(rows, views.zone)
+    return plain_rows(rows, r.zone)
 
 
-def sample_gaps(views: Projections, start: date, end: date, school: str | None) -> dict[str, list[Row]]:
+def sample_gaps(r: Reader, start: date, end: date, school: str | None) -> dict[str, list[Row]]:
     """§14 food samples: meals without one, short or early-disposed ones, and disagreement with the ledger."""
-    view = views.view("trace")
     where, params = _where(school, "meal_date", start, end, "i.")
     issued: dict[tuple[str, str, str], dict[str, str]] = defaultdict(dict)  # meal: batch code → product
-    for row in view.select(
+    for row in r.select(
         "SELECT i.school, i.meal_date, i.meal, b.code, b.product FROM view_trace_issues i "
         f"JOIN view_trace_batches b ON b.batch_id = i.batch_id WHERE {where} "
         "AND i.voided = ?",
         [*params, False],
     ):
-        meal = plain(row, views.zone)
+        meal = plain(row, r.zone)
         issued[(meal["school"], meal["meal_date"], meal["meal"])][meal["code"]] = meal["product"]
     where, params = _where(school, "meal_date", start, end)
-    samples = plain_rows(view.select(f"SELECT * FROM view_trace_samples WHERE {where}", params), views.zone)
+    samples = plain_rows(r.select(f"SELECT * FROM view_trace_samples WHERE {where}", params), r.zone)
     named: dict[str, list[str]] = defaultdict(list)
-    for row in view.select_in(
+    for row in r.select_in(
         "SELECT sample_id, code FROM view_trace_sample_batches WHERE sample_id IN", [s["sample_id"] for s in samples]
     ):
         named[str(row["sample_id"])].append(row["code"])
@@ -112,7 +114,7 @@ def sample_gaps(views: Projections, start: date, end: date, school: str | None) 
     for sample in samples:
         sample["batch_codes"] = sorted(named[sample["sample_id"]])
         sampled[(sample["school"], sample["meal_date"], sample["meal"])].append(sample)
-    minimum = views.profile.sample_grams
+    minimum = r.profile.sample_grams
     return {
         "meals_without_samples": [
             {"school": s, "meal_date": d, "meal": m, "batches": sorted(issued[(s, d, m)])}
@@ -149,11 +151,10 @@ def _disagreements(
     return found
 
 
-def staff_certificates_expiring(views: Projections, today: date, school: str | None) -> list[Row]:
+def staff_certificates_expiring(r: Reader, today: date, school: str | None) -> list[Row]:
     """Each person's current health and training certificate that ends within the warning window, or has ended."""
-    until = today + timedelta(days=views.profile.staff_certificate_warning_days)
-    view = views.view("trace")
-    rows = view.select(
+    until = today + timedelta(days=r.profile.staff_certificate_warning_days)
+    rows = r.select(
         "SELECT e.person_id, e.version, e.kind, e.number, e.valid_from, e.valid_until, s.name, s.school "
         "FROM view_trace_staff_events e JOIN view_trace_staff s ON s.person_id = e.person_id "
         "WHERE e.kind IN ('health', 'training') ORDER BY e.person_id, e.version"
@@ -165,7 +166,7 @@ def staff_certificates_expiring(views: Projections, today: date, school: str | N
     )
     current: dict[tuple[str, str], Row] = {}
     for row in rows:
-        current[(row["person_id"], row["kind"])] = plain(row, views.zone)  # the latest recorded wins
+        current[(row["person_id"], row["kind"])] = plain(row, r.zone)  # the latest recorded wins
     found = []
     for (_, _), cert in sorted(current.items()):
         if cert["valid_until"] <= until.isoformat():
@@ -175,10 +176,10 @@ def staff_certificates_expiring(views: Projections, today: date, school: str | N
     return found
 
 
-def supervision(views: Projections, start: date, end: date, school: str | None) -> list[Row]:
+def supervision(r: Reader, start: date, end: date, school: str | None) -> list[Row]:
     """§15 check counts per school and week/month against their minima (see the module's docstring)."""
     where, params = _where(school, "on_date", start, end, "i.")
-    rows = views.view("trace").select(
+    rows = r.select(
         "SELECT DISTINCT i.school, i.on_date, i.inspector, i.by_role, s.school AS home FROM view_trace_inspections i "
         "LEFT JOIN view_trace_staff s ON s.person_id = i.inspector "
         f"WHERE {where} AND i.voided = ? AND i.by_role IN ('principal', 'admin')",
@@ -186,7 +187,7 @@ def supervision(views: Projections, start: date, end: date, school: str | None) 
     )
     counts: dict[tuple[str, str, str], int] = defaultdict(int)
     for row in rows:
-        day = plain(row, views.zone)["on_date"]
+        day = plain(row, r.zone)["on_date"]
         week, month = _week(date.fromisoformat(day)), day[:7]
         if row["by_role"] == "admin":
             counts[(row["school"], "central_logistics", month)] += 1
@@ -194,7 +195,7 @@ def supervision(views: Projections, start: date, end: date, school: str | None) 
             counts[(row["school"], "school_principal", week)] += 1
         else:
             counts[(row["school"], "central_principal", month)] += 1
-    schools = [school] if school else _all_schools(views)
+    schools = [school] if school else _all_schools(r)
     weeks = sorted({_week(start + timedelta(days=n)) for n in range((end - start).days + 1)})
     months = sorted({(start + timedelta(days=n)).isoformat()[:7] for n in range((end - start).days + 1)})
     periods = [("school_principal", w, SCHOOL_CHECKS_PER_WEEK) for w in weeks] + [
@@ -220,5 +221,5 @@ def _moment(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-def _all_schools(views: Projections) -> list[str]:
-    return [row["code"] for row in views.view("trace").select("SELECT code FROM view_trace_schools ORDER BY code")]
+def _all_schools(r: Reader) -> list[str]:
+    return [row["code"] for row in r.select("SELECT code FROM view_trace_schools ORDER BY code")]

@@ -19,14 +19,16 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.ledger import Ledger
 from domain.rules import DEFAULT_PROFILE, RulesProfile
 from projections.projection import LEDGER, ChunkProjection
-from projections.store import PositionMoved, PostgresView, SQLiteView, open_view
+from projections.store import PositionMoved, PostgresView, Row, SQLiteView, Writer, open_view
 from projections.trace_index import TraceIndex
 from projections.warehouse import WarehouseLedger
 
@@ -36,6 +38,22 @@ PROJECTIONS: tuple[type[ChunkProjection], ...] = (WarehouseLedger, TraceIndex)
 
 class UnknownView(KeyError):
     pass
+
+
+@dataclass(frozen=True)
+class Reader:
+    """What a query reads with: the view's snapshot, and the rules profile and zone to present it in."""
+
+    cursor: Writer
+    profile: RulesProfile
+    zone: ZoneInfo
+    ledger: Ledger
+
+    def select(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        return self.cursor.select(sql, params)
+
+    def select_in(self, sql: str, keys: Sequence[Any], params: Sequence[Any] = ()) -> list[Row]:
+        return self.cursor.select_in(sql, keys, params)
 
 
 class Projections:
@@ -66,6 +84,12 @@ class Projections:
 
     def view(self, name: str) -> PostgresView | SQLiteView:
         return self._projection(name).view
+
+    @contextmanager
+    def reading(self, name: str) -> Iterator[Reader]:
+        """A consistent read of one view, for a query of many statements."""
+        with self.view(name).reading() as cursor:
+            yield Reader(cursor, self.profile, self.zone, self.ledger)
 
     # --- following the log ------------------------------------------------------------------------
 

@@ -14,21 +14,20 @@ from typing import TYPE_CHECKING, Any
 from projections.rows import Row, plain
 
 if TYPE_CHECKING:
-    from projections.service import Projections
+    from projections.service import Reader
 
 Handled = tuple[str, str, str, str]  # person, what they did, batch code, local ISO time
 
 
-def people_status(views: Projections, handled: list[Handled]) -> list[Row]:
+def people_status(r: Reader, handled: list[Handled]) -> list[Row]:
     """One entry per person, each hand-off with their status at that moment."""
-    view = views.view("trace")
     persons = sorted({person for person, *_ in handled})
-    staff = {row["person_id"]: plain(row, views.zone) for row in view.select_in(
+    staff = {row["person_id"]: plain(row, r.zone) for row in r.select_in(
         "SELECT person_id, name, school, roles FROM view_trace_staff WHERE person_id IN", persons
     )}  # fmt: skip
     history: dict[str, list[Row]] = defaultdict(list)
-    for row in view.select_in("SELECT * FROM view_trace_staff_events WHERE person_id IN", persons):
-        history[row["person_id"]].append(plain(row, views.zone))
+    for row in r.select_in("SELECT * FROM view_trace_staff_events WHERE person_id IN", persons):
+        history[row["person_id"]].append(plain(row, r.zone))
     for events in history.values():
         events.sort(key=lambda e: e["version"])
     found = []

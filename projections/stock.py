@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from projections.rows import Row, people, plain
-from projections.service import Projections
+from projections.service import Projections, Reader
 
 KIND_ZH = {"in": "入库", "out": "出库", "move": "移库", "return": "退库", "write_off": "报损", "correction": "冲销"}
 
@@ -21,22 +21,26 @@ def month_range(month: str) -> tuple[date, date]:
 
 def warehouse_ledger(views: Projections, school: str, month: str) -> dict[str, Any]:
     """Every movement at ``school`` in ``month`` (YYYY-MM) in the order recorded, with balances carried."""
+    with views.reading("warehouse") as r:
+        return _ledger(r, school, month)
+
+
+def _ledger(r: Reader, school: str, month: str) -> dict[str, Any]:
     start, end = month_range(month)
-    view = views.view("warehouse")
-    rows = view.select(
+    rows = r.select(
         "SELECT * FROM view_warehouse_movements WHERE school = ? AND on_date >= ? AND on_date < ? "
         "ORDER BY notification_id",
         [school, start, end],
     )
-    names = _names(views, rows, school)
+    names = _names(r, rows, school)
     entries = []
     for row in rows:
-        entry = plain(row, views.zone)
+        entry = plain(row, r.zone)
         entry.pop("batch_id")
         entry.pop("notification_id")
         entry.update(
             kind_zh=KIND_ZH[row["kind"]],
-            colour=views.profile.colour(row["category"]),
+            colour=r.profile.colour(row["category"]),
             supplier_name=names.get(row["supplier"], row["supplier"]),
             given_by_name=_named(names, row["given_by"]),
             taken_by_name=_named(names, row["taken_by"]),
@@ -46,9 +50,9 @@ def warehouse_ledger(views: Projections, school: str, month: str) -> dict[str, A
         "school": school,
         "school_name": names.get(school, school),
         "month": month,
-        "opening": _balances_before(views, school, start),
+        "opening": _balances_before(r, school, start),
         "rows": entries,
-        "closing": _balances_before(views, school, end),
+        "closing": _balances_before(r, school, end),
     }
 
 
@@ -89,9 +93,9 @@ def expiring(views: Projections, school: str, within_days: int, today: date | No
     return {"school": school, "today": today.isoformat(), "until": until.isoformat(), "batches": batches}
 
 
-def _balances_before(views: Projections, school: str, day: date) -> list[Row]:
+def _balances_before(r: Reader, school: str, day: date) -> list[Row]:
     """Each product's balance (结存) after its last movement before ``day``."""
-    rows = views.view("warehouse").select(
+    rows = r.select(
         "SELECT m.product, m.unit, m.product_balance FROM view_warehouse_movements m "
         "JOIN (SELECT product, unit, MAX(notification_id) AS last FROM view_warehouse_movements "
         "WHERE school = ? AND on_date < ? GROUP BY product, unit) l "
@@ -99,16 +103,14 @@ def _balances_before(views: Projections, school: str, day: date) -> list[Row]:
         "WHERE m.school = ? ORDER BY m.product, m.unit",
         [school, day, school],
     )
-    return [plain(row, views.zone) for row in rows]
+    return [plain(row, r.zone) for row in rows]
 
 
-def _names(views: Projections, rows: list[Row], school: str) -> dict[str, str]:
+def _names(r: Reader, rows: list[Row], school: str) -> dict[str, str]:
     codes = {school} | {r["supplier"] for r in rows}
     for row in rows:
         codes |= set(people(row["given_by"])) | set(people(row["taken_by"]))
-    found = views.view("warehouse").select_in(
-        "SELECT code, name FROM view_warehouse_names WHERE code IN", sorted(codes)
-    )
+    found = r.select_in("SELECT code, name FROM view_warehouse_names WHERE code IN", sorted(codes))
     return {row["code"]: row["name"] for row in found}
 
 

@@ -73,6 +73,8 @@ class View(Protocol):
 
     def select_in(self, sql: str, keys: Sequence[Any], params: Sequence[Any] = ()) -> list[Row]: ...
 
+    def reading(self) -> Any: ...
+
     def reset(self, application_name: str) -> None: ...
 
 
@@ -128,6 +130,13 @@ class PostgresView(PostgresTrackingRecorder):
                     raise PositionMoved(f"{self.tracking_table_name} moved on from {expected}")
             yield PostgresWriter(cursor)
             self._insert_tracking(cursor, Tracking(application_name, to))
+
+    @contextmanager
+    def reading(self) -> Iterator[PostgresWriter]:
+        """One snapshot for many queries (and one round trip each, not three)."""
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            yield PostgresWriter(cursor)
 
     def select(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         with self.datastore.transaction(commit=False) as cursor:
@@ -225,6 +234,12 @@ class SQLiteView(SQLiteTrackingRecorder):
                 connection.rollback()
                 raise
             connection.commit()
+
+    @contextmanager
+    def reading(self) -> Iterator[SQLiteWriter]:
+        """One snapshot for many queries (a read transaction in WAL mode)."""
+        with self.datastore.transaction(commit=False) as cursor:
+            yield SQLiteWriter(cursor)
 
     def select(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         with self.datastore.transaction(commit=False) as cursor:

@@ -14,7 +14,7 @@ from typing import Any
 
 from domain.gs1 import normalise_gtin, normalise_lot
 from projections.rows import Row, people, plain, plain_rows
-from projections.service import Projections
+from projections.service import Projections, Reader
 from projections.staff_status import people_status
 
 BATCH_COLUMNS = (
@@ -58,18 +58,22 @@ def trace_forward(
     if received_to:
         where.append("received_on <= ?")
         params.append(received_to)
-    view = views.view("trace")
-    found = view.select(
+    with views.reading("trace") as r:
+        return _forward(r, where, params, limit, {"lot": lot, "gtin": gtin, "supplier": supplier, "product": product})
+
+
+def _forward(r: Reader, where: list[str], params: list[Any], limit: int, query: dict[str, Any]) -> dict[str, Any]:
+    found = r.select(
         f"SELECT {BATCH_COLUMNS} FROM view_trace_batches WHERE {' AND '.join(where)} "
         "ORDER BY received_at, code LIMIT ?",
         [*params, limit + 1],
     )
-    batches = batch_details(views, found[:limit])
+    batches = batch_details(r, found[:limit])
     meals = sorted({(i["school"], i["meal_date"], i["meal"]) for b in batches for i in b["issues"] if not i["voided"]})
     samples = {s["sample_id"]: s for b in batches for s in b["samples"]}
     return {
-        "query": {"lot": lot, "gtin": gtin, "supplier": supplier, "product": product},
-        "schools": _schools(views, {b["school"] for b in batches}),
+        "query": query,
+        "schools": _schools(r, {b["school"] for b in batches}),
         "batches": batches,
         "meals": [{"school": s, "meal_date": d, "meal": m} for s, d, m in meals],
         "samples": sorted(samples.values(), key=lambda s: (s["meal_date"], s["school"], s["dish"])),
@@ -79,119 +83,118 @@ def trace_forward(
 
 def trace_backward(views: Projections, school: str, meal_date: date, meal: str) -> dict[str, Any]:
     """What went into one meal at one school, who handled it, and who else received the same lots."""
-    view = views.view("trace")
-    issued = view.select(
+    with views.reading("trace") as r:
+        return _backward(r, school, meal_date, meal)
+
+
+def _backward(r: Reader, school: str, meal_date: date, meal: str) -> dict[str, Any]:
+    issued = r.select(
         "SELECT DISTINCT batch_id FROM view_trace_issues WHERE school = ? AND meal_date = ? AND meal = ? "
         "AND voided = ?",
         [school, meal_date, meal, False],
     )
-    batch_rows = _batches_by_id(views, [row["batch_id"] for row in issued])
-    batches = batch_details(views, batch_rows)
+    batch_rows = _batches_by_id(r, [row["batch_id"] for row in issued])
+    batches = batch_details(r, batch_rows)
     for batch in batches:
         batch["issues_for_meal"] = [
             i for i in batch["issues"] if i["school"] == school and i["meal_date"] == meal_date.isoformat()
             and i["meal"] == meal and not i["voided"]
         ]  # fmt: skip
     samples = plain_rows(
-        view.select(
+        r.select(
             "SELECT * FROM view_trace_samples WHERE school = ? AND meal_date = ? AND meal = ? ORDER BY dish",
             [school, meal_date, meal],
         ),
-        views.zone,
+        r.zone,
     )
-    _attach_sample_batches(views, samples)
+    _attach_sample_batches(r, samples)
     lots = {(b["supplier"], b["lot"]) for b in batches}
-    others = _same_lots_elsewhere(views, lots, {b["code"] for b in batches})
+    others = _same_lots_elsewhere(r, lots, {b["code"] for b in batches})
+    found = _schools(r, {school})
     return {
         "query": {"school": school, "meal_date": meal_date.isoformat(), "meal": meal},
-        "school": _schools(views, {school})[0] if _schools(views, {school}) else {"code": school},
+        "school": found[0] if found else {"code": school},
         "batches": batches,
-        "suppliers": _suppliers(views, batches),
-        "people": _handlers(views, batches, school, meal_date.isoformat(), meal),
+        "suppliers": _suppliers(r, batches),
+        "people": _handlers(r, batches),
         "samples": samples,
         "lots": [{"supplier": s, "lot": lot} for s, lot in sorted(lots)],
         "other_schools": others,
     }
 
 
-def batch_details(views: Projections, batch_rows: list[Row]) -> list[Row]:
+def batch_details(r: Reader, batch_rows: list[Row]) -> list[Row]:
     """Batches with their certificates, inspections, issues and the samples that name them."""
-    view = views.view("trace")
     ids = [row["batch_id"] for row in batch_rows]
     children: dict[str, dict[str, list[Row]]] = defaultdict(lambda: defaultdict(list))
     for table, key in (("certificates", "certificates"), ("inspections", "inspections"), ("issues", "issues")):
-        for row in _ordered(view.select_in(f"SELECT * FROM view_trace_{table} WHERE batch_id IN", ids), "version"):
-            children[str(row.pop("batch_id"))][key].append(plain(row, views.zone))
+        for row in _ordered(r.select_in(f"SELECT * FROM view_trace_{table} WHERE batch_id IN", ids), "version"):
+            children[str(row.pop("batch_id"))][key].append(plain(row, r.zone))
     codes = [row["code"] for row in batch_rows]
     samples_by_code: dict[str, list[Row]] = defaultdict(list)
     for row in _ordered(
-        view.select_in(
+        r.select_in(
             "SELECT sb.code AS batch_code, s.* FROM view_trace_sample_batches sb "
             "JOIN view_trace_samples s ON s.sample_id = sb.sample_id WHERE sb.code IN",
             codes,
         ),
         "meal_date",
     ):
-        samples_by_code[row.pop("batch_code")].append(plain(row, views.zone))
-    _attach_sample_batches(views, [s for samples in samples_by_code.values() for s in samples])
+        samples_by_code[row.pop("batch_code")].append(plain(row, r.zone))
+    _attach_sample_batches(r, [s for samples in samples_by_code.values() for s in samples])
     details = []
     for row in batch_rows:
-        batch = plain(row, views.zone)
+        batch = plain(row, r.zone)
         batch_id = batch.pop("batch_id")
         batch["signers"] = people(row["signers"])
         batch.update({key: children[batch_id][key] for key in ("certificates", "inspections", "issues")})
         batch["samples"] = samples_by_code[row["code"]]
-        batch["colour"] = views.profile.colour(row["category"])
+        batch["colour"] = r.profile.colour(row["category"])
         details.append(batch)
     return details
 
 
-def _attach_sample_batches(views: Projections, samples: list[Row]) -> None:
+def _attach_sample_batches(r: Reader, samples: list[Row]) -> None:
     codes: dict[str, list[str]] = defaultdict(list)
     sql = "SELECT sample_id, code FROM view_trace_sample_batches WHERE sample_id IN"
-    for row in views.view("trace").select_in(sql, [s["sample_id"] for s in samples]):
+    for row in r.select_in(sql, [s["sample_id"] for s in samples]):
         codes[str(row["sample_id"])].append(row["code"])
     for sample in samples:
         sample["batch_codes"] = sorted(codes[sample["sample_id"]])
 
 
-def _batches_by_id(views: Projections, ids: list[Any]) -> list[Row]:
-    rows = views.view("trace").select_in(f"SELECT {BATCH_COLUMNS} FROM view_trace_batches WHERE batch_id IN", ids)
-    return sorted(rows, key=lambda r: (str(r["received_at"]), r["code"]))
+def _batches_by_id(r: Reader, ids: list[Any]) -> list[Row]:
+    rows = r.select_in(f"SELECT {BATCH_COLUMNS} FROM view_trace_batches WHERE batch_id IN", ids)
+    return sorted(rows, key=lambda row: (str(row["received_at"]), row["code"]))
 
 
-def _same_lots_elsewhere(views: Projections, lots: set[tuple[str, str]], exclude: set[str]) -> list[Row]:
-    found: list[Row] = []
-    for supplier, lot in sorted(lots):
-        found += views.view("trace").select(
-            f"SELECT {BATCH_COLUMNS} FROM view_trace_batches WHERE lot = ? AND supplier = ? ORDER BY received_at",
-            [lot, supplier],
-        )
-    batches = batch_details(views, [row for row in found if row["code"] not in exclude])
+def _same_lots_elsewhere(r: Reader, lots: set[tuple[str, str]], exclude: set[str]) -> list[Row]:
+    found = r.select_in(
+        f"SELECT {BATCH_COLUMNS} FROM view_trace_batches WHERE lot IN", sorted({lot for _, lot in lots})
+    )
+    others = [row for row in found if (row["supplier"], row["lot"]) in lots and row["code"] not in exclude]
+    batches = batch_details(r, sorted(others, key=lambda row: (str(row["received_at"]), row["code"])))
     by_school: dict[str, list[Row]] = defaultdict(list)
     for batch in batches:
         by_school[batch["school"]].append(batch)
-    names = {s["code"]: s for s in _schools(views, set(by_school))}
+    names = {s["code"]: s for s in _schools(r, set(by_school))}
     return [{**names.get(code, {"code": code}), "batches": by_school[code]} for code in sorted(by_school)]
 
 
-def _schools(views: Projections, codes: set[str]) -> list[Row]:
-    rows = _ordered(
-        views.view("trace").select_in("SELECT * FROM view_trace_schools WHERE code IN", sorted(codes)), "code"
-    )
-    return plain_rows(rows, views.zone)
+def _schools(r: Reader, codes: set[str]) -> list[Row]:
+    rows = _ordered(r.select_in("SELECT * FROM view_trace_schools WHERE code IN", sorted(codes)), "code")
+    return plain_rows(rows, r.zone)
 
 
-def _suppliers(views: Projections, batches: list[Row]) -> list[Row]:
+def _suppliers(r: Reader, batches: list[Row]) -> list[Row]:
     """Each supplier with the licence in force when it delivered (the latest recorded before the receipt)."""
-    view = views.view("trace")
     codes = sorted({b["supplier"] for b in batches})
     licences: dict[str, list[Row]] = defaultdict(list)
-    for row in _ordered(view.select_in("SELECT * FROM view_trace_licences WHERE supplier IN", codes), "version"):
-        licences[row["supplier"]].append(plain(row, views.zone))
+    for row in _ordered(r.select_in("SELECT * FROM view_trace_licences WHERE supplier IN", codes), "version"):
+        licences[row["supplier"]].append(plain(row, r.zone))
     found = []
-    for row in _ordered(view.select_in("SELECT * FROM view_trace_suppliers WHERE code IN", codes), "code"):
-        supplier = plain(row, views.zone)
+    for row in _ordered(r.select_in("SELECT * FROM view_trace_suppliers WHERE code IN", codes), "code"):
+        supplier = plain(row, r.zone)
         supplier.pop("supplier_id")
         deliveries = [b for b in batches if b["supplier"] == row["code"]]
         supplier["licence_at_delivery"] = {
@@ -209,7 +212,7 @@ def _licence_on(licences: list[Row], moment: str, day: str) -> Row | None:
     return {**licence, "valid_on_delivery": licence["valid_from"] <= day <= licence["valid_until"]}
 
 
-def _handlers(views: Projections, batches: list[Row], school: str, meal_date: str, meal: str) -> list[Row]:
+def _handlers(r: Reader, batches: list[Row]) -> list[Row]:
     """Everyone who signed for these batches at intake or gave/took them for this meal, fit or not that day."""
     handled: list[tuple[str, str, str, str]] = []  # person, what they did, batch, when
     for batch in batches:
@@ -217,7 +220,7 @@ def _handlers(views: Projections, batches: list[Row], school: str, meal_date: st
         for issue in batch.get("issues_for_meal", []):
             handled.append((issue["given_by"], "gave", batch["code"], issue["issued_at"]))
             handled.append((issue["taken_by"], "took", batch["code"], issue["issued_at"]))
-    return people_status(views, handled)
+    return people_status(r, handled)
 
 
 def _ordered(rows: list[Row], key: str) -> list[Row]:

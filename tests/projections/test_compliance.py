@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from domain.values import Principal
-from projections.compliance import compliance_report, supervision
+from projections.compliance import compliance_report
 from projections.service import Projections
 from tests.county import ADMIN, DAY, EXPIRED, WANG, County, at
 
@@ -133,7 +133,7 @@ def test_supervisors_checks_are_counted_per_week_and_month_against_section_15(
     ledger.inspect(code, "issue", True, "后勤检查", by=ADMIN, at=at(wednesday, hour=14))
     views.catch_up()
 
-    rows = supervision(views, DAY, DAY + timedelta(days=6), "CG01")
+    rows = compliance_report(views, DAY, DAY + timedelta(days=6), "CG01", today=DAY)["supervision"]
 
     assert [(r["check"], r["period"], r["count"], r["minimum"], r["met"]) for r in rows] == [
         ("school_principal", "2026-W10", 2, 2, True),

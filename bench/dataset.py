@@ -1,0 +1,288 @@
+"""Generate a realistic county into PostgreSQL through the Ledger's own aggregates, for the trace benchmarks.
+
+    .venv/bin/python bench/dataset.py [--scale 0.1] [--database-url postgresql://postgres@127.0.0.1/foodtrace_bench]
+
+At scale 1: 300 schools, three school years (2023-09 to 2026-06, about 190 school days a year), 15 receipts per
+school per school day — about 2.5 million batches and 20 million events. Forty suppliers deliver the same lot
+to every school that orders that product that day, as a county's tendered distributors do, so a lot reaches
+dozens of schools. Each batch gets its required certificates, an intake and an issue inspection, issues to
+lunch (and often dinner), sometimes a return, and a write-off of perishable leftovers; each school day keeps
+food samples (disposed of after 49 h) and, twice a week, the principal's check (§15).
+
+Aggregates are built with their own command methods (so every rule on the batch applies) and saved many per
+transaction (``Ledger.save``). The people and licence checks of the Ledger's commands are skipped for speed:
+the generator only ever uses fit staff and licensed suppliers. Progress is kept in ``bench_dataset_progress``
+after each day; a restarted run skips finished days, and a save of a half-finished day that was already
+stored fails as a whole (batch ids follow from their codes, which are seeded) and is skipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import hashlib
+import random
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from datetime import time as clock
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+# This file runs with bench/ first on sys.path, where bench/labels.py would hide the labels package.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import psycopg
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError
+
+from domain.batch import IngredientBatch
+from domain.codes import ALPHABET, check_character, format_code
+from domain.gs1 import normalise_lot
+from domain.ledger import Ledger
+from domain.rules import DEFAULT_PROFILE, Category
+from domain.sample import FoodSample
+from domain.school import School
+from domain.staff import StaffMember
+from domain.supplier import Supplier
+from domain.values import Meal, Principal, Stage
+
+ZONE = ZoneInfo("Asia/Shanghai")
+ADMIN = Principal("county-admin", "admin")
+FIRST_DAY, LAST_DAY = date(2023, 9, 1), date(2026, 6, 30)
+TERM_MONTHS = {9, 10, 11, 12, 1, 3, 4, 5, 6}  # February, July and August are holidays
+RECEIPTS_PER_DAY = 15
+SUPPLIERS = 40
+CATEGORIES = [("plant", 0.6, 3), ("meat", 0.2, 3), ("aquatic", 0.1, 2), ("other", 0.1, 180)]
+PLACES = {"plant": "蔬菜库（绿）", "meat": "冷冻库（红）", "aquatic": "冷藏库（黄）", "other": "干货库"}
+PRODUCT_NAMES = {
+    "plant": ["青菜", "土豆", "西红柿", "白菜", "萝卜", "黄瓜", "豆腐", "大米", "面粉", "胡萝卜"],
+    "meat": ["猪肉（前腿）", "猪里脊", "鸡腿肉", "牛肉", "鸡胸肉"],
+    "aquatic": ["草鱼", "鲫鱼", "虾仁"],
+    "other": ["食用油", "酱油", "鸡蛋"],
+}
+ISSUERS = {
+    "animal_quarantine_certificate": "县动物卫生监督所",
+    "meat_quality_certificate": "定点屠宰场品质检验室",
+    "invoice": "国家税务总局",
+}
+
+
+@dataclass(frozen=True)
+class Product:
+    supplier: str
+    index: int
+    name: str
+    category: str
+    shelf_days: int
+
+    @property
+    def pork(self) -> bool:
+        return self.category == "meat" and "猪" in self.name
+
+
+def school_days() -> Iterator[date]:
+    day = FIRST_DAY
+    while day <= LAST_DAY:
+        if day.weekday() < 5 and day.month in TERM_MONTHS:
+            yield day
+        day += timedelta(days=1)
+
+
+def catalogue(rng: random.Random) -> list[Product]:
+    products = []
+    for n in range(SUPPLIERS):
+        for index in range(3):
+            category = rng.choices([c for c, _, _ in CATEGORIES], [w for _, w, _ in CATEGORIES])[0]
+            shelf = dict((c, s) for c, _, s in CATEGORIES)[category]
+            products.append(Product(f"SUP-{n:02d}", index, rng.choice(PRODUCT_NAMES[category]), category, shelf))
+    return products
+
+
+def at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, clock(hour, minute), ZONE)
+
+
+def seeded_code(rng: random.Random) -> str:
+    data = "".join(rng.choice(ALPHABET) for _ in range(8))
+    return format_code(data + check_character(data))
+
+
+class County:
+    def __init__(self, scale: float, seed: int) -> None:
+        self.schools = [f"S{n:03d}" for n in range(max(1, round(300 * scale)))]
+        self.seed = seed
+        self.products = catalogue(random.Random(seed))
+
+    def register(self) -> list[Aggregate]:
+        when = at(FIRST_DAY - timedelta(days=7), 9)
+        found: list[Aggregate] = []
+        for n in range(SUPPLIERS):
+            found.append(Supplier.register(
+                f"SUP-{n:02d}", f"第{n + 1}号食材配送有限公司", f"JY1430{n:07d}", date(2023, 1, 1), date(2027, 12, 31),
+                date(2023, 8, 1), date(2026, 7, 31), ADMIN, when,
+            ))  # fmt: skip
+        for school in self.schools:
+            found.append(School(school, f"第{school[1:]}学校", f"第{int(school[1:]) % 12 + 1}镇", ADMIN, when))
+            for n, role in enumerate(("storekeeper", "storekeeper", "kitchen", "principal"), start=1):
+                found.append(StaffMember.register(f"{school}-{n}", f"{school}员工{n}", school, [role], ADMIN, when))
+        return found
+
+    def renew_certificates(self, staff: list[StaffMember], day: date) -> None:
+        """At each school year's start, everyone's health (1 year) and training certificates are renewed."""
+        for member in staff:
+            until = date(day.year + 1, 8, 31)
+            member.record_health_certificate(f"JK{day.year}{member.person_id}", day, until, ADMIN, at(day, 7))
+            member.record_training_certificate(f"PX{day.year}{member.person_id}", day, until, ADMIN, at(day, 7))
+
+    def school_day(self, school: str, day: date) -> list[Aggregate]:
+        rng = random.Random(f"{self.seed}:{school}:{day.isoformat()}")
+        keeper, second, kitchen, principal = (f"{school}-{n}" for n in range(1, 5))
+        by = Principal(keeper, "storekeeper")
+        batches = [
+            self.receive(rng, school, product, day, by, second)
+            for product in rng.sample(self.products, RECEIPTS_PER_DAY)
+        ]
+        for batch in batches:
+            self.use(rng, batch, day, by, second, kitchen)
+        if day.weekday() in (1, 3):  # the principal's spot checks, twice a week (§15)
+            checked = rng.choice(batches)
+            checked.inspect(Stage.ISSUE, True, "校长抽查：正常", principal, Principal(principal, "principal"),
+                            at(day, 9, 30))  # fmt: skip
+        return [*batches, *self.samples(rng, school, day, batches, by)]
+
+    def receive(
+        self, rng: random.Random, school: str, product: Product, day: date, by: Principal, second: str
+    ) -> IngredientBatch:
+        produced = day - timedelta(days=1)
+        lot = f"{product.supplier[4:]}{produced:%y%m%d}-{product.index}"
+        moment = at(day, 7, rng.randint(0, 40))
+        batch = IngredientBatch(
+            code=seeded_code(rng), school_id=school, supplier_id=product.supplier, product=product.name,
+            category=product.category, pork=product.pork, quantity=Decimal(rng.randint(10, 60)), unit="kg",
+            supplier_lot=lot, lot=normalise_lot(lot), gtin=None, production_date=produced,
+            use_by_date=produced + timedelta(days=product.shelf_days),
+            invoice_number=f"FP{day:%Y%m%d}{rng.randint(1000, 9999)}",
+            unit_price=Decimal("12.50"), place=PLACES[product.category], signers=[by.person_id, second],
+            sensory_check="合格", arrival_temperature=None, by=by, at=moment,
+        )  # fmt: skip
+        supplier = Principal(product.supplier, "supplier")
+        for kind in sorted(DEFAULT_PROFILE.certificates_required(Category(product.category), product.pork)):
+            number = f"{kind[:2].upper()}{day:%Y%m%d}{rng.randint(100000, 999999)}"
+            digest = hashlib.sha256(f"{batch.code}:{kind}".encode()).hexdigest()
+            batch.attach_certificate(kind, number, ISSUERS.get(kind, "县食品检验检测中心"), produced, None, digest,
+                                     supplier, moment + timedelta(minutes=5))  # fmt: skip
+        batch.inspect(Stage.INTAKE, True, "入库查验正常", by.person_id, by, moment + timedelta(minutes=10))
+        return batch
+
+    def use(
+        self, rng: random.Random, batch: IngredientBatch, day: date, by: Principal, second: str, kitchen: str
+    ) -> None:
+        required = DEFAULT_PROFILE.certificates_required(batch.category, batch.pork)
+        batch.inspect(Stage.ISSUE, True, "出库查验正常", by.person_id, by, at(day, 10))
+        lunch = (batch.on_hand * Decimal(rng.choice(["0.6", "0.7", "0.8"]))).quantize(Decimal(1))
+        batch.issue_to_kitchen(lunch, "kg", day, Meal.LUNCH, by.person_id, kitchen, required, day, by, at(day, 10, 5))
+        if rng.random() < 0.1:
+            batch.return_to_store(Decimal(1), "kg", kitchen, by.person_id, "未用完", by, at(day, 13, 30))
+        if rng.random() < 0.4 and batch.on_hand > 1:
+            dinner = (batch.on_hand / 2).quantize(Decimal(1))
+            batch.issue_to_kitchen(dinner, "kg", day, Meal.DINNER, by.person_id, kitchen, required, day, by,
+                                   at(day, 15))  # fmt: skip
+        if batch.use_by_date <= day + timedelta(days=1) and batch.on_hand > 0:
+            batch.write_off(None, "临期剩余，销毁", second, by, at(day, 17, 30))
+
+    def samples(
+        self, rng: random.Random, school: str, day: date, batches: list[IngredientBatch], by: Principal
+    ) -> list[FoodSample]:
+        cooked = [b for b in batches if b.category != Category.OTHER]
+        found = []
+        for n in range(0, min(len(cooked), 8), 2):
+            sealed = at(day, 12, 10)
+            sample = FoodSample(
+                school_id=school, meal_date=day, meal="lunch", dish=f"{cooked[n].product}菜{n // 2 + 1}",
+                grams=rng.choice([125, 130, 150]), sealed_at=sealed, keep_until=sealed + timedelta(hours=48),
+                fridge=f"{school}留样柜", sealed_by=by.person_id, batch_codes=[b.code for b in cooked[n : n + 2]],
+                by=by, at=sealed,
+            )  # fmt: skip
+            sample.dispose("到期处理", by, sealed + timedelta(hours=49))
+            found.append(sample)
+        return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/foodtrace_bench")
+    parser.add_argument("--seed", type=int, default=2021)
+    parser.add_argument("--days", type=int, default=None, help="stop after this many school days (a partial county)")
+    parser.add_argument("--save-size", type=int, default=8, help="school-days per transaction")
+    args = parser.parse_args(argv)
+    env = database_env(args.database_url)
+    ledger = Ledger(env=env)
+    county = County(args.scale, args.seed)
+    done = progress(args.database_url)
+    started, head0 = time.perf_counter(), ledger.recorder.max_notification_id() or 0
+    if done is None:
+        save(ledger, county.register())
+        done = FIRST_DAY - timedelta(days=1)
+        mark(args.database_url, done)
+    staff: list[StaffMember] = []
+    days = list(school_days())[: args.days]
+    print(f"{len(county.schools)} schools, {len(days)} school days; resuming after {done}", file=sys.stderr)
+    for index, day in enumerate(days):
+        if day.month == 9 and (index == 0 or days[index - 1].month != 9) and day > done:
+            staff = [ledger.staff(f"{s}-{n}") for s in county.schools for n in range(1, 5)]
+            county.renew_certificates(staff, day)
+            save(ledger, list(staff))
+        if day <= done:
+            continue
+        for start in range(0, len(county.schools), args.save_size):
+            aggregates: list[Aggregate] = []
+            for school in county.schools[start : start + args.save_size]:
+                aggregates += county.school_day(school, day)
+            save(ledger, aggregates)
+        mark(args.database_url, day)
+        if index % 10 == 0 or index == len(days) - 1:
+            head = ledger.recorder.max_notification_id() or 0
+            rate = (head - head0) / (time.perf_counter() - started)
+            print(f"{day}  day {index + 1}/{len(days)}  events {head:,}  {rate:,.0f} events/s", file=sys.stderr)
+    ledger.close()
+    return 0
+
+
+def save(ledger: Ledger, aggregates: list[Aggregate]) -> None:
+    # IntegrityError: stored by a run that stopped before it marked the day done.
+    with contextlib.suppress(IntegrityError):
+        ledger.save(*aggregates)
+
+
+def database_env(url: str) -> dict[str, str]:
+    from api.settings import eventsourcing_env
+
+    admin, _, name = url.rpartition("/")
+    with psycopg.connect(f"{admin}/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+    return eventsourcing_env(url)
+
+
+def progress(url: str) -> date | None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE IF NOT EXISTS bench_dataset_progress (key TEXT PRIMARY KEY, day DATE NOT NULL)")
+        row = conn.execute("SELECT day FROM bench_dataset_progress WHERE key = 'done'").fetchone()
+        return row[0] if row else None
+
+
+def mark(url: str, day: date) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(
+            "INSERT INTO bench_dataset_progress VALUES ('done', %s) ON CONFLICT (key) DO UPDATE SET day = excluded.day",
+            (day,),
+        )
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
