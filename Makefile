@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Debian packages the tests use: fonts and decoders for label checks, a browser for page tests.
-APT_PACKAGES ?= fonts-wqy-microhei poppler-utils librsvg2-bin
+APT_PACKAGES ?= fonts-wqy-microhei poppler-utils librsvg2-bin chromium
 
 .PHONY: run test lint typecheck pytest system-packages bench clean
 

@@ -1,0 +1,226 @@
+// FoodTrace pages: the signed-in person, the JSON API with retries, messages. Plain JS, no build step.
+"use strict";
+(function () {
+  const config = JSON.parse(document.getElementById("ft-config").textContent);
+  const SESSION = "ft.session";
+  const RETRY_DELAYS = [800, 2000, 4000]; // a store room's network drops; the Idempotency-Key makes retries safe
+
+  function t(key, values) {
+    let text = config.words[key] || key;
+    for (const [name, value] of Object.entries(values || {})) text = text.replace(`{${name}}`, value);
+    return text;
+  }
+
+  // --- who is signed in -------------------------------------------------------------------------
+  // localStorage, not sessionStorage: a label scanned with the phone's camera app opens a new tab.
+  function session() {
+    try {
+      const found = JSON.parse(localStorage.getItem(SESSION) || "null");
+      if (found && found.expires_at && Date.parse(found.expires_at) <= Date.now()) return null;
+      return found;
+    } catch (error) {
+      return null;
+    }
+  }
+  function saveSession(value) {
+    localStorage.setItem(SESSION, JSON.stringify(value));
+  }
+  function signInAgain() {
+    localStorage.removeItem(SESSION);
+    const here = location.pathname + location.search;
+    location.replace("/app/sign-in?next=" + encodeURIComponent(here));
+  }
+  function requireSession() {
+    const found = session();
+    if (!found) signInAgain();
+    return found;
+  }
+
+  // --- the JSON API -------------------------------------------------------------------------------
+  class Problem extends Error {
+    constructor(status, body) {
+      super((body && body.en) || `HTTP ${status}`);
+      this.status = status;
+      this.body = body || {};
+    }
+    get text() {
+      const body = this.body;
+      if (config.lang === "en") return body.en || body.zh || this.message;
+      return body.zh || body.en || this.message;
+    }
+  }
+  class NetworkFailure extends Error {}
+
+  function newKey() {
+    const bytes = crypto.getRandomValues(new Uint8Array(16)); // works on plain http too, unlike randomUUID
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  }
+
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  async function request(method, path, options) {
+    const opts = options || {};
+    const headers = { Accept: "application/json" };
+    const current = opts.token ? { token: opts.token } : session();
+    if (current && current.token) headers.Authorization = "Bearer " + current.token;
+    if (opts.key) headers["Idempotency-Key"] = opts.key;
+    let body;
+    if (opts.form) body = opts.form;
+    else if (opts.json !== undefined) {
+      headers["Content-Type"] = "application/json";
+      body = JSON.stringify(opts.json);
+    }
+    const url = path.startsWith("/") ? path : config.api + "/" + path;
+    const canRetry = method === "GET" || Boolean(opts.key);
+    for (let attempt = 0; ; attempt++) {
+      let response;
+      try {
+        response = await fetch(url, { method, headers, body, credentials: "omit" });
+      } catch (error) {
+        response = null;
+      }
+      const transient = response === null || [502, 503, 504].includes(response.status);
+      if (transient && canRetry && attempt < RETRY_DELAYS.length) {
+        notice(t("retrying"));
+        await sleep(RETRY_DELAYS[attempt]);
+        continue;
+      }
+      if (response === null) throw new NetworkFailure(t("network_failed"));
+      if (response.status === 401 && !opts.token && !opts.signingIn) {
+        signInAgain();
+        throw new Problem(401, {});
+      }
+      if (!response.ok) {
+        let problem = null;
+        try {
+          problem = await response.json();
+        } catch (error) {
+          problem = null;
+        }
+        throw new Problem(response.status, problem);
+      }
+      if (opts.blob) return response.blob();
+      return response.status === 204 ? null : response.json();
+    }
+  }
+
+  // --- messages on the page -----------------------------------------------------------------------
+  function notice(text) {
+    const box = document.getElementById("notice");
+    box.textContent = text;
+    box.hidden = !text;
+  }
+  function showProblem(error) {
+    const box = document.getElementById("problem");
+    if (!error) {
+      box.hidden = true;
+      box.textContent = "";
+      return;
+    }
+    box.textContent = error instanceof Problem || error instanceof NetworkFailure ? error.text || error.message : t("network_failed");
+    box.hidden = false;
+    box.scrollIntoView({ block: "center" });
+    if (!(error instanceof Problem) && !(error instanceof NetworkFailure)) console.warn(error);
+  }
+  function clearMessages() {
+    notice("");
+    showProblem(null);
+  }
+
+  // --- forms: one Idempotency-Key per submitted form, kept until the server has answered ----------------
+  function bindForm(form, submit) {
+    let busy = false;
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      if (busy) return; // a double tap records once
+      busy = true;
+      const buttons = form.querySelectorAll("button[type=submit]");
+      buttons.forEach((b) => (b.disabled = true));
+      clearMessages();
+      form.dataset.key = form.dataset.key || newKey();
+      try {
+        remember(form);
+        await submit(new FormData(form), form.dataset.key);
+        delete form.dataset.key;
+      } catch (error) {
+        // The server answered: the next try is a new command. No answer: keep the key, the retry is the same one.
+        if (error instanceof Problem) delete form.dataset.key;
+        showProblem(error);
+      } finally {
+        busy = false;
+        buttons.forEach((b) => (b.disabled = false));
+      }
+    });
+  }
+
+  // Places, co-signers and fridges repeat all day: remember the last ones on this phone.
+  function remember(form) {
+    form.querySelectorAll("[data-remember]").forEach((input) => {
+      if (input.value) localStorage.setItem("ft.last." + input.dataset.remember, input.value.trim());
+    });
+  }
+  function recall(root) {
+    (root || document).querySelectorAll("[data-remember]").forEach((input) => {
+      if (!input.value) input.value = localStorage.getItem("ft.last." + input.dataset.remember) || "";
+    });
+  }
+
+  // --- small helpers for page scripts ---------------------------------------------------------------
+  function el(tag, attributes, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes || {})) {
+      if (value === false || value === null || value === undefined) continue;
+      if (name === "text") node.textContent = value;
+      else if (name === "class") node.className = value;
+      else node.setAttribute(name, value === true ? "" : value);
+    }
+    for (const child of children) if (child !== null && child !== undefined) node.append(child);
+    return node;
+  }
+  function setText(id, value) {
+    const node = document.getElementById(id);
+    if (node) node.textContent = value === null || value === undefined || value === "" ? "—" : value;
+  }
+  function formatMoment(iso) {
+    const options = { timeZone: config.timezone, month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false };
+    return new Intl.DateTimeFormat(config.lang === "en" ? "en-GB" : "zh-CN", options).format(new Date(iso));
+  }
+  function categoryName(category) {
+    return t("cat_" + category);
+  }
+  function roleName(role) {
+    return t(role);
+  }
+  function nextPage() {
+    const next = new URLSearchParams(location.search).get("next") || "/app";
+    return next.startsWith("/") && !next.startsWith("//") ? next : "/app";
+  }
+
+  // --- the bar at the top -----------------------------------------------------------------------
+  function setUpBar() {
+    document.getElementById("lang-toggle").addEventListener("click", () => {
+      const other = config.lang === "zh" ? "en" : "zh";
+      document.cookie = `ft_lang=${other}; Path=/; Max-Age=31536000; SameSite=Lax`;
+      location.reload();
+    });
+    const current = session();
+    const signOut = document.getElementById("sign-out");
+    if (current) {
+      document.getElementById("who").textContent = `${current.name || current.person_id} · ${roleName(current.role)}`;
+      signOut.hidden = false;
+    }
+    signOut.addEventListener("click", () => {
+      localStorage.removeItem(SESSION);
+      location.assign("/app/sign-in");
+    });
+  }
+
+  window.FT = {
+    config, t, session, saveSession, requireSession, request, Problem, NetworkFailure, newKey,
+    notice, showProblem, clearMessages, bindForm, recall, el, setText, formatMoment, categoryName, roleName, nextPage,
+  };
+  setUpBar();
+})();

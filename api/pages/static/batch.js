@@ -1,0 +1,198 @@
+// The batch card (批次卡): what the batch is, and a big button for each action the rules allow now.
+"use strict";
+(function () {
+  const FT = window.FT;
+  const { config, t, request, el, setText, bindForm, recall, notice, clearMessages, showProblem } = FT;
+  if (!FT.requireSession()) return;
+  const me = FT.session();
+  const code = config.code;
+  const path = "batches/" + encodeURIComponent(code);
+  const ORDER = ["confirm_issue", "issue", "inspect", "move", "return", "hold", "release", "write_off", "attach_certificate"];
+  const DANGER = new Set(["hold", "write_off"]);
+  let card = null;
+
+  async function load() {
+    const box = document.getElementById("card");
+    box.setAttribute("aria-busy", "true");
+    try {
+      card = await request("GET", path);
+      render(card);
+    } catch (error) {
+      showProblem(error);
+      setText("product", "—");
+    } finally {
+      box.setAttribute("aria-busy", "false");
+    }
+  }
+
+  function render(c) {
+    document.title = `${c.product} · ${t("app_name")}`;
+    const band = document.getElementById("band");
+    band.className = "band band-" + c.colour;
+    setText("category", FT.categoryName(c.category) + (c.pork ? " · " + t("pork") : ""));
+    setText("code", c.code);
+    setText("product", c.product);
+    setText("on-hand", `${c.on_hand} ${c.unit}`);
+    setText("use-by", c.use_by_date);
+    setText("lot", c.lot);
+    setText("supplier-lot", c.supplier_lot);
+    setText("supplier", c.supplier_name);
+    setText("place", c.place);
+    setText("received", FT.formatMoment(c.received_at));
+    setText("reserved", Number(c.reserved) ? `${c.reserved} ${c.unit}` : "");
+    document.querySelectorAll(".unit").forEach((node) => (node.textContent = c.unit));
+    const hold = document.getElementById("hold");
+    hold.hidden = !c.on_hold;
+    hold.textContent = c.on_hold ? `${t("on_hold")}：${c.hold_reason}` : "";
+    document.getElementById("failed").hidden = !c.failed_inspections;
+    renderCertificates(c);
+    renderPending(c);
+    renderActions(c);
+  }
+
+  function renderCertificates(c) {
+    const list = document.getElementById("certs");
+    list.replaceChildren();
+    for (const cert of c.certificates) {
+      list.append(el("li", { class: "present" }, el("span", { class: "mark", "aria-hidden": "true", text: "✓" }), `${t("cert_" + cert.kind)} · ${cert.number}`));
+    }
+    for (const kind of c.missing_certificates) {
+      list.append(el("li", { class: "missing" }, el("span", { class: "mark", "aria-hidden": "true", text: "✗" }), `${t("certificates_missing")}：${t("cert_" + kind)}`));
+    }
+    if (!c.missing_certificates.length) list.append(el("li", { class: "complete", text: t("certificates_complete") }));
+  }
+
+  function mealName(meal) {
+    return t("meal_" + meal);
+  }
+
+  function renderPending(c) {
+    const section = document.getElementById("pending");
+    const list = document.getElementById("pending-list");
+    list.replaceChildren();
+    section.hidden = !c.pending_issues.length;
+    for (const offer of c.pending_issues) {
+      const mine = offer.taken_by === me.person_id && c.actions.includes("confirm_issue");
+      const what = `${offer.quantity} ${offer.unit} ${c.product} · ${t("lot")} ${c.lot} · ${t("for_meal")} ${offer.meal_date} ${mealName(offer.meal)}`;
+      const item = el("li", { class: mine ? "mine" : "" });
+      if (mine) {
+        item.append(el("p", { class: "large", text: `${t("you_take")} ${what}` }), el("p", { text: `${t("given_by")}：${offer.given_by}` }));
+        const button = el("button", { type: "button", class: "big", text: t("act_confirm_issue") });
+        button.addEventListener("click", () => confirmOffer(offer.offer, button));
+        item.append(button);
+      } else {
+        item.append(el("p", { text: `${what} → ${offer.taken_by}（${t("given_by")} ${offer.given_by}）` }));
+      }
+      list.append(item);
+    }
+  }
+
+  async function confirmOffer(offer, button) {
+    if (button.disabled) return;
+    button.disabled = true;
+    clearMessages();
+    const key = button.dataset.key || (button.dataset.key = FT.newKey());
+    try {
+      await request("POST", `${path}/issues/${offer}/confirm`, { key });
+      notice(t("issue_done"));
+      await load();
+    } catch (error) {
+      if (error instanceof FT.Problem) delete button.dataset.key;
+      showProblem(error);
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  function renderActions(c) {
+    const box = document.getElementById("actions");
+    box.replaceChildren();
+    const offered = ORDER.filter((action) => c.actions.includes(action) && action !== "confirm_issue");
+    for (const action of offered) {
+      const button = el("button", { type: "button", class: "big action" + (DANGER.has(action) ? " danger" : ""), "data-action": action, text: t("act_" + action) });
+      button.addEventListener("click", () => openForm(action));
+      box.append(button);
+    }
+    document.getElementById("no-actions").hidden = c.actions.length > 0;
+    const refusals = document.getElementById("refusals");
+    refusals.replaceChildren();
+    for (const [action, reason] of Object.entries(c.refusals)) {
+      if (!roleMayEver(action)) continue;
+      refusals.append(el("li", {}, el("strong", { text: `${t("not_now")} ${t("act_" + action)}` }), "：" + reason));
+    }
+  }
+
+  // Refusals name what the rules forbid now; show them only for what this person could otherwise do.
+  function roleMayEver(action) {
+    const store = ["storekeeper", "admin"];
+    const allowed = { issue: store, move: store, write_off: store, return: store, hold: [...store, "principal"], release: [...store, "principal"] };
+    return (allowed[action] || []).includes(me.role);
+  }
+
+  function forms() {
+    return document.querySelectorAll("form.action-form");
+  }
+
+  function openForm(action) {
+    clearMessages();
+    forms().forEach((form) => (form.hidden = form.dataset.action !== action));
+    const form = document.querySelector(`form.action-form[data-action="${action}"]`);
+    recall(form);
+    if (action === "issue" && card) form.elements.quantity.max = card.on_hand;
+    const first = form.querySelector("input:not([type=radio]):not([type=hidden]), select");
+    form.scrollIntoView({ block: "start" });
+    if (first) first.focus();
+  }
+
+  function closeForms() {
+    forms().forEach((form) => {
+      form.hidden = true;
+      form.reset();
+    });
+  }
+
+  const COMMANDS = {
+    inspect: (d) => ["inspections", { stage: d.get("stage"), passed: d.get("passed") === "true", notes: d.get("notes") }],
+    move: (d) => ["moves", { place: d.get("place").trim() }],
+    issue: (d) => {
+      const body = { quantity: d.get("quantity"), unit: card.unit, meal_date: d.get("meal_date"), meal: d.get("meal"), taken_by: d.get("taken_by").trim() };
+      if (d.get("taker_pin")) body.taker_pin = d.get("taker_pin");
+      return ["issues", body];
+    },
+    return: (d) => ["returns", { quantity: d.get("quantity"), unit: card.unit, returned_by: d.get("returned_by").trim(), reason: d.get("reason") }],
+    hold: (d) => ["holds", { reason: d.get("reason").trim() }],
+    release: (d) => ["releases", { reason: d.get("reason").trim() }],
+    write_off: (d) => {
+      const body = { reason: d.get("reason").trim(), witness: d.get("witness").trim() };
+      if (d.get("quantity")) body.quantity = d.get("quantity");
+      return ["write-offs", body];
+    },
+  };
+
+  forms().forEach((form) => {
+    const action = form.dataset.action;
+    form.querySelector(".cancel").addEventListener("click", closeForms);
+    bindForm(form, async (data, key) => {
+      let result;
+      if (action === "attach_certificate") {
+        result = await request("POST", `${path}/certificates`, { form: data, key });
+      } else {
+        const [route, body] = COMMANDS[action](data);
+        result = await request("POST", `${path}/${route}`, { json: body, key });
+      }
+      closeForms();
+      notice(action === "issue" ? t(result.status === "issued" ? "issue_done" : "issue_awaiting") : t("saved"));
+      await load();
+    });
+  });
+
+  const places = document.getElementById("places");
+  const lastPlace = localStorage.getItem("ft.last.place");
+  if (lastPlace) places.append(el("option", { value: lastPlace }));
+
+  const printLabel = document.getElementById("print-label");
+  printLabel.addEventListener("click", () => FT.labels.show(`${path}/label`, card.code));
+  load().then(() => {
+    printLabel.hidden = !card || !["storekeeper", "admin"].includes(me.role);
+  });
+})();

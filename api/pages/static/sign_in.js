@@ -1,0 +1,28 @@
+// Sign in with person id and PIN (staff), or a pasted token (office). Then back to where the person was going.
+"use strict";
+(function () {
+  const { t, request, saveSession, bindForm, nextPage, Problem } = window.FT;
+
+  bindForm(document.getElementById("pin-form"), async (data) => {
+    const body = { person_id: data.get("person_id").trim(), pin: data.get("pin") };
+    if (data.get("role")) body.role = data.get("role");
+    const signed = await request("POST", "sessions", { json: body, signingIn: true });
+    saveSession(signed);
+    location.replace(nextPage());
+  });
+
+  // Office staff hold a token made on the server's command line; check that it opens the API before keeping it.
+  bindForm(document.getElementById("token-form"), async (data) => {
+    const token = data.get("token").trim();
+    try {
+      await request("GET", "deliveries?limit=1", { token });
+    } catch (error) {
+      if (error instanceof Problem && error.status === 401) throw new Problem(401, { zh: t("token_refused"), en: t("token_refused") });
+      if (!(error instanceof Problem && error.status === 403)) throw error;
+    }
+    saveSession({ token, person_id: t("office"), name: t("office"), role: "office", scope: null, expires_at: null });
+    location.replace(nextPage());
+  });
+
+  document.getElementById("person-id").focus();
+})();

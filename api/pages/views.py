@@ -1,0 +1,127 @@
+"""The pages a storekeeper or kitchen lead opens on a phone: server-rendered shells that fetch the JSON API.
+
+No page reads a record here: the person's token lives on the phone and goes to /api/v1 with each request,
+so a page shows only what the API lets that person see. The server fills in the words, today's date and
+the rules' numbers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from api.errors import ApiError
+from api.pages.i18n import language, words
+from domain.ledger import Ledger
+
+HERE = Path(__file__).parent
+STATIC = HERE / "static"
+DETECTOR = "vendor/barcode-detector-3.2.2/barcode-detector.js"
+READER_WASM = "vendor/zxing-wasm-3.1.3/zxing_reader.wasm"
+# Scripts only from this server; wasm compiled from the vendored file; nothing fetched from elsewhere.
+CSP = (
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' blob: data:; "
+    "media-src 'self' blob: mediastream:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'; form-action 'self'"
+)
+PAGE_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-cache",
+}
+CODE = re.compile(r"^[0-9A-Za-z-]{1,32}$")
+
+router = APIRouter(prefix="/app", include_in_schema=False)
+templates = Jinja2Templates(directory=HERE / "templates")
+
+
+@cache
+def _fingerprint(name: str) -> str:
+    return hashlib.sha256((STATIC / name).read_bytes()).hexdigest()[:12]
+
+
+def asset(name: str) -> str:
+    """A static file's address with its content hash: phones keep it for a year and fetch it again only when
+    it changes, which matters on a store room's weak network."""
+    return f"/app/static/{name}?v={_fingerprint(name)}"
+
+
+templates.env.globals["asset"] = asset
+
+
+def _page(request: Request, template: str, title_key: str, **context: Any) -> HTMLResponse:
+    ledger: Ledger = request.app.state.ledger
+    profile = ledger.profile
+    lang = language(request)
+    t = words(lang)
+    config = {
+        "lang": lang,
+        "words": t,
+        "today": profile.local_date(ledger.clock()).isoformat(),
+        "timezone": profile.timezone,
+        "sample_grams": profile.sample_grams,
+        "sample_hours": profile.sample_hours,
+        "api": "/api/v1",
+        "detector": asset(DETECTOR),
+        "reader_wasm": asset(READER_WASM),
+        **context,
+    }
+    return templates.TemplateResponse(
+        request,
+        template,
+        {"t": t, "lang": lang, "title": t[title_key], "config": config, **context},
+        headers=PAGE_HEADERS,
+    )
+
+
+@router.get("")
+def home(request: Request) -> HTMLResponse:
+    """Home is the scan button."""
+    return _page(request, "home.html", "scan", page="home")
+
+
+@router.get("/")
+def home_slash() -> RedirectResponse:
+    return RedirectResponse("/app", status_code=308)
+
+
+@router.get("/sign-in")
+def sign_in(request: Request) -> HTMLResponse:
+    return _page(request, "sign_in.html", "sign_in", page="sign-in")
+
+
+@router.get("/batch/{code}")
+def batch(request: Request, code: str) -> HTMLResponse:
+    """Where a label's QR code lands (/b/{code} and GS1 Digital Link paths redirect here)."""
+    if not CODE.match(code):
+        raise ApiError(404, "not_found", "找不到该页面或记录", "not found")
+    return _page(request, "batch.html", "open_card", page="batch", code=code)
+
+
+@router.get("/intake")
+def intake(request: Request) -> HTMLResponse:
+    return _page(request, "intake.html", "intake", page="intake")
+
+
+@router.get("/samples")
+def samples(request: Request) -> HTMLResponse:
+    return _page(request, "samples.html", "samples", page="samples")
+
+
+@router.get("/static/{name:path}")
+def static(name: str) -> Response:
+    path = (STATIC / name).resolve()
+    if not path.is_file() or not path.is_relative_to(STATIC.resolve()):
+        raise ApiError(404, "not_found", "找不到该页面或记录", "not found")
+    return FileResponse(
+        path,
+        headers={"Cache-Control": "public, max-age=31536000, immutable", "X-Content-Type-Options": "nosniff"},
+    )

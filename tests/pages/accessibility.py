@@ -1,0 +1,36 @@
+"""axe-core (vendored for tests only, tests/pages/vendor/) checks a page as it stands: no serious or critical
+violation of WCAG 2.1 A/AA or axe's best practices."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Page, Route
+
+AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
+AXE_URL = "/__test-only__/axe.min.js"  # served by the test's browser, never by the app
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+RUN = """async (tags) => {
+  const result = await axe.run(document, { runOnly: { type: "tag", values: tags } });
+  return result.violations.map((v) => ({
+    id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ")),
+  }));
+}"""
+
+
+def _serve_axe(route: Route) -> None:
+    route.fulfill(path=AXE, content_type="text/javascript")
+
+
+def violations(page: Page) -> list[dict[str, Any]]:
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.context.route(f"**{AXE_URL}", _serve_axe)
+        page.add_script_tag(url=AXE_URL)  # same origin, so the pages' Content-Security-Policy allows it
+    found: list[dict[str, Any]] = page.evaluate(RUN, TAGS)
+    return found
+
+
+def assert_accessible(page: Page) -> None:
+    serious = [v for v in violations(page) if v["impact"] in ("serious", "critical")]
+    assert serious == [], f"accessibility violations on {page.url}: {serious}"

@@ -1,0 +1,210 @@
+"""The pages in a real browser: the app served by uvicorn on a free localhost port, over an SQLite store with the
+test county, and Debian's headless Chromium driven by Playwright, its camera fed from a file.
+
+Every page a test opens is checked for JavaScript errors when the test ends. Screenshots go to
+artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from api.app import create_app
+from api.settings import Settings
+from api.tokens import Credentials
+from domain.ledger import Ledger
+from domain.rules import Category
+from tests.county import ADMIN, DAY, LI, SUPPLIER, WANG, ZHANG, County, at, digest
+from tests.pages.camera import blank_camera
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 768}
+PINS = {WANG.person_id: "1357", LI: "8642", ZHANG: "2468"}
+
+
+@dataclass
+class SchoolDay:
+    """The clock of the test county's school day: the ledger records this time as "now"."""
+
+    ledger: Ledger
+    county: County
+    now: datetime = field(default_factory=lambda: at(DAY, 7, 20))
+
+    def set_clock(self, hour: int, minute: int = 0) -> None:
+        self.now = at(DAY, hour, minute)
+
+    def announce_pork(self, reference: str = "HX-DN-20260302-01") -> str:
+        """恒鑫 announced this morning's pork, with all four certificates."""
+        announced = self.ledger.announce_delivery(
+            supplier="SUP-HX",
+            reference=reference,
+            school="CG01",
+            product="猪肉（前腿）",
+            category="meat",
+            quantity="20",
+            unit="kg",
+            supplier_lot="HX260301-2",
+            production_date=DAY - timedelta(days=1),
+            use_by_date=DAY + timedelta(days=3),
+            invoice_number="FP20260302001",
+            expected_on=DAY,
+            by=SUPPLIER,
+            gtin="6901234567892",
+            pork=True,
+            at=at(DAY - timedelta(days=1), 16),
+        )
+        delivery = str(announced["announcement_id"])
+        for kind in sorted(self.ledger.profile.certificates_required(Category.MEAT, pork=True)):
+            self.ledger.attach_certificate_to_delivery(
+                delivery, kind, f"{kind[:2].upper()}-0301", "县食品检验检测中心", DAY - timedelta(days=1),
+                digest(reference + kind), by=SUPPLIER, at=at(DAY - timedelta(days=1), 16, 5),
+            )  # fmt: skip
+        return delivery
+
+
+@pytest.fixture
+def school_day(ledger: Ledger) -> SchoolDay:
+    county = County.set_up(ledger)
+    day = SchoolDay(ledger, county)
+    ledger.clock = lambda: day.now
+    credentials = Credentials(ledger)
+    for person, pin in PINS.items():
+        credentials.set_pin(person, pin, by=ADMIN)
+    return day
+
+
+@pytest.fixture
+def server(school_day: SchoolDay, tmp_path: Path) -> Iterator[str]:
+    """The real app on a free localhost port, in a thread of this process."""
+    settings = Settings(database_url="unused://", documents_dir=tmp_path / "documents")
+    app = create_app(settings, ledger=school_day.ledger)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    uv = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not uv.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the app did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    uv.should_exit = True
+    thread.join(timeout=10)
+    sock.close()
+
+
+@pytest.fixture(scope="session")
+def camera_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """What the phone's camera sees. Chromium reads this file again at each getUserMedia, so a test shows the
+    camera a label by writing it here before tapping Scan."""
+    path = tmp_path_factory.mktemp("camera") / "camera.y4m"
+    blank_camera(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(camera_file: Path) -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (make system-packages)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        yield _launch(playwright, camera_file)
+
+
+def _launch(playwright: Playwright, camera_file: Path) -> Browser:
+    return playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        args=[
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--use-fake-device-for-media-stream",
+            "--use-fake-ui-for-media-stream",
+            f"--use-file-for-fake-video-capture={camera_file}",
+        ],
+    )
+
+
+@dataclass
+class Phones:
+    """Opens phones (browser contexts) on the app; remembers every page's errors and outside requests."""
+
+    browser: Browser
+    base: str
+    contexts: list[BrowserContext] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    failed_loads: list[str] = field(default_factory=list)
+    outside: list[str] = field(default_factory=list)
+
+    def open(self, viewport: dict[str, int] = PHONE, lang: str = "zh-CN") -> Page:
+        mobile = viewport == PHONE
+        context = self.browser.new_context(
+            base_url=self.base, viewport=viewport, is_mobile=mobile, has_touch=mobile, locale=lang
+        )
+        context.grant_permissions(["camera"], origin=self.base)
+        context.route("**/*", self._only_this_server)
+        self.contexts.append(context)
+        page = context.new_page()
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
+        return page
+
+    def _only_this_server(self, route: object) -> None:
+        url: str = route.request.url  # type: ignore[attr-defined]
+        if url.startswith(self.base) or url.startswith(("data:", "blob:")):
+            route.continue_()  # type: ignore[attr-defined]
+        else:
+            self.outside.append(url)
+            route.abort()  # type: ignore[attr-defined]
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if message.type != "error":
+            return
+        # A refusal (4xx) is the API answering as designed; Chromium logs it as a failed load, not a script error.
+        if message.text.startswith("Failed to load resource: the server responded with a status of 4"):
+            self.failed_loads.append(message.text)
+        else:
+            self.errors.append(f"console: {message.text}")
+
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
+
+
+@pytest.fixture
+def phones(browser: Browser, server: str) -> Iterator[Phones]:
+    opened = Phones(browser, server)
+    yield opened
+    opened.close()
+    assert opened.errors == [], "JavaScript errors on the pages"
+    assert opened.outside == [], "the pages asked for something outside this server"
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """Saves artifacts/screenshots/{name}.png."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

@@ -1,0 +1,59 @@
+"""What a person does on the pages, step by step, in the words on the screen (Chinese by default)."""
+
+from __future__ import annotations
+
+import base64
+import re
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from tests.pages.camera import show_label
+from tests.pages.conftest import PINS
+
+
+def sign_in(page: Page, person: str, role: str = "") -> None:
+    """On the sign-in page (where any page sends a person who is not signed in)."""
+    expect(page).to_have_url(re.compile(r"/app/sign-in"))
+    page.get_by_label("人员编号").fill(person)
+    page.get_by_label("PIN码").fill(PINS[person])
+    if role:
+        page.get_by_label("岗位").select_option(role)
+    page.get_by_role("button", name="登录", exact=True).click()
+    expect(page.locator("#who")).not_to_be_empty()
+
+
+def open_app(page: Page, person: str, path: str = "/app", role: str = "") -> None:
+    page.goto(path)
+    sign_in(page, person, role)
+    expect(page).to_have_url(re.compile(re.escape(path) + "$"))
+
+
+def printed_label(page: Page) -> bytes:
+    """The label PNG the page offers to print, exactly as it would go to the printer."""
+    preview = page.locator("#label-preview")
+    expect(preview).to_be_visible()
+    data_url: str = page.evaluate(
+        """async () => {
+            const blob = await (await fetch(document.getElementById("label-preview").src)).blob();
+            return await new Promise((done) => {
+                const reader = new FileReader();
+                reader.onload = () => done(reader.result);
+                reader.readAsDataURL(blob);
+            });
+        }"""
+    )
+    return base64.b64decode(data_url.split(",", 1)[1])
+
+
+def scan_with_camera(page: Page, label_png: bytes, camera_file: Path, button: str = "扫描批次标签") -> None:
+    """Hold the printed label in front of the phone's camera and tap the scan button."""
+    show_label(label_png, camera_file)
+    page.get_by_role("button", name=button).click()
+    expect(page.locator("#scanner")).to_be_visible()
+
+
+def fill_form(page: Page, form: str, values: dict[str, str]) -> None:
+    scope = page.locator(form)
+    for label, value in values.items():
+        scope.get_by_label(label, exact=True).fill(value)
