@@ -182,8 +182,9 @@ class Phones:
     def _console(self, message: ConsoleMessage) -> None:
         if message.type != "error":
             return
-        # A refusal (4xx) is the API answering as designed; Chromium logs it as a failed load, not a script error.
-        if message.text.startswith("Failed to load resource: the server responded with a status of 4"):
+        # A refusal (4xx) is the API answering as designed, and a lost answer is the network: Chromium logs both as
+        # failed loads. They are not script errors; a 5xx is a fault.
+        if message.text.startswith("Failed to load resource") and "status of 5" not in message.text:
             self.failed_loads.append(message.text)
         else:
             self.errors.append(f"console: {message.text}")
@@ -203,8 +204,8 @@ def phones(browser: Browser, server: str) -> Iterator[Phones]:
 
 
 def screenshot(page: Page, name: str) -> Path:
-    """Saves artifacts/screenshots/{name}.png."""
+    """Saves artifacts/screenshots/{name}.png: on a phone what the screen shows, on a desktop the whole page."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=page.viewport_size != PHONE)
     return path

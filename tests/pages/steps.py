@@ -33,14 +33,16 @@ def printed_label(page: Page) -> bytes:
     """The label PNG the page offers to print, exactly as it would go to the printer."""
     preview = page.locator("#label-preview")
     expect(preview).to_be_visible()
+    page.wait_for_function("document.getElementById('label-preview').complete")
+    # Drawn through a canvas: PNG is lossless, and the pages' policy lets scripts fetch only from the server.
     data_url: str = page.evaluate(
-        """async () => {
-            const blob = await (await fetch(document.getElementById("label-preview").src)).blob();
-            return await new Promise((done) => {
-                const reader = new FileReader();
-                reader.onload = () => done(reader.result);
-                reader.readAsDataURL(blob);
-            });
+        """() => {
+            const image = document.getElementById("label-preview");
+            const canvas = document.createElement("canvas");
+            canvas.width = image.naturalWidth;
+            canvas.height = image.naturalHeight;
+            canvas.getContext("2d").drawImage(image, 0, 0);
+            return canvas.toDataURL("image/png");
         }"""
     )
     return base64.b64decode(data_url.split(",", 1)[1])

@@ -9,6 +9,7 @@
   const path = "batches/" + encodeURIComponent(code);
   const ORDER = ["confirm_issue", "issue", "inspect", "move", "return", "hold", "release", "write_off", "attach_certificate"];
   const DANGER = new Set(["hold", "write_off"]);
+  const EXPLAINED = new Set(["issue", "move", "write_off"]); // "cannot release: not on hold" would be noise
   let card = null;
 
   async function load() {
@@ -113,11 +114,13 @@
       button.addEventListener("click", () => openForm(action));
       box.append(button);
     }
+    // The kitchen lead's only action, confirming, sits with the hand-off it confirms.
+    document.getElementById("actions-section").hidden = !offered.length && c.actions.includes("confirm_issue");
     document.getElementById("no-actions").hidden = c.actions.length > 0;
     const refusals = document.getElementById("refusals");
     refusals.replaceChildren();
     for (const [action, reason] of Object.entries(c.refusals)) {
-      if (!roleMayEver(action)) continue;
+      if (!EXPLAINED.has(action) || !roleMayEver(action)) continue;
       refusals.append(el("li", {}, el("strong", { text: `${t("not_now")} ${t("act_" + action)}` }), "：" + reason));
     }
   }

@@ -49,8 +49,8 @@
     return shown;
   }
 
-  function fact(term, value) {
-    return el("div", {}, el("dt", { text: term }), el("dd", { text: value }));
+  function fact(term, value, wide) {
+    return el("div", { class: wide ? "wide" : "" }, el("dt", { text: term }), el("dd", { text: value }));
   }
 
   function choose(d) {
@@ -69,7 +69,7 @@
       fact(t("supplier_lot"), d.supplier_lot),
       fact(t("production_date"), d.production_date),
       fact(t("use_by"), d.use_by_date),
-      fact(t("certificates"), d.certificates.map((kind) => t("cert_" + kind)).join("、") || "—"),
+      fact(t("certificates"), d.certificates.map((kind) => t("cert_" + kind)).join("、") || "—", true),
     );
     form.elements.quantity.value = d.quantity;
     form.hidden = false;
