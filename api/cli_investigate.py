@@ -1,7 +1,7 @@
 """The investigators' commands of ``foodtrace``: the projector, traces, a batch as of a moment, exports.
 
     foodtrace projections status | rebuild NAME | run
-    foodtrace trace forward (--lot L [--gtin G] | --supplier S | --product P) [--json]
+    foodtrace trace forward (--lot L [--gtin G] | --supplier S | --product P) [--from D] [--to D] [--json]
     foodtrace trace backward --school S --date D --meal lunch [--json]
     foodtrace batch CODE --as-of ISO_TIME [--json]
     foodtrace export trace forward|backward ... --format xlsx|csv -o FILE
@@ -63,6 +63,8 @@ def _trace_arguments(directions: Any, export: bool = False) -> None:
     which.add_argument("--supplier", help="supplier code")
     which.add_argument("--product", help="product name, e.g. 猪肉（前腿）")
     forward.add_argument("--gtin", help="narrow a lot to one GTIN")
+    forward.add_argument("--from", dest="received_from", type=date.fromisoformat, help="received on or after")
+    forward.add_argument("--to", dest="received_to", type=date.fromisoformat, help="received on or before")
     backward = directions.add_parser("backward", help="what went into one meal at one school")
     backward.add_argument("--school", required=True)
     backward.add_argument("--date", required=True, type=date.fromisoformat)
@@ -112,7 +114,10 @@ def _projections(views: Projections, args: argparse.Namespace) -> int:
 
 def _trace(views: Projections, args: argparse.Namespace) -> dict[str, Any]:
     if args.direction == "forward":
-        return trace_forward(views, lot=args.lot, gtin=args.gtin, supplier=args.supplier, product=args.product)
+        return trace_forward(
+            views, lot=args.lot, gtin=args.gtin, supplier=args.supplier, product=args.product,
+            received_from=args.received_from, received_to=args.received_to,
+        )  # fmt: skip
     return trace_backward(views, args.school, args.date, args.meal)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -18,14 +19,24 @@ FLAGS = frozenset({"voided", "passed", "on_hold", "pork", "in_stock"})
 TIMES = frozenset({"keep_until"})  # besides every column ending in _at
 
 
+@cache
+def _kind(key: str) -> str:
+    if key in FLAGS:
+        return "flag"
+    return "time" if key.endswith("_at") or key in TIMES else "value"
+
+
 def plain_value(key: str, value: Any, zone: ZoneInfo) -> Any:
     if value is None:
         return None
-    if key in FLAGS:
+    kind = _kind(key)
+    if kind == "flag":
         return bool(value)
-    if key.endswith("_at") or key in TIMES:
+    if kind == "time":
         moment = datetime.fromisoformat(value) if isinstance(value, str) else value
         return moment.astimezone(zone).isoformat()
+    if value.__class__ in (str, int):  # most values: nothing to do
+        return value
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal | UUID):

@@ -34,6 +34,7 @@ from projections.warehouse import WarehouseLedger
 
 log = logging.getLogger(__name__)
 PROJECTIONS: tuple[type[ChunkProjection], ...] = (WarehouseLedger, TraceIndex)
+ANALYSE_AFTER = 50_000  # notifications read in one catch-up after which the planner's statistics are refreshed
 
 
 class UnknownView(KeyError):
@@ -105,7 +106,7 @@ class Projections:
         return done
 
     def _catch_up_one(self, projection: ChunkProjection, limit: int | None) -> int:
-        read = 0
+        read, analysed = 0, False
         recorder = self.ledger.recorder
         while limit is None or read < limit:
             position = projection.view.max_tracking_id(LEDGER) or 0
@@ -123,6 +124,11 @@ class Projections:
                 log.info("%s: another projector moved on; reading again", projection.name)
                 continue
             read += stop - position
+            if read >= ANALYSE_AFTER and not analysed:
+                projection.view.analyse()  # early, so the rest of a big catch-up looks rows up by index
+                analysed = True
+        if read >= ANALYSE_AFTER:
+            projection.view.analyse()
         return read
 
     def start(self, interval: float = 0.5) -> None:

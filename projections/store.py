@@ -52,6 +52,10 @@ class Writer(Protocol):
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None: ...
 
+    def insert(self, table: str, columns: str, rows: Iterable[Sequence[Any]]) -> None:
+        """Add rows (``columns`` comma-separated): COPY on PostgreSQL, several times faster than INSERTs."""
+        ...
+
     def select(self, sql: str, params: Sequence[Any] = ()) -> list[Row]: ...
 
     def select_in(self, sql: str, keys: Sequence[Any], params: Sequence[Any] = ()) -> list[Row]:
@@ -75,6 +79,10 @@ class View(Protocol):
 
     def reading(self) -> Any: ...
 
+    def analyse(self) -> None:
+        """Refresh the planner's statistics: after a bulk load they are missing and lookups turn into scans."""
+        ...
+
     def reset(self, application_name: str) -> None: ...
 
 
@@ -92,6 +100,11 @@ class PostgresWriter:
         rows = list(rows)
         if rows:
             self.cursor.executemany(sql.replace("?", "%s"), rows)
+
+    def insert(self, table: str, columns: str, rows: Iterable[Sequence[Any]]) -> None:
+        with self.cursor.copy(SQL("COPY {} ({}) FROM STDIN").format(Identifier(table), SQL(columns))) as copy:
+            for row in rows:
+                copy.write_row(row)
 
     def select(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         self.cursor.execute(sql.replace("?", "%s"), params)
@@ -146,6 +159,10 @@ class PostgresView(PostgresTrackingRecorder):
         with self.datastore.transaction(commit=False) as cursor:
             return PostgresWriter(cursor).select_in(sql, keys, params)
 
+    def analyse(self) -> None:
+        with self.datastore.get_connection() as connection:  # autocommit: ANALYZE of many tables, no transaction
+            connection.execute(SQL("ANALYZE {}").format(SQL(", ").join(Identifier(t) for t in self.schema.tables)))
+
     def reset(self, application_name: str) -> None:
         with self.datastore.transaction(commit=True) as cursor:
             cursor.execute(SQL("TRUNCATE {}").format(SQL(", ").join(Identifier(t) for t in self.schema.tables)))
@@ -178,6 +195,10 @@ class SQLiteWriter:
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         self.cursor.executemany(sql, [[sqlite_value(v) for v in row] for row in rows])
+
+    def insert(self, table: str, columns: str, rows: Iterable[Sequence[Any]]) -> None:
+        marks = ", ".join("?" * len(columns.split(",")))
+        self.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
 
     def select(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         self.execute(sql, params)
@@ -248,6 +269,10 @@ class SQLiteView(SQLiteTrackingRecorder):
     def select_in(self, sql: str, keys: Sequence[Any], params: Sequence[Any] = ()) -> list[Row]:
         with self.datastore.transaction(commit=False) as cursor:
             return SQLiteWriter(cursor).select_in(sql, keys, params)
+
+    def analyse(self) -> None:
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.execute("ANALYZE")
 
     def reset(self, application_name: str) -> None:
         with self.datastore.transaction(commit=True) as cursor:

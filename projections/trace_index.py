@@ -148,8 +148,8 @@ class TraceIndex(ChunkProjection):
             if handler is not None:
                 handler(chunk, notification_id, event)
         for table, columns in COLUMNS.items():
-            marks = ", ".join("?" * len(columns.split(",")))
-            writer.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", chunk.rows[table])
+            if chunk.rows[table]:
+                writer.insert(table, columns, chunk.rows[table])
         # Consecutive updates of one kind go together; their order (event order) is kept.
         for sql, group in groupby(chunk.updates, key=lambda update: update[0]):
             writer.executemany(sql, [params for _, params in group])

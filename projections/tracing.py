@@ -169,14 +169,26 @@ def _batches_by_id(r: Reader, ids: list[Any]) -> list[Row]:
 
 
 def _same_lots_elsewhere(r: Reader, lots: set[tuple[str, str]], exclude: set[str]) -> list[Row]:
+    """Other schools' batches of these lots, and the meals they went into (``trace_forward`` has the rest)."""
     found = r.select_in(
-        f"SELECT {BATCH_COLUMNS} FROM view_trace_batches WHERE lot IN", sorted({lot for _, lot in lots})
+        "SELECT batch_id, code, school, supplier, lot, product, quantity, unit, received_at, on_hold "
+        "FROM view_trace_batches WHERE lot IN",
+        sorted({lot for _, lot in lots}),
     )
-    others = [row for row in found if (row["supplier"], row["lot"]) in lots and row["code"] not in exclude]
-    batches = batch_details(r, sorted(others, key=lambda row: (str(row["received_at"]), row["code"])))
+    others = {
+        str(row["batch_id"]): row
+        for row in found
+        if (row["supplier"], row["lot"]) in lots and row["code"] not in exclude
+    }
+    meals: dict[str, list[Row]] = defaultdict(list)
+    sql = "SELECT batch_id, meal_date, meal, quantity, voided FROM view_trace_issues WHERE batch_id IN"
+    for row in _ordered(r.select_in(sql, [row["batch_id"] for row in others.values()]), "meal_date"):
+        meals[str(row.pop("batch_id"))].append(plain(row, r.zone))
     by_school: dict[str, list[Row]] = defaultdict(list)
-    for batch in batches:
-        by_school[batch["school"]].append(batch)
+    for batch_id, row in sorted(others.items(), key=lambda item: (str(item[1]["received_at"]), item[1]["code"])):
+        batch = plain(row, r.zone)
+        del batch["batch_id"]
+        by_school[row["school"]].append({**batch, "issues": meals[batch_id]})
     names = {s["code"]: s for s in _schools(r, set(by_school))}
     return [{**names.get(code, {"code": code}), "batches": by_school[code]} for code in sorted(by_school)]
 

@@ -81,6 +81,7 @@ class _Chunk:
     new_movements: list[dict[str, Any]] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)
     touched: set[UUID] = field(default_factory=set)
+    new_batches: set[UUID] = field(default_factory=set)
     touched_products: set[tuple[str, str, str]] = field(default_factory=set)
 
 
@@ -129,9 +130,11 @@ class WarehouseLedger(ChunkProjection):
             for key in ("received", "on_hand", "reserved"):
                 row[key] = Decimal(row[key])
             chunk.batches[row["batch_id"]] = row
-        schools = {e.school_id for _, e in events if event_name(e) == "IngredientBatch.Received"}
-        schools |= {b["school"] for b in chunk.batches.values()}
-        for row in writer.select_in("SELECT * FROM view_warehouse_products WHERE school IN", sorted(schools)):
+        keys = {_key(e.school_id, e.product, e.unit) for _, e in events if event_name(e) == "IngredientBatch.Received"}
+        keys |= {_key(b["school"], b["product"], b["unit"]) for b in chunk.batches.values()}
+        # The table is small (schools × products): matching the joined key scans it, and returns only what we need.
+        sql = "SELECT * FROM view_warehouse_products WHERE school || '|' || product || '|' || unit IN"
+        for row in writer.select_in(sql, sorted(keys)):
             chunk.products[(row["school"], row["product"], row["unit"])] = Decimal(row["on_hand"])
         offered = [e.originator_id for _, e in events if event_name(e) in _CLOSING_OFFERS]
         for row in writer.select_in("SELECT * FROM view_warehouse_offers WHERE batch_id IN", offered):
@@ -162,6 +165,7 @@ class WarehouseLedger(ChunkProjection):
             "lot": event.lot, "received_at": event.at, "use_by_date": event.use_by_date, "place": event.place,
             "received": event.quantity, "on_hand": Decimal(0), "reserved": Decimal(0), "on_hold": False,
         }  # fmt: skip
+        chunk.new_batches.add(event.originator_id)
         self._movement(chunk, notification_id, event, "in", event.quantity, event.supplier_id, ",".join(event.signers))
 
     def _IngredientBatch_Moved(self, chunk: _Chunk, notification_id: int, event: Event) -> None:
@@ -254,34 +258,45 @@ class WarehouseLedger(ChunkProjection):
 
     def _write(self, chunk: _Chunk, writer: Writer) -> None:
         columns = [c.strip() for c in BATCH_COLUMNS.split(",")]
+        rows = {
+            i: [*(chunk.batches[i][c] for c in columns[:-1]), chunk.batches[i]["on_hand"] > 0] for i in chunk.touched
+        }
+        new = [rows[i] for i in chunk.touched if i in chunk.new_batches]
+        if new:
+            writer.insert("view_warehouse_batches", BATCH_COLUMNS, new)
         writer.executemany(
-            f"INSERT INTO view_warehouse_batches ({BATCH_COLUMNS}) VALUES ({', '.join('?' * len(columns))}) "
-            "ON CONFLICT (batch_id) DO UPDATE SET place = excluded.place, on_hand = excluded.on_hand, "
-            "reserved = excluded.reserved, on_hold = excluded.on_hold, in_stock = excluded.in_stock",
-            [[*(chunk.batches[i][c] for c in columns[:-1]), chunk.batches[i]["on_hand"] > 0] for i in chunk.touched],
+            "UPDATE view_warehouse_batches SET place = ?, on_hand = ?, reserved = ?, on_hold = ?, in_stock = ? "
+            "WHERE batch_id = ?",
+            [[*(rows[i][columns.index(c)] for c in _CHANGING), i] for i in chunk.touched - chunk.new_batches],
         )
         writer.executemany(
             "INSERT INTO view_warehouse_products (school, product, unit, on_hand) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (school, product, unit) DO UPDATE SET on_hand = excluded.on_hand",
             [[*key, chunk.products[key]] for key in sorted(chunk.touched_products)],
         )
-        writer.executemany(
-            "INSERT INTO view_warehouse_offers (batch_id, version, quantity) VALUES (?, ?, ?)",
-            [[*key, chunk.offers[key]] for key in sorted(chunk.new_offers - chunk.closed_offers)],
-        )
+        offers = [[*key, chunk.offers[key]] for key in sorted(chunk.new_offers - chunk.closed_offers)]
+        if offers:
+            writer.insert("view_warehouse_offers", "batch_id, version, quantity", offers)
         writer.executemany(
             "DELETE FROM view_warehouse_offers WHERE batch_id = ? AND version = ?", sorted(chunk.closed_offers)
         )
         names = [c.strip() for c in MOVEMENT_COLUMNS.split(",")]
-        writer.executemany(
-            f"INSERT INTO view_warehouse_movements ({MOVEMENT_COLUMNS}) VALUES ({', '.join('?' * len(names))})",
-            [[row[c] for c in names] for row in chunk.new_movements],
-        )
+        if chunk.new_movements:
+            writer.insert(
+                "view_warehouse_movements", MOVEMENT_COLUMNS, [[r[c] for c in names] for r in chunk.new_movements]
+            )
         writer.executemany(
             "INSERT INTO view_warehouse_names (code, name) VALUES (?, ?) "
             "ON CONFLICT (code) DO UPDATE SET name = excluded.name",
             sorted(chunk.names.items()),
         )
+
+
+_CHANGING = ("place", "on_hand", "reserved", "on_hold", "in_stock")
+
+
+def _key(school: str, product: str, unit: str) -> str:
+    return f"{school}|{product}|{unit}"
 
 
 _CLOSING_OFFERS = ("IngredientBatch.IssuedToKitchen", "IngredientBatch.IssueOfferCancelled")
