@@ -14,7 +14,7 @@ from api.labelling import batch_label
 from api.schemas import BatchStateOut, Dpi, HistoryEntryOut, Page
 from api.tokens import Caller
 from domain.values import Role
-from labels.render import render_batch_label
+from labels.render import render_batch_label, render_sheet
 
 router = APIRouter(prefix="/api/v1", tags=["records"])
 Reader = Annotated[Caller, Depends(Allow(*SCHOOL_ROLES, Role.SUPPLIER, Role.INVESTIGATOR, Role.ADMIN))]
@@ -72,6 +72,23 @@ def document(code: str, sha256: str, ledger: LedgerDep, documents: DocumentsDep,
         media_type=found.media_type,
         filename=f"{batch.code}-{sha256[:8]}.{found.kind}",
     )
+
+
+@router.get(
+    "/labels/sheet",
+    summary="An A4 sheet of batch labels (PDF) for an office printer",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}},
+)
+def label_sheet(
+    ledger: LedgerDep,
+    settings: SettingsDep,
+    caller: Reader,
+    code: Annotated[list[str], Query(min_length=1, max_length=200, description="batch codes, repeated")],
+    size: Literal["40x30", "50x30", "60x40"] = "60x40",
+) -> Response:
+    labels = [batch_label(ledger, visible_batch(ledger, caller, c), settings.resolver_base) for c in code]
+    return Response(render_sheet(labels, size, profile=ledger.profile), media_type="application/pdf")
 
 
 @router.get(

@@ -39,6 +39,7 @@ EXPECTED = {
     ("GET", "/api/v1/batches/{code}/as-of"): ALL,
     ("GET", "/api/v1/batches/{code}/documents/{sha256}"): ALL,
     ("GET", "/api/v1/batches/{code}/label"): ALL,
+    ("GET", "/api/v1/labels/sheet"): ALL,
     ("POST", "/api/v1/batches/{code}/certificates"): {"supplier", "storekeeper", "admin"},
     ("POST", "/api/v1/deliveries/{announcement_id}/certificates"): {"supplier", "admin"},
     ("POST", "/api/v1/deliveries"): {"supplier", "admin"},

@@ -99,6 +99,11 @@ def test_a_storekeepers_day(api: Api) -> None:
     assert card["code"] == pork and card["colour"] == "red"
     assert {"issue", "inspect", "move", "hold", "write_off"} <= set(card["actions"])
 
+    # A sheet of labels for the office printer: one A4 page, both codes readable.
+    sheet = api.get("storekeeper", "/api/v1/labels/sheet", params={"code": [pork, pork.lower()]})
+    assert sheet.headers["content-type"] == "application/pdf" and sheet.content.startswith(b"%PDF")
+    assert api.get("other_school", "/api/v1/labels/sheet", params={"code": [pork]}).status_code == 404
+
     # 07:50 vegetables come unannounced: a short form, then the invoice photo.
     greens = api.post(
         "storekeeper",
