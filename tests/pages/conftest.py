@@ -157,6 +157,7 @@ class Phones:
     errors: list[str] = field(default_factory=list)
     failed_loads: list[str] = field(default_factory=list)
     outside: list[str] = field(default_factory=list)
+    requested: list[str] = field(default_factory=list)
 
     def open(self, viewport: dict[str, int] = PHONE, lang: str = "zh-CN") -> Page:
         mobile = viewport == PHONE
@@ -174,6 +175,7 @@ class Phones:
     def _only_this_server(self, route: object) -> None:
         url: str = route.request.url  # type: ignore[attr-defined]
         if url.startswith(self.base) or url.startswith(("data:", "blob:")):
+            self.requested.append(url.removeprefix(self.base))
             route.continue_()  # type: ignore[attr-defined]
         else:
             self.outside.append(url)

@@ -103,6 +103,15 @@ def test_refusals_show_the_rules_reason_in_plain_words(phones: Phones, school_da
     expect(phone.get_by_role("alert")).to_contain_text(re.compile("on hand|stock", re.IGNORECASE))
     assert school_day.ledger.batch(greens).on_hand == 25
 
+    # In the end the recalled greens are written off, with 李 as witness.
+    phone.get_by_role("button", name="Write off").click()
+    write_off = phone.locator("form[data-action=write_off]")
+    write_off.get_by_label("Reason").fill("recalled, destroyed")
+    write_off.get_by_label("Witness (person ID)").fill(LI)
+    write_off.get_by_role("button", name="Write off").click()
+    expect(phone.locator("#on-hand")).to_have_text("0 kg")
+    expect(phone.locator("#actions button")).not_to_contain_text(["Issue to kitchen"])
+
 
 def test_a_double_tap_or_a_lost_answer_records_the_issue_once(phones: Phones, school_day: SchoolDay) -> None:
     pork = school_day.county.receive()
