@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright, Route
 
 from api.app import create_app
 from api.settings import Settings
@@ -25,9 +26,6 @@ from domain.ledger import Ledger
 from domain.rules import Category
 from tests.county import ADMIN, DAY, LI, SUPPLIER, WANG, ZHANG, County, at, digest
 from tests.pages.camera import blank_camera
-
-playwright_api = pytest.importorskip("playwright.sync_api")
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]
@@ -172,14 +170,14 @@ class Phones:
         page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
         return page
 
-    def _only_this_server(self, route: object) -> None:
-        url: str = route.request.url  # type: ignore[attr-defined]
+    def _only_this_server(self, route: Route) -> None:
+        url = route.request.url
         if url.startswith(self.base) or url.startswith(("data:", "blob:")):
             self.requested.append(url.removeprefix(self.base))
-            route.continue_()  # type: ignore[attr-defined]
+            route.continue_()
         else:
             self.outside.append(url)
-            route.abort()  # type: ignore[attr-defined]
+            route.abort()
 
     def _console(self, message: ConsoleMessage) -> None:
         if message.type != "error":

@@ -6,7 +6,7 @@ import base64
 import re
 from pathlib import Path
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.pages.camera import show_label
 from tests.pages.conftest import PINS
@@ -55,7 +55,11 @@ def scan_with_camera(page: Page, label_png: bytes, camera_file: Path, button: st
     expect(page.locator("#scanner")).to_be_visible()
 
 
-def fill_form(page: Page, form: str, values: dict[str, str]) -> None:
-    scope = page.locator(form)
-    for label, value in values.items():
-        scope.get_by_label(label, exact=True).fill(value)
+def issue_with_pin(page: Page, quantity: str, taker: str, pin: str) -> Locator:
+    """Open the issue form and fill it as the kitchen lead stands at the door and types their PIN; not sent yet."""
+    page.get_by_role("button", name="出库给厨房").click()
+    issue = page.locator("form[data-action=issue]")
+    issue.get_by_label("数量").fill(quantity)
+    issue.get_by_label("领用人编号（厨师长）").fill(taker)
+    issue.get_by_label(re.compile("厨师长在此输入PIN")).fill(pin)
+    return issue

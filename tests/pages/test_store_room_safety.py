@@ -13,7 +13,7 @@ from tests.api.files import photo
 from tests.county import ADMIN, DAY, LI, WANG, ZHANG
 from tests.pages.accessibility import assert_accessible
 from tests.pages.conftest import DESKTOP, Phones, SchoolDay, screenshot
-from tests.pages.steps import open_app, sign_in
+from tests.pages.steps import issue_with_pin, open_app, sign_in
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
@@ -84,11 +84,7 @@ def test_refusals_show_the_rules_reason_in_plain_words(phones: Phones, school_da
     phone.locator("form[data-action=release]").get_by_label("原因").fill("召回不涉及本批")
     phone.locator("form[data-action=release]").get_by_role("button", name="解封").click()
     expect(phone.get_by_role("button", name="出库给厨房")).to_be_visible()
-    phone.get_by_role("button", name="出库给厨房").click()
-    issue = phone.locator("form[data-action=issue]")
-    issue.get_by_label("数量").fill("30")
-    issue.get_by_label("领用人编号（厨师长）").fill(ZHANG)
-    issue.get_by_label(re.compile("厨师长在此输入PIN")).fill("2468")
+    issue = issue_with_pin(phone, "30", ZHANG, "2468")
     issue.get_by_role("button", name="确认").click()
     expect(phone.get_by_role("alert")).to_contain_text("库存")
     refusal_zh = phone.get_by_role("alert").inner_text()
@@ -132,11 +128,7 @@ def test_a_double_tap_or_a_lost_answer_records_the_issue_once(phones: Phones, sc
             route.continue_()
 
     phone.route("**/api/v1/batches/*/issues", lose_first_answer)
-    phone.get_by_role("button", name="出库给厨房").click()
-    issue = phone.locator("form[data-action=issue]")
-    issue.get_by_label("数量").fill("4")
-    issue.get_by_label("领用人编号（厨师长）").fill(ZHANG)
-    issue.get_by_label(re.compile("厨师长在此输入PIN")).fill("2468")
+    issue = issue_with_pin(phone, "4", ZHANG, "2468")
     issue.get_by_role("button", name="确认").dblclick()
     expect(phone.get_by_role("status")).to_have_text("出库完成，领用人已签收", timeout=10_000)
     expect(phone.locator("#on-hand")).to_have_text("16 kg")
