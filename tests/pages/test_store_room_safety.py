@@ -27,6 +27,12 @@ def test_a_label_link_asks_to_sign_in_then_opens_the_batch(phones: Phones, schoo
     expect(phone).to_have_url(re.compile(f"/app/batch/{pork}$"))
     expect(phone.get_by_role("heading", level=1)).to_have_text("猪肉（前腿）")
 
+    # After signing in, the page goes back only to a page of this app, never to another site.
+    phone.get_by_role("button", name="退出登录").click()
+    phone.goto("/app/sign-in?next=%2F%5Cevil.example%2Fapp")
+    sign_in(phone, WANG.person_id)
+    expect(phone).to_have_url(re.compile(r"/app$"))
+
 
 def test_a_typed_code_opens_the_card_and_a_mistyped_one_is_caught(phones: Phones, school_day: SchoolDay) -> None:
     pork = school_day.county.receive()

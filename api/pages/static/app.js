@@ -195,8 +195,9 @@
     return t(role);
   }
   function nextPage() {
+    // Only back to a page of this app: never to another site ("//host", "/\\host").
     const next = new URLSearchParams(location.search).get("next") || "/app";
-    return next.startsWith("/") && !next.startsWith("//") ? next : "/app";
+    return /^\/app(?:[/?#]|$)/.test(next) ? next : "/app";
   }
 
   // --- the bar at the top -----------------------------------------------------------------------
@@ -211,6 +212,8 @@
     if (current) {
       document.getElementById("who").textContent = `${current.name || current.person_id} · ${roleName(current.role)}`;
       signOut.hidden = false;
+      const intake = document.querySelector('.tabs a[href="/app/intake"]');
+      if (intake && current.role === "kitchen") intake.hidden = true; // intake is the storekeepers' work
     }
     signOut.addEventListener("click", () => {
       localStorage.removeItem(SESSION);
