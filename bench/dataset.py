@@ -245,6 +245,8 @@ def main(argv: list[str] | None = None) -> int:
                 aggregates += county.school_day(school, day)
             save(ledger, aggregates)
         mark(args.database_url, day)
+        if index % 50 == 0 or index == len(days) - 1:
+            analyse(args.database_url)
         if index % 10 == 0 or index == len(days) - 1:
             head = ledger.recorder.max_notification_id() or 0
             rate = (head - head0) / (time.perf_counter() - started)
@@ -267,6 +269,12 @@ def database_env(url: str) -> dict[str, str]:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
             conn.execute(f'CREATE DATABASE "{name}"')
     return eventsourcing_env(url)
+
+
+def analyse(url: str) -> None:
+    """Planner statistics for the event table (autovacuum may be off): without them, lookups by id use scans."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("ANALYZE ledger_events")
 
 
 def progress(url: str) -> date | None:
