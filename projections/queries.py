@@ -1,0 +1,23 @@
+"""Every read the HTTP API and the CLI offer, in one place. Each takes a ``Projections`` (or the Ledger, for a
+batch as of a moment) and returns plain JSON values; exports return file bytes."""
+
+from projections.batch_state import batch_as_of
+from projections.compliance import compliance_report
+from projections.exports import ledger_xlsx, trace_csv, trace_xlsx
+from projections.search import search_batches
+from projections.stock import expiring, stock_on_hand, warehouse_ledger
+from projections.tracing import trace_backward, trace_forward
+
+__all__ = [
+    "batch_as_of",
+    "compliance_report",
+    "expiring",
+    "ledger_xlsx",
+    "search_batches",
+    "stock_on_hand",
+    "trace_backward",
+    "trace_csv",
+    "trace_forward",
+    "trace_xlsx",
+    "warehouse_ledger",
+]
