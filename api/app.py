@@ -22,7 +22,10 @@ from api.tokens import Credentials
 from domain.ledger import Ledger
 
 log = logging.getLogger("foodtrace.requests")
-ROUTERS = tuple(module.router for module in (batches, history, certificates, deliveries, samples, registry))
+ROUTERS = (
+    *(module.router for module in (batches, history, certificates, deliveries, samples, registry)),
+    sessions.current_router,
+)
 PUBLIC_ROUTERS = (sessions.router,)  # signing in needs no token
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem, "description": text}

@@ -7,6 +7,7 @@ from datetime import date
 from api.schemas import BatchCard, CertificateOut, PendingIssueOut
 from api.tokens import Caller
 from domain.batch import IngredientBatch
+from domain.errors import NotFound
 from domain.ledger import Ledger
 from domain.rules import CERTIFICATE_NAMES_ZH, CertificateKind
 from domain.values import Role
@@ -88,41 +89,50 @@ def batch_card(ledger: Ledger, batch: IngredientBatch, caller: Caller, prefix: s
                 meal=o.meal.value if o.meal else "",
                 given_by=o.given_by,
                 taken_by=o.taken_by,
+                given_by_name=_name(ledger, o.given_by),
+                taken_by_name=_name(ledger, o.taken_by),
             )
             for offer, o in batch.offers.items()
         ],
         actions=actions,
-        refusals=refusals,
+        refusals={action: zh for action, (zh, _) in refusals.items()},
+        refusals_en={action: en for action, (_, en) in refusals.items()},
         label_url=f"{prefix}/batches/{batch.code}/label",
         history_url=f"{prefix}/batches/{batch.code}/history",
     )
 
 
-def _refusals(batch: IngredientBatch, today: date, missing: list[str]) -> dict[str, str]:
-    """Why issue (and the like) is not possible now, in the words the storekeeper will read."""
-    refusals: dict[str, str] = {}
-    reasons = []
+Reasons = dict[str, tuple[str, str]]  # action → (Chinese, English)
+
+
+def _refusals(batch: IngredientBatch, today: date, missing: list[str]) -> Reasons:
+    """Why an action is not possible now, in the words the storekeeper will read."""
+    refusals: Reasons = {}
+    reasons: list[tuple[str, str]] = []
     if batch.on_hold:
-        reasons.append(f"已封存：{batch.hold_reason}")
+        reasons.append((f"已封存：{batch.hold_reason}", f"on hold: {batch.hold_reason}"))
     if today > batch.use_by_date:
-        reasons.append(f"已过保质期（{batch.use_by_date.isoformat()}）")
+        use_by = batch.use_by_date.isoformat()
+        reasons.append((f"已过保质期（{use_by}）", f"past its use-by date ({use_by})"))
     if batch.failed_inspections:
-        reasons.append("查验不合格")
+        reasons.append(("查验不合格", "failed an inspection"))
     if missing:
-        reasons.append("缺少" + "、".join(CERTIFICATE_NAMES_ZH[CertificateKind(k)] for k in missing))
-    if batch.on_hand - batch.reserved <= 0:
-        reasons.append("无可用库存")
+        names = "、".join(CERTIFICATE_NAMES_ZH[CertificateKind(k)] for k in missing)
+        reasons.append((f"缺少{names}", "missing " + ", ".join(k.replace("_", " ") for k in missing)))
+    nothing_left = batch.on_hand - batch.reserved <= 0
+    if nothing_left:
+        reasons.append(("无可用库存", "nothing left to issue"))
     if reasons:
-        refusals["issue"] = "；".join(reasons)
+        refusals["issue"] = ("；".join(zh for zh, _ in reasons), "; ".join(en for _, en in reasons))
     if batch.on_hold:
-        refusals["hold"] = "已在封存中"
+        refusals["hold"] = ("已在封存中", "already on hold")
     else:
-        refusals["release"] = "未封存"
-    if batch.on_hand - batch.reserved <= 0:
-        refusals["write_off"] = "无可用库存"
-        refusals["move"] = "无库存"
+        refusals["release"] = ("未封存", "not on hold")
+    if nothing_left:
+        refusals["write_off"] = ("无可用库存", "nothing left to write off")
+        refusals["move"] = ("无库存", "nothing left in store")
     if batch.issued_net <= 0:
-        refusals["return"] = "尚无出库"
+        refusals["return"] = ("尚无出库", "nothing was issued yet")
     return refusals
 
 
@@ -130,3 +140,10 @@ def _possible(action: str, batch: IngredientBatch, caller: Caller) -> bool:
     if action == "confirm_issue":
         return any(o.taken_by == caller.person_id for o in batch.offers.values())
     return True
+
+
+def _name(ledger: Ledger, person_id: str) -> str:
+    try:
+        return ledger.staff(person_id).name
+    except NotFound:
+        return person_id

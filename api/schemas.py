@@ -223,6 +223,8 @@ class PendingIssueOut(BaseModel):
     meal: str
     given_by: str
     taken_by: str
+    given_by_name: str
+    taken_by_name: str
 
 
 class BatchCard(BaseModel):
@@ -257,6 +259,7 @@ class BatchCard(BaseModel):
     pending_issues: list[PendingIssueOut]
     actions: list[str] = Field(description="what the caller may do now: inspect, move, issue, confirm_issue, …")
     refusals: dict[str, str] = Field(description="why an action is not offered now, in Chinese")
+    refusals_en: dict[str, str] = Field(description="the same reasons in English")
     label_url: str
     history_url: str
 

@@ -5,15 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field, StringConstraints
 
-from api.auth import PinAttempts
+from api.auth import EVERYONE, SCHOOL_ROLES, Allow, PinAttempts
 from api.deps import CredentialsDep
 from api.errors import ApiError
+from api.tokens import Caller
 from domain.errors import NotFound, ValidationError
 
 router = APIRouter(prefix="/api/v1", tags=["sign in"])
+current_router = APIRouter(prefix="/api/v1", tags=["sign in"])
+Anyone = Annotated[Caller, Depends(Allow(*EVERYONE))]
 
 
 class SignIn(BaseModel):
@@ -28,7 +31,7 @@ class Session(BaseModel):
     name: str
     role: str
     scope: str | None
-    expires_at: datetime
+    expires_at: datetime | None = Field(description="null for a token made on the command line, which does not expire")
 
 
 @router.post("/sessions", response_model=Session, status_code=201, summary="Sign in with person id and PIN")
@@ -54,3 +57,26 @@ def sign_in(body: SignIn, credentials: CredentialsDep, request: Request) -> Sess
         scope=caller.scope,
         expires_at=expires,
     )
+
+
+@current_router.get("/sessions/current", response_model=Session, summary="Who this token belongs to")
+def current(caller: Anyone, credentials: CredentialsDep) -> Session:
+    record = credentials.ledger.repository.get(caller.token_id) if caller.token_id else None
+    name = caller.person_id
+    if caller.role in SCHOOL_ROLES:
+        name = credentials.ledger.staff(caller.person_id).name
+    return Session(
+        token="",
+        person_id=caller.person_id,
+        name=name,
+        role=caller.role.value,
+        scope=caller.scope,
+        expires_at=getattr(record, "expires_at", None),
+    )
+
+
+@current_router.delete("/sessions/current", status_code=204, summary="Sign out: revoke this token on the server")
+def sign_out(caller: Anyone, credentials: CredentialsDep) -> Response:
+    if caller.token_id is not None:
+        credentials.revoke(caller.token_id, "signed out", caller.principal)
+    return Response(status_code=204)

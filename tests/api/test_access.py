@@ -61,6 +61,8 @@ EXPECTED = {
     ("POST", "/api/v1/staff/{person_id}/suspension"): {"principal", "admin"},
     ("POST", "/api/v1/staff/{person_id}/reinstatement"): {"principal", "admin"},
     ("POST", "/api/v1/staff/{person_id}/pin"): {"principal", "admin"},
+    ("GET", "/api/v1/sessions/current"): ALL,
+    ("DELETE", "/api/v1/sessions/current"): ALL,  # last: it signs the caller out
 }
 PUBLIC = {("POST", "/api/v1/sessions")}  # signing in with a PIN is how a phone gets its token
 WRITERS_NEVER = {"investigator"}  # reads everything, writes nothing
@@ -89,7 +91,7 @@ def test_every_api_route_declares_who_may_call_it(api: Api) -> None:
     for method, path, roles in routes:
         assert roles, f"{method} {path} has no Allow(...) check"
         assert roles == EXPECTED[(method, path)], f"{method} {path} allows {sorted(roles)}"
-        if method == "POST":
+        if method in ("POST", "PUT", "PATCH") or (method == "DELETE" and "sessions" not in path):
             assert not roles & WRITERS_NEVER, f"{method} {path} lets an investigator write"
 
 
@@ -145,8 +147,12 @@ def test_staff_sign_in_with_their_pin_for_the_working_day(api: Api) -> None:
     assert session.status_code == 201, session.text
     body = session.json()
     assert (body["role"], body["scope"], body["name"]) == ("kitchen", "CG01", "张师傅")
-    card = api.client.get("/api/v1/deliveries", headers={"Authorization": f"Bearer {body['token']}"})
-    assert card.status_code == 200
+    headers = {"Authorization": f"Bearer {body['token']}"}
+    assert api.client.get("/api/v1/deliveries", headers=headers).status_code == 200
+    me = api.client.get("/api/v1/sessions/current", headers=headers).json()
+    assert (me["name"], me["role"], me["expires_at"]) == ("张师傅", "kitchen", body["expires_at"])
+    assert api.client.delete("/api/v1/sessions/current", headers=headers).status_code == 204
+    assert api.client.get("/api/v1/deliveries", headers=headers).status_code == 401
 
 
 def test_a_wrong_pin_says_nothing_about_who_exists_and_is_limited(api: Api) -> None:

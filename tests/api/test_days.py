@@ -125,6 +125,7 @@ def test_a_storekeepers_day(api: Api) -> None:
     ).json()["code"]
     card = api.get("storekeeper", f"/api/v1/batches/{greens}").json()
     assert "issue" not in card["actions"] and "缺少" in card["refusals"]["issue"]
+    assert card["refusals_en"]["issue"] == "missing invoice, quality inspection report"
     for kind, name, content in [("invoice", "fp.jpg", photo()), ("quality_inspection_report", "qj.pdf", pdf_report())]:
         attached = api.client.post(
             f"/api/v1/batches/{greens}/certificates",
@@ -207,7 +208,8 @@ def test_a_kitchen_leads_day(api: Api) -> None:
     # The kitchen lead sees what they are asked to take, and confirms with their own token.
     card = api.get("kitchen", f"/api/v1/batches/{pork}").json()
     assert card["actions"] == ["confirm_issue"]
-    assert card["pending_issues"][0]["quantity"] == "8" and card["pending_issues"][0]["taken_by"] == ZHANG
+    pending = card["pending_issues"][0]
+    assert (pending["quantity"], pending["taken_by"], pending["given_by_name"]) == ("8", ZHANG, "王建国")
     confirmed = api.post("kitchen", f"/api/v1/batches/{pork}/issues/{offered.json()['offer']}/confirm")
     assert confirmed.status_code == 200, confirmed.text
     assert (confirmed.json()["status"], confirmed.json()["on_hand"]) == ("issued", "12.0")
