@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import signal
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -155,7 +156,10 @@ class Projections:
             self._thread = None
 
     def run_forever(self, interval: float = 0.5) -> None:
-        """For ``foodtrace projections run``: follow the log in this thread until interrupted."""
+        """For ``foodtrace projections run``: follow the log in this thread until Ctrl-C or SIGTERM."""
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, lambda *_: self._stopping.set())  # finish the chunk, then stop
+        self._stopping.clear()
         with contextlib.suppress(KeyboardInterrupt):
             self._follow(interval)
 
