@@ -20,11 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from api.settings import Settings
-from projections.batch_state import batch_as_of
-from projections.exports import ledger_xlsx, trace_csv, trace_xlsx
 from projections.service import Projections, UnknownView
-from projections.stock import warehouse_ledger
-from projections.tracing import trace_backward, trace_forward
 
 COMMANDS = ("projections", "trace", "batch", "export")
 
@@ -113,6 +109,8 @@ def _projections(views: Projections, args: argparse.Namespace) -> int:
 
 
 def _trace(views: Projections, args: argparse.Namespace) -> dict[str, Any]:
+    from projections.tracing import trace_backward, trace_forward
+
     if args.direction == "forward":
         return trace_forward(
             views, lot=args.lot, gtin=args.gtin, supplier=args.supplier, product=args.product,
@@ -122,6 +120,9 @@ def _trace(views: Projections, args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _export(views: Projections, args: argparse.Namespace) -> int:
+    from projections.exports import ledger_xlsx, trace_csv, trace_xlsx  # openpyxl loads only when exporting
+    from projections.stock import warehouse_ledger
+
     if args.export == "ledger":
         data = ledger_xlsx(warehouse_ledger(views, args.school, args.month))
     else:
@@ -133,6 +134,8 @@ def _export(views: Projections, args: argparse.Namespace) -> int:
 
 
 def _batch(ledger: Any, args: argparse.Namespace) -> int:
+    from projections.batch_state import batch_as_of
+
     state = batch_as_of(ledger, args.code, args.as_of)
     return _print(state, args.json, _batch_summary)
 
