@@ -16,14 +16,25 @@ from api import pages
 from api.auth import PinAttempts
 from api.documents import DocumentStore
 from api.errors import PROBLEM_JSON, Problem, install_error_handlers
-from api.routes import batches, certificates, deliveries, history, registry, resolve, samples, sessions
+from api.routes import (
+    batches,
+    certificates,
+    deliveries,
+    history,
+    investigate,
+    registry,
+    resolve,
+    samples,
+    sessions,
+)
 from api.settings import Settings
 from api.tokens import Credentials
 from domain.ledger import Ledger
+from projections.service import Projections
 
 log = logging.getLogger("foodtrace.requests")
 ROUTERS = (
-    *(module.router for module in (batches, history, certificates, deliveries, samples, registry)),
+    *(module.router for module in (batches, history, certificates, deliveries, samples, registry, investigate)),
     sessions.current_router,
 )
 PUBLIC_ROUTERS = (sessions.router,)  # signing in needs no token
@@ -53,9 +64,15 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
         app.state.credentials = Credentials(opened)
         app.state.documents = DocumentStore(settings.documents_dir)
         app.state.pin_attempts = PinAttempts()
+        views = Projections(opened.env, profile=opened.profile, ledger=opened)
+        app.state.projections = views
+        if settings.follow_projections:
+            views.start()  # views follow the log in this process; `foodtrace projections run` does it elsewhere
         try:
             yield
         finally:
+            views.stop()
+            views.close()
             if ledger is None:
                 opened.close()
 

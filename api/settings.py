@@ -4,6 +4,8 @@ FOODTRACE_DATABASE_URL  postgresql://user:password@host:5432/dbname, or sqlite:/
                         Unset: an SQLite file in the user's data folder (the CLI says where).
 FOODTRACE_RULES         path to a county rules profile (TOML); unset: the national defaults.
 FOODTRACE_DOCUMENTS     folder for uploaded certificate files; unset: beside the SQLite file in the data folder.
+FOODTRACE_PROJECTIONS   "inline" (default): the web server keeps the views up to date in a thread;
+                        "separate": a `foodtrace projections run` process does it.
 FOODTRACE_RESOLVER_BASE the address printed in label QR codes, e.g. https://trace.county.example; a label's
                         code still resolves if this changes.
 """
@@ -32,6 +34,7 @@ class Settings:
     rules_path: Path | None = None
     documents_dir: Path = field(default_factory=lambda: default_data_dir() / "documents")
     resolver_base: str = DEFAULT_BASE
+    follow_projections: bool = True
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -43,6 +46,7 @@ class Settings:
             rules_path=Path(rules) if rules else None,
             documents_dir=Path(documents) if documents else default_data_dir() / "documents",
             resolver_base=os.environ.get("FOODTRACE_RESOLVER_BASE", DEFAULT_BASE),
+            follow_projections=os.environ.get("FOODTRACE_PROJECTIONS", "inline") != "separate",
         )
 
     @property

@@ -61,6 +61,15 @@ EXPECTED = {
     ("POST", "/api/v1/staff/{person_id}/suspension"): {"principal", "admin"},
     ("POST", "/api/v1/staff/{person_id}/reinstatement"): {"principal", "admin"},
     ("POST", "/api/v1/staff/{person_id}/pin"): {"principal", "admin"},
+    ("GET", "/api/v1/search/batches"): ALL,
+    ("GET", "/api/v1/trace/forward"): {"investigator", "admin"},
+    ("GET", "/api/v1/trace/backward"): {"investigator", "admin"},
+    ("GET", "/api/v1/schools/{school}/ledger"): SCHOOL | {"investigator", "admin"},
+    ("GET", "/api/v1/schools/{school}/stock"): SCHOOL | {"investigator", "admin"},
+    ("GET", "/api/v1/schools/{school}/expiring"): SCHOOL | {"investigator", "admin"},
+    ("GET", "/api/v1/compliance"): SCHOOL | {"investigator", "admin"},
+    ("GET", "/api/v1/meals/{meal_date}/{meal}/samples"): SCHOOL | {"investigator", "admin"},
+    ("GET", "/api/v1/projections"): {"admin"},
     ("GET", "/api/v1/sessions/current"): ALL,
     ("DELETE", "/api/v1/sessions/current"): ALL,  # last: it signs the caller out
 }
@@ -104,6 +113,9 @@ def concrete(path: str) -> str:
         "offer": "2",
         "sha256": "a" * 64,
         "person_id": "CG01-wang",
+        "school": "CG01",
+        "meal_date": "2026-03-02",
+        "meal": "lunch",
     }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 

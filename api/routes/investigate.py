@@ -1,0 +1,226 @@
+"""Investigators and schools read the views: search, forward and backward traces, ledgers, stock, compliance.
+
+Traces cross schools, so only investigators and admins run them; a school reads its own ledger, stock,
+compliance and the day's samples.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+
+from api.auth import SCHOOL_ROLES, Allow, check_school
+from api.errors import ApiError
+from api.tokens import Caller
+from domain.values import Role
+from projections import queries
+from projections.service import Projections
+
+router = APIRouter(prefix="/api/v1", tags=["investigations"])
+Investigator = Annotated[Caller, Depends(Allow(Role.INVESTIGATOR, Role.ADMIN))]
+Searcher = Annotated[Caller, Depends(Allow(*SCHOOL_ROLES, Role.SUPPLIER, Role.INVESTIGATOR, Role.ADMIN))]
+SchoolReader = Annotated[Caller, Depends(Allow(*SCHOOL_ROLES, Role.INVESTIGATOR, Role.ADMIN))]
+Json = dict[str, Any]
+Export = Literal["json", "xlsx", "csv"]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FILE_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"content": {"application/json": {}, XLSX: {}, "text/csv": {}}}}
+
+
+def get_views(request: Request) -> Projections:
+    views: Projections = request.app.state.projections
+    return views
+
+
+Views = Annotated[Projections, Depends(get_views)]
+
+
+@router.get("/search/batches", response_model=Json, summary="Find batches by lot, supplier, product, school, dates")
+def search(
+    views: Views,
+    caller: Searcher,
+    lot: Annotated[str | None, Query(max_length=64)] = None,
+    supplier: Annotated[str | None, Query(max_length=64)] = None,
+    product: Annotated[str | None, Query(max_length=100)] = None,
+    school: Annotated[str | None, Query(max_length=64)] = None,
+    received_from: date | None = None,
+    received_to: date | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[str | None, Query(pattern=r"^[0-9]{1,6}$", description="from next_cursor")] = None,
+) -> Json:
+    # Schools search their own receipts, suppliers their own deliveries.
+    if caller.role in SCHOOL_ROLES:
+        school = caller.scope
+    if caller.role is Role.SUPPLIER:
+        supplier = caller.scope
+    page = int(cursor or 1)
+    found = queries.search_batches(views, lot, supplier, product, school, received_from, received_to, page, limit)
+    return {**found, "next_cursor": str(page + 1) if found.get("has_more") else None}
+
+
+@router.get(
+    "/trace/forward",
+    response_model=Json,
+    responses=FILE_RESPONSES,
+    summary="Where a lot (or a supplier's goods, or a product) went: schools, batches, meals, samples",
+)
+def trace_forward(
+    views: Views,
+    caller: Investigator,
+    lot: Annotated[str | None, Query(max_length=64)] = None,
+    gtin: Annotated[str | None, Query(max_length=14)] = None,
+    supplier: Annotated[str | None, Query(max_length=64)] = None,
+    product: Annotated[str | None, Query(max_length=100)] = None,
+    received_from: date | None = None,
+    received_to: date | None = None,
+    format: Export = "json",
+) -> Any:
+    if not (lot or supplier or product):
+        raise ApiError(
+            422, "invalid_input", "请至少填写批号、供应商或品名之一", "give a lot, a supplier or a product", "lot"
+        )
+    trace = queries.trace_forward(views, lot, gtin, supplier, product, received_from, received_to)
+    return _exported(trace, format, f"trace-forward-{lot or supplier or product}")
+
+
+@router.get(
+    "/trace/backward",
+    response_model=Json,
+    responses=FILE_RESPONSES,
+    summary="What went into one meal at one school: batches, suppliers, certificates, people, other schools",
+)
+def trace_backward(
+    views: Views,
+    caller: Investigator,
+    school: Annotated[str, Query(min_length=1, max_length=64)],
+    meal_date: date,
+    meal: Literal["breakfast", "lunch", "dinner"],
+    format: Export = "json",
+) -> Any:
+    trace = queries.trace_backward(views, school, meal_date, meal)
+    return _exported(trace, format, f"trace-{school}-{meal_date}-{meal}")
+
+
+@router.get(
+    "/schools/{school}/ledger",
+    response_model=Json,
+    responses=FILE_RESPONSES,
+    summary="进出库台账: a school's movements in a month, with balances",
+)
+def school_ledger(
+    school: str,
+    views: Views,
+    caller: SchoolReader,
+    month: Annotated[str, Query(pattern=r"^20[0-9]{2}-(0[1-9]|1[0-2])$", description="YYYY-MM")],
+    format: Literal["json", "xlsx"] = "json",
+) -> Any:
+    check_school(caller, school)
+    ledger = queries.warehouse_ledger(views, school, month)
+    if format == "xlsx":
+        return _file(queries.ledger_xlsx(ledger), XLSX, f"ledger-{school}-{month}.xlsx")
+    return ledger
+
+
+@router.get("/schools/{school}/stock", response_model=Json, summary="库存: what is on hand, per batch and product")
+def stock(school: str, views: Views, caller: SchoolReader) -> Json:
+    check_school(caller, school)
+    return queries.stock_on_hand(views, school)
+
+
+@router.get("/schools/{school}/expiring", response_model=Json, summary="Batches in stock that expire soon")
+def expiring(school: str, views: Views, caller: SchoolReader, days: Annotated[int, Query(ge=0, le=365)] = 3) -> Json:
+    check_school(caller, school)
+    return queries.expiring(views, school, days)
+
+
+@router.get("/compliance", response_model=Json, summary="Gaps: certificates, inspections, samples, staff, §15 checks")
+def compliance(
+    views: Views,
+    caller: SchoolReader,
+    start: date,
+    end: date,
+    school: Annotated[str | None, Query(max_length=64)] = None,
+) -> Json:
+    if caller.role in SCHOOL_ROLES:
+        school = caller.scope
+    if end < start or (end - start).days > 366:
+        raise ApiError(
+            422, "invalid_input", "日期范围应在一年以内且结束不早于开始", "give a range of at most a year", "end"
+        )
+    return queries.compliance_report(views, start, end, school)
+
+
+@router.get(
+    "/meals/{meal_date}/{meal}/samples",
+    response_model=Json,
+    summary="留样 for one meal: the samples kept, the batches issued for it, and what still lacks a sample",
+)
+def meal_samples(
+    meal_date: date,
+    meal: Literal["breakfast", "lunch", "dinner"],
+    views: Views,
+    caller: SchoolReader,
+    school: Annotated[str | None, Query(max_length=64)] = None,
+) -> Json:
+    chosen = caller.scope if caller.role in SCHOOL_ROLES else school
+    if not chosen:
+        raise ApiError(422, "invalid_input", "请填写学校", "school is required", "school")
+    trace = queries.trace_backward(views, chosen, meal_date, meal)
+    profile = views.profile
+    sampled_in: dict[str, list[str]] = {}
+    for sample in trace["samples"]:
+        for code in sample.get("batch_codes", []):
+            sampled_in.setdefault(code, []).append(sample["dish"])
+    batches = [
+        {
+            "code": b["code"],
+            "product": b["product"],
+            "colour": profile.colour(b["category"]),
+            "unit": b["unit"],
+            "issued": str(sum((Decimal(i["quantity"]) for i in b["issues_for_meal"]), Decimal(0))),
+            "sampled_in": sampled_in.get(b["code"], []),
+        }
+        for b in trace["batches"]
+    ]
+    missing = [
+        {
+            "code": b["code"],
+            "product": b["product"],
+            "zh": "已出库用于本餐，尚无留样",
+            "en": "issued for this meal; no sample names it",
+        }
+        for b in batches
+        if not b["sampled_in"]
+    ]
+    return {
+        "school": chosen,
+        "meal_date": meal_date.isoformat(),
+        "meal": meal,
+        "sample_grams": profile.sample_grams,
+        "sample_hours": profile.sample_hours,
+        "samples": trace["samples"],
+        "batches": batches,
+        "missing": missing,
+        "complete": bool(trace["samples"]) and not missing,
+    }
+
+
+@router.get("/projections", response_model=Json, summary="Each view's position and how far it lags the log")
+def projection_status(views: Views, caller: Annotated[Caller, Depends(Allow(Role.ADMIN))]) -> Json:
+    return {"views": views.status()}
+
+
+def _exported(trace: Json, format: Export, name: str) -> Any:
+    if format == "xlsx":
+        return _file(queries.trace_xlsx(trace), XLSX, f"{name}.xlsx")
+    if format == "csv":
+        return _file(queries.trace_csv(trace), "text/csv; charset=utf-8", f"{name}.csv")
+    return trace
+
+
+def _file(content: bytes, media_type: str, filename: str) -> Response:
+    safe = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in filename)
+    return Response(content, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{safe}"'})
