@@ -53,7 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     views = Projections(eventsourcing_env(args.database_url))
-    figures: dict[str, Any] = {"events": views.ledger.recorder.max_notification_id() or 0}
+    figures = Figures(as_json=args.json)
+    figures["events"] = views.ledger.recorder.max_notification_id() or 0
     try:
         for name in views.projections:
             started = time.perf_counter()
@@ -85,10 +86,20 @@ def main(argv: list[str] | None = None) -> int:
         views.close()
     if args.json:
         print(json.dumps(figures, ensure_ascii=False))
-    else:
-        for key, value in figures.items():
-            print(f"{key:<34} {value}")
     return 0
+
+
+class Figures(dict[str, Any]):
+    """Printed as they are measured, so a long run at full scale shows what it has so far."""
+
+    def __init__(self, as_json: bool) -> None:
+        super().__init__()
+        self.as_json = as_json
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        super().__setitem__(key, value)
+        if not self.as_json:
+            print(f"{key:<34} {value}", flush=True)
 
 
 def _day(value: Any) -> date:
