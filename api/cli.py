@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+from api import cli_investigate
 from api.settings import Settings, SettingsError
 from domain.errors import DomainError
 from domain.values import Principal, Role
@@ -63,6 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     label.add_argument("--dpi", type=int, choices=[203, 300], default=203)
     label.add_argument("-o", "--output", required=True, help="file to write")
 
+    cli_investigate.register(commands)
+
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
@@ -70,6 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "demo": _demo, "history": _history, "serve": _serve, "where": _where, "token": _token, "pin": _pin,
             "label": _label, "digest": _digest, "verify": _verify,
         }  # fmt: skip
+        if args.command in cli_investigate.COMMANDS:
+            return cli_investigate.dispatch(settings, args)
         handler = handlers[args.command]
         return handler(settings, args)
     except (DomainError, SettingsError) as error:

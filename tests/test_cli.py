@@ -40,6 +40,11 @@ def test_demo_seeds_a_county_and_history_replays_a_batch(database_url: str) -> N
     assert [e["version"] for e in events] == list(range(1, len(events) + 1))
     assert any(e["what"] == "IssuedToKitchen" for e in events)
 
+    status = run(database_url, "projections", "status")
+    assert status.returncode == 0 and "warehouse" in status.stdout and "trace" in status.stdout
+    traced = run(database_url, "trace", "forward", "--supplier", "SUP-HX", "--json")
+    assert traced.returncode == 0 and json.loads(traced.stdout)["batches"]
+
     again = run(database_url, "demo", "--if-empty")
     assert again.returncode == 0 and again.stdout == ""
     assert "already holds records" in again.stderr
