@@ -4,8 +4,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Debian packages the tests use: fonts and decoders for label checks, a browser for page tests.
-APT_PACKAGES ?= fonts-wqy-microhei poppler-utils librsvg2-bin chromium
+# Debian packages: the CJK font labels print with (run and test), decoders and a browser for the tests.
+RUN_APT_PACKAGES ?= fonts-wqy-microhei
+APT_PACKAGES ?= $(RUN_APT_PACKAGES) poppler-utils librsvg2-bin chromium
 
 .PHONY: run test lint typecheck pytest system-packages bench clean
 
@@ -22,7 +23,7 @@ $(VENV)/.installed-test: $(BIN)/activate pyproject.toml
 	touch $@ $(VENV)/.installed
 
 system-packages:
-	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "installing Debian packages:$$missing"; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi; \
@@ -30,6 +31,7 @@ system-packages:
 	fi
 
 run: $(VENV)/.installed
+	@$(MAKE) --no-print-directory system-packages PACKAGES="$(RUN_APT_PACKAGES)"
 	$(BIN)/foodtrace demo --if-empty
 	$(BIN)/foodtrace serve --host $(HOST) --port $(PORT)
 
@@ -40,7 +42,8 @@ lint: $(VENV)/.installed-test
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 
-pytest: $(VENV)/.installed-test system-packages
+pytest: $(VENV)/.installed-test
+	@$(MAKE) --no-print-directory system-packages PACKAGES="$(APT_PACKAGES)"
 	$(BIN)/pytest
 
 test: lint typecheck pytest
