@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fastapi import Request
 
+from api.pages.i18n_office import OFFICE_WORDS
+
 LANGUAGES = ("zh", "en")
 LANG_COOKIE = "ft_lang"
 
@@ -156,13 +158,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "fridge": ("留样柜", "Sample fridge"),
     "batch_codes": ("所用批次码（可选，用逗号分隔）", "Batches used (optional, comma separated)"),
     "add_by_scan": ("扫码添加批次", "Add a batch by scan"),
-    "samples_today": ("本机今日留样", "Samples recorded on this phone today"),
     "no_samples": ("尚无留样记录", "No samples yet"),
     "sealed_at": ("封存时间", "Sealed at"),
     "keep_until": ("可处理时间", "May be disposed after"),
-    "sample_gaps": ("各餐尚缺留样", "Dishes still without a sample"),
-    "sample_gaps_pending": ("此视图待接入（需要按餐次的留样读模型）", "Coming: needs the per-meal sample read model"),
     "not_found": ("页面不存在", "Page not found"),
+    **OFFICE_WORDS,
 }
 
 

@@ -1,6 +1,7 @@
-"""The pages a storekeeper or kitchen lead opens on a phone: server-rendered shells that fetch the JSON API.
+"""The pages: a storekeeper's or kitchen lead's phone, and the office desktops of investigators and principals.
+Server-rendered shells that fetch the JSON API.
 
-No page reads a record here: the person's token lives on the phone and goes to /api/v1 with each request,
+No page reads a record here: the person's token lives in the browser and goes to /api/v1 with each request,
 so a page shows only what the API lets that person see. The server fills in the words, today's date and
 the rules' numbers.
 """
@@ -39,6 +40,18 @@ PAGE_HEADERS = {
 }
 CODE = re.compile(r"^[0-9A-Za-z-]{1,32}$")
 
+# The tabs: (address, page, words key, roles that see it). Which roles see a tab is a convenience, not a
+# permission: the API decides what each person may read.
+NAV = (
+    ("/app", "home", "scan", "storekeeper kitchen principal investigator admin"),
+    ("/app/intake", "intake", "intake", "storekeeper"),
+    ("/app/samples", "samples", "samples", "storekeeper kitchen principal"),
+    ("/app/search", "search", "search", "investigator admin"),
+    ("/app/trace", "trace", "trace", "investigator admin"),
+    ("/app/compliance", "compliance", "compliance", "principal investigator admin"),
+    ("/app/ledger", "ledger", "ledger", "storekeeper principal investigator admin"),
+)
+
 router = APIRouter(prefix="/app", include_in_schema=False)
 templates = Jinja2Templates(directory=HERE / "templates")
 
@@ -55,6 +68,7 @@ def asset(name: str) -> str:
 
 
 templates.env.globals["asset"] = asset
+templates.env.globals["nav"] = NAV
 
 
 def _page(request: Request, template: str, title_key: str, **context: Any) -> HTMLResponse:
@@ -114,6 +128,36 @@ def intake(request: Request) -> HTMLResponse:
 @router.get("/samples")
 def samples(request: Request) -> HTMLResponse:
     return _page(request, "samples.html", "samples", page="samples")
+
+
+@router.get("/batch/{code}/timeline")
+def timeline(request: Request, code: str) -> HTMLResponse:
+    """An investigator's view of one batch: every event, its state at a chosen moment, its documents, where it went."""
+    if not CODE.match(code):
+        raise ApiError(404, "not_found", "找不到该页面或记录", "not found")
+    return _page(request, "timeline.html", "timeline_title", page="timeline", code=code, wide=True)
+
+
+@router.get("/search")
+def search(request: Request) -> HTMLResponse:
+    return _page(request, "search.html", "search_title", page="search", wide=True)
+
+
+@router.get("/trace")
+def trace(request: Request) -> HTMLResponse:
+    """Forward from a lot (?lot=) or backward from a meal (?school=&meal_date=&meal=)."""
+    return _page(request, "trace.html", "trace_title", page="trace", wide=True)
+
+
+@router.get("/compliance")
+def compliance(request: Request) -> HTMLResponse:
+    return _page(request, "compliance.html", "compliance_title", page="compliance", wide=True)
+
+
+@router.get("/ledger")
+def ledger(request: Request) -> HTMLResponse:
+    """进出库台账: a school's month, laid out like the paper book."""
+    return _page(request, "ledger.html", "ledger_title", page="ledger", wide=True)
 
 
 @router.get("/static/{name:path}")

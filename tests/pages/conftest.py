@@ -24,6 +24,7 @@ from api.settings import Settings
 from api.tokens import Credentials
 from domain.ledger import Ledger
 from domain.rules import Category
+from projections.service import Projections
 from tests.county import ADMIN, DAY, LI, SUPPLIER, WANG, ZHANG, County, at, digest
 from tests.pages.camera import blank_camera
 
@@ -42,9 +43,15 @@ class SchoolDay:
     ledger: Ledger
     county: County
     now: datetime = field(default_factory=lambda: at(DAY, 7, 20))
+    views: Projections | None = None  # the server's, once it has started
 
     def set_clock(self, hour: int, minute: int = 0) -> None:
         self.now = at(DAY, hour, minute)
+
+    def catch_up(self) -> None:
+        """The server's views follow the log in a thread; after seeding, bring them up to date now."""
+        assert self.views is not None, "the server has not started"
+        self.views.catch_up()
 
     def announce_pork(self, reference: str = "HX-DN-20260302-01") -> str:
         """恒鑫 announced this morning's pork, with all four certificates."""
@@ -102,6 +109,7 @@ def server(school_day: SchoolDay, tmp_path: Path) -> Iterator[str]:
     while not uv.started:
         assert thread.is_alive() and time.monotonic() < deadline, "the app did not start"
         time.sleep(0.05)
+    school_day.views = app.state.projections
     yield f"http://127.0.0.1:{port}"
     uv.should_exit = True
     thread.join(timeout=10)

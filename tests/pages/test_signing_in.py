@@ -48,10 +48,14 @@ def test_storekeeper_signs_in_chooses_english_and_signs_out(phones: Phones) -> N
     phone.get_by_role("button", name="中文").click()
     expect(phone.get_by_role("heading", name="入库验收", exact=True)).to_be_visible()
 
-    # Signing out forgets the token on this phone.
+    # Signing out forgets the token on this phone, and the server stops taking it: a lost phone opens nothing.
+    token = phone.evaluate("JSON.parse(localStorage.getItem('ft.session')).token")
+    me = phone.request.get("/api/v1/sessions/current", headers={"Authorization": f"Bearer {token}"})
+    assert me.json()["name"] == "王建国"
     phone.get_by_role("button", name="退出登录").click()
     expect(phone).to_have_url(re.compile(r"/app/sign-in$"))
     assert phone.evaluate("localStorage.getItem('ft.session')") is None
+    assert phone.request.get("/api/v1/sessions/current", headers={"Authorization": f"Bearer {token}"}).status == 401
     phone.goto("/app/samples")
     expect(phone).to_have_url(re.compile(r"/app/sign-in\?next=%2Fapp%2Fsamples$"))
 

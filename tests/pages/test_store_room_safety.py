@@ -29,6 +29,7 @@ def test_a_label_link_asks_to_sign_in_then_opens_the_batch(phones: Phones, schoo
 
     # After signing in, the page goes back only to a page of this app, never to another site.
     phone.get_by_role("button", name="退出登录").click()
+    expect(phone).to_have_url(re.compile(r"/app/sign-in$"))  # once the server has revoked the token
     phone.goto("/app/sign-in?next=%2F%5Cevil.example%2Fapp")
     sign_in(phone, WANG.person_id)
     expect(phone).to_have_url(re.compile(r"/app$"))
@@ -61,6 +62,9 @@ def test_refusals_show_the_rules_reason_in_plain_words(phones: Phones, school_da
     expect(phone.locator("#certs")).to_contain_text("缺少：正式发票")
     expect(phone.locator("#actions button")).not_to_contain_text(["出库给厨房"])
     expect(phone.locator("#refusals")).to_contain_text("现在不能 出库给厨房：缺少正式发票")
+    phone.get_by_role("button", name="English").click()
+    expect(phone.locator("#refusals")).to_contain_text("Not now Issue to kitchen: missing invoice")
+    phone.get_by_role("button", name="中文").click()
 
     # The invoice photo, taken with the phone, is attached; now the greens may go to the kitchen.
     phone.get_by_role("button", name="上传证明").click()
@@ -158,6 +162,7 @@ def test_an_investigator_pastes_a_token_and_reads_without_actions(phones: Phones
     desktop.get_by_label("令牌").fill(token)
     desktop.get_by_role("button", name="使用令牌登录").click()
     expect(desktop).to_have_url(re.compile(f"/app/batch/{pork}$"))
+    expect(desktop.locator("#who")).to_have_text("inv-chen · 调查员")  # whose token it is, as the server says
     expect(desktop.get_by_role("heading", level=1)).to_have_text("猪肉（前腿）")
     expect(desktop.get_by_text("您现在不能对此批次操作")).to_be_visible()
     expect(desktop.locator("#actions button")).to_have_count(0)

@@ -76,6 +76,7 @@ def test_storekeeper_scans_a_label_and_issues_to_the_kitchen(
     issue.get_by_role("button", name="确认").click()
     expect(phone.get_by_role("status")).to_have_text("已出库待确认：请厨师长在自己手机上扫码确认")
     expect(phone.locator("#pending-list")).to_contain_text(f"12.5 kg 猪肉（前腿） · 批号 {batch.lot}")
+    expect(phone.locator("#pending-list")).to_contain_text("→ 张师傅（发放人 王建国）")
 
     # 张师傅 scans the same label on his own phone and reads what he is taking before he signs.
     kitchen = phones.open()
@@ -84,6 +85,7 @@ def test_storekeeper_scans_a_label_and_issues_to_the_kitchen(
     expect(kitchen).to_have_url(re.compile(f"/app/batch/{code}$"), timeout=20_000)
     mine = kitchen.locator("#pending-list li.mine")
     expect(mine).to_contain_text(f"您将领取 12.5 kg 猪肉（前腿） · 批号 {batch.lot} · 用于 2026-03-02 午餐")
+    expect(mine).to_contain_text("发放人：王建国")
     expect(kitchen.locator("#actions button")).to_have_count(0)
     assert_accessible(kitchen)
     screenshot(kitchen, "kitchen-confirm-phone")

@@ -77,12 +77,12 @@
       const what = `${offer.quantity} ${offer.unit} ${c.product} · ${t("lot")} ${c.lot} · ${t("for_meal")} ${offer.meal_date} ${mealName(offer.meal)}`;
       const item = el("li", { class: mine ? "mine" : "" });
       if (mine) {
-        item.append(el("p", { class: "large", text: `${t("you_take")} ${what}` }), el("p", { text: `${t("given_by")}：${offer.given_by}` }));
+        item.append(el("p", { class: "large", text: `${t("you_take")} ${what}` }), el("p", { text: `${t("given_by")}：${offer.given_by_name}` }));
         const button = el("button", { type: "button", class: "big", text: t("act_confirm_issue") });
         button.addEventListener("click", () => confirmOffer(offer.offer, button));
         item.append(button);
       } else {
-        item.append(el("p", { text: `${what} → ${offer.taken_by}（${t("given_by")} ${offer.given_by}）` }));
+        item.append(el("p", { text: `${what} → ${offer.taken_by_name}（${t("given_by")} ${offer.given_by_name}）` }));
       }
       list.append(item);
     }
@@ -119,9 +119,9 @@
     document.getElementById("no-actions").hidden = c.actions.length > 0;
     const refusals = document.getElementById("refusals");
     refusals.replaceChildren();
-    for (const [action, reason] of Object.entries(c.refusals)) {
+    for (const [action, reason] of Object.entries(config.lang === "en" ? c.refusals_en : c.refusals)) {
       if (!EXPLAINED.has(action) || !roleMayEver(action)) continue;
-      refusals.append(el("li", {}, el("strong", { text: `${t("not_now")} ${t("act_" + action)}` }), "：" + reason));
+      refusals.append(el("li", {}, el("strong", { text: `${t("not_now")} ${t("act_" + action)}` }), (config.lang === "en" ? ": " : "：") + reason));
     }
   }
 

@@ -1,19 +1,12 @@
-// 留样: record each dish's sample with its grams; show when it may be disposed of; print its label.
+// 留样: record each dish's sample with its grams; see the chosen meal's samples from the server, which batches
+// issued for that meal still lack one, and when each sample may be disposed of; print its label.
 "use strict";
 (function () {
   const FT = window.FT;
-  const { config, t, request, el, bindForm, recall, notice, showProblem, clearMessages } = FT;
+  const { t, request, el, bindForm, recall, notice, showProblem, clearMessages } = FT;
   if (!FT.requireSession()) return;
-  // The API has no list of a day's samples yet: this phone remembers the ids it recorded, per day.
-  const MINE = "ft.samples." + config.today;
-
-  function mine() {
-    try {
-      return JSON.parse(localStorage.getItem(MINE) || "[]");
-    } catch (error) {
-      return [];
-    }
-  }
+  const form = document.getElementById("sample-form");
+  const VIEW_WAIT = [300, 500, 800, 1200, 2000]; // the meal view follows the log a moment after a sample is recorded
 
   async function printLabel(sample, button) {
     button.disabled = true;
@@ -30,35 +23,87 @@
   function renderSample(sample) {
     const button = el("button", { type: "button", class: "big secondary", text: t("print_label") });
     button.addEventListener("click", () => printLabel(sample, button));
+    const batches = (sample.batch_codes || []).join("、");
     return el(
       "li",
       { "data-sample": sample.sample_id },
       el("p", { class: "large", text: `${sample.dish} · ${sample.grams} g` }),
-      el("p", { text: `${t("meal_" + sample.meal)} · ${sample.fridge} · ${t("sealed_at")} ${FT.formatMoment(sample.sealed_at)}` }),
+      el("p", { text: `${FT.mealName(sample.meal)} · ${sample.fridge} · ${t("sealed_at")} ${FT.formatMoment(sample.sealed_at)}` }),
+      batches ? el("p", { class: "code", text: batches }) : null,
       el("p", { class: "keep-until", text: `${t("keep_until")}：${FT.formatMoment(sample.keep_until)}` }),
       button,
     );
   }
 
-  async function loadMine() {
-    const list = document.getElementById("sample-list");
-    const found = [];
-    for (const id of mine()) {
-      try {
-        found.push(await request("GET", "samples/" + encodeURIComponent(id)));
-      } catch (error) {
-        if (!(error instanceof FT.Problem && error.status === 404)) showProblem(error);
-      }
+  function renderBatch(batch) {
+    const sampled = batch.sampled_in.length > 0;
+    const item = el(
+      "li",
+      { class: sampled ? "sampled" : "unsampled" },
+      el("span", { class: "mark", "aria-hidden": "true", text: sampled ? "✓" : "✗" }),
+      el(
+        "div",
+        { class: "grow" },
+        el("p", {}, el("strong", { text: batch.product }), " ", el("span", { class: "code", text: batch.code })),
+        el("p", { text: `${t("issued")} ${batch.issued} ${batch.unit} · ` + (sampled ? `${t("sampled_in")}：${batch.sampled_in.join("、")}` : t("meal_missing")) }),
+      ),
+    );
+    if (!sampled) {
+      const add = el("button", { type: "button", class: "big secondary", text: t("use_in_sample") });
+      add.addEventListener("click", () => {
+        const input = form.elements.batch_codes;
+        input.value = [...new Set([...batchCodes(input.value), batch.code])].join(", ");
+        form.elements.dish.focus();
+      });
+      item.append(add);
     }
-    list.replaceChildren(...found.map(renderSample));
-    document.getElementById("no-samples").hidden = found.length > 0;
+    return item;
+  }
+
+  function chosenMeal() {
+    return { date: form.elements.meal_date.value, meal: form.elements.meal.value };
+  }
+
+  // The chosen meal as the server records it; `recorded` is a sample just saved, waited for and shown even if the
+  // view has not caught up with it yet.
+  async function loadMeal(recorded) {
+    const { date, meal } = chosenMeal();
+    if (!date) return;
+    const section = document.getElementById("sample-gaps");
+    section.setAttribute("aria-busy", "true");
+    const key = `${date}/${meal}`;
+    try {
+      let found = await request("GET", `meals/${date}/${meal}/samples`);
+      for (const delay of recorded ? VIEW_WAIT : []) {
+        if (found.samples.some((s) => s.sample_id === recorded.sample_id)) break;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        found = await request("GET", `meals/${date}/${meal}/samples`);
+      }
+      if (recorded && !found.samples.some((s) => s.sample_id === recorded.sample_id)) found.samples.push(recorded);
+      if (key !== `${chosenMeal().date}/${chosenMeal().meal}`) return; // the person chose another meal meanwhile
+      render(found);
+    } catch (error) {
+      showProblem(error);
+    } finally {
+      section.setAttribute("aria-busy", "false");
+    }
+  }
+
+  function render(found) {
+    document.getElementById("meal-name").textContent = `${found.meal_date} ${FT.mealName(found.meal)}`;
+    const status = document.getElementById("meal-status");
+    const missing = found.batches.filter((b) => !b.sampled_in.length);
+    status.className = "meal-status " + (missing.length ? "missing" : found.batches.length ? "complete" : "");
+    status.textContent = missing.length ? `${t("meal_missing")}：${missing.map((b) => b.product).join("、")}` : found.batches.length ? t("meal_complete") : t("meal_empty");
+    document.getElementById("meal-batches").replaceChildren(...found.batches.map(renderBatch));
+    document.getElementById("sample-list").replaceChildren(...found.samples.map(renderSample));
+    document.getElementById("no-samples").hidden = found.samples.length > 0;
   }
 
   function batchCodes(text) {
     return text.split(/[\s,，、;；]+/).map((code) => code.trim()).filter(Boolean);
   }
 
-  const form = document.getElementById("sample-form");
   bindForm(form, async (data, key) => {
     const body = {
       meal_date: data.get("meal_date"),
@@ -69,14 +114,16 @@
       batch_codes: batchCodes(data.get("batch_codes")),
     };
     const result = await request("POST", "samples", { json: body, key });
-    localStorage.setItem(MINE, JSON.stringify([...new Set([...mine(), result.sample_id])]));
     notice(`${t("saved")} · ${body.dish} · ${t("keep_until")} ${FT.formatMoment(result.keep_until)}`);
     form.elements.dish.value = "";
     form.elements.grams.value = "";
     form.elements.batch_codes.value = "";
-    await loadMine();
+    await loadMeal(await request("GET", "samples/" + encodeURIComponent(result.sample_id)));
     form.elements.dish.focus();
   });
+
+  form.elements.meal_date.addEventListener("change", () => loadMeal());
+  form.querySelectorAll("input[name=meal]").forEach((radio) => radio.addEventListener("change", () => loadMeal()));
 
   document.getElementById("s-scan").addEventListener("click", () => {
     clearMessages();
@@ -91,9 +138,6 @@
     });
   });
 
-  // PLACEHOLDER: the per-meal view of dishes and batches still without a sample (each row: dish or batch, and
-  // whether a sample covers it) is drawn into #sample-gaps-list once the read model's JSON route exists.
-
   recall(form);
-  loadMine();
+  loadMeal();
 })();
