@@ -169,26 +169,17 @@ def _batches_by_id(r: Reader, ids: list[Any]) -> list[Row]:
 
 
 def _same_lots_elsewhere(r: Reader, lots: set[tuple[str, str]], exclude: set[str]) -> list[Row]:
-    """Other schools' batches of these lots, and the meals they went into (``trace_forward`` has the rest)."""
+    """Other schools' batches of these lots in full (certificates, inspections, meals, samples), by school.
+
+    An investigator exports them with the meal's own batches, so they carry the same details.
+    """
     found = r.select_in(
-        "SELECT batch_id, code, school, supplier, lot, product, quantity, unit, received_at, on_hold "
-        "FROM view_trace_batches WHERE lot IN",
-        sorted({lot for _, lot in lots}),
+        "SELECT batch_id, code, supplier, lot FROM view_trace_batches WHERE lot IN", sorted({lot for _, lot in lots})
     )
-    others = {
-        str(row["batch_id"]): row
-        for row in found
-        if (row["supplier"], row["lot"]) in lots and row["code"] not in exclude
-    }
-    meals: dict[str, list[Row]] = defaultdict(list)
-    sql = "SELECT batch_id, meal_date, meal, quantity, voided FROM view_trace_issues WHERE batch_id IN"
-    for row in _ordered(r.select_in(sql, [row["batch_id"] for row in others.values()]), "meal_date"):
-        meals[str(row.pop("batch_id"))].append(plain(row, r.zone))
+    ids = [row["batch_id"] for row in found if (row["supplier"], row["lot"]) in lots and row["code"] not in exclude]
     by_school: dict[str, list[Row]] = defaultdict(list)
-    for batch_id, row in sorted(others.items(), key=lambda item: (str(item[1]["received_at"]), item[1]["code"])):
-        batch = plain(row, r.zone)
-        del batch["batch_id"]
-        by_school[row["school"]].append({**batch, "issues": meals[batch_id]})
+    for batch in batch_details(r, _batches_by_id(r, ids)):
+        by_school[batch["school"]].append(batch)
     names = {s["code"]: s for s in _schools(r, set(by_school))}
     return [{**names.get(code, {"code": code}), "batches": by_school[code]} for code in sorted(by_school)]
 

@@ -1,0 +1,123 @@
+"""'Students fell ill after lunch on 2 March at 城关第一小学': from the meal to every lot, supplier, certificate,
+person and other school involved, then exported — through the HTTP API."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+
+from openpyxl import load_workbook
+
+from domain.values import Principal
+from tests.api.conftest import Api
+from tests.county import ADMIN, DAY, WANG, XH_STOREKEEPER, ZHANG, at
+
+LOT = "HX260301-2"
+
+
+def the_same_pork_at_two_schools(api: Api) -> tuple[str, str]:
+    """恒鑫's lot HX260301-2 reached both schools and both lunches; only 城关一小 kept a sample."""
+    ledger, county = api.ledger, api.county
+    for person, name, role in (("XH01-wu", "吴芳", "storekeeper"), ("XH01-he", "何师傅", "kitchen")):
+        ledger.register_staff(person, name, "XH01", [role], by=ADMIN, at=at(DAY, 6))
+        for kind in ("health", "training"):
+            ledger.record_staff_certificate(
+                person, kind, f"{kind}-{person}", date(2026, 1, 1), date(2026, 8, 31), by=ADMIN, at=at(DAY, 6)
+            )
+    ours = county.receive(supplier_lot=LOT)
+    theirs = county.receive(
+        supplier_lot=LOT,
+        school="XH01",
+        co_signers=["XH01-wu"],
+        by=Principal(XH_STOREKEEPER, "storekeeper"),
+        place="冷库",
+    )
+    for code in (ours, theirs):
+        county.certify(code)
+    county.issue(ours, "12")
+    county.issue(theirs, "8", taken_by="XH01-he", by=Principal(XH_STOREKEEPER, "storekeeper"))
+    ledger.retain_sample(
+        "CG01", DAY, "lunch", "红烧肉", 130, "留样柜1", [ours], by=WANG, sealed_at=at(DAY, 12, 10), at=at(DAY, 12, 15)
+    )
+    api.catch_up()
+    return ours, theirs
+
+
+def test_an_investigator_goes_from_a_meal_to_every_lot_supplier_certificate_person_and_school(api: Api) -> None:
+    ours, theirs = the_same_pork_at_two_schools(api)
+    params = {"school": "CG01", "meal_date": str(DAY), "meal": "lunch"}
+    trace = api.get("investigator", "/api/v1/trace/backward", params=params).json()
+
+    assert [b["code"] for b in trace["batches"]] == [ours]
+    batch = trace["batches"][0]
+    assert {c["number"] for c in batch["certificates"]} == {
+        f"{kind[:2].upper()}-{ours}"
+        for kind in (
+            "quality_inspection_report",
+            "invoice",
+            "animal_quarantine_certificate",
+            "meat_quality_certificate",
+        )
+    }
+    assert [s["code"] for s in trace["suppliers"]] == ["SUP-HX"]
+    people = {p["person_id"] for p in trace["people"]}
+    assert {WANG.person_id, ZHANG, "CG01-li"} <= people
+    assert [s["code"] for s in trace["other_schools"]] == ["XH01"]
+    assert [b["code"] for b in trace["other_schools"][0]["batches"]] == [theirs]
+    assert [s["dish"] for s in trace["samples"]] == ["红烧肉"]
+
+    forward = api.get("investigator", "/api/v1/trace/forward", params={"lot": LOT}).json()
+    assert {s["code"] for s in forward["schools"]} == {"CG01", "XH01"}
+    assert {b["code"] for b in forward["batches"]} == {ours, theirs}
+
+    exported = api.get("investigator", "/api/v1/trace/backward", params={**params, "format": "xlsx"})
+    assert exported.headers["content-disposition"].endswith('.xlsx"')
+    sheet = load_workbook(io.BytesIO(exported.content)).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    assert sheet.auto_filter.ref  # sortable and filterable in Excel/WPS
+    text = "\n".join(" ".join(str(c) for c in row if c is not None) for row in rows)
+    assert LOT in text and f"AN-{ours}" in text  # the quarantine certificate number
+    assert theirs in text and "新华镇中心小学" in text  # the other school that got the same lot
+
+    as_csv = api.get("investigator", "/api/v1/trace/forward", params={"lot": LOT, "format": "csv"})
+    assert as_csv.content.startswith(b"\xef\xbb\xbf")  # BOM: Excel opens the Chinese headers correctly
+    assert len(list(csv.reader(io.StringIO(as_csv.content.decode("utf-8-sig"))))) > 3
+
+
+def test_traces_cross_schools_so_only_investigators_run_them(api: Api) -> None:
+    the_same_pork_at_two_schools(api)
+    params = {"school": "CG01", "meal_date": str(DAY), "meal": "lunch"}
+    assert api.get("principal", "/api/v1/trace/backward", params=params).status_code == 403
+    assert api.get("storekeeper", "/api/v1/trace/forward", params={"lot": LOT}).status_code == 403
+
+
+def test_search_finds_a_lot_and_keeps_schools_and_suppliers_to_their_own(api: Api) -> None:
+    ours, theirs = the_same_pork_at_two_schools(api)
+    everywhere = api.get("investigator", "/api/v1/search/batches", params={"lot": LOT}).json()
+    assert {b["code"] for b in everywhere["items"]} == {ours, theirs}
+    mine = api.get("storekeeper", "/api/v1/search/batches", params={"lot": LOT}).json()
+    assert [b["code"] for b in mine["items"]] == [ours]
+    assert api.get("other_supplier", "/api/v1/search/batches", params={"lot": LOT}).json()["items"] == []
+    paged = api.get("investigator", "/api/v1/search/batches", params={"lot": LOT, "limit": 1}).json()
+    assert len(paged["items"]) == 1 and paged["next_cursor"] == "2"
+
+
+def test_a_school_reads_its_ledger_stock_samples_and_gaps(api: Api) -> None:
+    ours, _ = the_same_pork_at_two_schools(api)
+    ledger = api.get("storekeeper", "/api/v1/schools/CG01/ledger", params={"month": "2026-03"}).json()
+    assert ledger["rows"] and {row["code"] for row in ledger["rows"]} == {ours}
+    book = api.get("storekeeper", "/api/v1/schools/CG01/ledger", params={"month": "2026-03", "format": "xlsx"})
+    assert load_workbook(io.BytesIO(book.content)).active is not None
+    assert api.get("storekeeper", "/api/v1/schools/XH01/ledger", params={"month": "2026-03"}).status_code == 403
+
+    stock = api.get("storekeeper", "/api/v1/schools/CG01/stock").json()
+    assert [b["code"] for b in stock["batches"]] == [ours]
+
+    meal = api.get("kitchen", f"/api/v1/meals/{DAY}/lunch/samples").json()
+    assert meal["complete"] is True and meal["batches"][0]["sampled_in"] == ["红烧肉"]
+
+    gaps = api.get("investigator", "/api/v1/compliance", params={"start": str(DAY), "end": str(DAY + timedelta(1))})
+    meals = gaps.json()["samples"]["meals_without_samples"]
+    assert [(m["school"], m["meal"]) for m in meals] == [("XH01", "lunch")]
