@@ -33,7 +33,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 768}
-PINS = {WANG.person_id: "1357", LI: "8642", ZHANG: "2468"}
+TABLET = {"width": 820, "height": 1180}
+PRINCIPAL = "CG01-chen"  # 陈校长, principal and food-safety officer of 城关第一小学
+PINS = {WANG.person_id: "1357", LI: "8642", ZHANG: "2468", PRINCIPAL: "1470"}
 
 
 @dataclass
@@ -85,6 +87,7 @@ class SchoolDay:
 @pytest.fixture
 def school_day(ledger: Ledger) -> SchoolDay:
     county = County.set_up(ledger)
+    ledger.register_staff(PRINCIPAL, "陈校长", "CG01", ["principal"], by=ADMIN, at=at(DAY, 6))
     day = SchoolDay(ledger, county)
     ledger.clock = lambda: day.now
     credentials = Credentials(ledger)
@@ -183,6 +186,8 @@ class Phones:
         if url.startswith(self.base) or url.startswith(("data:", "blob:")):
             self.requested.append(url.removeprefix(self.base))
             route.continue_()
+        elif url.startswith(("chrome://", "chrome-extension://")):
+            route.continue_()  # the browser's own PDF viewer, showing a certificate: not the network
         else:
             self.outside.append(url)
             route.abort()

@@ -1,0 +1,68 @@
+// 批次检索: batches by lot, product, supplier, school and receipt dates, newest first, a page at a time;
+// each opens its timeline.
+"use strict";
+(function () {
+  const FT = window.FT;
+  const { t, el, request, bindForm, showProblem } = FT;
+  const { batchLink, bad, swatch, remember, fillForm } = FT.office;
+  if (!FT.requireSession()) return;
+  const form = document.getElementById("search-form");
+  const FIELDS = ["lot", "product", "supplier", "school", "received_from", "received_to"];
+  const PAGE = 50;
+  let found = [];
+  let query = null;
+  let next = null;
+
+  function columns() {
+    return [
+      [t("batch_code"), (b) => batchLink(b.code)],
+      [t("product"), (b) => el("span", {}, swatch(b.colour), b.product)],
+      [t("lot"), (b) => b.lot],
+      [t("supplier"), (b) => b.supplier],
+      [t("school"), (b) => b.school],
+      [t("quantity"), (b) => `${b.quantity} ${b.unit}`, "number"],
+      [t("received"), (b) => FT.formatFull(b.received_at)],
+      [t("use_by"), (b) => b.use_by_date],
+      [t("status"), (b) => (b.on_hold ? bad(t("on_hold")) : t("in_store"))],
+    ];
+  }
+
+  async function load(cursor) {
+    const section = document.getElementById("results-section");
+    section.hidden = false;
+    section.setAttribute("aria-busy", "true");
+    try {
+      const params = new URLSearchParams({ ...query, limit: PAGE });
+      if (cursor) params.set("cursor", cursor);
+      const page = await request("GET", "search/batches?" + params);
+      found = cursor ? [...found, ...page.items] : page.items;
+      next = page.next_cursor;
+      document.getElementById("results").replaceChildren(found.length ? FT.table(t("results"), columns(), found) : "");
+      document.getElementById("no-results").hidden = found.length > 0;
+      document.getElementById("more").hidden = !next;
+    } catch (error) {
+      showProblem(error);
+    } finally {
+      section.setAttribute("aria-busy", "false");
+    }
+  }
+
+  function criteria(data) {
+    return Object.fromEntries(FIELDS.map((name) => [name, (data.get(name) || "").trim()]).filter(([, value]) => value));
+  }
+
+  bindForm(form, async (data) => {
+    query = criteria(data);
+    remember(query);
+    await load(null);
+  });
+  document.getElementById("more").addEventListener("click", () => load(next));
+
+  FT.office.setUpSchoolField(form.elements.school, document.getElementById("q-school-field"));
+  const asked = new URLSearchParams(location.search);
+  if (FIELDS.some((name) => asked.get(name))) {
+    fillForm(form, [...asked].filter(([name]) => FIELDS.includes(name)));
+    query = criteria(asked);
+    load(null);
+  }
+})();

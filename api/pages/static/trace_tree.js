@@ -1,0 +1,159 @@
+// Traces drawn as trees of nested lists. Forward: a lot → schools → batches → meals → samples. Backward: a meal →
+// batches → supplier, certificates, inspections, samples; with the people who handled them and the other schools
+// that received the same lots.
+"use strict";
+(function () {
+  const FT = window.FT;
+  const { t, el } = FT;
+  const { batchLink, good, bad, swatch, sum } = FT.office;
+
+  function node(css, ...content) {
+    return el("div", { class: "node n-" + css }, ...content);
+  }
+  function branch(head, children) {
+    const item = el("li", {}, head);
+    const kids = (children || []).filter(Boolean);
+    if (kids.length) item.append(el("ul", {}, ...kids));
+    return item;
+  }
+  function leaf(css, ...content) {
+    return el("li", {}, node(css, ...content));
+  }
+  function tree(label, root) {
+    return el("ul", { class: "tree", "aria-label": label }, root);
+  }
+  function group(items, key) {
+    const groups = new Map();
+    for (const item of items) {
+      const k = key(item);
+      if (!groups.has(k)) groups.set(k, []);
+      groups.get(k).push(item);
+    }
+    return groups;
+  }
+  function meal(date, name) {
+    return `${date} ${FT.mealName(name)}`;
+  }
+  function backwardLink(school, date, name) {
+    const query = new URLSearchParams({ school, meal_date: date, meal: name });
+    return el("a", { href: "/app/trace?" + query, text: t("trace_this_meal") });
+  }
+  function batchHead(b, ...more) {
+    return node("batch", swatch(b.colour || "none"), el("strong", { text: b.product }), " ", batchLink(b.code), ` · ${t("lot")} ${b.lot}`, ...more);
+  }
+  function sampleLeaf(s) {
+    return leaf("sample", good(`${t("samples")} ${s.dish} ${s.grams} g`), ` · ${s.fridge} · ${t("keep_until")} ${FT.formatMoment(s.keep_until)}`);
+  }
+  function samplesFor(b, date, name) {
+    const kept = b.samples.filter((s) => s.meal_date === date && s.meal === name);
+    return kept.length ? kept.map(sampleLeaf) : [leaf("warn", bad(t("no_sample_for_meal")))];
+  }
+
+  // --- forward -----------------------------------------------------------------------------------------
+  function forward(trace) {
+    const q = trace.query;
+    const title = q.lot ? t("trace_of_lot", { lot: q.lot }) : `${q.supplier || ""} ${q.product || ""}`.trim();
+    const bySchool = group(trace.batches, (b) => b.school);
+    const schools = trace.schools.map((s) =>
+      branch(node("school", el("strong", { text: s.name || s.code }), ` (${s.code})`), (bySchool.get(s.code) || []).map(forwardBatch)),
+    );
+    return tree(title, branch(node("root", el("strong", { text: title })), schools));
+  }
+
+  function forwardBatch(b) {
+    const meals = group(b.issues.filter((i) => !i.voided), (i) => `${i.meal_date}|${i.meal}`);
+    const children = [...meals].map(([key, issues]) => {
+      const [date, name] = key.split("|");
+      const quantity = sum(issues.map((i) => i.quantity));
+      const head = node("meal", el("strong", { text: meal(date, name) }), ` · ${t("issued")} ${quantity} ${b.unit} · `, backwardLink(b.school, date, name));
+      return branch(head, samplesFor(b, date, name));
+    });
+    if (!children.length) children.push(leaf("muted", t("not_issued")));
+    const held = b.on_hold ? [" ", bad(t("on_hold"))] : [];
+    return branch(batchHead(b, ` · ${t("received")} ${FT.formatMoment(b.received_at)} · ${b.quantity} ${b.unit}`, ...held), children);
+  }
+
+  // --- backward ----------------------------------------------------------------------------------------
+  function backward(trace) {
+    const q = trace.query;
+    const school = trace.school.name || q.school;
+    const title = t("trace_of_meal", { school, date: q.meal_date, meal: FT.mealName(q.meal) });
+    const names = new Map(trace.people.map((p) => [p.person_id, p.name || p.person_id]));
+    const suppliers = new Map(trace.suppliers.map((s) => [s.code, s]));
+    const batches = trace.batches.map((b) => backwardBatch(b, names, suppliers.get(b.supplier), q));
+    if (!batches.length) batches.push(leaf("muted", t("meal_empty")));
+    return tree(title, branch(node("root", el("strong", { text: title })), batches));
+  }
+
+  function backwardBatch(b, names, supplier, q) {
+    const who = (id) => names.get(id) || id;
+    const issued = b.issues_for_meal.map((i) => `${i.quantity} ${b.unit}（${who(i.given_by)} → ${who(i.taken_by)}，${FT.formatMoment(i.issued_at)}）`);
+    const children = [];
+    if (supplier) {
+      const licence = supplier.licence_at_delivery[b.code];
+      children.push(leaf(
+        "supplier",
+        `${t("supplier")}：`, el("strong", { text: supplier.name }), ` (${supplier.code}) · ${t("licence")} ${licence ? licence.number : "—"} `,
+        licence && licence.valid_on_delivery ? good(t("licence_valid")) : bad(t("licence_invalid")),
+      ));
+    }
+    const certificates = b.certificates.filter((c) => !c.voided);
+    children.push(leaf("certs", `${t("certificates")}：`, ...(certificates.length ? certificates.flatMap((c) => [good(`${t("cert_" + c.kind)} ${c.number}`), " "]) : [bad(t("none"))])));
+    for (const inspection of b.inspections.filter((i) => !i.voided)) {
+      const result = inspection.passed ? good(t("passed")) : bad(t("failed"));
+      children.push(leaf("inspection", `${t("inspections")}：${t("stage_" + inspection.stage)} `, result, inspection.notes ? ` · ${inspection.notes}` : ""));
+    }
+    children.push(...samplesFor(b, q.meal_date, q.meal));
+    return branch(batchHead(b, ` · ${t("issued")} ${issued.join("；")}`), children);
+  }
+
+  function certificateCell(certificate) {
+    if (!certificate) return bad(t("none"));
+    const text = `${certificate.number}（${t("valid_until")} ${certificate.valid_until}）`;
+    return certificate.valid ? good(text) : bad(text);
+  }
+
+  function peopleTable(trace) {
+    const rows = trace.people.flatMap((p) => p.handled.map((h) => ({ person: p, ...h })));
+    return FT.table(t("people"), [
+      [t("person"), (r) => `${r.person.name || ""} (${r.person.person_id})`],
+      [t("what"), (r) => `${t("did_" + r.what)} · ${r.batch}`],
+      [t("when"), (r) => FT.formatMoment(r.at)],
+      [t("health_cert"), (r) => certificateCell(r.health_certificate)],
+      [t("training_cert"), (r) => certificateCell(r.training_certificate)],
+      [t("status"), (r) => (r.fit_for_food_work ? good(t("fit")) : bad(r.suspended ? `${t("unfit")}：${r.suspension_reason}` : t("unfit")))],
+    ], rows);
+  }
+
+  function samplesTable(samples) {
+    return FT.table(t("samples"), [
+      [t("dish"), (s) => s.dish],
+      [t("grams"), (s) => `${s.grams} g`, "number"],
+      [t("fridge"), (s) => s.fridge],
+      [t("sealed_at"), (s) => FT.formatMoment(s.sealed_at)],
+      [t("keep_until"), (s) => FT.formatMoment(s.keep_until)],
+      [t("batch_code"), (s) => el("span", {}, ...s.batch_codes.flatMap((code) => [batchLink(code), " "]))],
+    ], samples);
+  }
+
+  function otherSchools(trace) {
+    if (!trace.other_schools.length) return el("p", { text: t("no_other_schools") });
+    const schools = trace.other_schools.map((s) =>
+      branch(
+        node("school", el("strong", { text: s.name || s.code }), ` (${s.code})`),
+        s.batches.map((b) => {
+          const meals = group(b.issues.filter((i) => !i.voided), (i) => `${i.meal_date}|${i.meal}`);
+          const children = [...meals].map(([key, issues]) => {
+            const [date, name] = key.split("|");
+            return leaf("meal", el("strong", { text: meal(date, name) }), ` · ${t("issued")} ${sum(issues.map((i) => i.quantity))} ${b.unit} · `, backwardLink(s.code, date, name));
+          });
+          if (!children.length) children.push(leaf("muted", t("not_issued")));
+          return branch(batchHead(b, ` · ${b.quantity} ${b.unit}`), children);
+        }),
+      ),
+    );
+    return el("ul", { class: "tree", "aria-label": t("other_schools") }, ...schools);
+  }
+
+  FT.traceTree = { forward, backward, peopleTable, samplesTable, otherSchools };
+})();

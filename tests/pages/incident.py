@@ -1,0 +1,56 @@
+"""An incident to investigate: 恒鑫's pork lot HX260301-2 went to lunch on 2 March at two schools, and only
+城关第一小学 kept a sample. The same story as tests/api/test_investigation.py, told for the pages."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import httpx
+
+from api.tokens import Credentials
+from domain.values import Principal
+from tests.api.files import pdf_report
+from tests.county import ADMIN, DAY, WANG, XH_STOREKEEPER, at
+from tests.pages.conftest import SchoolDay
+
+LOT = "HX260301-2"
+
+
+def same_pork_at_two_schools(school_day: SchoolDay, server: str) -> tuple[str, str]:
+    """Both schools' lunches had the lot; 恒鑫 uploaded its quality report for ours as a real PDF."""
+    ledger, county = school_day.ledger, school_day.county
+    for person, name, role in (("XH01-wu", "吴芳", "storekeeper"), ("XH01-he", "何师傅", "kitchen")):
+        ledger.register_staff(person, name, "XH01", [role], by=ADMIN, at=at(DAY, 6))
+        for kind in ("health", "training"):
+            ledger.record_staff_certificate(
+                person, kind, f"{kind}-{person}", date(2026, 1, 1), date(2026, 8, 31), by=ADMIN, at=at(DAY, 6)
+            )
+    ours = county.receive(supplier_lot=LOT)
+    theirs = county.receive(
+        supplier_lot=LOT, school="XH01", co_signers=["XH01-wu"], by=Principal(XH_STOREKEEPER, "storekeeper"),
+        place="冷库",
+    )  # fmt: skip
+    county.certify(ours, skip=("quality_inspection_report",))
+    county.certify(theirs)
+    upload_quality_report(school_day, server, ours)
+    county.issue(ours, "12")
+    county.issue(theirs, "8", taken_by="XH01-he", by=Principal(XH_STOREKEEPER, "storekeeper"))
+    ledger.retain_sample(
+        "CG01", DAY, "lunch", "红烧肉", 130, "留样柜1", [ours], by=WANG, sealed_at=at(DAY, 12, 10), at=at(DAY, 12, 15)
+    )
+    school_day.catch_up()
+    return ours, theirs
+
+
+def upload_quality_report(school_day: SchoolDay, server: str, code: str) -> None:
+    """恒鑫's ERP attaches the report through the API, at 07:40 by the ledger's clock."""
+    token = Credentials(school_day.ledger).create_token("SUP-HX", "supplier", "SUP-HX", "恒鑫ERP", ADMIN)[0]
+    school_day.now = at(DAY, 7, 40)
+    answer = httpx.post(
+        f"{server}/api/v1/batches/{code}/certificates",
+        headers={"Authorization": f"Bearer {token}"},
+        data={"kind": "quality_inspection_report", "number": "QJ-2026-0301", "issuer": "县食品检验检测中心",
+              "issue_date": "2026-03-01"},
+        files={"file": ("report.pdf", pdf_report(), "application/pdf")},
+    )  # fmt: skip
+    assert answer.status_code in (200, 201), answer.text
