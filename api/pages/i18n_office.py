@@ -7,6 +7,11 @@ from __future__ import annotations
 
 OFFICE_WORDS: dict[str, tuple[str, str]] = {
     "navigation": ("导航", "Navigation"),
+    # punctuation differs between the languages: full-width in Chinese
+    "colon": ("：", ": "),
+    "list_sep": ("、", ", "),
+    "semicolon": ("；", "; "),
+    "comma": ("，", ", "),
     "search": ("检索", "Search"),
     "trace": ("追溯", "Trace"),
     "compliance": ("合规", "Compliance"),

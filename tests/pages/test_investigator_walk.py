@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ from playwright.sync_api import Page, expect
 from api.tokens import Credentials
 from tests.county import ADMIN, DAY
 from tests.pages.accessibility import assert_accessible
-from tests.pages.conftest import DESKTOP, ROOT, Phones, SchoolDay, screenshot
+from tests.pages.conftest import DESKTOP, Phones, SchoolDay, screenshot
 from tests.pages.incident import LOT, same_pork_at_two_schools
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -28,6 +27,7 @@ def sign_in_with_token(page: Page, token: str) -> None:
     page.get_by_text("办公室人员：粘贴令牌").click()
     page.get_by_label("令牌").fill(token)
     page.get_by_role("button", name="使用令牌登录").click()
+    expect(page.locator("#who")).not_to_be_empty()
 
 
 def downloaded(page: Page, button: str) -> bytes:
@@ -89,8 +89,7 @@ def test_investigator_goes_from_the_lot_to_the_meal_to_the_other_school_and_expo
     expect(desktop.locator("#timeline li.later")).to_have_count(1)
     desktop.evaluate("window.scrollTo(0, 0)")
     assert_accessible(desktop)
-    path = screenshot(desktop, "timeline-desktop")
-    shutil.copyfile(path, ROOT / "docs" / "screenshots" / "timeline-desktop.png")
+    screenshot(desktop, "timeline-desktop")  # the README's docs/screenshots/timeline-desktop.png
 
     # At 07:35 it was in the store room without a single certificate; at 07:00 it did not exist.
     desktop.get_by_label("时刻", exact=True).fill("2026-03-02T07:35")
@@ -149,7 +148,6 @@ def test_the_timeline_and_the_trace_on_a_phone(phones: Phones, school_day: Schoo
     ours, _ = same_pork_at_two_schools(school_day, server)
     token = Credentials(school_day.ledger).create_token("inv-chen", "investigator", None, "县市场监管局", ADMIN)[0]
     phone = phones.open()
-    phone.goto(f"/app/batch/{ours}/timeline")
     sign_in_with_token(phone, token)
     phone.goto(f"/app/batch/{ours}/timeline")
     expect(phone.locator("#timeline li.event")).to_have_count(6)
@@ -160,3 +158,13 @@ def test_the_timeline_and_the_trace_on_a_phone(phones: Phones, school_day: Schoo
     expect(phone.locator("#trace-tree")).to_contain_text("本餐无留样")  # 新华镇 kept none
     assert_accessible(phone)
     screenshot(phone, "trace-forward-phone")
+
+    # The same trace and timeline in English.
+    phone.get_by_role("button", name="English").click()
+    expect(phone.locator("#trace-tree")).to_contain_text("Where lot HX260301-2 went")
+    expect(phone.locator("#trace-tree")).to_contain_text("No sample kept for this meal")
+    phone.goto(f"/app/batch/{ours}/timeline")
+    expect(phone.get_by_role("heading", name="Every event")).to_be_visible()
+    expect(phone.locator("#timeline li.event").first).to_contain_text("Received · 王建国 (storekeeper)")
+    expect(phone.locator("#timeline li.event").last).to_contain_text("Issued to the kitchen")
+    assert_accessible(phone)

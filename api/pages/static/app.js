@@ -246,6 +246,9 @@
   function mealName(meal) {
     return t("meal_" + meal);
   }
+  function paren(text) {
+    return config.lang === "en" ? ` (${text})` : `（${text}）`;
+  }
   // A table whose rows come from a list: columns are [heading, (item) => text or node, class].
   function table(caption, columns, items) {
     const head = el("tr", {}, ...columns.map(([heading, , css]) => el("th", { scope: "col", class: css, text: heading })));
@@ -302,7 +305,7 @@
   window.FT = {
     config, t, session, saveSession, requireSession, request, Problem, NetworkFailure, newKey,
     notice, showProblem, clearMessages, bindForm, recall, el, setText, formatMoment, categoryName, roleName, nextPage,
-    homeFor, download, formatFull, wallClock, zonedIso, mealName, table,
+    homeFor, download, formatFull, wallClock, zonedIso, mealName, paren, table,
   };
   setUpBar();
 })();

@@ -36,7 +36,7 @@
       ["missing-certificates", "missing_certificates", report.missing_certificates, [
         [t("batch_code"), (r) => batchLink(r.code)], [t("product"), (r) => r.product], [t("school"), (r) => r.school],
         [t("supplier"), (r) => r.supplier], [t("received"), (r) => FT.formatFull(r.received_at)],
-        [t("certificates_missing"), (r) => bad(r.missing.map((kind) => t("cert_" + kind)).join("、"))],
+        [t("certificates_missing"), (r) => bad(r.missing.map((kind) => t("cert_" + kind)).join(t("list_sep")))],
       ]],
       ["failed-inspections", "failed_inspections", report.failed_inspections, [
         [t("batch_code"), (r) => batchLink(r.code)], [t("product"), (r) => r.product], [t("school"), (r) => r.school],

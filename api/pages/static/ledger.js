@@ -63,7 +63,7 @@
     try {
       const path = `schools/${encodeURIComponent(school)}/ledger?month=${month}`;
       const ledger = await request("GET", path);
-      document.getElementById("book-title").textContent = `${ledger.school_name}（${ledger.school}） ${t("ledger_title")} · ${month}`;
+      document.getElementById("book-title").textContent = `${ledger.school_name}${FT.paren(ledger.school)} ${t("ledger_title")} · ${month}`;
       document.getElementById("book-exports").replaceChildren(exportButton(t("download_xlsx"), path + "&format=xlsx", `ledger-${school}-${month}.xlsx`));
       const empty = !ledger.rows.length && !ledger.opening.length;
       document.getElementById("book-table").replaceChildren(empty ? "" : book(ledger));

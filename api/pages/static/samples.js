@@ -23,14 +23,14 @@
   function renderSample(sample) {
     const button = el("button", { type: "button", class: "big secondary", text: t("print_label") });
     button.addEventListener("click", () => printLabel(sample, button));
-    const batches = (sample.batch_codes || []).join("、");
+    const batches = (sample.batch_codes || []).join(t("list_sep"));
     return el(
       "li",
       { "data-sample": sample.sample_id },
       el("p", { class: "large", text: `${sample.dish} · ${sample.grams} g` }),
       el("p", { text: `${FT.mealName(sample.meal)} · ${sample.fridge} · ${t("sealed_at")} ${FT.formatMoment(sample.sealed_at)}` }),
       batches ? el("p", { class: "code", text: batches }) : null,
-      el("p", { class: "keep-until", text: `${t("keep_until")}：${FT.formatMoment(sample.keep_until)}` }),
+      el("p", { class: "keep-until", text: `${t("keep_until")}${t("colon")}${FT.formatMoment(sample.keep_until)}` }),
       button,
     );
   }
@@ -45,7 +45,7 @@
         "div",
         { class: "grow" },
         el("p", {}, el("strong", { text: batch.product }), " ", el("span", { class: "code", text: batch.code })),
-        el("p", { text: `${t("issued")} ${batch.issued} ${batch.unit} · ` + (sampled ? `${t("sampled_in")}：${batch.sampled_in.join("、")}` : t("meal_missing")) }),
+        el("p", { text: `${t("issued")} ${batch.issued} ${batch.unit} · ` + (sampled ? `${t("sampled_in")}${t("colon")}${batch.sampled_in.join(t("list_sep"))}` : t("meal_missing")) }),
       ),
     );
     if (!sampled) {
@@ -94,7 +94,7 @@
     const status = document.getElementById("meal-status");
     const missing = found.batches.filter((b) => !b.sampled_in.length);
     status.className = "meal-status " + (missing.length ? "missing" : found.batches.length ? "complete" : "");
-    status.textContent = missing.length ? `${t("meal_missing")}：${missing.map((b) => b.product).join("、")}` : found.batches.length ? t("meal_complete") : t("meal_empty");
+    status.textContent = missing.length ? `${t("meal_missing")}${t("colon")}${missing.map((b) => b.product).join(t("list_sep"))}` : found.batches.length ? t("meal_complete") : t("meal_empty");
     document.getElementById("meal-batches").replaceChildren(...found.batches.map(renderBatch));
     document.getElementById("sample-list").replaceChildren(...found.samples.map(renderSample));
     document.getElementById("no-samples").hidden = found.samples.length > 0;

@@ -44,7 +44,7 @@
   // --- what: each kind of event in a line of plain words -------------------------------------------------
   const unit = () => (card ? card.unit : "");
   const DETAILS = {
-    Received: (d) => [`${d.quantity} ${d.unit}`, `${t("place")} ${d.place}`, `${t("signers")} ${(d.signers || []).map(who).join("、")}`, d.sensory_check && `${t("sensory")} ${d.sensory_check}`, d.arrival_temperature !== null && d.arrival_temperature !== undefined && `${t("temperature")} ${d.arrival_temperature} °C`],
+    Received: (d) => [`${d.quantity} ${d.unit}`, `${t("place")} ${d.place}`, `${t("signers")} ${(d.signers || []).map(who).join(t("list_sep"))}`, d.sensory_check && `${t("sensory")} ${d.sensory_check}`, d.arrival_temperature !== null && d.arrival_temperature !== undefined && `${t("temperature")} ${d.arrival_temperature} °C`],
     CertificateAttached: (d) => [`${t("cert_" + d.kind)} ${d.number}`, d.issuer, `${t("cert_issue_date")} ${d.issue_date}`],
     Inspected: (d) => [t("stage_" + d.stage), d.passed ? t("passed") : t("failed"), d.notes],
     PutOnHold: (d) => [d.reason],
@@ -85,7 +85,7 @@
       el(
         "div",
         { class: "event-body" },
-        el("p", { class: "event-what" }, el("strong", { text: whatName(entry) }), ` · ${who(entry.by.person_id)}（${FT.roleName(entry.by.role)}）`),
+        el("p", { class: "event-what" }, el("strong", { text: whatName(entry) }), ` · ${who(entry.by.person_id)}${FT.paren(FT.roleName(entry.by.role))}`),
         el("p", { class: "event-details", text: describe(entry) }),
         el("span", { class: "visually-hidden later-note", text: t("later") }),
         stateButton,
@@ -112,14 +112,14 @@
     setText("product", c.product);
     setText("school", c.school);
     setText("supplier", `${c.supplier_name} (${c.supplier})`);
-    setText("lot", c.lot === c.supplier_lot ? c.lot : `${c.lot}（${c.supplier_lot}）`);
+    setText("lot", c.lot === c.supplier_lot ? c.lot : `${c.lot}${FT.paren(c.supplier_lot)}`);
     setText("received", `${FT.formatFull(c.received_at)} · ${c.received_quantity} ${c.unit}`);
     setText("use-by", c.use_by_date);
     setText("on-hand", `${c.on_hand} ${c.unit}`);
     setText("place", c.place);
     const hold = document.getElementById("hold");
     hold.hidden = !c.on_hold;
-    hold.textContent = c.on_hold ? `${t("on_hold")}：${c.hold_reason}` : "";
+    hold.textContent = c.on_hold ? `${t("on_hold")}${t("colon")}${c.hold_reason}` : "";
   }
 
   function renderDocuments(c) {
@@ -130,7 +130,7 @@
         open.addEventListener("click", () => openDocument(cert, open));
         return el("li", {}, el("p", {}, good(`${t("cert_" + cert.kind)} ${cert.number}`)), el("p", { class: "hint", text: `${cert.issuer} · ${cert.issue_date}` }), open);
       }),
-      ...c.missing_certificates.map((kind) => el("li", {}, bad(`${t("certificates_missing")}：${t("cert_" + kind)}`))),
+      ...c.missing_certificates.map((kind) => el("li", {}, bad(`${t("certificates_missing")}${t("colon")}${t("cert_" + kind)}`))),
     );
   }
 
@@ -172,7 +172,7 @@
 
   function renderState(then) {
     if (!then.exists) return el("p", { class: "bad", text: t("as_of_none") });
-    const certificates = then.certificates.length ? then.certificates.map((kind) => t("cert_" + kind)).join("、") : t("none");
+    const certificates = then.certificates.length ? then.certificates.map((kind) => t("cert_" + kind)).join(t("list_sep")) : t("none");
     const fact = (label, value, id) => el("div", {}, el("dt", { text: label }), el("dd", { id, text: value }));
     return el(
       "div",

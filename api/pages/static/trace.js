@@ -46,6 +46,7 @@
       exportButton(t("export_csv"), file("csv"), `${name}.csv`, true),
     );
     show("trace-result", true);
+    document.getElementById("trace-result").scrollIntoView({ block: "start" }); // on a phone the forms fill the screen
     const backward = direction === "backward";
     show("people-section", backward);
     show("samples-section", backward);

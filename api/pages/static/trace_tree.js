@@ -87,29 +87,29 @@
 
   function backwardBatch(b, names, supplier, q) {
     const who = (id) => names.get(id) || id;
-    const issued = b.issues_for_meal.map((i) => `${i.quantity} ${b.unit}（${who(i.given_by)} → ${who(i.taken_by)}，${FT.formatMoment(i.issued_at)}）`);
+    const issued = b.issues_for_meal.map((i) => `${i.quantity} ${b.unit}` + FT.paren(`${who(i.given_by)} → ${who(i.taken_by)}${t("comma")}${FT.formatMoment(i.issued_at)}`));
     const children = [];
     if (supplier) {
       const licence = supplier.licence_at_delivery[b.code];
       children.push(leaf(
         "supplier",
-        `${t("supplier")}：`, el("strong", { text: supplier.name }), ` (${supplier.code}) · ${t("licence")} ${licence ? licence.number : "—"} `,
+        `${t("supplier")}${t("colon")}`, el("strong", { text: supplier.name }), ` (${supplier.code}) · ${t("licence")} ${licence ? licence.number : "—"} `,
         licence && licence.valid_on_delivery ? good(t("licence_valid")) : bad(t("licence_invalid")),
       ));
     }
     const certificates = b.certificates.filter((c) => !c.voided);
-    children.push(leaf("certs", `${t("certificates")}：`, ...(certificates.length ? certificates.flatMap((c) => [good(`${t("cert_" + c.kind)} ${c.number}`), " "]) : [bad(t("none"))])));
+    children.push(leaf("certs", `${t("certificates")}${t("colon")}`, ...(certificates.length ? certificates.flatMap((c) => [good(`${t("cert_" + c.kind)} ${c.number}`), " "]) : [bad(t("none"))])));
     for (const inspection of b.inspections.filter((i) => !i.voided)) {
       const result = inspection.passed ? good(t("passed")) : bad(t("failed"));
-      children.push(leaf("inspection", `${t("inspections")}：${t("stage_" + inspection.stage)} `, result, inspection.notes ? ` · ${inspection.notes}` : ""));
+      children.push(leaf("inspection", `${t("inspections")}${t("colon")}${t("stage_" + inspection.stage)} `, result, inspection.notes ? ` · ${inspection.notes}` : ""));
     }
     children.push(...samplesFor(b, q.meal_date, q.meal));
-    return branch(batchHead(b, ` · ${t("issued")} ${issued.join("；")}`), children);
+    return branch(batchHead(b, ` · ${t("issued")} ${issued.join(t("semicolon"))}`), children);
   }
 
   function certificateCell(certificate) {
     if (!certificate) return bad(t("none"));
-    const text = `${certificate.number}（${t("valid_until")} ${certificate.valid_until}）`;
+    const text = `${certificate.number}` + FT.paren(`${t("valid_until")} ${certificate.valid_until}`);
     return certificate.valid ? good(text) : bad(text);
   }
 
@@ -121,7 +121,7 @@
       [t("when"), (r) => FT.formatMoment(r.at)],
       [t("health_cert"), (r) => certificateCell(r.health_certificate)],
       [t("training_cert"), (r) => certificateCell(r.training_certificate)],
-      [t("status"), (r) => (r.fit_for_food_work ? good(t("fit")) : bad(r.suspended ? `${t("unfit")}：${r.suspension_reason}` : t("unfit")))],
+      [t("status"), (r) => (r.fit_for_food_work ? good(t("fit")) : bad(r.suspended ? `${t("unfit")}${t("colon")}${r.suspension_reason}` : t("unfit")))],
     ], rows);
   }
 
