@@ -168,3 +168,32 @@ def test_the_timeline_and_the_trace_on_a_phone(phones: Phones, school_day: Schoo
     expect(phone.locator("#timeline li.event").first).to_contain_text("Received · 王建国 (storekeeper)")
     expect(phone.locator("#timeline li.event").last).to_contain_text("Issued to the kitchen")
     assert_accessible(phone)
+
+
+def test_investigators_choose_the_school_for_compliance_and_the_ledger(
+    phones: Phones, school_day: SchoolDay, server: str
+) -> None:
+    same_pork_at_two_schools(school_day, server)
+    token = Credentials(school_day.ledger).create_token("inv-chen", "investigator", None, "县市场监管局", ADMIN)[0]
+    desktop = phones.open(viewport=DESKTOP)
+    sign_in_with_token(desktop, token)
+
+    # Compliance: every school unless one is chosen; the county's schools are offered.
+    desktop.get_by_role("link", name="合规").click()
+    expect(desktop.locator("#schools option")).to_have_count(2)
+    desktop.get_by_role("button", name="查看").click()
+    expect(desktop.locator("#report-title")).to_have_text("全部学校 · 2026-03-02 至 2026-03-08")
+    expect(desktop.locator("#meals-without-samples")).to_contain_text("XH01 · 2026-03-02 午餐")
+    desktop.get_by_label("学校编号").fill("XH01")
+    desktop.get_by_role("button", name="查看").click()
+    expect(desktop.locator("#report-title")).to_have_text("XH01 · 2026-03-02 至 2026-03-08")
+    assert_accessible(desktop)
+
+    # The other school's book for the month.
+    desktop.get_by_role("link", name="台账", exact=True).click()
+    desktop.get_by_label("学校编号").fill("XH01")
+    desktop.get_by_role("button", name="查看").click()
+    expect(desktop.locator("#book-title")).to_have_text("新华镇中心小学（XH01） 进出库台账 · 2026-03")
+    expect(desktop.locator("#book-table tbody tr")).to_have_count(2)
+    expect(desktop).to_have_url(re.compile(r"/app/ledger\?school=XH01&month=2026-03$"))
+    assert_accessible(desktop)

@@ -35,13 +35,13 @@
     return [
       ["missing-certificates", "missing_certificates", report.missing_certificates, [
         [t("batch_code"), (r) => batchLink(r.code)], [t("product"), (r) => r.product], [t("school"), (r) => r.school],
-        [t("supplier"), (r) => r.supplier], [t("received"), (r) => FT.formatFull(r.received_at)],
+        [t("supplier"), (r) => r.supplier], [t("received"), (r) => FT.office.formatFull(r.received_at)],
         [t("certificates_missing"), (r) => bad(r.missing.map((kind) => t("cert_" + kind)).join(t("list_sep")))],
       ]],
       ["failed-inspections", "failed_inspections", report.failed_inspections, [
         [t("batch_code"), (r) => batchLink(r.code)], [t("product"), (r) => r.product], [t("school"), (r) => r.school],
         [t("stage"), (r) => t("stage_" + r.stage)], [t("notes"), (r) => r.notes], [t("who"), (r) => r.inspector],
-        [t("when"), (r) => FT.formatFull(r.inspected_at)],
+        [t("when"), (r) => FT.office.formatFull(r.inspected_at)],
       ]],
       ["meals-without-samples", "meals_without_samples", samples.meals_without_samples, [
         [t("meal"), meal], [t("batch_codes"), (r) => codes(r.batches)],
@@ -51,8 +51,8 @@
         [t("meal"), meal], [t("dish"), (r) => r.dish], [t("grams"), (r) => bad(`${r.grams} g < ${r.minimum_grams} g`)],
       ]],
       ["disposed-early", "disposed_early", samples.disposed_early, [
-        [t("meal"), meal], [t("dish"), (r) => r.dish], [t("keep_until"), (r) => FT.formatFull(r.keep_until)],
-        [t("reason"), (r) => `${FT.formatFull(r.disposed_at)} · ${r.disposal_reason || ""}`],
+        [t("meal"), meal], [t("dish"), (r) => r.dish], [t("keep_until"), (r) => FT.office.formatFull(r.keep_until)],
+        [t("reason"), (r) => `${FT.office.formatFull(r.disposed_at)} · ${r.disposal_reason || ""}`],
       ]],
       ["disagreements", "disagreements", samples.disagreements, [
         [t("meal"), meal],
@@ -67,7 +67,7 @@
   }
 
   function supervisionTable(rows) {
-    return FT.table(t("supervision"), [
+    return FT.office.table(t("supervision"), [
       [t("school"), (r) => r.school],
       [t("kind"), (r) => t("check_" + r.check)],
       [t("period"), (r) => r.period],
@@ -90,7 +90,7 @@
       const heading = el("h2", { id: id + "-title" }, t(key) + " ", el("span", { class: rows.length ? "count bad" : "count ok", text: `(${rows.length})` }));
       let body;
       if (id === "supervision") body = report.supervision.length ? supervisionTable(report.supervision) : good(t("no_gaps"));
-      else body = rows.length ? FT.table(t(key), columns, rows) : el("p", {}, good(t("no_gaps")));
+      else body = rows.length ? FT.office.table(t(key), columns, rows) : el("p", {}, good(t("no_gaps")));
       boxes.append(el("section", { class: "card", id, "aria-labelledby": id + "-title" }, heading, body));
     }
     document.getElementById("report").hidden = false;

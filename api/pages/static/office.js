@@ -2,7 +2,7 @@
 "use strict";
 (function () {
   const FT = window.FT;
-  const { t, el, request, showProblem, clearMessages } = FT;
+  const { config, t, el, request, showProblem, clearMessages } = FT;
   const SCHOOL_ROLES = ["storekeeper", "kitchen", "principal"];
 
   // A school's staff read only their own school: the field is fixed to it. Investigators and admins type a code,
@@ -27,6 +27,51 @@
     } catch (error) {
       // Without suggestions the code can still be typed.
     }
+  }
+
+  // The export and document routes need the bearer token, so a file is fetched and handed to the browser as a blob.
+  async function download(path, filename) {
+    const blob = await request("GET", path, { blob: true });
+    const url = URL.createObjectURL(blob);
+    const link = el("a", { href: url, download: filename, hidden: true });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+  }
+  function formatFull(iso) {
+    const options = { timeZone: config.timezone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false };
+    return new Intl.DateTimeFormat(config.lang === "en" ? "en-GB" : "zh-CN", options).format(new Date(iso));
+  }
+  function parts(date) {
+    const options = { timeZone: config.timezone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+    const found = {};
+    for (const part of new Intl.DateTimeFormat("en-CA", options).formatToParts(date)) found[part.type] = part.value;
+    return found;
+  }
+  // "2026-03-02T10:00:00+08:00" → "2026-03-02T10:00", the county's wall clock, for <input type="datetime-local">.
+  function wallClock(iso) {
+    const p = parts(new Date(iso));
+    return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
+  }
+  // The reverse: a wall-clock time in the county's zone → an ISO moment with its offset (what /as-of takes).
+  function zonedIso(wall) {
+    const guess = new Date(wall + ":00Z");
+    const p = parts(guess);
+    const shown = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute);
+    const offset = Math.round((shown - guess.getTime()) / 60000);
+    const sign = offset < 0 ? "-" : "+";
+    const hours = String(Math.floor(Math.abs(offset) / 60)).padStart(2, "0");
+    const minutes = String(Math.abs(offset) % 60).padStart(2, "0");
+    return `${wall}:00${sign}${hours}:${minutes}`;
+  }
+  // A table whose rows come from a list: columns are [heading, (item) => text or node, class].
+  function table(caption, columns, items) {
+    const head = el("tr", {}, ...columns.map(([heading, , css]) => el("th", { scope: "col", class: css, text: heading })));
+    const rows = items.map((item) => el("tr", {}, ...columns.map(([, cell, css]) => el("td", { class: css }, cell(item)))));
+    const tableNode = el("table", {}, el("caption", { class: "visually-hidden", text: caption }), el("thead", {}, head), el("tbody", {}, ...rows));
+    // A wide table scrolls sideways on a tablet; the scrolling box is focusable so a keyboard can scroll it too.
+    return el("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": caption }, tableNode);
   }
 
   function isSchoolStaff() {
@@ -56,7 +101,7 @@
       button.disabled = true;
       clearMessages();
       try {
-        await FT.download(typeof path === "function" ? path() : path, typeof filename === "function" ? filename() : filename);
+        await download(typeof path === "function" ? path() : path, typeof filename === "function" ? filename() : filename);
       } catch (error) {
         showProblem(error);
       } finally {
@@ -84,5 +129,8 @@
     return String(Math.round(total * 1000) / 1000);
   }
 
-  FT.office = { setUpSchoolField, isSchoolStaff, batchLink, good, bad, swatch, exportButton, remember, fillForm, sum };
+  FT.office = {
+    setUpSchoolField, isSchoolStaff, batchLink, good, bad, swatch, exportButton, remember, fillForm, sum, download, formatFull,
+    wallClock, zonedIso, table,
+  };
 })();

@@ -21,7 +21,7 @@
       [t("supplier"), (b) => b.supplier],
       [t("school"), (b) => b.school],
       [t("quantity"), (b) => `${b.quantity} ${b.unit}`, "number"],
-      [t("received"), (b) => FT.formatFull(b.received_at)],
+      [t("received"), (b) => FT.office.formatFull(b.received_at)],
       [t("use_by"), (b) => b.use_by_date],
       [t("status"), (b) => (b.on_hold ? bad(t("on_hold")) : t("in_store"))],
     ];
@@ -37,7 +37,7 @@
       const page = await request("GET", "search/batches?" + params);
       found = cursor ? [...found, ...page.items] : page.items;
       next = page.next_cursor;
-      document.getElementById("results").replaceChildren(found.length ? FT.table(t("results"), columns(), found) : "");
+      document.getElementById("results").replaceChildren(found.length ? FT.office.table(t("results"), columns(), found) : "");
       document.getElementById("no-results").hidden = found.length > 0;
       document.getElementById("more").hidden = !next;
     } catch (error) {

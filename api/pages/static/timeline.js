@@ -70,7 +70,7 @@
   function renderEvent(entry) {
     const recordedLate = Date.parse(entry.recorded_at) - Date.parse(entry.at) > 3600 * 1000;
     const stateButton = el("button", { type: "button", class: "link-button", text: t("state_here") });
-    stateButton.addEventListener("click", () => showAsOf(FT.wallClock(entry.at)));
+    stateButton.addEventListener("click", () => showAsOf(FT.office.wallClock(entry.at)));
     const failed = entry.what === "Inspected" && !entry.details.passed;
     return el(
       "li",
@@ -78,9 +78,9 @@
       el(
         "div",
         { class: "event-when" },
-        el("time", { datetime: entry.at, text: FT.formatFull(entry.at) }),
+        el("time", { datetime: entry.at, text: FT.office.formatFull(entry.at) }),
         // Written down well after it happened (typed in later, or a phone that was offline): say when.
-        recordedLate ? el("span", { class: "recorded", text: `${t("recorded_at")} ${FT.formatFull(entry.recorded_at)}` }) : null,
+        recordedLate ? el("span", { class: "recorded", text: `${t("recorded_at")} ${FT.office.formatFull(entry.recorded_at)}` }) : null,
       ),
       el(
         "div",
@@ -113,7 +113,7 @@
     setText("school", c.school);
     setText("supplier", `${c.supplier_name} (${c.supplier})`);
     setText("lot", c.lot === c.supplier_lot ? c.lot : `${c.lot}${FT.paren(c.supplier_lot)}`);
-    setText("received", `${FT.formatFull(c.received_at)} · ${c.received_quantity} ${c.unit}`);
+    setText("received", `${FT.office.formatFull(c.received_at)} · ${c.received_quantity} ${c.unit}`);
     setText("use-by", c.use_by_date);
     setText("on-hand", `${c.on_hand} ${c.unit}`);
     setText("place", c.place);
@@ -159,7 +159,7 @@
     clearMessages();
     const box = document.getElementById("as-of-result");
     try {
-      const then = await request("GET", `${path}/as-of?at=` + encodeURIComponent(FT.zonedIso(wall)));
+      const then = await request("GET", `${path}/as-of?at=` + encodeURIComponent(FT.office.zonedIso(wall)));
       box.replaceChildren(renderState(then));
       document.querySelectorAll("#timeline li.event").forEach((item) => {
         item.classList.toggle("later", !then.exists || Number(item.dataset.version) > then.version);
@@ -177,7 +177,7 @@
     return el(
       "div",
       { class: "as-of-state" },
-      el("p", { class: "hint", text: `${FT.formatFull(then.at)} · ${t("as_of_version", { n: then.version })}` }),
+      el("p", { class: "hint", text: `${FT.office.formatFull(then.at)} · ${t("as_of_version", { n: then.version })}` }),
       el(
         "dl",
         { class: "facts key" },
@@ -216,7 +216,7 @@
       renderDocuments(card);
       await lookUpNames(staffIds(events));
       list.replaceChildren(...events.map(renderEvent));
-      if (events.length) document.getElementById("as-of-at").value = FT.wallClock(events[events.length - 1].at);
+      if (events.length) document.getElementById("as-of-at").value = FT.office.wallClock(events[events.length - 1].at);
       await forward(card);
     } catch (error) {
       showProblem(error);

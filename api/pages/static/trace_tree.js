@@ -115,7 +115,7 @@
 
   function peopleTable(trace) {
     const rows = trace.people.flatMap((p) => p.handled.map((h) => ({ person: p, ...h })));
-    return FT.table(t("people"), [
+    return FT.office.table(t("people"), [
       [t("person"), (r) => `${r.person.name || ""} (${r.person.person_id})`],
       [t("what"), (r) => `${t("did_" + r.what)} · ${r.batch}`],
       [t("when"), (r) => FT.formatMoment(r.at)],
@@ -126,7 +126,7 @@
   }
 
   function samplesTable(samples) {
-    return FT.table(t("samples"), [
+    return FT.office.table(t("samples"), [
       [t("dish"), (s) => s.dish],
       [t("grams"), (s) => `${s.grams} g`, "number"],
       [t("fridge"), (s) => s.fridge],
