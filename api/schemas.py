@@ -287,6 +287,7 @@ class CommandResult(BaseModel):
 class PersonRef(BaseModel):
     person_id: str
     role: str
+    name: str | None = Field(None, description="the staff member's name, when the person is registered staff")
 
 
 class HistoryEntryOut(BaseModel):

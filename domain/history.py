@@ -19,6 +19,8 @@ WHAT_ZH = {
     "PutOnHold": "封存",
     "Released": "解封",
     "Moved": "移库",
+    "IssueOffered": "出库待确认",
+    "IssueOfferCancelled": "取消出库",
     "IssuedToKitchen": "出库至厨房",
     "ReturnedToStore": "退库",
     "WrittenOff": "报损销毁",

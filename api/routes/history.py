@@ -13,6 +13,8 @@ from api.deps import DocumentsDep, LedgerDep, SettingsDep, visible_batch
 from api.labelling import batch_label
 from api.schemas import BatchStateOut, Dpi, HistoryEntryOut, Page
 from api.tokens import Caller
+from domain.errors import NotFound
+from domain.ledger import Ledger
 from domain.values import Role
 from labels.render import render_batch_label, render_sheet
 
@@ -34,7 +36,22 @@ def history(
     entries = [e for e in ledger.history(batch.code) if e.version > after]
     page = entries[:limit]
     next_cursor = str(page[-1].version) if len(entries) > limit else None
-    return {"items": [e.as_json() for e in page], "next_cursor": next_cursor}
+    names = staff_names(ledger, {e.by.person_id for e in page})
+    items = [e.as_json() for e in page]
+    for item in items:
+        item["by"]["name"] = names.get(item["by"]["person_id"])
+    return {"items": items, "next_cursor": next_cursor}
+
+
+def staff_names(ledger: Ledger, people: set[str]) -> dict[str, str]:
+    """Names of the registered staff among ``people`` (suppliers and office users have none)."""
+    names = {}
+    for person in people:
+        try:
+            names[person] = ledger.staff(person).name
+        except NotFound:
+            continue
+    return names
 
 
 @router.get("/batches/{code}/as-of", response_model=BatchStateOut, summary="The batch as it stood at a past moment")

@@ -208,6 +208,12 @@ def meal_samples(
     }
 
 
+@router.get("/schools", response_model=Json, summary="The county's schools")
+def schools(views: Views, caller: Investigator) -> Json:
+    rows = views.view("trace").select("SELECT code, name, district FROM view_trace_schools ORDER BY code")
+    return {"items": [{"code": r["code"], "name": r["name"], "district": r["district"]} for r in rows]}
+
+
 @router.get("/projections", response_model=Json, summary="Each view's position and how far it lags the log")
 def projection_status(views: Views, caller: Annotated[Caller, Depends(Allow(Role.ADMIN))]) -> Json:
     return {"views": views.status()}

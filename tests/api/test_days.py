@@ -255,6 +255,7 @@ def test_an_investigators_day(api: Api) -> None:
     rest = api.get("investigator", f"/api/v1/batches/{pork}/history", params={"cursor": history["next_cursor"]}).json()
     assert rest["items"][-1]["what"] == "IssuedToKitchen" and rest["next_cursor"] is None
     assert rest["items"][-1]["details"]["taken_by"] == ZHANG
+    assert history["items"][0]["by"] == {"person_id": "CG01-wang", "role": "storekeeper", "name": "王建国"}
 
     as_of = f"/api/v1/batches/{pork}/as-of"
     assert api.get("investigator", as_of, params={"at": "2026-03-02T08:59:00+08:00"}).json()["exists"] is False

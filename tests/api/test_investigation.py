@@ -86,6 +86,12 @@ def test_an_investigator_goes_from_a_meal_to_every_lot_supplier_certificate_pers
     assert len(list(csv.reader(io.StringIO(as_csv.content.decode("utf-8-sig"))))) > 3
 
 
+def test_investigators_pick_from_the_countys_schools(api: Api) -> None:
+    the_same_pork_at_two_schools(api)
+    schools = api.get("investigator", "/api/v1/schools").json()["items"]
+    assert [(s["code"], s["name"]) for s in schools] == [("CG01", "城关第一小学"), ("XH01", "新华镇中心小学")]
+
+
 def test_traces_cross_schools_so_only_investigators_run_them(api: Api) -> None:
     the_same_pork_at_two_schools(api)
     params = {"school": "CG01", "meal_date": str(DAY), "meal": "lunch"}
