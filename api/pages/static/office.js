@@ -6,8 +6,7 @@
   const SCHOOL_ROLES = ["storekeeper", "kitchen", "principal"];
 
   // A school's staff read only their own school: the field is fixed to it. Investigators and admins type a code,
-  // offered from the county's schools. The API has no list of schools yet; a one-day compliance report names
-  // every school in its supervision rows, so it stands in for one.
+  // offered from the county's schools.
   async function setUpSchoolField(input, field) {
     const me = FT.session();
     if (me && SCHOOL_ROLES.includes(me.role)) {
@@ -20,10 +19,8 @@
     if (!list || list.dataset.filled) return;
     list.dataset.filled = "yes";
     try {
-      const today = FT.config.today;
-      const report = await request("GET", `compliance?start=${today}&end=${today}`);
-      const codes = [...new Set(report.supervision.map((row) => row.school))].sort();
-      list.replaceChildren(...codes.map((code) => el("option", { value: code })));
+      const schools = (await request("GET", "schools")).items;
+      list.replaceChildren(...schools.map((s) => el("option", { value: s.code, label: `${s.code} ${s.name}` })));
     } catch (error) {
       // Without suggestions the code can still be typed.
     }
