@@ -227,6 +227,22 @@ class PendingIssueOut(BaseModel):
     taken_by_name: str
 
 
+class HandoffOut(BaseModel):
+    """A hand-off the storekeeper signed that waits for the kitchen lead's signature."""
+
+    code: str
+    product: str
+    colour: str
+    offer: int
+    quantity: str
+    unit: str
+    meal_date: date
+    meal: str
+    given_by: str
+    taken_by: str
+    offered_at: datetime
+
+
 class BatchCard(BaseModel):
     """批次卡: what a storekeeper sees after a scan."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 from uuid import UUID
 
@@ -11,14 +12,17 @@ from api.auth import SCHOOL_ROLES, Allow, PinAttempts, check_school
 from api.cards import batch_card
 from api.deps import CredentialsDep, IdempotencyKey, LedgerDep, visible_batch
 from api.errors import ApiError
+from api.routes.investigate import Views
 from api.schemas import (
     BatchCard,
     CommandResult,
     CorrectionRequest,
+    HandoffOut,
     InspectionRequest,
     IntakeRequest,
     IssueRequest,
     MoveRequest,
+    Page,
     ReasonRequest,
     ReceiveAnnouncedRequest,
     ReturnRequest,
@@ -295,3 +299,41 @@ def _acting_school(caller: Caller, requested: str | None) -> str:
         raise ApiError(403, "forbidden", "只能操作本校的记录", f"you act for school {caller.scope}, not {requested}")
     assert caller.scope is not None
     return caller.scope
+
+
+@router.get("/handoffs", response_model=Page[HandoffOut], summary="Hand-offs waiting for the taker's signature")
+def waiting_handoffs(
+    ledger: LedgerDep,
+    views: Views,
+    caller: Annotated[Caller, Depends(Allow(*SCHOOL_ROLES, Role.ADMIN))],
+    school: Annotated[str | None, Query(max_length=64, description="admins only")] = None,
+) -> dict[str, object]:
+    """A kitchen lead sees what waits for them without scanning; the store room sees all its open hand-offs."""
+    chosen = caller.scope if caller.role in SCHOOL_ROLES else school
+    if not chosen:
+        raise ApiError(422, "invalid_input", "请填写学校", "school is required", "school")
+    rows = views.view("warehouse").select(
+        "SELECT code FROM view_warehouse_batches WHERE school = ? AND reserved > 0 ORDER BY code", [chosen]
+    )
+    items = []
+    for row in rows:
+        batch = ledger.batch(row["code"])
+        for offer, pending in batch.offers.items():
+            if caller.role is Role.KITCHEN and pending.taken_by != caller.person_id:
+                continue
+            items.append(
+                HandoffOut(
+                    code=batch.code,
+                    product=batch.product,
+                    colour=ledger.profile.colour(batch.category),
+                    offer=offer,
+                    quantity=str(pending.quantity),
+                    unit=batch.unit,
+                    meal_date=pending.meal_date or date.min,
+                    meal=pending.meal.value if pending.meal else "",
+                    given_by=pending.given_by,
+                    taken_by=pending.taken_by,
+                    offered_at=pending.at,
+                )
+            )
+    return {"items": items, "next_cursor": None}

@@ -71,6 +71,7 @@ EXPECTED = {
     ("GET", "/api/v1/meals/{meal_date}/{meal}/samples"): SCHOOL | {"investigator", "admin"},
     ("GET", "/api/v1/projections"): {"admin"},
     ("GET", "/api/v1/schools"): {"investigator", "admin"},
+    ("GET", "/api/v1/handoffs"): SCHOOL | {"admin"},
     ("GET", "/api/v1/sessions/current"): ALL,
     ("DELETE", "/api/v1/sessions/current"): ALL,  # last: it signs the caller out
 }

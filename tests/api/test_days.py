@@ -205,7 +205,10 @@ def test_a_kitchen_leads_day(api: Api) -> None:
     )
     assert offered.json()["status"] == "awaiting_taker"
 
-    # The kitchen lead sees what they are asked to take, and confirms with their own token.
+    # The kitchen lead sees what waits for them without scanning, then the card, and confirms with their own token.
+    api.catch_up()
+    waiting = api.get("kitchen", "/api/v1/handoffs").json()["items"]
+    assert [(h["code"], h["quantity"], h["meal"]) for h in waiting] == [(pork, "8", "lunch")]
     card = api.get("kitchen", f"/api/v1/batches/{pork}").json()
     assert card["actions"] == ["confirm_issue"]
     pending = card["pending_issues"][0]
@@ -213,6 +216,8 @@ def test_a_kitchen_leads_day(api: Api) -> None:
     confirmed = api.post("kitchen", f"/api/v1/batches/{pork}/issues/{offered.json()['offer']}/confirm")
     assert confirmed.status_code == 200, confirmed.text
     assert (confirmed.json()["status"], confirmed.json()["on_hand"]) == ("issued", "12.0")
+    api.catch_up()
+    assert api.get("kitchen", "/api/v1/handoffs").json()["items"] == []
 
     # Only the storekeeper issues; the kitchen records its samples.
     assert api.post("kitchen", f"/api/v1/batches/{pork}/issues", {}).status_code == 403
