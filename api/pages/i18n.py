@@ -39,6 +39,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "torch": ("手电筒", "Torch"),
     "camera_unavailable": ("摄像头不可用，请手动输入批次码", "The camera is not available: type the batch code"),
     "type_code": ("手动输入批次码", "Type the batch code"),
+    "waiting_handoffs": ("待我确认的领用", "Hand-offs waiting for me"),
     "code_placeholder": ("如 7KQ2-M9XH4", "e.g. 7KQ2-M9XH4"),
     "open": ("查看", "Open"),
     "intake": ("入库验收", "Intake"),

@@ -78,9 +78,11 @@ def test_storekeeper_scans_a_label_and_issues_to_the_kitchen(
     expect(phone.locator("#pending-list")).to_contain_text(f"12.5 kg 猪肉（前腿） · 批号 {batch.lot}")
     expect(phone.locator("#pending-list")).to_contain_text("→ 张师傅（发放人 王建国）")
 
-    # 张师傅 scans the same label on his own phone and reads what he is taking before he signs.
+    # 张师傅's phone lists what waits for him; he scans the same label and reads what he takes before he signs.
     kitchen = phones.open()
     open_app(kitchen, ZHANG)
+    waiting = kitchen.locator("#handoff-list")
+    expect(waiting).to_contain_text(f"猪肉（前腿） 12.5 kg · 2026-03-02 · {code}", timeout=10_000)
     scan_with_camera(kitchen, label, camera_file)
     expect(kitchen).to_have_url(re.compile(f"/app/batch/{code}$"), timeout=20_000)
     mine = kitchen.locator("#pending-list li.mine")

@@ -1,8 +1,28 @@
 // Home: one big scan button; typing the code is the fallback. Both resolve through GET /api/v1/scan.
 "use strict";
 (function () {
-  const { request, requireSession, bindForm, showProblem, clearMessages } = window.FT;
+  const { request, requireSession, bindForm, showProblem, clearMessages, el, session } = window.FT;
   if (!requireSession()) return;
+
+  // A kitchen lead sees the hand-offs that wait for their signature, one tap from each card.
+  async function showWaiting() {
+    const me = session();
+    if (!me || me.role !== "kitchen") return;
+    try {
+      const waiting = (await request("GET", "handoffs")).items;
+      if (!waiting.length) return;
+      document.getElementById("handoff-list").replaceChildren(
+        ...waiting.map((h) =>
+          el("li", {}, el("a", { href: "/app/batch/" + encodeURIComponent(h.code) + "#confirm" },
+            `${h.product} ${h.quantity} ${h.unit} · ${h.meal_date} · ${h.code}`)),
+        ),
+      );
+      document.getElementById("handoffs").hidden = false;
+    } catch (error) {
+      // The list is a convenience: scanning still finds every hand-off.
+    }
+  }
+  showWaiting();
 
   async function open(payload) {
     const card = await request("GET", "scan?payload=" + encodeURIComponent(payload));
