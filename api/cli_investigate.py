@@ -116,7 +116,7 @@ def _trace(views: Projections, args: argparse.Namespace) -> dict[str, Any]:
             views, lot=args.lot, gtin=args.gtin, supplier=args.supplier, product=args.product,
             received_from=args.received_from, received_to=args.received_to,
         )  # fmt: skip
-    return trace_backward(views, args.school, args.date, args.meal)
+    return trace_backward(views, args.school, args.date, args.meal, others_in_full=args.command == "export")
 
 
 def _export(views: Projections, args: argparse.Namespace) -> int:

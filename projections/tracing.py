@@ -81,13 +81,19 @@ def _forward(r: Reader, where: list[str], params: list[Any], limit: int, query: 
     }
 
 
-def trace_backward(views: Projections, school: str, meal_date: date, meal: str) -> dict[str, Any]:
-    """What went into one meal at one school, who handled it, and who else received the same lots."""
+def trace_backward(
+    views: Projections, school: str, meal_date: date, meal: str, others_in_full: bool = False
+) -> dict[str, Any]:
+    """What went into one meal at one school, who handled it, and who else received the same lots.
+
+    Other schools' batches come as summaries with their meals; ``others_in_full`` adds their certificates,
+    inspections and samples too, as an export needs (it costs several times more on a busy lot).
+    """
     with views.reading("trace") as r:
-        return _backward(r, school, meal_date, meal)
+        return _backward(r, school, meal_date, meal, others_in_full)
 
 
-def _backward(r: Reader, school: str, meal_date: date, meal: str) -> dict[str, Any]:
+def _backward(r: Reader, school: str, meal_date: date, meal: str, others_in_full: bool) -> dict[str, Any]:
     issued = r.select(
         "SELECT DISTINCT batch_id FROM view_trace_issues WHERE school = ? AND meal_date = ? AND meal = ? "
         "AND voided = ?",
@@ -109,7 +115,7 @@ def _backward(r: Reader, school: str, meal_date: date, meal: str) -> dict[str, A
     )
     _attach_sample_batches(r, samples)
     lots = {(b["supplier"], b["lot"]) for b in batches}
-    others = _same_lots_elsewhere(r, lots, {b["code"] for b in batches})
+    others = _same_lots_elsewhere(r, lots, {b["code"] for b in batches}, others_in_full)
     found = _schools(r, {school})
     return {
         "query": {"school": school, "meal_date": meal_date.isoformat(), "meal": meal},
@@ -168,20 +174,32 @@ def _batches_by_id(r: Reader, ids: list[Any]) -> list[Row]:
     return sorted(rows, key=lambda row: (str(row["received_at"]), row["code"]))
 
 
-def _same_lots_elsewhere(r: Reader, lots: set[tuple[str, str]], exclude: set[str]) -> list[Row]:
-    """Other schools' batches of these lots in full (certificates, inspections, meals, samples), by school.
-
-    An investigator exports them with the meal's own batches, so they carry the same details.
-    """
+def _same_lots_elsewhere(r: Reader, lots: set[tuple[str, str]], exclude: set[str], in_full: bool) -> list[Row]:
+    """Other schools' batches of these lots with the meals they went into (in full: every detail), by school."""
     found = r.select_in(
         "SELECT batch_id, code, supplier, lot FROM view_trace_batches WHERE lot IN", sorted({lot for _, lot in lots})
     )
     ids = [row["batch_id"] for row in found if (row["supplier"], row["lot"]) in lots and row["code"] not in exclude]
+    rows = _batches_by_id(r, ids)
     by_school: dict[str, list[Row]] = defaultdict(list)
-    for batch in batch_details(r, _batches_by_id(r, ids)):
+    for batch in batch_details(r, rows) if in_full else _with_meals(r, rows):
         by_school[batch["school"]].append(batch)
     names = {s["code"]: s for s in _schools(r, set(by_school))}
     return [{**names.get(code, {"code": code}), "batches": by_school[code]} for code in sorted(by_school)]
+
+
+def _with_meals(r: Reader, rows: list[Row]) -> list[Row]:
+    """Batch summaries with the meals each was issued for."""
+    meals: dict[str, list[Row]] = defaultdict(list)
+    sql = "SELECT batch_id, meal_date, meal, quantity, voided FROM view_trace_issues WHERE batch_id IN"
+    for row in _ordered(r.select_in(sql, [row["batch_id"] for row in rows]), "meal_date"):
+        meals[str(row.pop("batch_id"))].append(plain(row, r.zone))
+    summaries = []
+    for row in rows:
+        batch = plain(row, r.zone)
+        batch_id = str(batch.pop("batch_id"))
+        summaries.append({**batch, "issues": meals[batch_id], "colour": r.profile.colour(row["category"])})
+    return summaries
 
 
 def _schools(r: Reader, codes: set[str]) -> list[Row]:

@@ -100,7 +100,7 @@ def trace_backward(
     meal: Literal["breakfast", "lunch", "dinner"],
     format: Export = "json",
 ) -> Any:
-    trace = queries.trace_backward(views, school, meal_date, meal)
+    trace = queries.trace_backward(views, school, meal_date, meal, others_in_full=format != "json")
     return _exported(trace, format, f"trace-{school}-{meal_date}-{meal}")
 
 

@@ -29,7 +29,9 @@ def test_a_trace_exports_as_a_sortable_sheet_one_row_per_event(county: County, v
     code = lunch(county)
     views.catch_up()
 
-    sheet = load_workbook(io.BytesIO(trace_xlsx(trace_backward(views, "CG01", DAY, "lunch")))).active
+    sheet = load_workbook(
+        io.BytesIO(trace_xlsx(trace_backward(views, "CG01", DAY, "lunch", others_in_full=True)))
+    ).active
 
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:8] == ("日期时间", "事件", "学校编号", "学校", "批次码", "批号", "品名", "数量")
@@ -50,7 +52,7 @@ def test_a_trace_exports_as_csv_that_excel_reads_as_utf8(county: County, views: 
     code = lunch(county)
     views.catch_up()
 
-    data = trace_csv(trace_backward(views, "CG01", DAY, "lunch"))
+    data = trace_csv(trace_backward(views, "CG01", DAY, "lunch", others_in_full=True))
 
     assert data.startswith(b"\xef\xbb\xbf")
     lines = data.decode("utf-8-sig").splitlines()
