@@ -50,6 +50,15 @@ def check_school(caller: Caller, school: str) -> None:
         raise ApiError(403, "forbidden", "供应商无权进行此操作", "a supplier may not do this")
 
 
+def school_of(caller: Caller, requested: str | None) -> str:
+    """The school a request is about: a school's own staff always act for theirs; others must name one."""
+    if caller.role in SCHOOL_ROLES and caller.scope:
+        return caller.scope
+    if not requested:
+        raise ApiError(422, "invalid_input", "请填写学校", "school is required", "school")
+    return requested
+
+
 def check_supplier(caller: Caller, supplier: str) -> None:
     if caller.role is Role.SUPPLIER and caller.scope != supplier:
         raise ApiError(403, "forbidden", "只能操作本公司的送货", f"you act for supplier {caller.scope}, not {supplier}")

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from api.auth import SCHOOL_ROLES, Allow, PinAttempts, check_school
+from api.auth import SCHOOL_ROLES, Allow, PinAttempts, check_school, school_of
 from api.cards import batch_card
 from api.deps import CredentialsDep, IdempotencyKey, LedgerDep, visible_batch
 from api.errors import ApiError
@@ -291,14 +291,10 @@ def _own_school_batch(ledger: Ledger, caller: Caller, code: str) -> IngredientBa
 
 
 def _acting_school(caller: Caller, requested: str | None) -> str:
-    if caller.role is Role.ADMIN:
-        if not requested:
-            raise ApiError(422, "invalid_input", "请填写学校", "school is required", "school")
-        return requested
-    if requested and requested != caller.scope:
+    """Intake names its school: a storekeeper who names another school is refused, not quietly redirected."""
+    if requested and caller.role in SCHOOL_ROLES and requested != caller.scope:
         raise ApiError(403, "forbidden", "只能操作本校的记录", f"you act for school {caller.scope}, not {requested}")
-    assert caller.scope is not None
-    return caller.scope
+    return school_of(caller, requested)
 
 
 @router.get("/handoffs", response_model=Page[HandoffOut], summary="Hand-offs waiting for the taker's signature")
@@ -309,9 +305,7 @@ def waiting_handoffs(
     school: Annotated[str | None, Query(max_length=64, description="admins only")] = None,
 ) -> dict[str, object]:
     """A kitchen lead sees what waits for them without scanning; the store room sees all its open hand-offs."""
-    chosen = caller.scope if caller.role in SCHOOL_ROLES else school
-    if not chosen:
-        raise ApiError(422, "invalid_input", "请填写学校", "school is required", "school")
+    chosen = school_of(caller, school)
     rows = views.view("warehouse").select(
         "SELECT code FROM view_warehouse_batches WHERE school = ? AND reserved > 0 ORDER BY code", [chosen]
     )

@@ -8,9 +8,8 @@ from uuid import UUID
 from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 
-from api.auth import SCHOOL_ROLES, Allow, check_school, not_found_unless
+from api.auth import SCHOOL_ROLES, Allow, check_school, not_found_unless, school_of
 from api.deps import IdempotencyKey, LedgerDep
-from api.errors import ApiError
 from api.labelling import sample_label
 from api.schemas import CommandResult, DisposalRequest, Dpi, LaboratoryRequest, SampleOut, SampleRequest
 from api.tokens import Caller
@@ -26,10 +25,7 @@ LABEL_MEDIA = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/p
 
 @router.post("/samples", response_model=CommandResult, status_code=201, summary="留样: record a sealed sample")
 def retain(body: SampleRequest, ledger: LedgerDep, caller: Keeper, key: IdempotencyKey = None) -> CommandResult:
-    school = caller.scope if caller.role is not Role.ADMIN else body.school
-    if not school:
-        raise ApiError(422, "invalid_input", "请填写学校", "school is required", "school")
-    check_school(caller, school)
+    school = school_of(caller, body.school)
     result = ledger.retain_sample(
         school,
         body.meal_date,
