@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -77,6 +78,8 @@ class DateAsISO(Transcoding):
 
 def require_text(value: str, field: str, zh: str, max_length: int = 200) -> str:
     text = value.strip()
+    if any(unicodedata.category(ch) == "Cc" for ch in text):
+        raise ValidationError(zh=f"{zh}含有不可见的控制字符", en=f"{field} contains control characters", field=field)
     if not text:
         raise ValidationError(zh=f"请填写{zh}", en=f"{field} is required", field=field)
     if len(text) > max_length:

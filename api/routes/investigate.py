@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from api.auth import SCHOOL_ROLES, Allow, check_school
+from api.auth import SCHOOL_ROLES, Allow, check_school, school_of
 from api.errors import ApiError
 from api.tokens import Caller
 from domain.values import Role
@@ -118,6 +118,7 @@ def school_ledger(
     format: Literal["json", "xlsx"] = "json",
 ) -> Any:
     check_school(caller, school)
+    views.ledger.school(school)  # an unknown school is a 404, not an empty book
     ledger = queries.warehouse_ledger(views, school, month)
     if format == "xlsx":
         return _file(queries.ledger_xlsx(ledger), XLSX, f"ledger-{school}-{month}.xlsx")
@@ -127,12 +128,14 @@ def school_ledger(
 @router.get("/schools/{school}/stock", response_model=Json, summary="库存: what is on hand, per batch and product")
 def stock(school: str, views: Views, caller: SchoolReader) -> Json:
     check_school(caller, school)
+    views.ledger.school(school)
     return queries.stock_on_hand(views, school)
 
 
 @router.get("/schools/{school}/expiring", response_model=Json, summary="Batches in stock that expire soon")
 def expiring(school: str, views: Views, caller: SchoolReader, days: Annotated[int, Query(ge=0, le=365)] = 3) -> Json:
     check_school(caller, school)
+    views.ledger.school(school)
     return queries.expiring(views, school, days)
 
 
@@ -165,9 +168,7 @@ def meal_samples(
     caller: SchoolReader,
     school: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Json:
-    chosen = caller.scope if caller.role in SCHOOL_ROLES else school
-    if not chosen:
-        raise ApiError(422, "invalid_input", "请填写学校", "school is required", "school")
+    chosen = school_of(caller, school)
     trace = queries.trace_backward(views, chosen, meal_date, meal)
     profile = views.profile
     sampled_in: dict[str, list[str]] = {}

@@ -127,3 +127,8 @@ def test_a_school_reads_its_ledger_stock_samples_and_gaps(api: Api) -> None:
     gaps = api.get("investigator", "/api/v1/compliance", params={"start": str(DAY), "end": str(DAY + timedelta(1))})
     meals = gaps.json()["samples"]["meals_without_samples"]
     assert [(m["school"], m["meal"]) for m in meals] == [("XH01", "lunch")]
+
+
+def test_an_unknown_school_has_no_ledger(api: Api) -> None:
+    response = api.get("investigator", "/api/v1/schools/ZZ99/ledger", params={"month": "2026-03"})
+    assert response.status_code == 404 and response.json()["code"] == "not_found"

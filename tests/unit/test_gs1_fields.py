@@ -47,3 +47,10 @@ def test_valid_gtins_become_gtin_14(gtin: str) -> None:
 def test_bad_gtins_are_refused(gtin: str) -> None:
     with pytest.raises(ValidationError):
         normalise_gtin(gtin)
+
+
+def test_typed_text_with_control_characters_is_refused() -> None:
+    from domain.values import require_text
+
+    with pytest.raises(ValidationError, match="control characters"):
+        require_text("猪肉\x00", "product", "品名")
