@@ -1,12 +1,12 @@
 """Exports investigators and schools file: an incident's trace (xlsx or CSV) and a month's 进出库台账 (xlsx).
 
 Spreadsheets hold real numbers and times (local, as staff read them), so they sort; a trace has one row per
-event. CSV starts with a UTF-8 BOM, without which Excel opens Chinese text as mojibake.
+event. CSV starts with a UTF-8 BOM, without which Excel opens Chinese text as mojibake. Every cell is written
+through projections.cells, so text from a record stays text (never a formula) and stored controls never fail a file.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import datetime
 from decimal import Decimal
@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from projections.cells import append_row, csv_line
 from projections.rows import Row
 
 TRACE_COLUMNS = (
@@ -84,12 +85,9 @@ def _voided(row: Row) -> str:
 
 
 def trace_csv(trace: dict[str, Any]) -> bytes:
-    text = io.StringIO()
-    writer = csv.writer(text)
-    writer.writerow([zh for _, zh in TRACE_COLUMNS])
-    for row in trace_event_rows(trace):
-        writer.writerow([_csv_cell(key, row.get(key)) for key, _ in TRACE_COLUMNS])
-    return text.getvalue().encode("utf-8-sig")
+    lines = [csv_line([zh for _, zh in TRACE_COLUMNS])]
+    lines += [csv_line([_cell(key, row.get(key)) for key, _ in TRACE_COLUMNS]) for row in trace_event_rows(trace)]
+    return "".join(lines).encode("utf-8-sig")
 
 
 def trace_xlsx(trace: dict[str, Any], title: str = "追溯记录") -> bytes:
@@ -97,9 +95,9 @@ def trace_xlsx(trace: dict[str, Any], title: str = "追溯记录") -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = title[:31]
-    sheet.append([zh for _, zh in TRACE_COLUMNS])
+    append_row(sheet, [zh for _, zh in TRACE_COLUMNS])
     for row in trace_event_rows(trace):
-        sheet.append([_cell(key, row.get(key)) for key, _ in TRACE_COLUMNS])
+        append_row(sheet, [_cell(key, row.get(key)) for key, _ in TRACE_COLUMNS])
     _table(sheet, header_row=1, columns=len(TRACE_COLUMNS))
     return _bytes(book)
 
@@ -111,21 +109,21 @@ def ledger_xlsx(ledger: dict[str, Any]) -> bytes:
     assert sheet is not None
     year, month = ledger["month"].split("-")
     sheet.title = f"{year}年{int(month)}月"
-    sheet.append([f"{ledger['school_name']}食材进出库台账（{year}年{int(month)}月）"])
+    append_row(sheet, [f"{ledger['school_name']}食材进出库台账（{year}年{int(month)}月）"])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(LEDGER_HEADERS))
     sheet["A1"].font = Font(size=14, bold=True)
     sheet["A1"].alignment = Alignment(horizontal="center")
-    sheet.append([f"学校编号：{ledger['school']}"])
-    sheet.append(list(LEDGER_HEADERS))
+    append_row(sheet, [f"学校编号：{ledger['school']}"])
+    append_row(sheet, list(LEDGER_HEADERS))
     for opening in ledger["opening"]:
-        sheet.append([None, None, opening["product"], None, None, None, None, "上月结存", None, None, None,
+        append_row(sheet, [None, None, opening["product"], None, None, None, None, "上月结存", None, None, None,
                       Decimal(opening["product_balance"]), opening["unit"], None, None, None])  # fmt: skip
     for r in ledger["rows"]:
         moment = _local(r["moved_at"])
         summary = r["kind_zh"] + (f"（{r['from_place']}→{r['to_place']}）" if r["kind"] == "move" else "")
         if r["meal_date"]:
             summary += f"（{r['meal_date']} {r['meal']}）"
-        sheet.append([
+        append_row(sheet, [
             moment.date(), moment.time(), r["product"], r["code"], r["lot"], r["supplier_name"],
             COLOUR_ZH.get(r["colour"], r["colour"]), summary, _number(r["quantity_in"]), _number(r["quantity_out"]),
             Decimal(r["batch_balance"]), Decimal(r["product_balance"]), r["unit"], *_paper_people(r), _remark(r),
@@ -171,14 +169,6 @@ def _cell(key: str, value: Any) -> Any:
     if key == "event":
         return EVENT_ZH.get(value, value)
     return value
-
-
-def _csv_cell(key: str, value: Any) -> Any:
-    if key == "at" and value:
-        return _local(value).strftime("%Y-%m-%d %H:%M:%S")
-    if key == "event":
-        return EVENT_ZH.get(value, value)
-    return "" if value is None else value
 
 
 def _local(value: str) -> datetime:
