@@ -10,6 +10,7 @@ from domain.batch import IngredientBatch
 from domain.errors import NotFound
 from domain.ledger import Ledger
 from domain.rules import CERTIFICATE_NAMES_ZH, CertificateKind
+from domain.validity import past_use_by
 from domain.values import Role
 
 # Which roles may ask for which action at all; the batch's state then narrows it.
@@ -57,6 +58,7 @@ def batch_card(ledger: Ledger, batch: IngredientBatch, caller: Caller, prefix: s
         unit=batch.unit,
         production_date=batch.production_date,
         use_by_date=batch.use_by_date,
+        expired=past_use_by(batch.use_by_date, today),
         received_at=batch.received_at,
         received_by=batch.signers,
         place=batch.place,
@@ -111,9 +113,9 @@ def _refusals(batch: IngredientBatch, today: date, missing: list[str]) -> Reason
     reasons: list[tuple[str, str]] = []
     if batch.on_hold:
         reasons.append((f"已封存：{batch.hold_reason}", f"on hold: {batch.hold_reason}"))
-    if today > batch.use_by_date:
+    if past_use_by(batch.use_by_date, today):
         use_by = batch.use_by_date.isoformat()
-        reasons.append((f"已过保质期（{use_by}）", f"past its use-by date ({use_by})"))
+        reasons.append((f"已过期（保质期至{use_by}）", f"past its use-by date ({use_by})"))
     if batch.failed_inspections:
         reasons.append(("查验不合格", "failed an inspection"))
     if missing:

@@ -264,6 +264,7 @@ class BatchCard(BaseModel):
     unit: str
     production_date: date
     use_by_date: date
+    expired: bool = Field(description="已过期: past its use-by date in the county's today")
     received_at: datetime
     received_by: list[str]
     place: str

@@ -17,6 +17,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.errors import AlreadyExists, NotFound, RuleViolation, ValidationError
 from domain.rules import CERTIFICATE_NAMES_ZH, Category, CertificateKind
+from domain.validity import past_use_by
 from domain.values import Meal, Principal, Stage
 
 BATCH_NAMESPACE = uuid5(NAMESPACE_URL, "https://foodtrace.invalid/batch")
@@ -272,10 +273,11 @@ class IngredientBatch(Aggregate):
                 zh=f"该批次已封存（{self.hold_reason}），不能出库",
                 en=f"this batch is on hold ({self.hold_reason}) and cannot be issued",
             )
-        if max(today, meal_date) > self.use_by_date:
+        if past_use_by(self.use_by_date, max(today, meal_date)):
             raise RuleViolation(
-                zh=f"该批次已过保质期（{self.use_by_date.isoformat()}），不能出库",
+                zh=f"该批次已过期（保质期至{self.use_by_date.isoformat()}），不能出库",
                 en=f"this batch is past its use-by date ({self.use_by_date.isoformat()}); it cannot be issued",
+                reasons=["expired"],
             )
         if self.failed_inspections:
             raise RuleViolation(

@@ -10,6 +10,7 @@ from typing import Any
 from domain.errors import RuleViolation, ValidationError
 from domain.gs1 import normalise_gtin, normalise_lot
 from domain.rules import Category
+from domain.validity import past_use_by
 from domain.values import require_quantity, require_text, require_unit
 
 PORK_WORDS = ("猪", "pork")
@@ -85,7 +86,7 @@ class Delivery:
             raise ValidationError(
                 zh="生产日期晚于今天", en="the production date is in the future", field="production_date"
             )
-        if self.use_by_date < day:
+        if past_use_by(self.use_by_date, day):
             raise RuleViolation(zh="该批食材已过保质期，拒收", en="the delivery is past its use-by date; refused")
 
     def with_quantity(self, quantity: Decimal | str | None) -> Delivery:

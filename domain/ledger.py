@@ -38,6 +38,7 @@ from domain.sample import FoodSample
 from domain.school import School, school_id
 from domain.staff import StaffMember, staff_id
 from domain.supplier import Supplier, supplier_id
+from domain.validity import past_use_by
 from domain.values import (
     DateAsISO,
     Meal,
@@ -648,7 +649,7 @@ class Ledger(Application[UUID]):
             )  # fmt: skip
             self._school(school)
             self._supplier(supplier).check_may_deliver(expected_on)
-            if expected_on > use_by_date:
+            if past_use_by(use_by_date, expected_on):
                 raise ValidationError(
                     zh="预计送达日期晚于保质期",
                     en="the delivery would arrive after its use-by date",

@@ -134,7 +134,8 @@ def ledger_xlsx(ledger: dict[str, Any]) -> bytes:
 
 def _remark(row: Row) -> str:
     voids = f"（冲销第{row['corrects_version']}条）" if row["corrects_version"] else ""
-    return str(row["note"]) + voids
+    expired = "已过期" if row.get("expired") else ""  # still in store past its use-by date
+    return " ".join(part for part in (expired, str(row["note"]) + voids) if part)
 
 
 def _paper_people(row: Row) -> tuple[str, str]:

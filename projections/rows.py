@@ -14,6 +14,8 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+from domain.validity import past_use_by
+
 Row = dict[str, Any]
 FLAGS = frozenset({"voided", "passed", "on_hold", "pork", "in_stock"})
 TIMES = frozenset({"keep_until"})  # besides every column ending in _at
@@ -55,3 +57,8 @@ def plain_rows(rows: Iterable[Row], zone: ZoneInfo) -> list[Row]:
 def people(text: str) -> list[str]:
     """Signers are stored comma-joined."""
     return [p for p in text.split(",") if p]
+
+
+def expired(use_by_date: str, today: date) -> bool:
+    """已过期, as the domain judges it, for a plain row's ISO use-by date."""
+    return past_use_by(date.fromisoformat(use_by_date), today)

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from domain.gs1 import normalise_lot
-from projections.rows import people, plain
+from projections.rows import expired, people, plain
 from projections.service import Projections
 
 MAX_PAGE_SIZE = 500
@@ -46,10 +46,12 @@ def search_batches(
         "ORDER BY received_on DESC, notification_id DESC LIMIT ? OFFSET ?",
         [*params, page_size + 1, (page - 1) * page_size],
     )
+    today = views.today()
     items = []
     for row in rows[:page_size]:
         item = plain(row, views.zone)
         item["signers"] = people(row["signers"])
         item["colour"] = views.profile.colour(row["category"])
+        item["expired"] = expired(item["use_by_date"], today)
         items.append(item)
     return {"page": page, "page_size": page_size, "has_more": len(rows) > page_size, "items": items}

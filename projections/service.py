@@ -23,6 +23,7 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -83,6 +84,10 @@ class Projections:
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.profile.timezone)
+
+    def today(self) -> date:
+        """The county's date now: what "expired" is judged against at read time."""
+        return self.profile.local_date(self.ledger.clock())
 
     def view(self, name: str) -> PostgresView | SQLiteView:
         return self._projection(name).view

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from projections.rows import Row, people, plain
+from projections.rows import Row, expired, people, plain, plain_rows
 from projections.service import Projections, Reader
 
 KIND_ZH = {"in": "入库", "out": "出库", "move": "移库", "return": "退库", "write_off": "报损", "correction": "冲销"}
@@ -22,10 +22,10 @@ def month_range(month: str) -> tuple[date, date]:
 def warehouse_ledger(views: Projections, school: str, month: str) -> dict[str, Any]:
     """Every movement at ``school`` in ``month`` (YYYY-MM) in the order recorded, with balances carried."""
     with views.reading("warehouse") as r:
-        return _ledger(r, school, month)
+        return _ledger(r, school, month, views.today())
 
 
-def _ledger(r: Reader, school: str, month: str) -> dict[str, Any]:
+def _ledger(r: Reader, school: str, month: str, today: date) -> dict[str, Any]:
     start, end = month_range(month)
     rows = r.select(
         "SELECT * FROM view_warehouse_movements WHERE school = ? AND on_date >= ? AND on_date < ? "
@@ -33,6 +33,7 @@ def _ledger(r: Reader, school: str, month: str) -> dict[str, Any]:
         [school, start, end],
     )
     names = _names(r, rows, school)
+    expired_stock = _expired_stock(r, rows, min(today, end - timedelta(days=1)))
     entries = []
     for row in rows:
         entry = plain(row, r.zone)
@@ -44,6 +45,7 @@ def _ledger(r: Reader, school: str, month: str) -> dict[str, Any]:
             supplier_name=names.get(row["supplier"], row["supplier"]),
             given_by_name=_named(names, row["given_by"]),
             taken_by_name=_named(names, row["taken_by"]),
+            expired=row["code"] in expired_stock,
         )
         entries.append(entry)
     return {
@@ -59,6 +61,7 @@ def _ledger(r: Reader, school: str, month: str) -> dict[str, Any]:
 def stock_on_hand(views: Projections, school: str) -> dict[str, Any]:
     """库存: batches with stock left (reserved = set aside for a hand-off awaiting the taker), and per product."""
     view = views.view("warehouse")
+    today = views.today()
     batches = []
     for row in view.select(
         "SELECT code, product, unit, category, supplier, lot, place, received_at, use_by_date, on_hand, reserved, "
@@ -68,6 +71,7 @@ def stock_on_hand(views: Projections, school: str) -> dict[str, Any]:
         batch = plain(row, views.zone)
         batch["available"] = str(Decimal(row["on_hand"]) - Decimal(row["reserved"]))
         batch["colour"] = views.profile.colour(row["category"])
+        batch["expired"] = expired(batch["use_by_date"], today)
         batches.append(batch)
     products = [
         plain(row, views.zone)
@@ -81,16 +85,30 @@ def stock_on_hand(views: Projections, school: str) -> dict[str, Any]:
 
 
 def expiring(views: Projections, school: str, within_days: int, today: date | None = None) -> dict[str, Any]:
-    """Batches still in stock whose use-by date falls within ``within_days`` days (or has passed)."""
-    today = today or views.profile.local_date(views.ledger.clock())
+    """Batches still in stock whose use-by date falls within ``within_days`` days (or has passed: 已过期)."""
+    today = today or views.today()
     until = today + timedelta(days=within_days)
     rows = views.view("warehouse").select(
         "SELECT code, product, unit, category, place, use_by_date, on_hand, on_hold FROM view_warehouse_batches "
         "WHERE school = ? AND in_stock = ? AND use_by_date <= ? ORDER BY use_by_date, code",
         [school, True, until],
     )
-    batches = [{**plain(r, views.zone), "colour": views.profile.colour(r["category"])} for r in rows]
+    batches = [
+        {**row, "colour": views.profile.colour(row["category"]), "expired": expired(row["use_by_date"], today)}
+        for row in plain_rows(rows, views.zone)
+    ]
     return {"school": school, "today": today.isoformat(), "until": until.isoformat(), "batches": batches}
+
+
+def _expired_stock(r: Reader, rows: list[Row], day: date) -> set[str]:
+    """The book's batches that still held stock on ``day`` (its last day, or today) and were past use-by then."""
+    balance = {row["code"]: Decimal(row["batch_balance"]) for row in rows}  # the last row of each batch wins
+    use_by = r.select_in("SELECT code, use_by_date FROM view_warehouse_batches WHERE code IN", sorted(balance))
+    return {
+        row["code"]
+        for row in plain_rows(use_by, r.zone)
+        if balance[row["code"]] > 0 and expired(row["use_by_date"], day)
+    }
 
 
 def _balances_before(r: Reader, school: str, day: date) -> list[Row]:

@@ -73,9 +73,10 @@ def test_the_monthly_ledger_has_the_paper_books_title_headers_and_rows(county: C
                        "本批结存", "品名结存", "单位", "经手人", "领用人/见证人", "备注")  # fmt: skip
     assert sheet.freeze_panes == "A4" and sheet.auto_filter.ref == "A3:P6"
     body = [(r[2], r[3], r[6], r[7], r[8], r[9], r[10], r[13], r[14], r[15]) for r in rows[3:]]
+    # 14 kg were still in store at the end of March, past their use-by date of 5 March: 已过期.
     assert body == [
-        ("猪肉（前腿）", code, "红", "入库", 20, None, 20, "王建国、李秀英", None, None),
-        ("猪肉（前腿）", code, "红", "出库（2026-03-02 lunch）", None, 5, 15, "王建国", "张师傅", None),
-        ("猪肉（前腿）", code, "红", "报损", None, 1, 14, "王建国", "李秀英", "变质"),
+        ("猪肉（前腿）", code, "红", "入库", 20, None, 20, "王建国、李秀英", None, "已过期"),
+        ("猪肉（前腿）", code, "红", "出库（2026-03-02 lunch）", None, 5, 15, "王建国", "张师傅", "已过期"),
+        ("猪肉（前腿）", code, "红", "报损", None, 1, 14, "王建国", "李秀英", "已过期 变质"),
     ]
     assert rows[3][5] == "恒鑫肉类食品有限公司"

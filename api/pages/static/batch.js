@@ -45,6 +45,7 @@
     const hold = document.getElementById("hold");
     hold.hidden = !c.on_hold;
     hold.textContent = c.on_hold ? `${t("on_hold")}：${c.hold_reason}` : "";
+    document.getElementById("expired").hidden = !c.expired;
     document.getElementById("failed").hidden = !c.failed_inspections;
     renderCertificates(c);
     renderPending(c);

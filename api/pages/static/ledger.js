@@ -9,7 +9,7 @@
   const form = document.getElementById("ledger-form");
 
   function remark(row) {
-    const parts = [];
+    const parts = row.expired ? [t("expired")] : []; // the batch still held stock past its use-by date
     if (row.kind === "out" && row.meal_date) parts.push(`${row.meal_date} ${FT.mealName(row.meal)}`);
     if (row.kind === "move") parts.push(`${row.from_place} → ${row.to_place}`);
     else if (row.kind === "in") parts.push(row.to_place);

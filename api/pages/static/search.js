@@ -13,6 +13,12 @@
   let query = null;
   let next = null;
 
+  // 已封存 and 已过期 can both hold; the server judges 已过期 against the county's today.
+  function status(b) {
+    const flags = [b.on_hold && bad(t("on_hold")), b.expired && bad(t("expired"))].filter(Boolean);
+    return flags.length ? el("span", {}, ...flags.flatMap((flag, i) => (i ? [" ", flag] : [flag]))) : t("in_store");
+  }
+
   function columns() {
     return [
       [t("batch_code"), (b) => batchLink(b.code)],
@@ -23,7 +29,7 @@
       [t("quantity"), (b) => `${b.quantity} ${b.unit}`, "number"],
       [t("received"), (b) => FT.office.formatFull(b.received_at)],
       [t("use_by"), (b) => b.use_by_date],
-      [t("status"), (b) => (b.on_hold ? bad(t("on_hold")) : t("in_store"))],
+      [t("status"), status],
     ];
   }
 

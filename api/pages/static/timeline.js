@@ -120,6 +120,7 @@
     const hold = document.getElementById("hold");
     hold.hidden = !c.on_hold;
     hold.textContent = c.on_hold ? `${t("on_hold")}${t("colon")}${c.hold_reason}` : "";
+    document.getElementById("expired").hidden = !c.expired;
   }
 
   function renderDocuments(c) {
