@@ -20,6 +20,7 @@ FORMULA = '=HYPERLINK("http://evil.example","点击")'
 IMG = '<img src=x onerror="alert(1)">'
 SCRIPT = "</script><script>alert(2)</script>"
 LINK = "javascript:alert(3)"
+MARKUP = f'{IMG}{SCRIPT}<a href="{LINK}">证明</a>'  # every HTML and script payload in one field
 
 ACCEPTED = {
     "formula": FORMULA,
