@@ -12,6 +12,7 @@ from datetime import date, datetime
 import qrcode
 from qrcode.constants import ERROR_CORRECT_H, ERROR_CORRECT_L, ERROR_CORRECT_M, ERROR_CORRECT_Q
 
+from domain.printable import printable
 from domain.rules import DEFAULT_PROFILE, RulesProfile
 from labels.fonts import text_width
 from labels.model import CATEGORY_NAMES_ZH, COLOUR_RGB, MEAL_NAMES_ZH, RGB, BatchLabel, SampleLabel, label_size
@@ -171,6 +172,7 @@ def _column(texts: list[str], left: float, top: float, width: float, height: flo
 
 def _fit(text: str, room: float, size: float) -> tuple[str, float]:
     """Shrink the text to fit ``room``, down to the smallest legible size; then cut it short with '…'."""
+    text = printable(text, one_line=True)  # a stored control or line break would stop the text layout (raqm)
     natural = text_width(text, size)
     if natural <= room:
         return text, size

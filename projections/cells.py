@@ -15,16 +15,11 @@ from typing import Any
 from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
-# Characters XML 1.0 cannot hold (C0 controls but tab and line breaks, U+FFFE/U+FFFF) and the other controls
-# (DEL, C1): shown as a visible \uXXXX, so the investigator sees what was stored instead of a failed export.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+from domain.printable import printable
+
 # What Excel, WPS and LibreOffice read as the start of a formula in a CSV cell (OWASP's list).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _NEEDS_QUOTES = re.compile('[",\r\n]')
-
-
-def printable(text: str) -> str:
-    return _UNPRINTABLE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
 
 
 def xlsx_cell(sheet: Worksheet, value: Any) -> Any:
