@@ -49,6 +49,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (413, "upload too large"),
         (422, "invalid input or refused by a food-safety rule"),
         (429, "too many wrong PINs"),
+        (503, "the database is unavailable for a moment: retry after Retry-After seconds"),
     ]
 }
 
@@ -95,9 +96,20 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
 
     _publish_errors_as_problems(app)
 
-    @app.get("/health", tags=["operations"])
+    @app.get("/health/live", tags=["operations"])
+    def live() -> dict[str, str]:
+        """The process is up and answering; asks nothing of the database."""
+        return {"status": "live"}
+
+    @app.get("/health/ready", tags=["operations"], responses={503: {"description": "the database does not answer"}})
+    def ready(request: Request) -> dict[str, Any]:
+        """Ready to serve: the database answers (503 at once when it does not)."""
+        current: Ledger = request.app.state.ledger
+        return {"status": "ready", "events": current.recorder.max_notification_id() or 0}
+
+    @app.get("/health", tags=["operations"], responses={503: {"description": "the database does not answer"}})
     def health(request: Request) -> dict[str, Any]:
-        """Liveness and which store this server writes to."""
+        """Ready, and which store this server writes to (503 while the database is away)."""
         current: Ledger = request.app.state.ledger
         position = current.recorder.max_notification_id()
         return {"status": "ok", "store": settings.describe(), "events": position or 0}

@@ -14,10 +14,12 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.database import DatabaseUnavailable
 from domain.errors import DomainError
 from labels.payload import InvalidPayload
 
 PROBLEM_JSON = "application/problem+json"
+RETRY_AFTER_SECONDS = 5  # what a 503 asks the caller to wait while the database is away
 log = logging.getLogger("foodtrace.api")
 
 STATUS_OF_CODE = {
@@ -74,6 +76,8 @@ def problem(
         details=details or None,
     )
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if status == 503:
+        headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
     return JSONResponse(
         body.model_dump(exclude_none=True), status_code=status, media_type=PROBLEM_JSON, headers=headers
     )
@@ -94,6 +98,16 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(request: Request, error: ApiError) -> JSONResponse:
         return problem(error.status, error.code, error.zh, error.en, error.field, error.details)
+
+    @app.exception_handler(DatabaseUnavailable)
+    async def database_unavailable(request: Request, error: DatabaseUnavailable) -> JSONResponse:
+        log.warning("database unavailable: %s", error)
+        return problem(
+            503,
+            "database_unavailable",
+            "数据库暂不可用，请稍后重试",
+            "the database is unavailable; please retry shortly",
+        )
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:

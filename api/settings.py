@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 from platformdirs import user_data_dir
 
+from api.database import FAIL_FAST_POSTGRES, POOL_WAIT_SECONDS
 from domain.ledger import Ledger
 from domain.rules import DEFAULT_PROFILE, RulesProfile
 from labels.payload import DEFAULT_BASE
@@ -88,7 +89,8 @@ def eventsourcing_env(url: str) -> dict[str, str]:
                 "FOODTRACE_DATABASE_URL names no database, e.g. postgresql://postgres@127.0.0.1/foodtrace"
             )
         return {
-            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "PERSISTENCE_MODULE": FAIL_FAST_POSTGRES,  # 503 at once when the server is away (api/database.py)
+            "POSTGRES_CONNECT_TIMEOUT": POOL_WAIT_SECONDS,
             "POSTGRES_DBNAME": dbname,
             "POSTGRES_HOST": parts.hostname or "127.0.0.1",
             "POSTGRES_PORT": str(parts.port or 5432),

@@ -46,6 +46,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "samples": ("留样", "Food samples"),
     "loading": ("正在加载…", "Loading…"),
     "retrying": ("网络不稳，正在重试…", "Weak network, retrying…"),
+    "retrying_by_itself": ("正在自动重试…", "retrying by itself…"),
     "network_failed": (
         "网络不通，未能确认是否已记录；请再点一次（不会重复记录）",
         "No network: tap again (it will not record twice)",

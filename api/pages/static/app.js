@@ -75,6 +75,7 @@
     }
     const url = path.startsWith("/") ? path : config.api + "/" + path;
     const canRetry = method === "GET" || Boolean(opts.key);
+    let retried = false;
     for (let attempt = 0; ; attempt++) {
       let response;
       try {
@@ -84,10 +85,12 @@
       }
       const transient = response === null || [502, 503, 504].includes(response.status);
       if (transient && canRetry && attempt < RETRY_DELAYS.length) {
-        notice(t("retrying"));
+        notice(await whyRetrying(response)); // say what is wrong while it retries, rather than only spin
+        retried = true;
         await sleep(RETRY_DELAYS[attempt]);
         continue;
       }
+      if (retried) notice("");
       if (response === null) throw new NetworkFailure(t("network_failed"));
       if (response.status === 401 && !opts.token && !opts.signingIn) {
         signInAgain();
@@ -104,6 +107,17 @@
       }
       if (opts.blob) return response.blob();
       return response.status === 204 ? null : response.json();
+    }
+  }
+
+  // A 503 while the database is away carries the server's own words ("数据库暂不可用，请稍后重试").
+  async function whyRetrying(response) {
+    if (response === null) return t("retrying");
+    try {
+      const problem = new Problem(response.status, await response.json());
+      return problem.body.zh || problem.body.en ? `${problem.text} ${t("retrying_by_itself")}` : t("retrying");
+    } catch (error) {
+      return t("retrying");
     }
   }
 
