@@ -11,7 +11,6 @@ import io
 import os
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,8 +86,16 @@ def _refused(zh: str, en: str) -> ApiError:
     return ApiError(422, "invalid_document", zh, en, "file")
 
 
+class DocumentAltered(Exception):
+    """A stored file no longer has the SHA-256 that names it: replaced or damaged on disk."""
+
+
 class DocumentStore:
-    """Files on disk under their SHA-256: ``root/ab/abcdef….pdf``."""
+    """Files on disk under their SHA-256: ``root/ab/abcdef….pdf``.
+
+    A request only ever adds files. A file goes only in ``evidence.sweep``, once no recorded event names it and a
+    grace period has passed: a request that lost a race must not take away the file that the winner recorded.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -96,34 +103,24 @@ class DocumentStore:
     def path(self, sha256: str, kind: str) -> Path:
         return self.root / sha256[:2] / f"{sha256}.{kind}"
 
-    @contextmanager
-    def kept_if_recorded(self, content: bytes, document: Document) -> Iterator[None]:
-        """Store the file before the ledger records it, and take it away again if the ledger refuses.
-
-        So an event never names a missing file, and a refused upload leaves no trace.
-        """
-        created = self.put(content, document)
-        try:
-            yield
-        except BaseException:
-            if created:
-                self.path(document.sha256, document.kind).unlink(missing_ok=True)
-            raise
-
-    def put(self, content: bytes, document: Document) -> bool:
-        """Store the file; False when the same file was already there."""
+    def put(self, content: bytes, document: Document) -> None:
+        """Store the file durably before the ledger records it, so an event never names a missing file."""
         target = self.path(document.sha256, document.kind)
-        if target.exists():
-            return False
+        try:
+            if _sha256_of(target) == document.sha256:
+                os.utime(target)  # fresh again: the sweep's grace period starts over for a file about to be recorded
+                return
+        except FileNotFoundError:
+            pass  # not there (or just taken by the sweep): write it
         target.parent.mkdir(parents=True, exist_ok=True)
-        # Write beside the target and rename, so a reader never sees half a file.
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
+        # Write beside the target, fsync, rename: a reader never sees half a file, a crash never leaves one.
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=TEMPORARY_PREFIX)
         with os.fdopen(handle, "wb") as file:
             file.write(content)
             file.flush()
             os.fsync(file.fileno())
         os.replace(temporary, target)
-        return True
+        _fsync_directory(target.parent)
 
     def find(self, sha256: str) -> Document | None:
         if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
@@ -133,3 +130,57 @@ class DocumentStore:
             if path.exists():
                 return Document(sha256, kind, path.stat().st_size)
         return None
+
+    def read(self, document: Document) -> bytes:
+        """The file's bytes, checked against the SHA-256 that names it."""
+        content = self.path(document.sha256, document.kind).read_bytes()
+        if hashlib.sha256(content).hexdigest() != document.sha256:
+            raise DocumentAltered(document.sha256)
+        return content
+
+    def files(self) -> Iterator[Path]:
+        """Every file in the store, finished or left half-written by a crash."""
+        if self.root.exists():
+            yield from (path for path in self.root.glob("*/*") if path.is_file())
+
+    def altered(self, document: Document) -> bool:
+        return _sha256_of(self.path(document.sha256, document.kind)) != document.sha256
+
+    def remove_if_untouched_since(self, path: Path, cutoff: float) -> bool:
+        """Remove a file unless an upload refreshed it after ``cutoff`` (it is about to be recorded)."""
+        held = path.with_name(f"{SWEEPING_PREFIX}{path.name}")
+        try:
+            os.replace(path, held)  # out of reach first: an upload arriving now writes the file anew
+        except FileNotFoundError:
+            return False
+        if held.stat().st_mtime >= cutoff:
+            os.replace(held, path)  # an upload refreshed it just before: keep it
+            return False
+        held.unlink()
+        return True
+
+
+TEMPORARY_PREFIX = ".upload-"
+SWEEPING_PREFIX = ".sweeping-"
+
+
+def sha256_named_by(path: Path) -> str | None:
+    """The SHA-256 a stored file's name claims; None for a temporary file (its name starts with a dot)."""
+    return None if path.name.startswith(".") else path.name.split(".")[0]
+
+
+def _sha256_of(path: Path) -> str:
+    hasher = hashlib.sha256()
+    with path.open("rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            hasher.update(block)
+    return hasher.hexdigest()
+
+
+def _fsync_directory(folder: Path) -> None:
+    # The rename itself is durable only once the folder's entry is on disk.
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)

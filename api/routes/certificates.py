@@ -50,18 +50,18 @@ def attach_to_batch(
         check_school(caller, batch.school_id)
     content = _read(file)
     document = inspect_upload(content)
-    with documents.kept_if_recorded(content, document):
-        result = ledger.attach_certificate(
-            batch.code,
-            kind,
-            number,
-            issuer,
-            issue_date,
-            document.sha256,
-            by=caller.principal,
-            expiry_date=expiry_date,
-            idempotency_key=key,
-        )
+    documents.put(content, document)  # kept even if refused: the sweep removes files no event names
+    result = ledger.attach_certificate(
+        batch.code,
+        kind,
+        number,
+        issuer,
+        issue_date,
+        document.sha256,
+        by=caller.principal,
+        expiry_date=expiry_date,
+        idempotency_key=key,
+    )
     return CommandResult(**result, document=document.sha256)
 
 
@@ -90,18 +90,18 @@ def attach_to_delivery(
     check_supplier(caller, announcement.supplier_id)
     content = _read(file)
     document = inspect_upload(content)
-    with documents.kept_if_recorded(content, document):
-        result = ledger.attach_certificate_to_delivery(
-            announcement_id,
-            kind,
-            number,
-            issuer,
-            issue_date,
-            document.sha256,
-            by=caller.principal,
-            expiry_date=expiry_date,
-            idempotency_key=key,
-        )
+    documents.put(content, document)
+    result = ledger.attach_certificate_to_delivery(
+        announcement_id,
+        kind,
+        number,
+        issuer,
+        issue_date,
+        document.sha256,
+        by=caller.principal,
+        expiry_date=expiry_date,
+        idempotency_key=key,
+    )
     return CommandResult(**result, document=document.sha256)
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import Response
 from pydantic import AwareDatetime
 
 from api.auth import SCHOOL_ROLES, Allow, not_found_unless
 from api.deps import DocumentsDep, LedgerDep, SettingsDep, visible_batch
+from api.documents import Document, DocumentAltered, DocumentStore
+from api.errors import ApiError
 from api.labelling import batch_label
 from api.schemas import BatchStateOut, Dpi, HistoryEntryOut, Page
 from api.tokens import Caller
@@ -18,6 +21,7 @@ from domain.ledger import Ledger
 from domain.values import Role
 from labels.render import render_batch_label, render_sheet
 
+log = logging.getLogger("foodtrace.documents")
 router = APIRouter(prefix="/api/v1", tags=["records"])
 Reader = Annotated[Caller, Depends(Allow(*SCHOOL_ROLES, Role.SUPPLIER, Role.INVESTIGATOR, Role.ADMIN))]
 LABEL_MEDIA = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
@@ -75,20 +79,44 @@ def as_of(code: str, at: Annotated[AwareDatetime, Query()], ledger: LedgerDep, c
 @router.get(
     "/batches/{code}/documents/{sha256}",
     summary="A certificate's document, as the supplier uploaded it",
-    response_class=FileResponse,
+    response_class=Response,
     responses={200: {"content": {"application/pdf": {}, "image/jpeg": {}, "image/png": {}}}},
 )
-def document(code: str, sha256: str, ledger: LedgerDep, documents: DocumentsDep, caller: Reader) -> FileResponse:
+def document(code: str, sha256: str, ledger: LedgerDep, documents: DocumentsDep, caller: Reader) -> Response:
     batch = visible_batch(ledger, caller, code)
     not_found_unless(any(c.sha256 == sha256 for c in batch.live_certificates))
-    found = documents.find(sha256)
-    not_found_unless(found is not None)
-    assert found is not None
-    return FileResponse(
-        documents.path(found.sha256, found.kind),
-        media_type=found.media_type,
-        filename=f"{batch.code}-{sha256[:8]}.{found.kind}",
+    found, content = _recorded_document(documents, sha256, batch.code)
+    filename = f"{batch.code}-{sha256[:8]}.{found.kind}"
+    return Response(
+        content, media_type=found.media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
     )
+
+
+def _recorded_document(documents: DocumentStore, sha256: str, code: str) -> tuple[Document, bytes]:
+    """A recorded certificate's file, re-checked against its SHA-256: lost or altered evidence is said plainly."""
+    found = documents.find(sha256)
+    try:
+        if found is None:
+            raise FileNotFoundError(sha256)
+        return found, documents.read(found)
+    except FileNotFoundError:
+        log.error("document %s of batch %s is recorded but its file is missing", sha256, code)
+        raise ApiError(
+            409,
+            "document_missing",
+            "证明文件缺失：已登记的文件找不到，请联系管理员",
+            "the recorded document's file is missing; call the administrator",
+            "sha256",
+        ) from None
+    except DocumentAltered:
+        log.error("document %s of batch %s does not match its recorded SHA-256", sha256, code)
+        raise ApiError(
+            409,
+            "document_altered",
+            "文件已被篡改：与登记的摘要不符，请联系管理员",
+            "the document does not match its recorded SHA-256 (replaced or damaged); call the administrator",
+            "sha256",
+        ) from None
 
 
 @router.get(
