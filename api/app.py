@@ -93,6 +93,7 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
         app.include_router(router, responses=ERROR_RESPONSES)
     app.include_router(resolve.router)
     app.include_router(pages.router)
+    app.include_router(pages.root)
 
     _publish_errors_as_problems(app)
 

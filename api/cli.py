@@ -18,6 +18,15 @@ CLI_ADMIN = Principal("cli", "admin")  # whoever holds the server's shell is its
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _run(argv)
+    except BrokenPipeError:
+        # `foodtrace history CODE --json | head`: the reader has what it wanted; end quietly, as `cat` does.
+        sys.stdout = None  # nothing more is flushed to the closed pipe at exit
+        return 0
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = argparse.ArgumentParser(prog="foodtrace", description="Food traceability ledger for school canteens")
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -62,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     label.add_argument("--format", choices=["png", "svg", "pdf"], default="png")
     label.add_argument("--size", choices=["40x30", "50x30", "60x40"], default="40x30")
     label.add_argument("--dpi", type=int, choices=[203, 300], default=203)
-    label.add_argument("-o", "--output", required=True, help="file to write")
+    label.add_argument("-o", "--output", help="file to write (default: CODE-SIZE.FORMAT in this folder)")
 
     cli_investigate.register(commands)
     cli_documents.register(commands, verify)
@@ -170,9 +179,10 @@ def _label(settings: Settings, args: argparse.Namespace) -> int:
         content = render_batch_label(label, args.format, args.size, args.dpi, ledger.profile)
     finally:
         ledger.close()
-    with open(args.output, "wb") as file:
+    output = args.output or f"{batch.code}-{args.size}.{args.format}"
+    with open(output, "wb") as file:
         file.write(content)
-    print(f"{batch.code}: {args.format} {args.size} label written to {args.output}", file=sys.stderr)
+    print(f"{batch.code}: {args.format} {args.size} label written to {output}", file=sys.stderr)
     return 0
 
 

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from api.pages.views import router
+from api.pages.views import root, router
 
-__all__ = ["router"]
+__all__ = ["root", "router"]

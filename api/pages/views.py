@@ -53,6 +53,7 @@ NAV = (
 )
 
 router = APIRouter(prefix="/app", include_in_schema=False)
+root = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=HERE / "templates")
 
 
@@ -65,6 +66,12 @@ def asset(name: str) -> str:
     """A static file's address with its content hash: phones keep it for a year and fetch it again only when
     it changes, which matters on a store room's weak network."""
     return f"/app/static/{name}?v={_fingerprint(name)}"
+
+
+@root.get("/")
+def site_root() -> RedirectResponse:
+    """The address `make run` prints opens the pages."""
+    return RedirectResponse("/app", status_code=307)
 
 
 templates.env.globals["asset"] = asset
