@@ -1,7 +1,7 @@
 """The investigators' commands of ``foodtrace``: the projector, traces, a batch as of a moment, exports.
 
     foodtrace projections status | rebuild NAME | run
-    foodtrace trace forward (--lot L [--gtin G] | --supplier S | --product P) [--from D] [--to D] [--json]
+    foodtrace trace forward [--lot L] [--supplier S] [--product P] [--gtin G] [--from D] [--to D] [--json]
     foodtrace trace backward --school S --date D --meal lunch [--json]
     foodtrace batch CODE --as-of ISO_TIME [--json]
     foodtrace export trace forward|backward ... --format xlsx|csv -o FILE
@@ -54,11 +54,11 @@ def register(subcommands: Any) -> None:
 
 def _trace_arguments(directions: Any, export: bool = False) -> None:
     forward = directions.add_parser("forward", help="where a lot, a supplier's or a product's batches went")
-    which = forward.add_mutually_exclusive_group(required=True)
-    which.add_argument("--lot", help="the supplier's lot as printed (or its GS1 form)")
-    which.add_argument("--supplier", help="supplier code")
-    which.add_argument("--product", help="product name, e.g. 猪肉（前腿）")
-    forward.add_argument("--gtin", help="narrow a lot to one GTIN")
+    # A lot is (supplier, product, lot): these combine, e.g. --lot LY261126-8 --supplier SUP-LY --product 土豆.
+    forward.add_argument("--lot", help="the supplier's lot as printed (or its GS1 form)")
+    forward.add_argument("--supplier", help="supplier code")
+    forward.add_argument("--product", help="product name, e.g. 猪肉（前腿） (brackets and spaces as you like)")
+    forward.add_argument("--gtin", help="narrow to one GTIN")
     forward.add_argument("--from", dest="received_from", type=date.fromisoformat, help="received on or after")
     forward.add_argument("--to", dest="received_to", type=date.fromisoformat, help="received on or before")
     backward = directions.add_parser("backward", help="what went into one meal at one school")
@@ -163,6 +163,8 @@ def _trace_summary(trace: dict[str, Any]) -> list[str]:
     for school in trace.get("other_schools", []):
         lines.append(f"same lots also at {school['code']} {school.get('name', '')}: "
                      + ", ".join(b["code"] for b in school["batches"]))  # fmt: skip
+    for batch in trace.get("same_lots_at_school", []):
+        lines.append(f"same lot also here in {batch['code']} (received {batch['received_on']})")
     for sample in trace.get("samples", []):
         lines.append(f"sample {sample['school']} {sample['meal_date']} {sample['meal']} {sample['dish']} "
                      f"{sample['grams']} g")  # fmt: skip

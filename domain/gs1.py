@@ -59,3 +59,20 @@ def normalise_lot(original: str) -> str:
     if len(kept) <= LOT_MAX - 5:
         return f"{kept}-{digest[:4]}"
     return f"{kept[: LOT_MAX - 5]}-{digest[:4]}"
+
+
+# Brackets people type for a cut or a grade: 猪肉（前腿）, 猪肉【前腿】, 猪肉[前腿] all mean 猪肉(前腿).
+_BRACKETS = str.maketrans(dict.fromkeys("[{【〔〖〘［｛", "(") | dict.fromkeys("]}】〕〗〙］｝", ")"))
+
+
+def normalise_product(name: str) -> str:
+    """A product name as it is matched (never shown): Unicode NFKC (full-width brackets and letters become ASCII),
+    every kind of bracket as ``()``, no spaces, case folded. ``猪肉（前腿）`` and ``猪肉 (前腿)`` are one product."""
+    folded = unicodedata.normalize("NFKC", name).translate(_BRACKETS).casefold()
+    return "".join(folded.split())
+
+
+def product_key(gtin: str | None, product: str) -> str:
+    """The product part of a lot's identity (supplier, product, lot): the GTIN-14 where there is one, else the
+    normalised name. Suppliers date their lots (LY261126-8), so one lot number can be on potatoes and tomatoes."""
+    return gtin if gtin else normalise_product(product)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from domain.gs1 import normalise_lot
+from domain.gs1 import normalise_lot, normalise_product
 from projections.rows import expired, people, plain
 from projections.service import Projections
 
@@ -30,7 +30,10 @@ def search_batches(
     if lot:
         where.append("(lot = ? OR supplier_lot = ?)")
         params += [normalise_lot(lot), lot.strip()]
-    for column, value in (("supplier", supplier), ("product", product), ("school", school)):
+    if product:
+        where.append("product_folded = ?")  # 猪肉(前腿) finds 猪肉（前腿）
+        params.append(normalise_product(product))
+    for column, value in (("supplier", supplier), ("school", school)):
         if value:
             where.append(f"{column} = ?")
             params.append(value)
@@ -41,8 +44,9 @@ def search_batches(
         where.append("received_on <= ?")
         params.append(received_to)
     rows = views.view("trace").select(
-        "SELECT code, school, supplier, product, category, quantity, unit, supplier_lot, lot, gtin, use_by_date, "
-        f"place, signers, received_at, received_on, on_hold FROM view_trace_batches WHERE {' AND '.join(where)} "
+        "SELECT code, school, supplier, product, product_key, category, quantity, unit, supplier_lot, lot, gtin, "
+        "use_by_date, place, signers, received_at, received_on, on_hold FROM view_trace_batches "
+        f"WHERE {' AND '.join(where)} "
         "ORDER BY received_on DESC, notification_id DESC LIMIT ? OFFSET ?",
         [*params, page_size + 1, (page - 1) * page_size],
     )

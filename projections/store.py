@@ -8,6 +8,7 @@ rebuilt one at a time. The SQL is written once with ``?`` placeholders; the Post
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -44,6 +45,14 @@ class Schema:
     def ddl(self, types: Mapping[str, str]) -> list[str]:
         return [statement.format(**types) for statement in self.statements]
 
+    def fingerprint(self) -> str:
+        """Changes whenever a table or index does: a view built with other tables is dropped and built again."""
+        return hashlib.sha256("\n".join(self.statements).encode()).hexdigest()
+
+
+# Each view's schema fingerprint, so that a new column rebuilds the view instead of failing every read.
+SCHEMAS_DDL = "CREATE TABLE IF NOT EXISTS view_schemas (name TEXT PRIMARY KEY, fingerprint TEXT NOT NULL)"
+
 
 class Writer(Protocol):
     """What a projection may do inside its view's transaction."""
@@ -78,6 +87,8 @@ class View(Protocol):
     def select_in(self, sql: str, keys: Sequence[Any], params: Sequence[Any] = ()) -> list[Row]: ...
 
     def reading(self) -> Any: ...
+
+    def replace_if_changed(self) -> None: ...
 
     def analyse(self) -> None:
         """Refresh the planner's statistics: after a bulk load they are missing and lookups turn into scans."""
@@ -158,6 +169,22 @@ class PostgresView(PostgresTrackingRecorder):
     def select_in(self, sql: str, keys: Sequence[Any], params: Sequence[Any] = ()) -> list[Row]:
         with self.datastore.transaction(commit=False) as cursor:
             return PostgresWriter(cursor).select_in(sql, keys, params)
+
+    def replace_if_changed(self) -> None:
+        """Drop the view's tables and position when they were made by another schema (rebuilt from the log)."""
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.execute(SCHEMAS_DDL)
+            cursor.execute("LOCK TABLE view_schemas IN EXCLUSIVE MODE")  # two processes starting together
+            cursor.execute("SELECT fingerprint FROM view_schemas WHERE name = %s", (self.tracking_table_name,))
+            found = cursor.fetchone()
+            if found and found["fingerprint"] == self.schema.fingerprint():
+                return
+            for table in (*self.schema.tables, self.tracking_table_name):
+                cursor.execute(SQL("DROP TABLE IF EXISTS {}").format(Identifier(table)))
+            cursor.execute(
+                "INSERT INTO view_schemas VALUES (%s, %s) ON CONFLICT (name) DO UPDATE SET fingerprint = %s",
+                (self.tracking_table_name, self.schema.fingerprint(), self.schema.fingerprint()),
+            )
 
     def analyse(self) -> None:
         with self.datastore.get_connection() as connection:  # autocommit: ANALYZE of many tables, no transaction
@@ -270,6 +297,27 @@ class SQLiteView(SQLiteTrackingRecorder):
         with self.datastore.transaction(commit=False) as cursor:
             return SQLiteWriter(cursor).select_in(sql, keys, params)
 
+    def replace_if_changed(self) -> None:
+        """Drop the view's tables and position when they were made by another schema (rebuilt from the log)."""
+        with self.datastore.get_connection(commit=True) as connection:
+            cursor = connection.cursor()
+            cursor.execute("BEGIN IMMEDIATE")  # two processes starting together
+            try:
+                cursor.execute(SCHEMAS_DDL)
+                cursor.execute("SELECT fingerprint FROM view_schemas WHERE name = ?", (self.tracking_table_name,))
+                found = cursor.fetchone()
+                if not (found and found[0] == self.schema.fingerprint()):
+                    for table in (*self.schema.tables, self.tracking_table_name):
+                        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+                    cursor.execute(
+                        "INSERT INTO view_schemas VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET fingerprint = ?",
+                        (self.tracking_table_name, self.schema.fingerprint(), self.schema.fingerprint()),
+                    )
+            except BaseException:
+                connection.rollback()
+                raise
+            connection.commit()
+
     def analyse(self) -> None:
         with self.datastore.transaction(commit=True) as cursor:
             cursor.execute("ANALYZE")
@@ -311,5 +359,6 @@ def open_view(name: str, schema: Schema, env: Mapping[str, str]) -> tuple[Postgr
         view = PostgresView(datastore, tracking_table_name=tracking, schema=schema)
     else:
         view = SQLiteView(datastore, tracking_table_name=tracking, schema=schema)
+    view.replace_if_changed()
     view.create_table()
     return view, factory

@@ -16,87 +16,15 @@ from typing import Any
 from uuid import UUID
 
 from domain.batch import IngredientBatch
+from domain.gs1 import normalise_product, product_key
 from domain.rules import DEFAULT_PROFILE, RulesProfile
 from domain.sample import FoodSample
 from domain.school import School
 from domain.staff import StaffMember
 from domain.supplier import Supplier
 from projections.projection import ChunkProjection, Event, Numbered, event_name, topics_of
-from projections.store import PostgresView, Schema, SQLiteView, Writer
-
-COLUMNS = {
-    "view_trace_schools": "code, name, district",
-    "view_trace_suppliers": "code, supplier_id, name, licence_number, licence_valid_from, licence_valid_until",
-    "view_trace_licences": "supplier, version, number, valid_from, valid_until, recorded_at",
-    "view_trace_staff": "person_id, staff_id, name, school, roles",
-    "view_trace_staff_events": "person_id, version, kind, number, valid_from, valid_until, day, passed, reason, at",
-    "view_trace_batches": "batch_id, code, school, supplier, product, category, pork, quantity, unit, "
-    "supplier_lot, lot, gtin, production_date, use_by_date, invoice_number, place, signers, sensory_check, "
-    "received_by, received_at, received_on, on_hold, hold_reason, notification_id",
-    "view_trace_certificates": "batch_id, version, kind, number, issuer, issue_date, expiry_date, sha256, "
-    "attached_by, attached_at, voided",
-    "view_trace_inspections": "batch_id, version, school, stage, passed, notes, inspector, by_role, inspected_at, "
-    "on_date, voided",
-    "view_trace_issues": "batch_id, version, school, meal_date, meal, quantity, given_by, taken_by, issued_at, "
-    "offer, voided",
-    "view_trace_samples": "sample_id, school, meal_date, meal, dish, grams, sealed_at, keep_until, fridge, "
-    "sealed_by, disposed_at, disposal_reason, sent_to, sent_at",
-    "view_trace_sample_batches": "sample_id, code",
-}
-
-SCHEMA = Schema(
-    tables=tuple(COLUMNS),
-    statements=(
-        "CREATE TABLE IF NOT EXISTS view_trace_schools (code TEXT PRIMARY KEY, name TEXT NOT NULL, district TEXT)",
-        "CREATE TABLE IF NOT EXISTS view_trace_suppliers (code TEXT PRIMARY KEY, supplier_id {uuid} NOT NULL UNIQUE, "
-        "name TEXT NOT NULL, licence_number TEXT NOT NULL, licence_valid_from {date}, licence_valid_until {date})",
-        "CREATE TABLE IF NOT EXISTS view_trace_licences (supplier TEXT NOT NULL, version INTEGER NOT NULL, "
-        "number TEXT NOT NULL, valid_from {date} NOT NULL, valid_until {date} NOT NULL, recorded_at {time} NOT NULL, "
-        "PRIMARY KEY (supplier, version))",
-        "CREATE TABLE IF NOT EXISTS view_trace_staff (person_id TEXT PRIMARY KEY, staff_id {uuid} NOT NULL UNIQUE, "
-        "name TEXT NOT NULL, school TEXT, roles TEXT NOT NULL)",
-        "CREATE TABLE IF NOT EXISTS view_trace_staff_events (person_id TEXT NOT NULL, version INTEGER NOT NULL, "
-        "kind TEXT NOT NULL, number TEXT, valid_from {date}, valid_until {date}, day {date}, passed {bool}, "
-        "reason TEXT, at {time} NOT NULL, PRIMARY KEY (person_id, version))",
-        "CREATE INDEX IF NOT EXISTS view_trace_staff_events_until ON view_trace_staff_events (valid_until)",
-        "CREATE TABLE IF NOT EXISTS view_trace_batches (batch_id {uuid} PRIMARY KEY, code TEXT NOT NULL, "
-        "school TEXT NOT NULL, supplier TEXT NOT NULL, product TEXT NOT NULL, category TEXT NOT NULL, "
-        "pork {bool} NOT NULL, quantity {decimal} NOT NULL, unit TEXT NOT NULL, supplier_lot TEXT NOT NULL, "
-        "lot TEXT NOT NULL, gtin TEXT, production_date {date} NOT NULL, use_by_date {date} NOT NULL, "
-        "invoice_number TEXT NOT NULL, place TEXT NOT NULL, signers TEXT NOT NULL, sensory_check TEXT NOT NULL, "
-        "received_by TEXT NOT NULL, received_at {time} NOT NULL, received_on {date} NOT NULL, "
-        "on_hold {bool} NOT NULL, hold_reason TEXT NOT NULL, notification_id BIGINT NOT NULL)",
-        "CREATE UNIQUE INDEX IF NOT EXISTS view_trace_batches_code ON view_trace_batches (code)",
-        "CREATE INDEX IF NOT EXISTS view_trace_batches_lot ON view_trace_batches (lot, gtin)",
-        "CREATE INDEX IF NOT EXISTS view_trace_batches_supplier_lot ON view_trace_batches (supplier_lot)",
-        "CREATE INDEX IF NOT EXISTS view_trace_batches_supplier ON view_trace_batches (supplier, received_on)",
-        "CREATE INDEX IF NOT EXISTS view_trace_batches_product ON view_trace_batches (product, received_on)",
-        "CREATE INDEX IF NOT EXISTS view_trace_batches_school ON view_trace_batches (school, received_on)",
-        "CREATE INDEX IF NOT EXISTS view_trace_batches_received ON view_trace_batches (received_on)",
-        "CREATE TABLE IF NOT EXISTS view_trace_certificates (batch_id {uuid} NOT NULL, version INTEGER NOT NULL, "
-        "kind TEXT NOT NULL, number TEXT NOT NULL, issuer TEXT NOT NULL, issue_date {date} NOT NULL, "
-        "expiry_date {date}, sha256 TEXT NOT NULL, attached_by TEXT NOT NULL, attached_at {time} NOT NULL, "
-        "voided {bool} NOT NULL, PRIMARY KEY (batch_id, version))",
-        "CREATE TABLE IF NOT EXISTS view_trace_inspections (batch_id {uuid} NOT NULL, version INTEGER NOT NULL, "
-        "school TEXT NOT NULL, stage TEXT NOT NULL, passed {bool} NOT NULL, notes TEXT NOT NULL, "
-        "inspector TEXT NOT NULL, by_role TEXT NOT NULL, inspected_at {time} NOT NULL, on_date {date} NOT NULL, "
-        "voided {bool} NOT NULL, PRIMARY KEY (batch_id, version))",
-        "CREATE INDEX IF NOT EXISTS view_trace_inspections_school ON view_trace_inspections (school, on_date)",
-        "CREATE TABLE IF NOT EXISTS view_trace_issues (batch_id {uuid} NOT NULL, version INTEGER NOT NULL, "
-        "school TEXT NOT NULL, meal_date {date} NOT NULL, meal TEXT NOT NULL, quantity {decimal} NOT NULL, "
-        "given_by TEXT NOT NULL, taken_by TEXT NOT NULL, issued_at {time} NOT NULL, offer INTEGER, "
-        "voided {bool} NOT NULL, PRIMARY KEY (batch_id, version))",
-        "CREATE INDEX IF NOT EXISTS view_trace_issues_meal ON view_trace_issues (school, meal_date, meal)",
-        "CREATE TABLE IF NOT EXISTS view_trace_samples (sample_id {uuid} PRIMARY KEY, school TEXT NOT NULL, "
-        "meal_date {date} NOT NULL, meal TEXT NOT NULL, dish TEXT NOT NULL, grams INTEGER NOT NULL, "
-        "sealed_at {time} NOT NULL, keep_until {time} NOT NULL, fridge TEXT NOT NULL, sealed_by TEXT NOT NULL, "
-        "disposed_at {time}, disposal_reason TEXT, sent_to TEXT, sent_at {time})",
-        "CREATE INDEX IF NOT EXISTS view_trace_samples_meal ON view_trace_samples (school, meal_date, meal)",
-        "CREATE TABLE IF NOT EXISTS view_trace_sample_batches (sample_id {uuid} NOT NULL, code TEXT NOT NULL, "
-        "PRIMARY KEY (sample_id, code))",
-        "CREATE INDEX IF NOT EXISTS view_trace_sample_batches_code ON view_trace_sample_batches (code)",
-    ),
-)
+from projections.store import PostgresView, SQLiteView, Writer
+from projections.trace_schema import COLUMNS, SCHEMA
 
 
 @dataclass
@@ -232,7 +160,7 @@ class TraceIndex(ChunkProjection):
             e.originator_id, e.code, e.school_id, e.supplier_id, e.product, e.category, e.pork, e.quantity, e.unit,
             e.supplier_lot, e.lot, e.gtin, e.production_date, e.use_by_date, e.invoice_number, e.place,
             ",".join(e.signers), e.sensory_check, e.by.person_id, e.at, self.profile.local_date(e.at), False, "",
-            notification_id,
+            notification_id, product_key(e.gtin, e.product), normalise_product(e.product),
         ))  # fmt: skip
 
     def _IngredientBatch_CertificateAttached(self, chunk: _Chunk, _: int, e: Event) -> None:

@@ -3,7 +3,8 @@
 Forward: a supplier lot (or a supplier, or a product) → every school, batch, meal and food sample it reached.
 Backward: a school's meal → every batch issued for it, its supplier, certificates, inspections, the people who
 handled it with their certificate status that day, the samples kept, and every OTHER school that received the
-same lots. Both answer with plain JSON values.
+same lots. Both answer with plain JSON values. A lot is (supplier, product, lot), never the lot text alone:
+product is the GTIN where there is one, else the normalised name (domain.gs1.product_key).
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from domain.gs1 import normalise_gtin, normalise_lot
+from domain.gs1 import normalise_gtin, normalise_lot, normalise_product
 from projections.rows import Row, people, plain, plain_rows
 from projections.service import Projections, Reader
 from projections.staff_status import people_status
 
 BATCH_COLUMNS = (
-    "batch_id, code, school, supplier, product, category, pork, quantity, unit, supplier_lot, lot, gtin, "
+    "batch_id, code, school, supplier, product, product_key, category, pork, quantity, unit, supplier_lot, lot, gtin, "
     "production_date, use_by_date, invoice_number, place, signers, sensory_check, received_by, received_at, "
     "received_on, on_hold, hold_reason"
 )
@@ -34,24 +35,28 @@ def trace_forward(
     received_to: date | None = None,
     limit: int = 1000,
 ) -> dict[str, Any]:
-    """Where a lot, a supplier's goods or a product went: schools, batches, meals, samples."""
+    """Where a lot, a supplier's goods or a product went: schools, batches, meals, samples.
+
+    Any of lot, supplier and product combine (a lot is (supplier, product, lot): ``lot=LY261126-8`` alone finds
+    every product that carries that number; ``lots`` in the answer lists each identity found). ``product``
+    matches the normalised name, so ``猪肉(前腿)`` finds ``猪肉（前腿）``; ``gtin`` narrows to one GTIN.
+    """
     where: list[str] = []
     params: list[Any] = []
     if lot:
-        if gtin:
-            where.append("(lot = ? OR supplier_lot = ?) AND gtin = ?")
-            params += [normalise_lot(lot), lot.strip(), normalise_gtin(gtin)]
-        else:
-            where.append("(lot = ? OR supplier_lot = ?)")
-            params += [normalise_lot(lot), lot.strip()]
+        where.append("(lot = ? OR supplier_lot = ?)")
+        params += [normalise_lot(lot), lot.strip()]
     if supplier:
         where.append("supplier = ?")
-        params.append(supplier)
+        params.append(supplier.strip())
     if product:
-        where.append("product = ?")
-        params.append(product)
+        where.append("product_folded = ?")
+        params.append(normalise_product(product))
     if not where:
         raise ValueError("trace forward needs a lot, a supplier or a product")
+    if gtin:
+        where.append("gtin = ?")
+        params.append(normalise_gtin(gtin))
     if received_from:
         where.append("received_on >= ?")
         params.append(received_from)
@@ -74,6 +79,7 @@ def _forward(r: Reader, where: list[str], params: list[Any], limit: int, query: 
     return {
         "query": query,
         "schools": _schools(r, {b["school"] for b in batches}),
+        "lots": _identities(batches),
         "batches": batches,
         "meals": [{"school": s, "meal_date": d, "meal": m} for s, d, m in meals],
         "samples": sorted(samples.values(), key=lambda s: (s["meal_date"], s["school"], s["dish"])),
@@ -114,8 +120,8 @@ def _backward(r: Reader, school: str, meal_date: date, meal: str, others_in_full
         r.zone,
     )
     _attach_sample_batches(r, samples)
-    lots = {(b["supplier"], b["lot"]) for b in batches}
-    others = _same_lots_elsewhere(r, lots, {b["code"] for b in batches}, others_in_full)
+    lots = {(b["supplier"], b["product_key"], b["lot"]) for b in batches}
+    elsewhere, here = _same_lots(r, lots, school, {b["code"] for b in batches}, others_in_full)
     found = _schools(r, {school})
     return {
         "query": {"school": school, "meal_date": meal_date.isoformat(), "meal": meal},
@@ -124,9 +130,21 @@ def _backward(r: Reader, school: str, meal_date: date, meal: str, others_in_full
         "suppliers": _suppliers(r, batches),
         "people": _handlers(r, batches),
         "samples": samples,
-        "lots": [{"supplier": s, "lot": lot} for s, lot in sorted(lots)],
-        "other_schools": others,
+        "lots": _identities(batches),
+        "other_schools": elsewhere,
+        "same_lots_at_school": here,
     }
+
+
+def _identities(batches: list[Row]) -> list[Row]:
+    """Each lot (supplier, product, lot) among these batches, with the product names it was received under."""
+    names: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    for b in batches:
+        names[(b["supplier"], b["product_key"], b["lot"])].add(b["product"])
+    return [
+        {"supplier": s, "product_key": key, "lot": lot, "products": sorted(names[(s, key, lot)])}
+        for s, key, lot in sorted(names)
+    ]
 
 
 def batch_details(r: Reader, batch_rows: list[Row]) -> list[Row]:
@@ -174,18 +192,29 @@ def _batches_by_id(r: Reader, ids: list[Any]) -> list[Row]:
     return sorted(rows, key=lambda row: (str(row["received_at"]), row["code"]))
 
 
-def _same_lots_elsewhere(r: Reader, lots: set[tuple[str, str]], exclude: set[str], in_full: bool) -> list[Row]:
-    """Other schools' batches of these lots with the meals they went into (in full: every detail), by school."""
+def _same_lots(
+    r: Reader, lots: set[tuple[str, str, str]], school: str, exclude: set[str], in_full: bool
+) -> tuple[list[Row], list[Row]]:
+    """Other batches of these lots (same supplier, product and lot): by other school, and at this school.
+
+    Each comes with the meals it went into (in full: every detail). The meal's own school is never among
+    ``other_schools``; its other batches of the same lots are listed apart.
+    """
     found = r.select_in(
-        "SELECT batch_id, code, supplier, lot FROM view_trace_batches WHERE lot IN", sorted({lot for _, lot in lots})
+        "SELECT batch_id, code, supplier, product_key, lot FROM view_trace_batches WHERE lot IN",
+        sorted({lot for _, _, lot in lots}),
     )
-    ids = [row["batch_id"] for row in found if (row["supplier"], row["lot"]) in lots and row["code"] not in exclude]
+    ids = [
+        row["batch_id"] for row in found
+        if (row["supplier"], row["product_key"], row["lot"]) in lots and row["code"] not in exclude
+    ]  # fmt: skip
     rows = _batches_by_id(r, ids)
     by_school: dict[str, list[Row]] = defaultdict(list)
     for batch in batch_details(r, rows) if in_full else _with_meals(r, rows):
         by_school[batch["school"]].append(batch)
+    here = by_school.pop(school, [])
     names = {s["code"]: s for s in _schools(r, set(by_school))}
-    return [{**names.get(code, {"code": code}), "batches": by_school[code]} for code in sorted(by_school)]
+    return [{**names.get(code, {"code": code}), "batches": by_school[code]} for code in sorted(by_school)], here
 
 
 def _with_meals(r: Reader, rows: list[Row]) -> list[Row]:

@@ -46,6 +46,20 @@ def test_trace_forward_by_lot_prints_where_it_went(
     assert f"{lunch}  CG01  猪肉（前腿）  lot HX260301-2  SUP-HX  20 kg  → 2026-03-02 lunch" in capsys.readouterr().out
 
 
+def test_trace_forward_combines_a_lot_with_its_supplier_and_product(
+    county: County, database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pork = county.receive()
+    other_supplier = county.receive(supplier="SUP-LY", product="青菜", category="plant", gtin=None,
+                                    place="蔬菜库（绿）", at=at(hour=7, minute=50))  # same lot number  # fmt: skip
+
+    assert foodtrace(database_url, "trace", "forward", "--lot", "HX260301-2", "--supplier", "SUP-HX",
+                     "--product", "猪肉(前腿)", "--json") == 0  # fmt: skip
+
+    found = [b["code"] for b in json.loads(capsys.readouterr().out)["batches"]]
+    assert found == [pork] and other_supplier not in found
+
+
 def test_projections_status_and_rebuild(lunch: str, database_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert foodtrace(database_url, "projections", "rebuild", "trace") == 0
     rebuilt = json.loads(capsys.readouterr().out)

@@ -102,7 +102,10 @@ def test_backward_trace_of_a_meal_names_every_lot_supplier_certificate_and_perso
     assert [(s["code"], [b["code"] for b in s["batches"]]) for s in trace["other_schools"]] == [
         ("XH01", [codes["pork_xh"]])
     ]
-    assert trace["lots"] == [{"supplier": "SUP-HX", "lot": "HX260301-2"}, {"supplier": "SUP-LY", "lot": "LY260302-1"}]
+    assert trace["lots"] == [
+        {"supplier": "SUP-HX", "product_key": "06901234567892", "lot": "HX260301-2", "products": ["猪肉（前腿）"]},
+        {"supplier": "SUP-LY", "product_key": "青菜", "lot": "LY260302-1", "products": ["青菜"]},
+    ]
 
 
 def test_backward_trace_gives_each_handlers_certificates_as_they_stood_that_day(

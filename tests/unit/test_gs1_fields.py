@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.errors import ValidationError
-from domain.gs1 import CSET82, LOT_MAX, normalise_gtin, normalise_lot
+from domain.gs1 import CSET82, LOT_MAX, normalise_gtin, normalise_lot, normalise_product, product_key
 
 
 @pytest.mark.parametrize(
@@ -54,3 +54,19 @@ def test_typed_text_with_control_characters_is_refused() -> None:
 
     with pytest.raises(ValidationError, match="control characters"):
         require_text("猪肉\x00", "product", "品名")
+
+
+@pytest.mark.parametrize(
+    "typed", ["猪肉（前腿）", "猪肉(前腿)", "猪肉 (前腿)", "猪肉\u3000（前腿）", "猪肉【前腿】", " 猪肉[前腿] "]
+)
+def test_a_product_name_matches_however_its_brackets_and_spaces_are_typed(typed: str) -> None:
+    assert normalise_product(typed) == normalise_product("猪肉（前腿）")
+
+
+def test_different_products_stay_apart() -> None:
+    assert normalise_product("猪肉（前腿）") != normalise_product("猪肉（后腿）")
+
+
+def test_a_lots_product_is_its_gtin_where_there_is_one_else_its_name() -> None:
+    assert product_key("06901234567892", "猪肉（前腿）") == "06901234567892"
+    assert product_key(None, "土豆 ") == product_key(None, "土豆") == "土豆"

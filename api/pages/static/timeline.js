@@ -193,7 +193,8 @@
   // --- where the lot went ----------------------------------------------------------------------------------
   async function forward(c) {
     if (!["investigator", "admin"].includes(me.role)) return; // traces cross schools
-    const query = new URLSearchParams({ lot: c.lot, supplier: c.supplier });
+    // A lot is (supplier, product, lot): the same lot number on another product is another lot.
+    const query = new URLSearchParams({ lot: c.lot, supplier: c.supplier, ...(c.gtin ? { gtin: c.gtin } : { product: c.product }) });
     try {
       const trace = await request("GET", "trace/forward?" + query);
       document.getElementById("forward-tree").replaceChildren(FT.traceTree.forward(trace));
