@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright, Route
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright, Route, expect
 
 from api.app import create_app
 from api.settings import Settings
@@ -134,6 +134,8 @@ def browser(camera_file: Path) -> Iterator[Browser]:
         pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (make system-packages)")
     from playwright.sync_api import sync_playwright
 
+    # Every wait below is for a state the page reaches; the bound only says when to give up on a busy machine.
+    expect.set_options(timeout=20_000)
     with sync_playwright() as playwright:
         yield _launch(playwright, camera_file)
 

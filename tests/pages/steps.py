@@ -27,6 +27,9 @@ def open_app(page: Page, person: str, path: str = "/app", role: str = "") -> Non
     page.goto(path)
     sign_in(page, person, role)
     expect(page).to_have_url(re.compile(re.escape(path) + "$"))
+    # The URL changes before the page's deferred scripts have bound its buttons; a tap before then did nothing
+    # (test_storekeeper_day failed so when the other core was busy). Wait for that state, not for a time.
+    page.wait_for_load_state("load")
 
 
 def printed_label(page: Page) -> bytes:
