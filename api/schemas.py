@@ -13,6 +13,8 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
+from api.schemas_investigate import Freshness
+
 T = TypeVar("T")
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
@@ -299,6 +301,10 @@ class CommandResult(BaseModel):
     school: str | None = None
     supplier: str | None = None
     document: str | None = None
+    position: int | None = Field(
+        None,
+        description="the event log position this write produced: read with ?after=<position> to see it in the views",
+    )
 
 
 class PersonRef(BaseModel):
@@ -372,6 +378,7 @@ class StaffOut(BaseModel):
 
 
 class BatchStateOut(BaseModel):
+    freshness: Freshness
     at: datetime
     exists: bool
     version: int | None = None

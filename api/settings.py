@@ -8,6 +8,7 @@ FOODTRACE_PROJECTIONS   "inline" (default): the web server keeps the views up to
                         "separate": a `foodtrace projections run` process does it.
 FOODTRACE_RESOLVER_BASE the address printed in label QR codes, e.g. https://trace.county.example; a label's
                         code still resolves if this changes.
+FOODTRACE_READ_WAIT     seconds a read with ?after= waits for the views before answering 503 (default 5).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class Settings:
     documents_dir: Path = field(default_factory=lambda: default_data_dir() / "documents")
     resolver_base: str = DEFAULT_BASE
     follow_projections: bool = True
+    read_wait_seconds: float = 5.0
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -48,6 +50,7 @@ class Settings:
             documents_dir=Path(documents) if documents else default_data_dir() / "documents",
             resolver_base=os.environ.get("FOODTRACE_RESOLVER_BASE", DEFAULT_BASE),
             follow_projections=os.environ.get("FOODTRACE_PROJECTIONS", "inline") != "separate",
+            read_wait_seconds=float(os.environ.get("FOODTRACE_READ_WAIT", "5")),
         )
 
     @property

@@ -205,7 +205,8 @@ class Credentials:
         )
         return token, Caller(person_id, Role(chosen), member.school_id, token_id), member.name
 
-    def set_pin(self, person_id: str, pin: str, by: Principal) -> None:
+    def set_pin(self, person_id: str, pin: str, by: Principal) -> int:
+        """Set or change a person's PIN; returns the log position of the change."""
         if not (pin.isdigit() and 4 <= len(pin) <= 8):
             raise ValidationError(zh="PIN应为4到8位数字", en="a PIN has 4 to 8 digits", field="pin")
         self.ledger.staff(person_id)  # only registered staff get a PIN
@@ -217,7 +218,7 @@ class Credentials:
             record.change(salt, digest, PIN_ITERATIONS, by, utc_now())
         except AggregateNotFoundError:
             record = PersonPin(person_id, salt, digest, PIN_ITERATIONS, by, utc_now())
-        self.ledger.save(record)
+        return self.ledger.save(record)[-1].notification.id
 
     def pin_matches(self, person_id: str, pin: str) -> bool:
         try:

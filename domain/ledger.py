@@ -908,28 +908,38 @@ class Ledger(Application[UUID]):
     # --- internals ----------------------------------------------------------------------------------
 
     def _execute(self, command: str, arguments: dict[str, Any], by: Principal, key: str | None, work: Work) -> Result:
-        """Run a command once: a retry with the same key returns the first result and records nothing."""
+        """Run a command once: a retry with the same key returns the first result and records nothing.
+
+        The result carries ``position``: the notification id of the last event the save recorded, so a reader can
+        ask a view for an answer that includes this write (``after=position``). A retry answers with the log's head
+        then, which includes the first write (the first save's own position is not stored with its result).
+        """
         fingerprint = _fingerprint(command, arguments)
         if key is not None:
             first = self._first_result(by, key, fingerprint)
             if first is not None:
-                return first
+                return self._replayed(first)
         aggregates, result = work()
         if key is not None:
             aggregates.append(IdempotencyRecord(by.person_id, key, fingerprint, result))
         read_versions = {a.id: a.version - len(a.pending_events) for a in aggregates}
         try:
-            self.save(*aggregates)
+            recordings = self.save(*aggregates)
         except IntegrityError:
             first = self._first_result(by, key, fingerprint) if key is not None else None
             if first is not None:
-                return first
+                return self._replayed(first)
             raise Conflict(
                 zh="记录刚被他人修改，请刷新后重试",
                 en="someone else changed this record at the same moment; reload and try again",
                 changed=self._changed_meanwhile(read_versions),
             ) from None
-        return result
+        if not recordings:  # nothing changed: the head includes everything this command read
+            return self._replayed(result)
+        return {**result, "position": recordings[-1].notification.id}
+
+    def _replayed(self, first: Result) -> Result:
+        return {**first, "position": self.recorder.max_notification_id() or 0}
 
     def _changed_meanwhile(self, read_versions: dict[UUID, int]) -> list[dict[str, Any]]:
         """What others recorded on these streams since this command read them: the 409's "what changed"."""

@@ -4,6 +4,7 @@
     views.catch_up()             # process everything new, now (tests, CLI)
     views.start(); views.stop()  # follow the log in a background thread (the web server)
     views.status()               # each view's position and lag behind the log
+    views.wait_for(["trace"], 1234, timeout=5.0)   # until the view has read the log up to 1234 (False: not in time)
     views.rebuild("trace")       # drop one view's rows and position, and build it again from the first event
 
 Both backends are followed by polling, since SQLite cannot notify: an idle poll is two small queries per view.
@@ -37,6 +38,7 @@ from projections.warehouse import WarehouseLedger
 log = logging.getLogger(__name__)
 PROJECTIONS: tuple[type[ChunkProjection], ...] = (WarehouseLedger, TraceIndex)
 ANALYSE_AFTER = 50_000  # notifications read in one catch-up after which the planner's statistics are refreshed
+RECHECK = 0.05  # seconds between looks at a view's position while a reader waits for it (another process may move it)
 
 
 class UnknownView(KeyError):
@@ -79,6 +81,8 @@ class Projections:
             self.projections[cls.name.removeprefix("view_")] = cls(view, profile)  # type: ignore[call-arg]
         self._lock = threading.Lock()  # one catch-up at a time in this process
         self._stopping = threading.Event()
+        self._wake = threading.Event()  # a reader waits: the follower catches up now, not at its next interval
+        self._progress = threading.Condition()  # notified after every catch-up in this process
         self._thread: threading.Thread | None = None
 
     @property
@@ -109,6 +113,8 @@ class Projections:
         with self._lock:
             for name in names or list(self.projections):
                 done[name] = self._catch_up_one(self._projection(name), limit)
+        with self._progress:
+            self._progress.notify_all()
         return done
 
     def _catch_up_one(self, projection: ChunkProjection, limit: int | None) -> int:
@@ -152,10 +158,12 @@ class Projections:
             except Exception:  # keep following: a failed chunk is rolled back and tried again
                 log.exception("projection catch-up failed; retrying")
                 self._stopping.wait(min(10 * interval, 5.0))
-            self._stopping.wait(interval)
+            self._wake.wait(interval)
+            self._wake.clear()
 
     def stop(self) -> None:
         self._stopping.set()
+        self._wake.set()
         if self._thread is not None:
             self._thread.join()
             self._thread = None
@@ -171,12 +179,49 @@ class Projections:
     # --- operations ---------------------------------------------------------------------------------
 
     def status(self) -> list[dict[str, Any]]:
-        head = self.ledger.recorder.max_notification_id() or 0
+        head = self.head()
         rows = []
-        for name, projection in self.projections.items():
-            position = projection.view.max_tracking_id(LEDGER) or 0
+        for name in self.projections:
+            position = self.position(name)
             rows.append({"name": name, "position": position, "head": head, "lag": head - position})
         return rows
+
+    # --- how fresh an answer is ----------------------------------------------------------------------
+
+    def head(self) -> int:
+        """The log's last position (notification id)."""
+        return self.ledger.recorder.max_notification_id() or 0
+
+    def position(self, name: str) -> int:
+        """How far the view has read the log: every event up to here is in its rows."""
+        return self._projection(name).view.max_tracking_id(LEDGER) or 0
+
+    def freshness(self, names: Sequence[str]) -> dict[str, Any]:
+        """The position an answer read from these views reflects (the least of theirs), the head, and the lag.
+
+        Read before the query, so the answer holds at least every event up to ``position``. Without views (a
+        replay of the log itself) the answer reflects the head.
+        """
+        head = self.head()
+        positions = {name: self.position(name) for name in names}
+        position = min(positions.values(), default=head)
+        return {"position": position, "head": head, "lag": head - position, "views": positions}
+
+    def wait_for(self, names: Sequence[str], position: int, timeout: float) -> bool:
+        """Wait until every one of these views has read the log up to ``position``; False if not within ``timeout``.
+
+        Wakes this process's follower at once; a projector in another process is seen by looking again every
+        RECHECK seconds.
+        """
+        deadline = time.monotonic() + timeout
+        while any(self.position(name) < position for name in names):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            self._wake.set()
+            with self._progress:
+                self._progress.wait(min(remaining, RECHECK))
+        return True
 
     def rebuild(self, name: str) -> dict[str, Any]:
         """Drop the view's rows and position and build it again from the first event; returns the figures."""

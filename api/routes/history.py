@@ -13,8 +13,10 @@ from api.auth import SCHOOL_ROLES, Allow, not_found_unless
 from api.deps import DocumentsDep, LedgerDep, SettingsDep, visible_batch
 from api.documents import Document, DocumentAltered, DocumentStore
 from api.errors import ApiError
+from api.freshness import STALE_RESPONSES, Fresh
 from api.labelling import batch_label
 from api.schemas import BatchStateOut, Dpi, HistoryEntryOut, Page
+from api.schemas_investigate import Freshness
 from api.tokens import Caller
 from domain.errors import NotFound
 from domain.ledger import Ledger
@@ -58,13 +60,22 @@ def staff_names(ledger: Ledger, people: set[str]) -> dict[str, str]:
     return names
 
 
-@router.get("/batches/{code}/as-of", response_model=BatchStateOut, summary="The batch as it stood at a past moment")
-def as_of(code: str, at: Annotated[AwareDatetime, Query()], ledger: LedgerDep, caller: Reader) -> BatchStateOut:
+@router.get(
+    "/batches/{code}/as-of",
+    response_model=BatchStateOut,
+    responses=STALE_RESPONSES,
+    summary="The batch as it stood at a past moment",
+)
+def as_of(
+    code: str, at: Annotated[AwareDatetime, Query()], ledger: LedgerDep, caller: Reader, fresh: Fresh
+) -> BatchStateOut:
     batch = visible_batch(ledger, caller, code)
+    freshness = Freshness(**fresh.reading())  # replayed from the log itself: never behind it
     then = ledger.batch_as_of(batch.code, at)
     if then is None:
-        return BatchStateOut(at=at, exists=False)
+        return BatchStateOut(at=at, exists=False, freshness=freshness)
     return BatchStateOut(
+        freshness=freshness,
         at=at,
         exists=True,
         version=then.version,

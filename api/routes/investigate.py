@@ -15,6 +15,7 @@ from fastapi.responses import Response
 
 from api.auth import SCHOOL_ROLES, Allow, check_school, school_of
 from api.errors import ApiError
+from api.freshness import STALE_RESPONSES, Fresh, ReadAfter
 from api.tokens import Caller
 from domain.values import Role
 from projections import queries
@@ -27,7 +28,10 @@ SchoolReader = Annotated[Caller, Depends(Allow(*SCHOOL_ROLES, Role.INVESTIGATOR,
 Json = dict[str, Any]
 Export = Literal["json", "xlsx", "csv"]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FILE_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"content": {"application/json": {}, XLSX: {}, "text/csv": {}}}}
+FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/json": {}, XLSX: {}, "text/csv": {}}},
+    **STALE_RESPONSES,
+}
 
 
 def get_views(request: Request) -> Projections:
@@ -38,10 +42,16 @@ def get_views(request: Request) -> Projections:
 Views = Annotated[Projections, Depends(get_views)]
 
 
-@router.get("/search/batches", response_model=Json, summary="Find batches by lot, supplier, product, school, dates")
+@router.get(
+    "/search/batches",
+    response_model=Json,
+    responses=STALE_RESPONSES,
+    summary="Find batches by lot, supplier, product, school, dates",
+)
 def search(
     views: Views,
     caller: Searcher,
+    fresh: Fresh,
     lot: Annotated[str | None, Query(max_length=64)] = None,
     supplier: Annotated[str | None, Query(max_length=64)] = None,
     product: Annotated[str | None, Query(max_length=100)] = None,
@@ -57,8 +67,9 @@ def search(
     if caller.role is Role.SUPPLIER:
         supplier = caller.scope
     page = int(cursor or 1)
+    freshness = fresh.reading("trace")
     found = queries.search_batches(views, lot, supplier, product, school, received_from, received_to, page, limit)
-    return {**found, "next_cursor": str(page + 1) if found.get("has_more") else None}
+    return {**found, "next_cursor": str(page + 1) if found.get("has_more") else None, "freshness": freshness}
 
 
 @router.get(
@@ -70,6 +81,7 @@ def search(
 def trace_forward(
     views: Views,
     caller: Investigator,
+    fresh: Fresh,
     lot: Annotated[str | None, Query(max_length=64)] = None,
     gtin: Annotated[str | None, Query(max_length=14)] = None,
     supplier: Annotated[str | None, Query(max_length=64)] = None,
@@ -82,8 +94,9 @@ def trace_forward(
         raise ApiError(
             422, "invalid_input", "请至少填写批号、供应商或品名之一", "give a lot, a supplier or a product", "lot"
         )
+    freshness = fresh.reading("trace")
     trace = queries.trace_forward(views, lot, gtin, supplier, product, received_from, received_to)
-    return _exported(trace, format, f"trace-forward-{lot or supplier or product}")
+    return _exported(trace, format, f"trace-forward-{lot or supplier or product}", fresh, freshness)
 
 
 @router.get(
@@ -95,13 +108,15 @@ def trace_forward(
 def trace_backward(
     views: Views,
     caller: Investigator,
+    fresh: Fresh,
     school: Annotated[str, Query(min_length=1, max_length=64)],
     meal_date: date,
     meal: Literal["breakfast", "lunch", "dinner"],
     format: Export = "json",
 ) -> Any:
+    freshness = fresh.reading("trace")
     trace = queries.trace_backward(views, school, meal_date, meal, others_in_full=format != "json")
-    return _exported(trace, format, f"trace-{school}-{meal_date}-{meal}")
+    return _exported(trace, format, f"trace-{school}-{meal_date}-{meal}", fresh, freshness)
 
 
 @router.get(
@@ -114,35 +129,57 @@ def school_ledger(
     school: str,
     views: Views,
     caller: SchoolReader,
+    fresh: Fresh,
     month: Annotated[str, Query(pattern=r"^20[0-9]{2}-(0[1-9]|1[0-2])$", description="YYYY-MM")],
     format: Literal["json", "xlsx"] = "json",
 ) -> Any:
     check_school(caller, school)
     views.ledger.school(school)  # an unknown school is a 404, not an empty book
+    freshness = fresh.reading("warehouse")
     ledger = queries.warehouse_ledger(views, school, month)
     if format == "xlsx":
-        return _file(queries.ledger_xlsx(ledger), XLSX, f"ledger-{school}-{month}.xlsx")
-    return ledger
+        return _file(queries.ledger_xlsx(ledger), XLSX, f"ledger-{school}-{month}.xlsx", fresh.headers)
+    return {**ledger, "freshness": freshness}
 
 
-@router.get("/schools/{school}/stock", response_model=Json, summary="库存: what is on hand, per batch and product")
-def stock(school: str, views: Views, caller: SchoolReader) -> Json:
+@router.get(
+    "/schools/{school}/stock",
+    response_model=Json,
+    responses=STALE_RESPONSES,
+    summary="库存: what is on hand, per batch and product",
+)
+def stock(school: str, views: Views, caller: SchoolReader, fresh: Fresh) -> Json:
     check_school(caller, school)
     views.ledger.school(school)
-    return queries.stock_on_hand(views, school)
+    freshness = fresh.reading("warehouse")
+    return {**queries.stock_on_hand(views, school), "freshness": freshness}
 
 
-@router.get("/schools/{school}/expiring", response_model=Json, summary="Batches in stock that expire soon")
-def expiring(school: str, views: Views, caller: SchoolReader, days: Annotated[int, Query(ge=0, le=365)] = 3) -> Json:
+@router.get(
+    "/schools/{school}/expiring",
+    response_model=Json,
+    responses=STALE_RESPONSES,
+    summary="Batches in stock that expire soon",
+)
+def expiring(
+    school: str, views: Views, caller: SchoolReader, fresh: Fresh, days: Annotated[int, Query(ge=0, le=365)] = 3
+) -> Json:
     check_school(caller, school)
     views.ledger.school(school)
-    return queries.expiring(views, school, days)
+    freshness = fresh.reading("warehouse")
+    return {**queries.expiring(views, school, days), "freshness": freshness}
 
 
-@router.get("/compliance", response_model=Json, summary="Gaps: certificates, inspections, samples, staff, §15 checks")
+@router.get(
+    "/compliance",
+    response_model=Json,
+    responses=STALE_RESPONSES,
+    summary="Gaps: certificates, inspections, samples, staff, §15 checks",
+)
 def compliance(
     views: Views,
     caller: SchoolReader,
+    fresh: Fresh,
     start: date,
     end: date,
     school: Annotated[str | None, Query(max_length=64)] = None,
@@ -153,12 +190,14 @@ def compliance(
         raise ApiError(
             422, "invalid_input", "日期范围应在一年以内且结束不早于开始", "give a range of at most a year", "end"
         )
-    return queries.compliance_report(views, start, end, school)
+    freshness = fresh.reading("trace")
+    return {**queries.compliance_report(views, start, end, school), "freshness": freshness}
 
 
 @router.get(
     "/meals/{meal_date}/{meal}/samples",
     response_model=Json,
+    responses=STALE_RESPONSES,
     summary="留样 for one meal: the samples kept, the batches issued for it, and what still lacks a sample",
 )
 def meal_samples(
@@ -166,9 +205,11 @@ def meal_samples(
     meal: Literal["breakfast", "lunch", "dinner"],
     views: Views,
     caller: SchoolReader,
+    fresh: Fresh,
     school: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Json:
     chosen = school_of(caller, school)
+    freshness = fresh.reading("trace")
     trace = queries.trace_backward(views, chosen, meal_date, meal)
     profile = views.profile
     sampled_in: dict[str, list[str]] = {}
@@ -206,28 +247,34 @@ def meal_samples(
         "batches": batches,
         "missing": missing,
         "complete": bool(trace["samples"]) and not missing,
+        "freshness": freshness,
     }
 
 
-@router.get("/schools", response_model=Json, summary="The county's schools")
-def schools(views: Views, caller: Investigator) -> Json:
+@router.get("/schools", response_model=Json, responses=STALE_RESPONSES, summary="The county's schools")
+def schools(views: Views, caller: Investigator, fresh: Fresh) -> Json:
+    freshness = fresh.reading("trace")
     rows = views.view("trace").select("SELECT code, name, district FROM view_trace_schools ORDER BY code")
-    return {"items": [{"code": r["code"], "name": r["name"], "district": r["district"]} for r in rows]}
+    return {
+        "items": [{"code": r["code"], "name": r["name"], "district": r["district"]} for r in rows],
+        "freshness": freshness,
+    }
 
 
 @router.get("/projections", response_model=Json, summary="Each view's position and how far it lags the log")
-def projection_status(views: Views, caller: Annotated[Caller, Depends(Allow(Role.ADMIN))]) -> Json:
+def projection_status(views: Views, caller: Investigator) -> Json:
     return {"views": views.status()}
 
 
-def _exported(trace: Json, format: Export, name: str) -> Any:
+def _exported(trace: Json, format: Export, name: str, fresh: ReadAfter, freshness: Json) -> Any:
     if format == "xlsx":
-        return _file(queries.trace_xlsx(trace), XLSX, f"{name}.xlsx")
+        return _file(queries.trace_xlsx(trace), XLSX, f"{name}.xlsx", fresh.headers)
     if format == "csv":
-        return _file(queries.trace_csv(trace), "text/csv; charset=utf-8", f"{name}.csv")
-    return trace
+        return _file(queries.trace_csv(trace), "text/csv; charset=utf-8", f"{name}.csv", fresh.headers)
+    return {**trace, "freshness": freshness}
 
 
-def _file(content: bytes, media_type: str, filename: str) -> Response:
+def _file(content: bytes, media_type: str, filename: str, headers: dict[str, str]) -> Response:
     safe = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in filename)
-    return Response(content, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{safe}"'})
+    disposition = {"Content-Disposition": f'attachment; filename="{safe}"'}
+    return Response(content, media_type=media_type, headers={**headers, **disposition})

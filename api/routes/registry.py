@@ -161,8 +161,8 @@ def set_pin(
     person_id: str, body: PinRequest, ledger: LedgerDep, credentials: CredentialsDep, caller: SchoolAdmin
 ) -> CommandResult:
     _own_school(ledger, caller, person_id)
-    credentials.set_pin(person_id, body.pin, by=caller.principal)
-    return CommandResult(person_id=person_id, status="pin_set")
+    position = credentials.set_pin(person_id, body.pin, by=caller.principal)
+    return CommandResult(person_id=person_id, status="pin_set", position=position)
 
 
 def _visible(ledger: Ledger, caller: Caller, person_id: str) -> StaffMember:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,6 +60,14 @@ CALLERS = {
 
 @pytest.fixture
 def api(ledger: Ledger, tmp_path: Path) -> Iterator[Api]:
+    # Views are brought up to date by the tests themselves (api.catch_up()), so every read is deterministic.
+    with open_api(ledger, tmp_path, follow_projections=False) as opened:
+        yield opened
+
+
+@contextmanager
+def open_api(ledger: Ledger, tmp_path: Path, follow_projections: bool, read_wait_seconds: float = 5.0) -> Iterator[Api]:
+    """The app over the test county; ``follow_projections``: the views follow the log in a thread, as served."""
     county = County.set_up(ledger)
     ledger.clock = lambda: at(DAY, 9)  # the API records "now": make now a school day of the test county
     ledger.register_staff("CG01-principal", "陈校长", "CG01", ["principal"], by=ADMIN, at=at(DAY, 6))
@@ -69,7 +78,11 @@ def api(ledger: Ledger, tmp_path: Path) -> Iterator[Api]:
     }
     credentials.set_pin(ZHANG, "2468", by=Principal(ADMIN.person_id, "admin"))
     documents = tmp_path / "documents"
-    # Views are brought up to date by the tests themselves (api.catch_up()), so every read is deterministic.
-    settings = Settings(database_url="unused://", documents_dir=documents, follow_projections=False)
+    settings = Settings(
+        database_url="unused://",
+        documents_dir=documents,
+        follow_projections=follow_projections,
+        read_wait_seconds=read_wait_seconds,
+    )
     with TestClient(create_app(settings, ledger=ledger)) as client:
         yield Api(client, ledger, county, tokens, documents)

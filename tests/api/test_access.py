@@ -69,7 +69,7 @@ EXPECTED = {
     ("GET", "/api/v1/schools/{school}/expiring"): SCHOOL | {"investigator", "admin"},
     ("GET", "/api/v1/compliance"): SCHOOL | {"investigator", "admin"},
     ("GET", "/api/v1/meals/{meal_date}/{meal}/samples"): SCHOOL | {"investigator", "admin"},
-    ("GET", "/api/v1/projections"): {"admin"},
+    ("GET", "/api/v1/projections"): {"admin", "investigator"},
     ("GET", "/api/v1/schools"): {"investigator", "admin"},
     ("GET", "/api/v1/handoffs"): SCHOOL | {"admin"},
     ("GET", "/api/v1/sessions/current"): ALL,
