@@ -132,7 +132,7 @@ OFFICE_WORDS: dict[str, tuple[str, str]] = {
     # the warehouse ledger
     "ledger_title": ("进出库台账", "Warehouse ledger (进出库台账)"),
     "download_xlsx": ("下载Excel", "Download Excel"),
-    "brought_forward": ("上月结转", "Brought forward"),
+    "brought_forward": ("上月结存", "Brought forward"),
     "carried_forward": ("本月结存", "Carried forward"),
     "date": ("日期", "Date"),
     "entry": ("摘要", "Entry"),
