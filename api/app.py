@@ -13,9 +13,9 @@ from fastapi import FastAPI, Request, Response
 from fastapi.openapi.utils import get_openapi
 
 from api import pages
-from api.auth import PinAttempts
 from api.documents import DocumentStore
 from api.errors import PROBLEM_JSON, Problem, install_error_handlers
+from api.pin_limits import PinLimits
 from api.routes import (
     batches,
     certificates,
@@ -64,7 +64,7 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
         app.state.settings = settings
         app.state.credentials = Credentials(opened)
         app.state.documents = DocumentStore(settings.documents_dir)
-        app.state.pin_attempts = PinAttempts()
+        app.state.pin_limits = PinLimits(opened)
         views = Projections(opened.env, profile=opened.profile, ledger=opened)
         app.state.projections = views
         if settings.follow_projections:

@@ -6,9 +6,6 @@ every route and every role, so a route that forgot its check fails the build.
 
 from __future__ import annotations
 
-import time
-from collections import defaultdict, deque
-
 from fastapi import Request
 
 from api.errors import ApiError
@@ -76,27 +73,3 @@ def not_found_unless(visible: bool) -> None:
     """Refuse as if the record did not exist, so that a caller learns nothing about other schools."""
     if not visible:
         raise ApiError(404, "not_found", "记录不存在", "no such record")
-
-
-class PinAttempts:
-    """At most 5 wrong PINs per person in 15 minutes, so a PIN cannot be guessed at the kitchen door."""
-
-    def __init__(self, limit: int = 5, window_seconds: float = 900) -> None:
-        self.limit = limit
-        self.window = window_seconds
-        self.failures: dict[str, deque[float]] = defaultdict(deque)
-
-    def check(self, person_id: str) -> None:
-        recent = self.failures[person_id]
-        while recent and recent[0] < time.monotonic() - self.window:
-            recent.popleft()
-        if len(recent) >= self.limit:
-            raise ApiError(
-                429,
-                "too_many_pin_attempts",
-                "PIN错误次数过多，请15分钟后再试",
-                "too many wrong PINs; try again in 15 minutes",
-            )
-
-    def failed(self, person_id: str) -> None:
-        self.failures[person_id].append(time.monotonic())

@@ -97,7 +97,10 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, error: ApiError) -> JSONResponse:
-        return problem(error.status, error.code, error.zh, error.en, error.field, error.details)
+        response = problem(error.status, error.code, error.zh, error.en, error.field, error.details)
+        if "retry_after" in error.details:
+            response.headers["Retry-After"] = str(error.details["retry_after"])
+        return response
 
     @app.exception_handler(DatabaseUnavailable)
     async def database_unavailable(request: Request, error: DatabaseUnavailable) -> JSONResponse:

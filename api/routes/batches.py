@@ -8,10 +8,11 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from api.auth import SCHOOL_ROLES, Allow, PinAttempts, check_school, school_of
+from api.auth import SCHOOL_ROLES, Allow, check_school, school_of
 from api.cards import batch_card
 from api.deps import CredentialsDep, IdempotencyKey, LedgerDep, visible_batch
 from api.errors import ApiError
+from api.pin_limits import PinLimits
 from api.routes.investigate import Views
 from api.schemas import (
     BatchCard,
@@ -195,13 +196,13 @@ def issue(
             idempotency_key=key,
         )
         return CommandResult(**result)
-    attempts: PinAttempts = request.app.state.pin_attempts
-    attempts.check(body.taken_by)
+    limits: PinLimits = request.app.state.pin_limits
+    counted = limits.try_pin(body.taken_by, request.client.host if request.client else None, "taker_pin")
     if not credentials.pin_matches(body.taken_by, body.taker_pin):
-        attempts.failed(body.taken_by)
         raise ApiError(
             403, "wrong_pin", "领用人PIN错误，交接未完成", "the taker's PIN is wrong; nothing was issued", "taker_pin"
         )
+    limits.succeeded(counted)
     result = ledger.issue_to_kitchen(
         batch.code,
         body.quantity,

@@ -8,9 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field, StringConstraints
 
-from api.auth import EVERYONE, SCHOOL_ROLES, Allow, PinAttempts
+from api.auth import EVERYONE, SCHOOL_ROLES, Allow
 from api.deps import CredentialsDep
 from api.errors import ApiError
+from api.pin_limits import PinLimits
 from api.tokens import Caller
 from domain.errors import NotFound, ValidationError
 
@@ -36,16 +37,17 @@ class Session(BaseModel):
 
 @router.post("/sessions", response_model=Session, status_code=201, summary="Sign in with person id and PIN")
 def sign_in(body: SignIn, credentials: CredentialsDep, request: Request) -> Session:
-    attempts: PinAttempts = request.app.state.pin_attempts
-    attempts.check(body.person_id)
+    limits: PinLimits = request.app.state.pin_limits
+    counted = limits.try_pin(body.person_id, request.client.host if request.client else None)
     try:
         token, caller, name = credentials.sign_in(body.person_id, body.pin, body.role)
     except (NotFound, ValidationError) as refused:
-        attempts.failed(body.person_id)
         # The same answer for an unknown person and a wrong PIN: nothing to learn by guessing.
         if isinstance(refused, ValidationError) and refused.details.get("field") == "role":
+            limits.succeeded(counted)  # the PIN was right
             raise
         raise ApiError(401, "wrong_credentials", "人员编号或PIN错误", "wrong person id or PIN", "pin") from None
+    limits.succeeded(counted)
     record = credentials.ledger.repository.get(caller.token_id) if caller.token_id else None
     expires = getattr(record, "expires_at", None)
     assert isinstance(expires, datetime)
