@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from api.settings import Settings
+from projections.known import require_known
 from projections.service import Projections, UnknownView
 
 COMMANDS = ("projections", "trace", "batch", "export")
@@ -112,10 +113,12 @@ def _trace(views: Projections, args: argparse.Namespace) -> dict[str, Any]:
     from projections.tracing import trace_backward, trace_forward
 
     if args.direction == "forward":
+        require_known(views, supplier=args.supplier, lot=args.lot)  # a typo is an error, not "nothing found"
         return trace_forward(
             views, lot=args.lot, gtin=args.gtin, supplier=args.supplier, product=args.product,
             received_from=args.received_from, received_to=args.received_to,
         )  # fmt: skip
+    require_known(views, school=args.school)
     return trace_backward(views, args.school, args.date, args.meal, others_in_full=args.command == "export")
 
 
@@ -124,6 +127,7 @@ def _export(views: Projections, args: argparse.Namespace) -> int:
     from projections.stock import warehouse_ledger
 
     if args.export == "ledger":
+        require_known(views, school=args.school)
         data = ledger_xlsx(warehouse_ledger(views, args.school, args.month))
     else:
         trace = _trace(views, args)

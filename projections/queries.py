@@ -4,6 +4,7 @@ batch as of a moment) and returns plain JSON values; exports return file bytes."
 from projections.batch_state import batch_as_of
 from projections.compliance import compliance_report
 from projections.exports import ledger_xlsx, trace_csv, trace_xlsx
+from projections.known import require_known
 from projections.search import search_batches
 from projections.stock import expiring, stock_on_hand, warehouse_ledger
 from projections.tracing import trace_backward, trace_forward
@@ -13,6 +14,7 @@ __all__ = [
     "compliance_report",
     "expiring",
     "ledger_xlsx",
+    "require_known",
     "search_batches",
     "stock_on_hand",
     "trace_backward",

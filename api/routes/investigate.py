@@ -68,6 +68,9 @@ def search(
         supplier = caller.scope
     page = int(cursor or 1)
     freshness = fresh.reading("trace")
+    # Only the county-wide roles learn that a lot exists nowhere; a school or supplier sees an empty page.
+    county_wide = caller.role in (Role.INVESTIGATOR, Role.ADMIN)
+    queries.require_known(views, school=school or None, supplier=supplier or None, lot=lot if county_wide else None)
     found = queries.search_batches(views, lot, supplier, product, school, received_from, received_to, page, limit)
     return {**found, "next_cursor": str(page + 1) if found.get("has_more") else None, "freshness": freshness}
 
@@ -95,6 +98,7 @@ def trace_forward(
             422, "invalid_input", "请至少填写批号、供应商或品名之一", "give a lot, a supplier or a product", "lot"
         )
     freshness = fresh.reading("trace")
+    queries.require_known(views, supplier=supplier or None, lot=lot or None)
     trace = queries.trace_forward(views, lot, gtin, supplier, product, received_from, received_to)
     return _exported(trace, format, f"trace-forward-{lot or supplier or product}", fresh, freshness)
 
@@ -115,6 +119,7 @@ def trace_backward(
     format: Export = "json",
 ) -> Any:
     freshness = fresh.reading("trace")
+    queries.require_known(views, school=school)
     trace = queries.trace_backward(views, school, meal_date, meal, others_in_full=format != "json")
     return _exported(trace, format, f"trace-{school}-{meal_date}-{meal}", fresh, freshness)
 
@@ -134,7 +139,7 @@ def school_ledger(
     format: Literal["json", "xlsx"] = "json",
 ) -> Any:
     check_school(caller, school)
-    views.ledger.school(school)  # an unknown school is a 404, not an empty book
+    queries.require_known(views, school=school)  # an unknown school is a 404, not an empty book
     freshness = fresh.reading("warehouse")
     ledger = queries.warehouse_ledger(views, school, month)
     if format == "xlsx":
@@ -150,7 +155,7 @@ def school_ledger(
 )
 def stock(school: str, views: Views, caller: SchoolReader, fresh: Fresh) -> Json:
     check_school(caller, school)
-    views.ledger.school(school)
+    queries.require_known(views, school=school)
     freshness = fresh.reading("warehouse")
     return {**queries.stock_on_hand(views, school), "freshness": freshness}
 
@@ -165,7 +170,7 @@ def expiring(
     school: str, views: Views, caller: SchoolReader, fresh: Fresh, days: Annotated[int, Query(ge=0, le=365)] = 3
 ) -> Json:
     check_school(caller, school)
-    views.ledger.school(school)
+    queries.require_known(views, school=school)
     freshness = fresh.reading("warehouse")
     return {**queries.expiring(views, school, days), "freshness": freshness}
 
@@ -190,6 +195,7 @@ def compliance(
         raise ApiError(
             422, "invalid_input", "日期范围应在一年以内且结束不早于开始", "give a range of at most a year", "end"
         )
+    queries.require_known(views, school=school or None)
     freshness = fresh.reading("trace")
     return {**queries.compliance_report(views, start, end, school), "freshness": freshness}
 
@@ -209,6 +215,7 @@ def meal_samples(
     school: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Json:
     chosen = school_of(caller, school)
+    queries.require_known(views, school=chosen)
     freshness = fresh.reading("trace")
     trace = queries.trace_backward(views, chosen, meal_date, meal)
     profile = views.profile
