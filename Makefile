@@ -32,7 +32,7 @@ system-packages:
 
 run: $(VENV)/.installed
 	@$(MAKE) --no-print-directory system-packages PACKAGES="$(RUN_APT_PACKAGES)"
-	$(BIN)/foodtrace demo --if-empty
+	$(BIN)/foodtrace demo --if-empty --address http://$(HOST):$(PORT)
 	$(BIN)/foodtrace serve --host $(HOST) --port $(PORT)
 
 lint: $(VENV)/.installed-test

@@ -34,6 +34,7 @@ def _run(argv: Sequence[str] | None) -> int:
     demo.add_argument("--days", type=int, default=60, help="days of canteen life to seed (default 60)")
     demo.add_argument("--seed", type=int, default=2021, help="random seed, for a repeatable county")
     demo.add_argument("--if-empty", action="store_true", help="do nothing when the store already holds events")
+    demo.add_argument("--address", default="http://127.0.0.1:8000", help="where the server answers (printed)")
 
     history = commands.add_parser("history", help="replay one batch's events in order: what, who, when")
     history.add_argument("code", help="the batch code from its label, e.g. 7KQ2-M9XH4")
@@ -100,7 +101,7 @@ def _where(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _demo(settings: Settings, args: argparse.Namespace) -> int:
-    from api.demo import seed_demo
+    from api.demo import newcomer_credentials, seed_demo
 
     ledger = settings.open_ledger()
     try:
@@ -109,6 +110,7 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
             print("the store already holds records; demo not seeded", file=sys.stderr)
             return 0
         summary = seed_demo(ledger, days=args.days, seed=args.seed)
+        summary["newcomer"] = newcomer_credentials(ledger, args.address)
         print(json.dumps(summary, ensure_ascii=False, indent=2))
         return 0
     finally:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -258,6 +259,23 @@ class Demo:
 
 def seed_demo(ledger: Ledger, days: int = 60, seed: int = 2021) -> dict[str, Any]:
     return Demo(ledger, days, seed).run()
+
+
+def newcomer_credentials(ledger: Ledger, address: str) -> dict[str, Any]:
+    """What a newcomer needs next: where the pages are, PINs to sign in on them, and an investigator's API token.
+
+    PINs and the token are drawn afresh for each demo and shown only here (the store keeps their hashes).
+    """
+    from api.tokens import Credentials
+
+    credentials = Credentials(ledger)
+    sign_in = []
+    for person, role in (("CG01-1", "storekeeper"), ("CG01-3", "kitchen"), ("CG01-4", "principal")):
+        pin = f"{secrets.randbelow(10**6):06d}"
+        credentials.set_pin(person, pin, by=ADMIN)
+        sign_in.append({"person": person, "name": ledger.staff(person).name, "role": role, "pin": pin})
+    token, _ = credentials.create_token("inv-demo", "investigator", None, "demo investigator", ADMIN)
+    return {"pages": address.rstrip("/") + "/app", "sign_in": sign_in, "investigator_token": token}
 
 
 def _place(category: str) -> str:

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -21,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
-def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, Any]]]:
     """A small demo county on SQLite, seeded once for these tests."""
     url = f"sqlite:///{tmp_path_factory.mktemp('first-hour') / 'demo.sqlite3'}"
     seeded = run(url, "demo", "--days", "5")
@@ -29,7 +30,21 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
     yield url, json.loads(seeded.stdout)
 
 
-def test_label_without_output_is_written_beside_the_user(demo_store: tuple[str, dict[str, str]], tmp_path: Path):
+def test_demo_prints_what_a_newcomer_needs_and_it_works(demo_store: tuple[str, dict[str, Any]], tmp_path: Path):
+    url, summary = demo_store
+    newcomer = summary["newcomer"]
+    assert newcomer["pages"] == "http://127.0.0.1:8000/app"
+    settings = Settings(database_url=url, documents_dir=tmp_path / "documents", follow_projections=False)
+    with TestClient(create_app(settings)) as client:
+        for person in newcomer["sign_in"]:  # the PINs sign in on the pages
+            body = {"person_id": person["person"], "pin": person["pin"], "role": person["role"]}
+            assert client.post("/api/v1/sessions", json=body).status_code == 201, person
+        token = {"Authorization": f"Bearer {newcomer['investigator_token']}"}
+        code = summary["example_batch"]
+        assert client.get(f"/api/v1/batches/{code}/history", headers=token).status_code == 200
+
+
+def test_label_without_output_is_written_beside_the_user(demo_store: tuple[str, dict[str, Any]], tmp_path: Path):
     url, summary = demo_store
     code = summary["example_batch"]
     env = {**os.environ, "FOODTRACE_DATABASE_URL": url}
@@ -40,7 +55,7 @@ def test_label_without_output_is_written_beside_the_user(demo_store: tuple[str, 
     assert written.name in result.stderr.decode()
 
 
-def test_history_into_a_closed_pipe_ends_quietly(demo_store: tuple[str, dict[str, str]]) -> None:
+def test_history_into_a_closed_pipe_ends_quietly(demo_store: tuple[str, dict[str, Any]]) -> None:
     """`foodtrace history CODE --json | head`: the reader stops early; no traceback for the user."""
     url, summary = demo_store
     env = {**os.environ, "FOODTRACE_DATABASE_URL": url}
