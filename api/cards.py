@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from api.schemas import BatchCard, CertificateOut, PendingIssueOut
 from api.tokens import Caller
 from domain.batch import IngredientBatch
 from domain.errors import NotFound
 from domain.ledger import Ledger
-from domain.rules import CERTIFICATE_NAMES_ZH, CertificateKind
+from domain.rules import CERTIFICATE_NAMES_ZH
 from domain.validity import past_use_by
 from domain.values import Role
 
@@ -32,7 +30,11 @@ def batch_card(ledger: Ledger, batch: IngredientBatch, caller: Caller, prefix: s
     today = profile.local_date(ledger.clock())
     required = profile.certificates_required(batch.category, batch.pork)
     missing = batch.missing_certificates(required, today)
-    refusals = _refusals(batch, today, [str(k) for k in missing])
+    # The domain's own checks, per command: the card never re-derives a rule.
+    refusals = {
+        command: ("；".join(r.zh for r in reasons), "; ".join(r.en for r in reasons))
+        for command, reasons in batch.refusals(required, today).items()
+    }
     actions = [
         action
         for action, roles in ACTION_ROLES.items()
@@ -102,40 +104,6 @@ def batch_card(ledger: Ledger, batch: IngredientBatch, caller: Caller, prefix: s
         label_url=f"{prefix}/batches/{batch.code}/label",
         history_url=f"{prefix}/batches/{batch.code}/history",
     )
-
-
-Reasons = dict[str, tuple[str, str]]  # action → (Chinese, English)
-
-
-def _refusals(batch: IngredientBatch, today: date, missing: list[str]) -> Reasons:
-    """Why an action is not possible now, in the words the storekeeper will read."""
-    refusals: Reasons = {}
-    reasons: list[tuple[str, str]] = []
-    if batch.on_hold:
-        reasons.append((f"已封存：{batch.hold_reason}", f"on hold: {batch.hold_reason}"))
-    if past_use_by(batch.use_by_date, today):
-        use_by = batch.use_by_date.isoformat()
-        reasons.append((f"已过期（保质期至{use_by}）", f"past its use-by date ({use_by})"))
-    if batch.failed_inspections:
-        reasons.append(("查验不合格", "failed an inspection"))
-    if missing:
-        names = "、".join(CERTIFICATE_NAMES_ZH[CertificateKind(k)] for k in missing)
-        reasons.append((f"缺少{names}", "missing " + ", ".join(k.replace("_", " ") for k in missing)))
-    nothing_left = batch.on_hand - batch.reserved <= 0
-    if nothing_left:
-        reasons.append(("无可用库存", "nothing left to issue"))
-    if reasons:
-        refusals["issue"] = ("；".join(zh for zh, _ in reasons), "; ".join(en for _, en in reasons))
-    if batch.on_hold:
-        refusals["hold"] = ("已在封存中", "already on hold")
-    else:
-        refusals["release"] = ("未封存", "not on hold")
-    if nothing_left:
-        refusals["write_off"] = ("无可用库存", "nothing left to write off")
-        refusals["move"] = ("无库存", "nothing left in store")
-    if batch.issued_net <= 0:
-        refusals["return"] = ("尚无出库", "nothing was issued yet")
-    return refusals
 
 
 def _possible(action: str, batch: IngredientBatch, caller: Caller) -> bool:

@@ -15,7 +15,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.errors import AlreadyExists, NotFound, RuleViolation, ValidationError
+from domain.errors import AlreadyExists, NotFound, Refusal, RuleViolation, ValidationError, refused
 from domain.rules import CERTIFICATE_NAMES_ZH, Category, CertificateKind
 from domain.validity import past_use_by
 from domain.values import Meal, Principal, Stage
@@ -222,8 +222,7 @@ class IngredientBatch(Aggregate):
         self.inspections[version] = Inspection(Stage(stage), passed, notes, inspector, at)
 
     def put_on_hold(self, reason: str, by: Principal, at: datetime) -> None:
-        if self.on_hold:
-            raise RuleViolation(zh="该批次已在封存中", en="this batch is already on hold")
+        _refuse(self._hold_refusals())
         self._put_on_hold(reason, by=by, at=at)
 
     @event("PutOnHold")
@@ -232,8 +231,7 @@ class IngredientBatch(Aggregate):
         self.hold_reason = reason
 
     def release(self, reason: str, by: Principal, at: datetime) -> None:
-        if not self.on_hold:
-            raise RuleViolation(zh="该批次未被封存，无需解封", en="this batch is not on hold")
+        _refuse(self._release_refusals())
         self._released(reason, by=by, at=at)
 
     @event("Released")
@@ -244,6 +242,7 @@ class IngredientBatch(Aggregate):
     def move(self, place: str, by: Principal, at: datetime) -> None:
         if place == self.place:
             raise ValidationError(zh=f"该批次已在{place}", en=f"the batch is already in {place}", field="place")
+        _refuse(self._move_refusals())
         self._moved(self.place, place, by=by, at=at)
 
     @event("Moved")
@@ -268,30 +267,81 @@ class IngredientBatch(Aggregate):
                 zh="出库交接须由两人完成：发放人与领取人不能是同一人",
                 en="the person giving and the person taking must be two different people",
             )
+        refusals = self.issue_refusals(required, today, meal_date, quantity, offer)
+        if refusals:
+            raise refused(refusals, "不能出库", "the batch cannot be issued")
+
+    def issue_refusals(
+        self,
+        required: frozenset[CertificateKind],
+        today: date,
+        meal_date: date | None = None,
+        quantity: Decimal | None = None,
+        offer: int | None = None,
+    ) -> list[Refusal]:
+        """Every reason the rules refuse 出库 now; none means it may go. The batch card shows them all.
+
+        Without a quantity, the question is whether any of it may go.
+        """
+        refusals = []
         if self.on_hold:
-            raise RuleViolation(
-                zh=f"该批次已封存（{self.hold_reason}），不能出库",
-                en=f"this batch is on hold ({self.hold_reason}) and cannot be issued",
-            )
-        if past_use_by(self.use_by_date, max(today, meal_date)):
-            raise RuleViolation(
-                zh=f"该批次已过期（保质期至{self.use_by_date.isoformat()}），不能出库",
-                en=f"this batch is past its use-by date ({self.use_by_date.isoformat()}); it cannot be issued",
-                reasons=["expired"],
-            )
+            refusals.append(Refusal("on_hold", f"已封存：{self.hold_reason}", f"on hold: {self.hold_reason}"))
+        if past_use_by(self.use_by_date, today if meal_date is None else max(today, meal_date)):
+            use_by = self.use_by_date.isoformat()
+            refusals.append(Refusal("expired", f"已过期（保质期至{use_by}）", f"past its use-by date ({use_by})"))
         if self.failed_inspections:
-            raise RuleViolation(
-                zh="该批次查验不合格，不能出库", en="this batch failed an inspection and cannot be issued"
-            )
+            refusals.append(Refusal("failed_inspection", "查验不合格", "failed an inspection"))
         missing = self.missing_certificates(required, today)
         if missing:
-            raise RuleViolation(
-                zh="缺少" + "、".join(CERTIFICATE_NAMES_ZH[k] for k in missing) + "，不能出库",
-                en="missing " + ", ".join(missing) + "; the batch cannot be issued",
-                missing=[str(k) for k in missing],
-            )
+            refusals.append(Refusal(
+                "missing_certificates",
+                "缺少" + "、".join(CERTIFICATE_NAMES_ZH[k] for k in missing),
+                "missing " + ", ".join(k.replace("_", " ") for k in missing),
+                {"missing": [str(k) for k in missing]},
+            ))  # fmt: skip
         reserved_elsewhere = self.reserved - (self.offers[offer].quantity if offer in self.offers else 0)
-        self._check_enough(quantity, reserved_elsewhere)
+        return refusals + self._shortfall(quantity, reserved_elsewhere)
+
+    def refusals(self, required: frozenset[CertificateKind], today: date) -> dict[str, list[Refusal]]:
+        """What the rules refuse now, per command, before anyone says how much: what the batch card shows."""
+        found = {
+            "issue": self.issue_refusals(required, today),
+            "hold": self._hold_refusals(),
+            "release": self._release_refusals(),
+            "move": self._move_refusals(),
+            "return": self._return_refusals(None),
+            "write_off": self._write_off_refusals(None),
+        }
+        return {command: reasons for command, reasons in found.items() if reasons}
+
+    def _hold_refusals(self) -> list[Refusal]:
+        return [Refusal("already_on_hold", "该批次已在封存中", "this batch is already on hold")] if self.on_hold else []
+
+    def _release_refusals(self) -> list[Refusal]:
+        return [] if self.on_hold else [Refusal("not_on_hold", "该批次未被封存，无需解封", "this batch is not on hold")]
+
+    def _move_refusals(self) -> list[Refusal]:
+        if self.on_hand > 0:  # stock set aside for a taker is still in the store room, and moves with the rest
+            return []
+        return [Refusal("no_stock", "该批次已无库存，无需移库", "nothing of this batch is left in store to move")]
+
+    def _return_refusals(self, quantity: Decimal | None) -> list[Refusal]:
+        """退库: never more than went to the kitchen and has not come back."""
+        if self.issued_net <= 0:
+            return [Refusal("nothing_issued", "尚无出库，无可退库", "nothing was issued to the kitchen to return")]
+        if quantity is not None and quantity > self.issued_net:
+            return [Refusal(
+                "more_than_issued",
+                f"退库数量超过已出库数量（{self.issued_net} {self.unit}）",
+                f"cannot return more than was issued ({self.issued_net} {self.unit})",
+            )]  # fmt: skip
+        return []
+
+    def _write_off_refusals(self, quantity: Decimal | None) -> list[Refusal]:
+        """报损: the whole remainder unless a quantity is given; never what waits for a taker's signature."""
+        if quantity is None and self.on_hand - self.reserved <= 0:
+            return [Refusal("no_stock", "该批次已无库存", "nothing of this batch is left to write off")]
+        return [] if quantity is None else self._shortfall(quantity, self.reserved)
 
     def issue_to_kitchen(
         self,
@@ -418,11 +468,7 @@ class IngredientBatch(Aggregate):
         at: datetime,
     ) -> None:
         self._check_unit(unit)
-        if quantity > self.issued_net:
-            raise RuleViolation(
-                zh=f"退库数量超过已出库数量（{self.issued_net} {self.unit}）",
-                en=f"cannot return more than was issued ({self.issued_net} {self.unit})",
-            )
+        _refuse(self._return_refusals(quantity))
         self._returned(quantity, returned_by, received_by, reason, by=by, at=at)
 
     @event("ReturnedToStore")
@@ -440,10 +486,8 @@ class IngredientBatch(Aggregate):
                 zh="报损销毁须有另一人见证",
                 en="a write-off needs a witness other than the person recording it",
             )
+        _refuse(self._write_off_refusals(quantity))
         amount = self.on_hand - self.reserved if quantity is None else quantity
-        if amount <= 0:
-            raise RuleViolation(zh="该批次已无库存", en="nothing of this batch is left to write off")
-        self._check_enough(amount, self.reserved)
         self._written_off(amount, reason, witness, by=by, at=at)
         return amount
 
@@ -489,17 +533,27 @@ class IngredientBatch(Aggregate):
                 field="unit",
             )
 
-    def _check_enough(self, quantity: Decimal, reserved: Decimal = Decimal(0)) -> None:
+    def _shortfall(self, quantity: Decimal | None, reserved: Decimal) -> list[Refusal]:
+        """Not enough stock beyond what waits for a taker's signature (without a quantity: is any left?)."""
         available = self.on_hand - reserved
-        if quantity > available:
-            waiting = f"（另有 {reserved} {self.unit} 待领取确认）" if reserved else ""
-            raise RuleViolation(
-                zh=f"库存不足：现有 {available} {self.unit}{waiting}，需要 {quantity} {self.unit}",
-                en=f"only {available} {self.unit} on hand"
-                + (f" ({reserved} {self.unit} awaiting a taker's confirmation)" if reserved else "")
-                + f", {quantity} {self.unit} requested",
-                on_hand=str(available),
-            )
+        if available <= 0:
+            return [Refusal("no_stock", "无可用库存", "none of this batch is available", {"on_hand": str(available)})]
+        if quantity is None or quantity <= available:
+            return []
+        waiting = f"（另有 {reserved} {self.unit} 待领取确认）" if reserved else ""
+        return [Refusal(
+            "not_enough_stock",
+            f"库存不足：现有 {available} {self.unit}{waiting}，需要 {quantity} {self.unit}",
+            f"only {available} {self.unit} on hand"
+            + (f" ({reserved} {self.unit} awaiting a taker's confirmation)" if reserved else "")
+            + f", {quantity} {self.unit} requested",
+            {"on_hand": str(available)},
+        )]  # fmt: skip
 
     def summary(self) -> dict[str, Any]:
         return {"code": self.code, "product": self.product, "on_hand": str(self.on_hand), "unit": self.unit}
+
+
+def _refuse(refusals: list[Refusal]) -> None:
+    if refusals:
+        raise refused(refusals)

@@ -5,6 +5,7 @@ The API maps each code to an HTTP status in one place (api/errors.py); nothing e
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -59,3 +60,25 @@ class ProfileTooLoose(DomainError):
     """A county rules profile would be looser than national law."""
 
     code = "profile_too_loose"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """One reason a rule says no now: a stable code, the reason in Chinese and English, and its details."""
+
+    code: str
+    zh: str
+    en: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def refused(refusals: list[Refusal], zh_outcome: str = "", en_outcome: str = "") -> RuleViolation:
+    """All the reasons as one error, e.g. "已封存：召回；缺少正式发票，不能出库"; ``reasons`` lists their codes."""
+    details: dict[str, Any] = {"reasons": [r.code for r in refusals]}
+    for refusal in refusals:
+        details.update(refusal.details)
+    return RuleViolation(
+        zh="；".join(r.zh for r in refusals) + (f"，{zh_outcome}" if zh_outcome else ""),
+        en="; ".join(r.en for r in refusals) + (f"; {en_outcome}" if en_outcome else ""),
+        **details,
+    )
