@@ -8,7 +8,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.errors import RuleViolation, ValidationError
+from domain.errors import Refusal, RuleViolation, ValidationError, refused
 from domain.values import Principal, Role
 
 STAFF_NAMESPACE = uuid5(NAMESPACE_URL, "https://foodtrace.invalid/staff")
@@ -93,32 +93,58 @@ class StaffMember(Aggregate):
     def reinstate(self, reason: str, by: Principal, at: datetime) -> None:
         self.suspended_reason = ""
 
+    def fitness_refusals(self, day: date, require_daily_check: bool) -> list[Refusal]:
+        return fitness_refusals(
+            day,
+            health_certificate=self.health_certificate,
+            training_certificate=self.training_certificate,
+            suspended_reason=self.suspended_reason,
+            health_check=self.health_checks.get(day),
+            require_daily_check=require_daily_check,
+        )
+
     def check_fit_for_food_work(self, day: date, require_daily_check: bool) -> None:
         """Refuse a hand-off by someone who may not handle food on that day."""
-        who = f"{self.name}（{self.person_id}）"
-        if self.suspended_reason:
+        refusals = self.fitness_refusals(day, require_daily_check)
+        if refusals:
+            error = refused(refusals, "不能经手食材", "may not handle food")
             raise RuleViolation(
-                zh=f"{who}已停岗（{self.suspended_reason}），不能经手食材",
-                en=f"{self.name} ({self.person_id}) is suspended from food work ({self.suspended_reason})",
+                zh=f"{self.name}（{self.person_id}）{error.zh}",
+                en=f"{self.name} ({self.person_id}): {error.en}",
                 person_id=self.person_id,
+                **error.details,
             )
-        for certificate, zh, en in (
-            (self.health_certificate, "健康证", "health certificate"),
-            (self.training_certificate, "培训合格证", "training certificate"),
-        ):
-            if certificate is None or not certificate.valid_on(day):
-                raise RuleViolation(
-                    zh=f"{who}在{day.isoformat()}没有有效的{zh}，不能经手食材",
-                    en=f"{self.name} ({self.person_id}) has no valid {en} on {day.isoformat()}",
-                    person_id=self.person_id,
-                )
-        check = self.health_checks.get(day)
-        if check is False or (require_daily_check and check is None):
-            raise RuleViolation(
-                zh=f"{who}当日晨检未通过，不能经手食材",
-                en=f"{self.name} ({self.person_id}) has not passed today's health check",
-                person_id=self.person_id,
-            )
+
+
+def fitness_refusals(
+    day: date,
+    health_certificate: StaffCertificate | None,
+    training_certificate: StaffCertificate | None,
+    suspended_reason: str,
+    health_check: bool | None,
+    require_daily_check: bool,
+) -> list[Refusal]:
+    """§12 二证 and 晨午检: why a person may not handle food on ``day``; none means fit.
+
+    The one home of this rule: the aggregate passes its state; the trace views pass the history as it stood.
+    ``health_check`` is that day's check (None: not recorded), ``suspended_reason`` empty unless 调岗停岗.
+    """
+    refusals = []
+    if suspended_reason:
+        refusals.append(
+            Refusal("suspended", f"已停岗（{suspended_reason}）", f"suspended from food work ({suspended_reason})")
+        )
+    for code, certificate, zh, en in (
+        ("no_health_certificate", health_certificate, "健康证", "health certificate"),
+        ("no_training_certificate", training_certificate, "培训合格证", "training certificate"),
+    ):
+        if certificate is None or not certificate.valid_on(day):
+            refusals.append(Refusal(code, f"{day.isoformat()}没有有效的{zh}", f"no valid {en} on {day.isoformat()}"))
+    if health_check is False:
+        refusals.append(Refusal("failed_health_check", "当日晨检未通过", "failed the day's health check"))
+    elif health_check is None and require_daily_check:
+        refusals.append(Refusal("no_health_check", "当日未做晨检", "no health check recorded for the day"))
+    return refusals
 
 
 def _check_validity(valid_from: date, valid_until: date) -> None:

@@ -1,4 +1,4 @@
-"""Whether a person could handle food at a given moment (§12): two valid certificates, not suspended, no failed check.
+"""Whether a person could handle food at a given moment (§12), as the domain's ``fitness_refusals`` judges it.
 
 Read from the trace index's staff history as it stood then: the latest health and training certificates
 recorded before the moment, valid on its local date; the latest suspension or reinstatement before it; and
@@ -8,9 +8,10 @@ that day's health check, if any.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from domain.staff import StaffCertificate, fitness_refusals
 from projections.rows import Row, plain
 
 if TYPE_CHECKING:
@@ -30,11 +31,12 @@ def people_status(r: Reader, handled: list[Handled]) -> list[Row]:
         history[row["person_id"]].append(plain(row, r.zone))
     for events in history.values():
         events.sort(key=lambda e: e["version"])
+    daily = r.profile.require_daily_health_check
     found = []
     for person in persons:
         member = staff.get(person, {"person_id": person, "name": None, "school": None, "roles": ""})
         entries = [
-            {"what": what, "batch": code, "at": when, **status_at(history[person], datetime.fromisoformat(when))}
+            {"what": what, "batch": code, "at": when, **status_at(history[person], datetime.fromisoformat(when), daily)}
             for p, what, code, when in sorted(set(handled), key=lambda h: (h[3], h[2], h[1]))
             if p == person
         ]
@@ -42,33 +44,51 @@ def people_status(r: Reader, handled: list[Handled]) -> list[Row]:
     return found
 
 
-def status_at(events: list[Row], moment: datetime) -> dict[str, Any]:
-    day = moment.date().isoformat()
+def status_at(events: list[Row], moment: datetime, require_daily_check: bool) -> dict[str, Any]:
+    """The person's history as it stood at ``moment``, judged by the domain's own rule (``fitness_refusals``)."""
+    day = moment.date()
     before = [e for e in events if datetime.fromisoformat(e["at"]) <= moment]
     certificates = {}
     for kind in ("health", "training"):
         latest = [e for e in before if e["kind"] == kind][-1:]
         certificates[kind] = (
-            {
-                "number": latest[0]["number"],
-                "valid_from": latest[0]["valid_from"],
-                "valid_until": latest[0]["valid_until"],
-                "valid": latest[0]["valid_from"] <= day <= latest[0]["valid_until"],
-            }
+            StaffCertificate(
+                latest[0]["number"],
+                date.fromisoformat(latest[0]["valid_from"]),
+                date.fromisoformat(latest[0]["valid_until"]),
+            )
             if latest
             else None
         )
     suspensions = [e for e in before if e["kind"] in ("suspended", "reinstated")][-1:]
     suspended = bool(suspensions) and suspensions[0]["kind"] == "suspended"
-    checks = [e for e in events if e["kind"] == "check" and e["day"] == day][-1:]
+    checks = [e for e in events if e["kind"] == "check" and e["day"] == day.isoformat()][-1:]
     check = checks[0]["passed"] if checks else None
-    fit = all(c is not None and c["valid"] for c in certificates.values()) and not suspended and check is not False
+    refusals = fitness_refusals(
+        day,
+        health_certificate=certificates["health"],
+        training_certificate=certificates["training"],
+        suspended_reason=(suspensions[0]["reason"] or "suspended") if suspended else "",
+        health_check=check,
+        require_daily_check=require_daily_check,
+    )
     return {
-        "day": day,
-        "health_certificate": certificates["health"],
-        "training_certificate": certificates["training"],
+        "day": day.isoformat(),
+        "health_certificate": _certificate(certificates["health"], day),
+        "training_certificate": _certificate(certificates["training"], day),
         "suspended": suspended,
         "suspension_reason": suspensions[0]["reason"] if suspended else None,
         "health_check_passed": check,
-        "fit_for_food_work": fit,
+        "fit_for_food_work": not refusals,
+    }
+
+
+def _certificate(certificate: StaffCertificate | None, day: date) -> Row | None:
+    if certificate is None:
+        return None
+    return {
+        "number": certificate.number,
+        "valid_from": certificate.valid_from.isoformat(),
+        "valid_until": certificate.valid_until.isoformat(),
+        "valid": certificate.valid_on(day),
     }

@@ -22,7 +22,6 @@ from api.schemas import (
     SupplierRequest,
 )
 from api.tokens import Caller
-from domain.errors import RuleViolation
 from domain.ledger import Ledger
 from domain.staff import StaffMember
 from domain.values import Role
@@ -180,11 +179,7 @@ def _own_school(ledger: Ledger, caller: Caller, person_id: str) -> StaffMember:
 
 def staff_out(ledger: Ledger, member: StaffMember) -> StaffOut:
     today = ledger.profile.local_date(ledger.clock())
-    try:
-        member.check_fit_for_food_work(today, ledger.profile.require_daily_health_check)
-        fit, reason = True, ""
-    except RuleViolation as refusal:
-        fit, reason = False, refusal.zh
+    refusals = member.fitness_refusals(today, ledger.profile.require_daily_health_check)
     health, training = member.health_certificate, member.training_certificate
     return StaffOut(
         person_id=member.person_id,
@@ -194,6 +189,6 @@ def staff_out(ledger: Ledger, member: StaffMember) -> StaffOut:
         health_certificate_until=health.valid_until if health else None,
         training_certificate_until=training.valid_until if training else None,
         suspended=bool(member.suspended_reason),
-        fit_today=fit,
-        reason=reason,
+        fit_today=not refusals,
+        reason="；".join(r.zh for r in refusals),
     )
