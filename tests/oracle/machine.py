@@ -1,0 +1,366 @@
+"""County histories, generated through the Ledger's own commands (hypothesis stateful testing).
+
+Three schools, three suppliers and their staff; lot numbers that collide across products and suppliers
+(date-based produce lots, a full-width twin of a lot), product names typed with full- and half-width brackets.
+Each rule is one command a real user could send; a refused command (a domain error) changes nothing and is
+fine. The machine keeps only what it needs to pick sensible arguments (batch codes, pending offers, samples):
+the answers it checks are derived from the stored events alone, at teardown.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
+
+from eventsourcing.domain import Aggregate
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
+
+from domain.errors import DomainError
+from domain.gs1 import gtin_check_digit
+from domain.ledger import Ledger
+from domain.school import School
+from domain.staff import StaffMember
+from domain.supplier import Supplier
+from domain.values import Principal
+from projections.service import Projections
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+START = datetime(2026, 3, 27, 7, 0, tzinfo=SHANGHAI)  # a Friday: the histories run into April
+ADMIN = Principal("county-admin", "admin")
+SCHOOLS = ("CG01", "CG02", "XH01")
+SUPPLIERS = ("SUP-LY", "SUP-HX", "SUP-DQ")
+PORK_GTIN = "690123456789" + gtin_check_digit("690123456789")
+FISH_GTIN = "692345678901" + gtin_check_digit("692345678901")
+# name, category, unit, GTIN: the two ways of typing 猪肉（前腿） and 豆腐（内酯） are one product each
+PRODUCTS = (
+    ("猪肉（前腿）", "meat", "kg", PORK_GTIN),
+    ("猪肉(前腿)", "meat", "kg", PORK_GTIN),
+    ("土豆", "plant", "kg", None),
+    ("西红柿", "plant", "kg", None),
+    ("豆腐（内酯）", "other", "box", None),
+    ("豆腐(内酯)", "other", "box", None),
+    ("草鱼", "aquatic", "kg", FISH_GTIN),
+)
+LOTS = ("LY261126-8", "ＬＹ261126-8", "HX260301-2", "A1")  # the second is the first typed full-width
+MEALS = ("breakfast", "lunch", "dinner")
+PLACES = ("冷藏库", "冷冻库（红）", "干货库")
+
+
+def keeper(school: str, n: int = 1) -> Principal:
+    return Principal(f"{school}-keeper{n}", "storekeeper")
+
+
+def cook(school: str) -> str:
+    return f"{school}-cook"
+
+
+def head(school: str) -> Principal:
+    return Principal(f"{school}-head", "principal")
+
+
+STAFF = [(p, s) for s in SCHOOLS for p in (keeper(s).person_id, keeper(s, 2).person_id, cook(s), head(s).person_id)]
+
+
+@dataclass
+class Clock:
+    """The county's clock: the machine moves it forward; every command is recorded at its time."""
+
+    now: datetime = START
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@dataclass
+class Seen:
+    """What was accepted so far, to pick arguments from (never used to compute an answer)."""
+
+    batches: list[str] = field(default_factory=list)
+    offers: list[tuple[str, int]] = field(default_factory=list)
+    samples: list[str] = field(default_factory=list)
+    meals: list[tuple[str, date, str]] = field(default_factory=list)
+    invoices: int = 0
+
+
+def set_up_county(ledger: Ledger) -> None:
+    """Schools, suppliers and staff with their certificates, saved at once (the registry is not under test here;
+    each command would be a transaction of its own, and the histories are what the examples spend time on)."""
+    at = START - timedelta(days=30)
+    registry: list[Aggregate] = [School(code, f"{code}学校", "城关镇", ADMIN, at) for code in SCHOOLS]
+    registry += [
+        Supplier.register(
+            code,
+            f"{code}公司",
+            f"JY{code}",
+            date(2024, 1, 1),
+            date(2028, 1, 1),
+            date(2025, 9, 1),
+            date(2026, 7, 15),
+            ADMIN,
+            at,
+        )
+        for code in SUPPLIERS
+    ]
+    for person, school in STAFF:
+        role = {"keeper": "storekeeper", "cook": "kitchen", "head": "principal"}[person.split("-")[1].rstrip("12")]
+        member = StaffMember.register(person, person, school, [role], ADMIN, at)
+        # XH01's second storekeeper's health certificate runs out on the histories' third day
+        health_until = date(2026, 3, 29) if person == "XH01-keeper2" else date(2026, 12, 31)
+        member.record_health_certificate(f"JK-{person}", date(2026, 1, 1), health_until, ADMIN, at)
+        member.record_training_certificate(f"PX-{person}", date(2025, 9, 1), date(2026, 8, 31), ADMIN, at)
+        registry.append(member)
+    ledger.save(*registry)
+
+
+class CountyHistory(RuleBasedStateMachine):
+    """A subclass sets ``open_store`` (an empty Ledger on this clock, and its views) and checks at teardown."""
+
+    open_store: ClassVar[Callable[[Clock], tuple[Ledger, Projections]]]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.clock = Clock()
+        self.ledger, self.views = type(self).open_store(self.clock)
+        set_up_county(self.ledger)
+        self.seen = Seen()
+        self.refused = 0
+
+    @property
+    def today(self) -> date:
+        return self.clock.now.date()
+
+    def _try(self, command: Callable[..., dict[str, Any]], *args: Any, **kwargs: Any) -> dict[str, Any] | None:
+        try:
+            return command(*args, **kwargs)
+        except DomainError:
+            self.refused += 1
+            return None
+
+    def _batch(self, pick: int) -> str:
+        return self.seen.batches[pick % len(self.seen.batches)]
+
+    def _school_of(self, code: str) -> str:
+        return self.ledger.batch(code).school_id
+
+    @initialize(deliveries=st.lists(st.tuples(st.sampled_from(SCHOOLS), st.sampled_from(SUPPLIERS),
+                st.sampled_from(PRODUCTS), st.sampled_from(LOTS)), min_size=2, max_size=6))  # fmt: skip
+    def morning_deliveries(self, deliveries: list[tuple[str, str, tuple[str, str, str, str | None], str]]) -> None:
+        """Each history starts with a few deliveries, in order and certified, so that there is food to trace."""
+        for school, supplier, product, lot in deliveries:
+            self.receive(school, supplier, product, lot, 20, 3, "all", False)
+
+    # --- time --------------------------------------------------------------------------------------
+
+    @rule(hours=st.integers(1, 20))
+    def time_passes(self, hours: int) -> None:
+        self.clock.now += timedelta(hours=hours)
+
+    @rule()
+    def views_catch_up(self) -> None:
+        """The projector runs mid-history, so later events land on views that already hold rows."""
+        self.views.catch_up()
+
+    # --- intake ------------------------------------------------------------------------------------
+
+    @rule(
+        school=st.sampled_from(SCHOOLS), supplier=st.sampled_from(SUPPLIERS), product=st.sampled_from(PRODUCTS),
+        lot=st.sampled_from(LOTS), quantity=st.integers(1, 30), keeps_days=st.integers(0, 4),
+        certificates=st.sampled_from(("all", "all", "all", "one missing", "none")), second_signer=st.booleans(),
+    )  # fmt: skip
+    def receive(
+        self, school: str, supplier: str, product: tuple[str, str, str, str | None], lot: str, quantity: int,
+        keeps_days: int, certificates: str, second_signer: bool,
+    ) -> None:  # fmt: skip
+        name, category, unit, gtin = product
+        self.seen.invoices += 1
+        by, co = (keeper(school, 2), keeper(school)) if second_signer else (keeper(school), keeper(school, 2))
+        done = self._try(
+            self.ledger.receive_batch, school=school, supplier=supplier, product=name, category=category,
+            quantity=Decimal(quantity), unit=unit, supplier_lot=lot, production_date=self.today - timedelta(days=1),
+            use_by_date=self.today + timedelta(days=keeps_days), invoice_number=f"FP{self.seen.invoices:04d}",
+            place=PLACES[0], co_signers=[co.person_id], sensory_ok=True, sensory_notes="", by=by, gtin=gtin,
+        )  # fmt: skip
+        if done is None:
+            return
+        code = done["code"]
+        self.seen.batches.append(code)
+        batch = self.ledger.batch(code)
+        kinds = sorted(self.ledger.profile.certificates_required(batch.category, batch.pork))
+        for kind in {"all": kinds, "one missing": kinds[1:], "none": []}[certificates]:
+            self._certify(code, kind)
+
+    def _certify(self, code: str, kind: str) -> None:
+        self._try(
+            self.ledger.attach_certificate, code, kind, f"{kind[:2].upper()}-{code}", "县食品检验检测中心",
+            self.today - timedelta(days=1), hashlib.sha256(f"{code}{kind}".encode()).hexdigest(),
+            by=Principal(self.ledger.batch(code).supplier_id, "supplier"),
+        )  # fmt: skip
+
+    @precondition(lambda self: self.seen.batches)
+    @rule(pick=st.integers(0, 99))
+    def certificates_arrive_late(self, pick: int) -> None:
+        code = self._batch(pick)
+        batch = self.ledger.batch(code)
+        present = {c.kind for c in batch.live_certificates}
+        for kind in sorted(self.ledger.profile.certificates_required(batch.category, batch.pork) - present):
+            self._certify(code, kind)
+
+    @precondition(lambda self: self.seen.batches)
+    @rule(pick=st.integers(0, 99), stage=st.sampled_from(("intake", "issue")), passed=st.booleans(),
+          who=st.sampled_from(("keeper", "head", "central", "admin")))  # fmt: skip
+    def inspect(self, pick: int, stage: str, passed: bool, who: str) -> None:
+        code = self._batch(pick)
+        school = self._school_of(code)
+        by = {"keeper": keeper(school), "head": head(school), "central": head("CG01"), "admin": ADMIN}[who]
+        self._try(self.ledger.inspect, code, stage, passed, "" if passed else "有异味", by=by)
+
+    # --- in the store room -------------------------------------------------------------------------
+
+    @precondition(lambda self: self.seen.batches)
+    @rule(pick=st.integers(0, 99), reason=st.sampled_from(("供应商召回通知", "疑似变质")))
+    def hold_or_release(self, pick: int, reason: str) -> None:
+        """封存 a batch, or 解封 one that is on hold."""
+        code = self._batch(pick)
+        by = head(self._school_of(code))
+        if self.ledger.batch(code).on_hold:
+            self._try(self.ledger.release, code, "检测合格，解除封存", by=by)
+        else:
+            self._try(self.ledger.put_on_hold, code, reason, by=by)
+
+    @precondition(lambda self: self.seen.batches)
+    @rule(pick=st.integers(0, 99), place=st.sampled_from(PLACES))
+    def move(self, pick: int, place: str) -> None:
+        code = self._batch(pick)
+        self._try(self.ledger.move, code, place, by=keeper(self._school_of(code)))
+
+    def _meal_date(self, days_ahead: int) -> date:
+        return self.today + timedelta(days=days_ahead)
+
+    @precondition(lambda self: self.seen.batches)
+    @rule(pick=st.integers(0, 99), quantity=st.sampled_from(("0.5", "1", "2", "3", "5", "8")),
+          meal=st.sampled_from(MEALS), days_ahead=st.integers(0, 1))  # fmt: skip
+    def issue(self, pick: int, quantity: str, meal: str, days_ahead: int) -> None:
+        self._issue(pick, quantity, meal, days_ahead)
+
+    @precondition(lambda self: self.seen.batches)
+    @rule(pick=st.integers(0, 99), quantity=st.sampled_from(("1", "2.5", "4")), meal=st.sampled_from(MEALS))
+    def issue_today(self, pick: int, quantity: str, meal: str) -> None:
+        """A second way in, so that hand-offs are as common in the histories as they are in a kitchen."""
+        self._issue(pick, quantity, meal, 0)
+
+    def _issue(self, pick: int, quantity: str, meal: str, days_ahead: int) -> None:
+        code = self._batch(pick)
+        school, unit = self._school_of(code), self.ledger.batch(code).unit
+        meal_date = self._meal_date(days_ahead)
+        done = self._try(self.ledger.issue_to_kitchen, code, Decimal(quantity), unit, meal_date, meal,
+                         taken_by=cook(school), by=keeper(school))  # fmt: skip
+        if done is not None:
+            self.seen.meals.append((school, meal_date, meal))
+
+    @precondition(lambda self: self.seen.batches)
+    @rule(pick=st.integers(0, 99), quantity=st.sampled_from(("1", "2", "4")), meal=st.sampled_from(MEALS),
+          days_ahead=st.integers(0, 1))  # fmt: skip
+    def offer(self, pick: int, quantity: str, meal: str, days_ahead: int) -> None:
+        code = self._batch(pick)
+        school, unit = self._school_of(code), self.ledger.batch(code).unit
+        done = self._try(self.ledger.offer_issue, code, Decimal(quantity), unit, self._meal_date(days_ahead), meal,
+                         taken_by=cook(school), by=keeper(school, 2))  # fmt: skip
+        if done is not None:
+            self.seen.offers.append((code, done["offer"]))
+
+    @precondition(lambda self: self.seen.offers)
+    @rule(pick=st.integers(0, 99))
+    def confirm(self, pick: int) -> None:
+        code, offer = self.seen.offers.pop(pick % len(self.seen.offers))
+        school = self._school_of(code)
+        pending = self.ledger.batch(code).offers.get(offer)
+        if self._try(self.ledger.confirm_issue, code, offer, by=Principal(cook(school), "kitchen")) and pending:
+            assert pending.meal_date is not None and pending.meal is not None
+            self.seen.meals.append((school, pending.meal_date, pending.meal.value))
+
+    @precondition(lambda self: self.seen.offers)
+    @rule(pick=st.integers(0, 99))
+    def cancel_offer(self, pick: int) -> None:
+        code, offer = self.seen.offers.pop(pick % len(self.seen.offers))
+        self._try(self.ledger.cancel_issue_offer, code, offer, "厨房不需要了", by=keeper(self._school_of(code), 2))
+
+    @precondition(lambda self: self.seen.batches)
+    @rule(pick=st.integers(0, 99), part=st.sampled_from(("all", "half", "0.5")))
+    def kitchen_returns(self, pick: int, part: str) -> None:
+        """退库 of part of the latest live hand-off (a return comes back from what the kitchen took last)."""
+        code = self._batch(pick)
+        batch = self.ledger.batch(code)
+        live = {v: m for v, m in batch.movements.items() if v not in batch.voided}
+        issues = [v for v, m in live.items() if m.kind == "issue"]
+        if not issues:
+            return
+        last = max(issues)
+        left = live[last].quantity - sum((m.quantity for v, m in live.items() if m.kind == "return" and v > last),
+                                         Decimal(0))  # fmt: skip
+        quantity = {"all": left, "half": left / 2, "0.5": min(left, Decimal("0.5"))}[part]
+        if quantity > 0:
+            school = batch.school_id
+            self._try(self.ledger.return_to_store, code, quantity.quantize(Decimal("0.001")), batch.unit,
+                      returned_by=cook(school), reason="用剩", by=keeper(school))  # fmt: skip
+
+    @precondition(lambda self: self.seen.batches)
+    @rule(pick=st.integers(0, 99), quantity=st.sampled_from(("0.5", "1", "2", None)))
+    def write_off(self, pick: int, quantity: str | None) -> None:
+        code = self._batch(pick)
+        school = self._school_of(code)
+        self._try(self.ledger.write_off, code, "变质报损", witness=keeper(school, 2).person_id, by=keeper(school),
+                  quantity=Decimal(quantity) if quantity else None)  # fmt: skip
+
+    @precondition(lambda self: self.seen.batches)
+    @rule(pick=st.integers(0, 99), kind=st.sampled_from(("issue", "issue", "return", "write_off", "certificate",
+          "inspection")), which=st.integers(0, 99))  # fmt: skip
+    def correct(self, pick: int, kind: str, which: int) -> None:
+        """更正: void an earlier certificate, inspection or movement. An issue that something was returned from
+        is left alone (what the return came back from would become ambiguous)."""
+        code = self._batch(pick)
+        batch = self.ledger.batch(code)
+        versions = sorted(v for v, k in batch.kinds.items() if k == kind and v not in batch.voided)
+        if not versions:
+            return
+        version = versions[which % len(versions)]
+        later_returns = [v for v, m in batch.movements.items() if m.kind == "return" and v > version]
+        if batch.kinds[version] == "issue" and any(v not in batch.voided for v in later_returns):
+            return
+        self._try(self.ledger.correct, code, version, "录入错误", by=keeper(batch.school_id))
+
+    # --- samples and staff -------------------------------------------------------------------------
+
+    @precondition(lambda self: self.seen.meals)
+    @rule(pick=st.integers(0, 99), grams=st.sampled_from((125, 150, 200)), batches=st.integers(0, 7))
+    def sample(self, pick: int, grams: int, batches: int) -> None:
+        school, meal_date, meal = self.seen.meals[pick % len(self.seen.meals)]
+        at_school = [c for c in self.seen.batches if self._school_of(c) == school]
+        chosen = [c for i, c in enumerate(at_school) if batches >> (i % 3) & 1]
+        done = self._try(self.ledger.retain_sample, school, meal_date, meal, "红烧肉", grams, "留样柜1", chosen,
+                         by=keeper(school))  # fmt: skip
+        if done is not None:
+            self.seen.samples.append(done["sample_id"])
+
+    @precondition(lambda self: self.seen.samples)
+    @rule(pick=st.integers(0, 99), early=st.booleans())
+    def dispose_sample(self, pick: int, early: bool) -> None:
+        sample = self.seen.samples[pick % len(self.seen.samples)]
+        self._try(self.ledger.dispose_sample, sample, "送检完毕" if early else "", by=ADMIN)
+
+    @rule(person=st.sampled_from([p for p, _ in STAFF]), change=st.sampled_from(("health", "training", "suspend",
+          "reinstate")), days=st.integers(-3, 45))  # fmt: skip
+    def staff_change(self, person: str, change: str, days: int) -> None:
+        """A certificate recorded that runs out soon or ran out already, or a suspension (调岗停岗) or its end."""
+        if change == "suspend":
+            self._try(self.ledger.suspend_staff, person, "腹泻，调岗停岗", by=ADMIN)
+        elif change == "reinstate":
+            self._try(self.ledger.reinstate_staff, person, "康复", by=ADMIN)
+        else:
+            self._try(self.ledger.record_staff_certificate, person, change, f"{change[:2]}-{person}-{days}",
+                      date(2026, 1, 1), self.today + timedelta(days=days), by=ADMIN)  # fmt: skip

@@ -1,0 +1,315 @@
+"""The reference county: the raw event log folded from the first event, in plain Python.
+
+Nothing here reads a view or calls projections/: it reads the Ledger's notification log through its recorder
+and mapper and keeps what an investigator asks about. Value helpers from domain/ (the rules profile's local
+date) are used for numbers and dates; every answer is derived again here.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from domain.ledger import Ledger
+from domain.rules import RulesProfile
+
+
+def folded_name(product: str) -> str:
+    """A product's name as the issue asks to match it: NFKC (full/half-width brackets) and spaces folded."""
+    return " ".join(unicodedata.normalize("NFKC", product).split())
+
+
+@dataclass
+class Logged:
+    """One stored event: its position in the log, its name ("IngredientBatch.Received") and the event."""
+
+    position: int
+    name: str
+    event: Any
+
+    @property
+    def at(self) -> datetime:
+        moment: datetime = self.event.at
+        return moment
+
+
+@dataclass
+class Movement:
+    version: int
+    kind: str  # issue / return / write_off
+    quantity: Decimal
+    at: datetime
+    given_by: str
+    taken_by: str
+    meal_date: date | None = None
+    meal: str | None = None
+    reason: str = ""
+    voided: bool = False
+
+
+@dataclass
+class Batch:
+    code: str
+    school: str
+    supplier: str
+    product: str
+    category: str
+    pork: bool
+    quantity: Decimal
+    unit: str
+    supplier_lot: str
+    lot: str
+    gtin: str | None
+    use_by_date: date
+    received_at: datetime
+    received_on: date
+    place: str
+    signers: list[str]
+    on_hold: bool = False
+    hold_reason: str = ""
+    certificates: dict[int, tuple[str, bool]] = field(default_factory=dict)  # version: kind, voided
+    inspections: dict[int, dict[str, Any]] = field(default_factory=dict)
+    movements: dict[int, Movement] = field(default_factory=dict)
+    offers: dict[int, Decimal] = field(default_factory=dict)  # pending hand-offs: offer version → quantity
+    holds: list[tuple[str, str, datetime]] = field(default_factory=list)  # hold/release, reason, when
+
+    @property
+    def identity(self) -> tuple[str, str, str]:
+        """A lot is (supplier, product, lot); product is the GTIN where there is one, else the folded name."""
+        return (self.supplier, self.gtin or folded_name(self.product), self.lot)
+
+    def live(self, kind: str) -> list[Movement]:
+        return [m for m in self.movements.values() if m.kind == kind and not m.voided]
+
+    def total(self, kind: str) -> Decimal:
+        return sum((m.quantity for m in self.live(kind)), Decimal(0))
+
+    @property
+    def on_hand(self) -> Decimal:
+        return self.quantity - self.total("issue") + self.total("return") - self.total("write_off")
+
+    @property
+    def reserved(self) -> Decimal:
+        return sum(self.offers.values(), Decimal(0))
+
+    def meal_of_return(self, ret: Movement) -> tuple[date, str] | None:
+        """A return comes back from the latest live hand-off before it (the kitchen hands back what it took last)."""
+        earlier = [m for m in self.live("issue") if m.version < ret.version]
+        if not earlier:
+            return None
+        last = max(earlier, key=lambda m: m.version)
+        assert last.meal_date is not None and last.meal is not None
+        return (last.meal_date, last.meal)
+
+
+@dataclass
+class Sample:
+    sample_id: str
+    school: str
+    meal_date: date
+    meal: str
+    dish: str
+    grams: int
+    sealed_at: datetime
+    keep_until: datetime
+    batch_codes: list[str]
+    disposed_at: datetime | None = None
+
+
+@dataclass
+class Person:
+    person_id: str
+    name: str
+    school: str | None
+    roles: list[str]
+    history: list[tuple[str, Any, datetime]] = field(default_factory=list)  # kind, value, recorded at
+
+
+@dataclass
+class County:
+    """Everything folded from the log, plus the log itself for answers that walk it in order (the 台账)."""
+
+    log: list[Logged] = field(default_factory=list)
+    schools: dict[str, str] = field(default_factory=dict)
+    suppliers: dict[str, str] = field(default_factory=dict)
+    people: dict[str, Person] = field(default_factory=dict)
+    batches: dict[str, Batch] = field(default_factory=dict)
+    samples: dict[str, Sample] = field(default_factory=dict)
+    codes: dict[Any, str] = field(default_factory=dict)  # batch stream id → code
+    persons: dict[Any, str] = field(default_factory=dict)  # staff stream id → person id
+
+
+def read_log(ledger: Ledger) -> list[Logged]:
+    """Every stored event in log order, decoded by the ledger's own mapper."""
+    found: list[Logged] = []
+    start = 1
+    while True:
+        page = ledger.recorder.select_notifications(start=start, limit=1000)
+        for notification in page:
+            event = ledger.mapper.to_domain_event(notification)
+            found.append(Logged(notification.id, type(event).__qualname__, event))
+        if len(page) < 1000:
+            return found
+        start = page[-1].id + 1
+
+
+def fold(log: list[Logged], profile: RulesProfile, until: datetime | None = None) -> County:
+    """The county from the first event; with ``until``, only what had happened by then (business time)."""
+    county = County()
+    for logged in log:
+        if until is not None and logged.at > until:
+            continue
+        county.log.append(logged)
+        apply = _HANDLERS.get(logged.name)
+        if apply is not None:
+            apply(county, logged.event, profile)
+    return county
+
+
+def _school(county: County, e: Any, _: RulesProfile) -> None:
+    county.schools[e.code] = e.name
+
+
+def _supplier(county: County, e: Any, _: RulesProfile) -> None:
+    county.suppliers[e.code] = e.name
+
+
+def _staff(county: County, e: Any, _: RulesProfile) -> None:
+    county.persons[e.originator_id] = e.person_id
+    county.people[e.person_id] = Person(e.person_id, e.name, e.school_id, list(e.roles))
+
+
+def _staff_history(kind: str) -> Any:
+    def apply(county: County, e: Any, _: RulesProfile) -> None:
+        person = county.people[county.persons[e.originator_id]]
+        value: Any = {
+            "health": lambda: (e.number, e.valid_from, e.valid_until),
+            "training": lambda: (e.number, e.valid_from, e.valid_until),
+            "check": lambda: (e.day, e.passed),
+            "suspended": lambda: e.reason,
+            "reinstated": lambda: e.reason,
+        }[kind]()
+        person.history.append((kind, value, e.at))
+
+    return apply
+
+
+def _received(county: County, e: Any, profile: RulesProfile) -> None:
+    county.codes[e.originator_id] = e.code
+    county.batches[e.code] = Batch(
+        code=e.code, school=e.school_id, supplier=e.supplier_id, product=e.product, category=e.category,
+        pork=e.pork, quantity=e.quantity, unit=e.unit, supplier_lot=e.supplier_lot, lot=e.lot, gtin=e.gtin,
+        use_by_date=e.use_by_date, received_at=e.at, received_on=profile.local_date(e.at), place=e.place,
+        signers=list(e.signers),
+    )  # fmt: skip
+
+
+def _batch(county: County, e: Any) -> Batch:
+    return county.batches[county.codes[e.originator_id]]
+
+
+def _certificate(county: County, e: Any, _: RulesProfile) -> None:
+    _batch(county, e).certificates[e.originator_version] = (e.kind, False)
+
+
+def _inspected(county: County, e: Any, profile: RulesProfile) -> None:
+    _batch(county, e).inspections[e.originator_version] = {
+        "stage": e.stage, "passed": e.passed, "inspector": e.inspector, "role": e.by.role, "at": e.at,
+        "on_date": profile.local_date(e.at), "voided": False,
+    }  # fmt: skip
+
+
+def _hold(county: County, e: Any, _: RulesProfile) -> None:
+    batch = _batch(county, e)
+    batch.on_hold, batch.hold_reason = True, e.reason
+    batch.holds.append(("hold", e.reason, e.at))
+
+
+def _release(county: County, e: Any, _: RulesProfile) -> None:
+    batch = _batch(county, e)
+    batch.on_hold, batch.hold_reason = False, ""
+    batch.holds.append(("release", e.reason, e.at))
+
+
+def _moved(county: County, e: Any, _: RulesProfile) -> None:
+    _batch(county, e).place = e.to_place
+
+
+def _offered(county: County, e: Any, _: RulesProfile) -> None:
+    _batch(county, e).offers[e.originator_version] = e.quantity
+
+
+def _offer_cancelled(county: County, e: Any, _: RulesProfile) -> None:
+    _batch(county, e).offers.pop(e.offer, None)
+
+
+def _issued(county: County, e: Any, _: RulesProfile) -> None:
+    batch = _batch(county, e)
+    if e.offer is not None:
+        batch.offers.pop(e.offer, None)
+    batch.movements[e.originator_version] = Movement(
+        e.originator_version, "issue", e.quantity, e.at, e.given_by, e.taken_by, e.meal_date, e.meal
+    )
+
+
+def _returned(county: County, e: Any, _: RulesProfile) -> None:
+    _batch(county, e).movements[e.originator_version] = Movement(
+        e.originator_version, "return", e.quantity, e.at, e.returned_by, e.received_by, reason=e.reason
+    )
+
+
+def _written_off(county: County, e: Any, _: RulesProfile) -> None:
+    _batch(county, e).movements[e.originator_version] = Movement(
+        e.originator_version, "write_off", e.quantity, e.at, e.by.person_id, e.witness, reason=e.reason
+    )
+
+
+def _corrected(county: County, e: Any, _: RulesProfile) -> None:
+    batch = _batch(county, e)
+    version = e.corrects_version
+    if version in batch.certificates:
+        batch.certificates[version] = (batch.certificates[version][0], True)
+    elif version in batch.inspections:
+        batch.inspections[version]["voided"] = True
+    elif version in batch.movements:
+        batch.movements[version].voided = True
+
+
+def _sample(county: County, e: Any, _: RulesProfile) -> None:
+    county.samples[str(e.originator_id)] = Sample(
+        str(e.originator_id), e.school_id, e.meal_date, e.meal, e.dish, e.grams, e.sealed_at, e.keep_until,
+        list(dict.fromkeys(e.batch_codes)),
+    )  # fmt: skip
+
+
+def _disposed(county: County, e: Any, _: RulesProfile) -> None:
+    county.samples[str(e.originator_id)].disposed_at = e.at
+
+
+_HANDLERS = {
+    "School.Registered": _school,
+    "Supplier.Registered": _supplier,
+    "StaffMember.Registered": _staff,
+    "StaffMember.HealthCertificateRecorded": _staff_history("health"),
+    "StaffMember.TrainingCertificateRecorded": _staff_history("training"),
+    "StaffMember.HealthChecked": _staff_history("check"),
+    "StaffMember.Suspended": _staff_history("suspended"),
+    "StaffMember.Reinstated": _staff_history("reinstated"),
+    "IngredientBatch.Received": _received,
+    "IngredientBatch.CertificateAttached": _certificate,
+    "IngredientBatch.Inspected": _inspected,
+    "IngredientBatch.PutOnHold": _hold,
+    "IngredientBatch.Released": _release,
+    "IngredientBatch.Moved": _moved,
+    "IngredientBatch.IssueOffered": _offered,
+    "IngredientBatch.IssueOfferCancelled": _offer_cancelled,
+    "IngredientBatch.IssuedToKitchen": _issued,
+    "IngredientBatch.ReturnedToStore": _returned,
+    "IngredientBatch.WrittenOff": _written_off,
+    "IngredientBatch.Corrected": _corrected,
+    "FoodSample.Retained": _sample,
+    "FoodSample.Disposed": _disposed,
+}

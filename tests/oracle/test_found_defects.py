@@ -1,0 +1,104 @@
+"""The smallest histories in which the oracle found each defect of issue 9, replayed as plain tests.
+
+Each is the example hypothesis printed (shrunk by hand where it kept steps that do not matter). While its
+defect is open (defects.OPEN) the test is a strict xfail: it turns red the day the defect is fixed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.oracle.conftest import Store
+from tests.oracle.defects import (
+    LOT_WITHOUT_PRODUCT,
+    OPEN,
+    OWN_SCHOOL_IN_OTHER_SCHOOLS,
+    PRODUCT_MATCHED_EXACTLY,
+    RETURNS_LEFT_OUT,
+    VOIDED_ISSUES_DROPPED,
+    WRITE_OFFS_AND_HOLDS_LEFT_OUT,
+    Defect,
+)
+from tests.oracle.machine import PRODUCTS, CountyHistory
+from tests.oracle.oracle import Mismatch
+
+PORK, POTATO = PRODUCTS[0], PRODUCTS[2]
+
+
+def while_open(defect: Defect) -> Any:
+    return pytest.mark.xfail(defect in OPEN, reason=f"open: {defect.name}", strict=True)
+
+
+def explained_by(defect: Defect, store: Store, history: Callable[[CountyHistory], None]) -> list[Mismatch]:
+    """Run ``history`` on an empty county; return the mismatches this defect explains."""
+    found: list[Mismatch] = []
+    county = store.machine(found.extend)()
+    history(county)
+    county.teardown()
+    return [m for m in found if defect.explains(m)]
+
+
+def pork_at_cg01(county: CountyHistory, batches: int = 1) -> None:
+    county.morning_deliveries([("CG01", "SUP-LY", PORK, "LY261126-8")] * batches)
+
+
+@while_open(LOT_WITHOUT_PRODUCT)
+def test_other_schools_never_list_another_product_that_shares_the_lot_number(store: Store) -> None:
+    def history(county: CountyHistory) -> None:
+        pork_at_cg01(county)
+        county.receive("CG02", "SUP-LY", POTATO, "LY261126-8", 10, 3, "all", False)  # date-based produce lot
+        county.issue_today(pick=1, quantity="1", meal="breakfast")  # the potatoes, at CG02
+
+    assert explained_by(LOT_WITHOUT_PRODUCT, store, history) == []
+
+
+@while_open(OWN_SCHOOL_IN_OTHER_SCHOOLS)
+def test_other_schools_never_list_the_meals_own_school(store: Store) -> None:
+    def history(county: CountyHistory) -> None:
+        pork_at_cg01(county, batches=2)  # two deliveries of one lot; only the first goes into breakfast
+        county.issue_today(pick=0, quantity="1", meal="breakfast")
+
+    assert explained_by(OWN_SCHOOL_IN_OTHER_SCHOOLS, store, history) == []
+
+
+@while_open(RETURNS_LEFT_OUT)
+def test_traces_show_what_came_back_to_the_store_and_the_net(store: Store) -> None:
+    def history(county: CountyHistory) -> None:
+        pork_at_cg01(county)
+        county.issue(pick=0, quantity="5", meal="lunch", days_ahead=0)
+        county.kitchen_returns(pick=0, part="0.5")
+
+    assert explained_by(RETURNS_LEFT_OUT, store, history) == []
+
+
+@while_open(VOIDED_ISSUES_DROPPED)
+def test_a_voided_issue_shows_in_the_meals_trace_marked_voided(store: Store) -> None:
+    def history(county: CountyHistory) -> None:
+        pork_at_cg01(county)
+        county.issue(pick=0, quantity="3", meal="lunch", days_ahead=0)
+        county.correct(pick=0, kind="issue", which=0)
+
+    assert explained_by(VOIDED_ISSUES_DROPPED, store, history) == []
+
+
+@while_open(WRITE_OFFS_AND_HOLDS_LEFT_OUT)
+def test_traces_show_write_offs_holds_and_releases(store: Store) -> None:
+    def history(county: CountyHistory) -> None:
+        pork_at_cg01(county)
+        county.issue(pick=0, quantity="0.5", meal="breakfast", days_ahead=0)
+        county.write_off(pick=0, quantity="1")
+        county.hold_or_release(pick=0, reason="供应商召回通知")
+
+    assert explained_by(WRITE_OFFS_AND_HOLDS_LEFT_OUT, store, history) == []
+
+
+@while_open(PRODUCT_MATCHED_EXACTLY)
+def test_a_product_is_found_whichever_width_its_brackets_were_typed_in(store: Store) -> None:
+    def history(county: CountyHistory) -> None:
+        pork_at_cg01(county)  # received as 猪肉（前腿）; asked for as 猪肉(前腿) too
+        county.issue(pick=0, quantity="0.5", meal="breakfast", days_ahead=0)
+
+    assert explained_by(PRODUCT_MATCHED_EXACTLY, store, history) == []
