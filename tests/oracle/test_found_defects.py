@@ -29,7 +29,11 @@ PORK, POTATO = PRODUCTS[0], PRODUCTS[2]
 
 
 def while_open(defect: Defect) -> Any:
-    return pytest.mark.xfail(defect in OPEN, reason=f"open: {defect.name}", strict=True)
+    return pytest.mark.xfail(
+        defect in OPEN,
+        reason=f"open (remove it from OPEN in tests/oracle/defects.py once fixed): {defect.name}",
+        strict=True,
+    )
 
 
 def explained_by(defect: Defect, store: Store, history: Callable[[CountyHistory], None]) -> list[Mismatch]:
