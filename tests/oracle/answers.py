@@ -34,7 +34,8 @@ def _story(batch: dict[str, Any]) -> Answer:
 
 
 def _identity(lot: dict[str, Any]) -> tuple[Any, Any, Any]:
-    product = lot.get("gtin") or (folded_name(lot["product"]) if lot.get("product") else None)
+    """A lot as the answer names it: the product is its key (GTIN, else the folded name)."""
+    product = lot.get("product_key") or lot.get("gtin") or (folded_name(lot["product"]) if lot.get("product") else None)
     return (lot.get("supplier"), product, lot.get("lot"))
 
 
@@ -53,6 +54,7 @@ def backward(answer: dict[str, Any]) -> Answer:
         "backward.other_schools": tuple(
             sorted((s["code"], b["code"]) for s in answer.get("other_schools", []) for b in s["batches"])
         ),
+        "backward.same_lots_at_school": tuple(sorted(b["code"] for b in answer.get("same_lots_at_school", []))),
         "backward.samples": tuple(
             sorted((s["sample_id"], tuple(sorted(s["batch_codes"]))) for s in answer.get("samples", []))
         ),

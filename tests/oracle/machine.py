@@ -82,6 +82,7 @@ class Seen:
     """What was accepted so far, to pick arguments from (never used to compute an answer)."""
 
     batches: list[str] = field(default_factory=list)
+    received: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # code: school, supplier, unit
     offers: list[tuple[str, int]] = field(default_factory=list)
     samples: list[str] = field(default_factory=list)
     meals: list[tuple[str, date, str]] = field(default_factory=list)
@@ -146,7 +147,7 @@ class CountyHistory(RuleBasedStateMachine):
         return self.seen.batches[pick % len(self.seen.batches)]
 
     def _school_of(self, code: str) -> str:
-        return self.ledger.batch(code).school_id
+        return self.seen.received[code][0]
 
     @initialize(deliveries=st.lists(st.tuples(st.sampled_from(SCHOOLS), st.sampled_from(SUPPLIERS),
                 st.sampled_from(PRODUCTS), st.sampled_from(LOTS)), min_size=2, max_size=6))  # fmt: skip
@@ -190,6 +191,7 @@ class CountyHistory(RuleBasedStateMachine):
             return
         code = done["code"]
         self.seen.batches.append(code)
+        self.seen.received[code] = (school, supplier, unit)
         batch = self.ledger.batch(code)
         kinds = sorted(self.ledger.profile.certificates_required(batch.category, batch.pork))
         for kind in {"all": kinds, "one missing": kinds[1:], "none": []}[certificates]:
@@ -199,7 +201,7 @@ class CountyHistory(RuleBasedStateMachine):
         self._try(
             self.ledger.attach_certificate, code, kind, f"{kind[:2].upper()}-{code}", "县食品检验检测中心",
             self.today - timedelta(days=1), hashlib.sha256(f"{code}{kind}".encode()).hexdigest(),
-            by=Principal(self.ledger.batch(code).supplier_id, "supplier"),
+            by=Principal(self.seen.received[code][1], "supplier"),
         )  # fmt: skip
 
     @precondition(lambda self: self.seen.batches)
@@ -256,7 +258,7 @@ class CountyHistory(RuleBasedStateMachine):
 
     def _issue(self, pick: int, quantity: str, meal: str, days_ahead: int) -> None:
         code = self._batch(pick)
-        school, unit = self._school_of(code), self.ledger.batch(code).unit
+        school, _, unit = self.seen.received[code]
         meal_date = self._meal_date(days_ahead)
         done = self._try(self.ledger.issue_to_kitchen, code, Decimal(quantity), unit, meal_date, meal,
                          taken_by=cook(school), by=keeper(school))  # fmt: skip
@@ -268,7 +270,7 @@ class CountyHistory(RuleBasedStateMachine):
           days_ahead=st.integers(0, 1))  # fmt: skip
     def offer(self, pick: int, quantity: str, meal: str, days_ahead: int) -> None:
         code = self._batch(pick)
-        school, unit = self._school_of(code), self.ledger.batch(code).unit
+        school, _, unit = self.seen.received[code]
         done = self._try(self.ledger.offer_issue, code, Decimal(quantity), unit, self._meal_date(days_ahead), meal,
                          taken_by=cook(school), by=keeper(school, 2))  # fmt: skip
         if done is not None:

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from domain.ledger import Ledger
@@ -119,13 +119,13 @@ def _search(found: list[Mismatch], views: Projections, county: County) -> None:
 
 
 def _as_of(found: list[Mismatch], ledger: Ledger, log: list[Any], profile: RulesProfile, county: County) -> None:
-    moments: dict[str, set[Any]] = {}
+    """Each batch just before its receipt, at its receipt, halfway through its story and at its last event."""
+    moments: dict[str, list[datetime]] = {}
     for logged in log:
         if logged.name.startswith("IngredientBatch."):
-            code = county.codes[logged.event.originator_id]
-            moments.setdefault(code, {logged.at - timedelta(minutes=1)}).add(logged.at)
+            moments.setdefault(county.codes[logged.event.originator_id], []).append(logged.at)
     for code, when in sorted(moments.items()):
-        for moment in sorted(when):
+        for moment in sorted({when[0] - timedelta(minutes=1), when[0], when[len(when) // 2], when[-1]}):
             expected = reference.as_of(log, profile, code, moment)
             got = answers.as_of(queries.batch_as_of(ledger, code, moment))
             _compare(found, f"batch {code} as of {moment.isoformat()}", expected, got)

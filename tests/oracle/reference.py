@@ -66,6 +66,9 @@ def backward(county: County, profile: RulesProfile, school: str, day: date, meal
         "backward.other_schools": tuple(
             sorted((b.school, b.code) for b in county.batches.values() if b.identity in lots and b.school != school)
         ),
+        "backward.same_lots_at_school": tuple(
+            sorted(b.code for b in at_school if b.identity in lots and b not in went_in)
+        ),
         "backward.samples": tuple(sorted((s.sample_id, tuple(sorted(s.batch_codes))) for s in samples)),
         "backward.suppliers": tuple(sorted({b.supplier for b in went_in})),
         "backward.people": tuple(sorted(set(people))),
