@@ -88,7 +88,8 @@ def dispatch(settings: Settings, args: argparse.Namespace) -> int:
             return _projections(views, args)
         views.catch_up()
         if args.command == "trace":
-            return _print(_trace(views, args), args.json, _trace_summary)
+            freshness = views.freshness(["trace"])  # read before the trace: it holds at least this position
+            return _print({**_trace(views, args), "freshness": freshness}, args.json, _trace_summary)
         return _export(views, args)
     except (UnknownView, ValueError) as error:
         print(f"foodtrace: {error}", file=sys.stderr)

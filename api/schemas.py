@@ -13,8 +13,6 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
-from api.schemas_investigate import Freshness
-
 T = TypeVar("T")
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
@@ -375,15 +373,3 @@ class StaffOut(BaseModel):
     suspended: bool
     fit_today: bool
     reason: str
-
-
-class BatchStateOut(BaseModel):
-    freshness: Freshness
-    at: datetime
-    exists: bool
-    version: int | None = None
-    on_hand: str | None = None
-    unit: str | None = None
-    on_hold: bool | None = None
-    place: str | None = None
-    certificates: list[str] = []

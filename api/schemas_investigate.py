@@ -1,8 +1,15 @@
-"""Response models of the investigators' answers, so that /openapi.json describes them."""
+"""Response models of the investigators' answers, so that /openapi.json describes them.
+
+Dates and times are the views' ISO text (times in the county's zone, with the offset), quantities decimal text.
+Trace records keep any further field the trace index adds (``extra="allow"``), so a new fact is never dropped
+on its way out; the fields named here are the ones every answer has.
+"""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Freshness(BaseModel):
@@ -12,3 +19,180 @@ class Freshness(BaseModel):
     head: int = Field(description="the log's last position when the answer was read")
     lag: int = Field(description="head − position: events recorded but not yet in the answer")
     views: dict[str, int] = Field(description="the position of each view the answer read (none: the log itself)")
+
+
+# --- a batch as of a moment ------------------------------------------------------------------------------
+
+
+class CertificateThen(BaseModel):
+    kind: str
+    number: str
+    issuer: str
+    issue_date: str
+    expiry_date: str | None
+    sha256: str
+
+
+class MovementThen(BaseModel):
+    """An issue, return or write-off in force at that moment (voided ones are left out)."""
+
+    kind: str = Field(description="issue, return or write_off")
+    quantity: str
+    at: str
+    given_by: str
+    taken_by: str
+    meal_date: str | None
+    meal: str | None
+    reason: str
+
+
+class Actor(BaseModel):
+    person_id: str
+    role: str
+
+
+class EventThen(BaseModel):
+    """One of the batch's events up to that moment, as `foodtrace history --json` shows it."""
+
+    version: int
+    what: str
+    what_zh: str
+    by: Actor
+    at: str = Field(description="when it happened (business time)")
+    recorded_at: str
+    details: dict[str, Any]
+
+
+class BatchAsOfOut(BaseModel):
+    """A batch as it stood at a past moment, replayed from its own events: the same state `foodtrace batch
+    --as-of` prints. Before its receipt only ``exists: false`` and the (empty) events."""
+
+    freshness: Freshness
+    code: str
+    as_of: str = Field(description="the moment asked for, as given")
+    exists: bool
+    version: int | None = None
+    school: str | None = None
+    supplier: str | None = None
+    product: str | None = None
+    category: str | None = None
+    colour: str | None = None
+    lot: str | None = None
+    supplier_lot: str | None = None
+    received_quantity: str | None = None
+    on_hand: str | None = None
+    reserved: str | None = Field(None, description="set aside for hand-offs awaiting the taker's signature")
+    unit: str | None = None
+    place: str | None = None
+    on_hold: bool | None = None
+    hold_reason: str | None = None
+    use_by_date: str | None = None
+    expired: bool | None = Field(None, description="past its use-by date on that day (county time)")
+    certificates: list[CertificateThen] = []
+    movements: list[MovementThen] = []
+    failed_inspections: int | None = None
+    events: list[EventThen] = Field(description="the batch's events up to that moment")
+
+
+# --- traces ----------------------------------------------------------------------------------------------
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class SchoolRef(Record):
+    code: str
+    name: str | None = None
+    district: str | None = None
+
+
+class LotIdentity(Record):
+    """A lot is (supplier, product, lot): the product is its GTIN where known, else the normalised name."""
+
+    supplier: str
+    product_key: str
+    lot: str
+    products: list[str] = Field(description="the product names it was received under")
+
+
+class TraceIssue(Record):
+    meal_date: str
+    meal: str
+    quantity: str
+    voided: bool
+
+
+class TraceSample(Record):
+    sample_id: str
+    school: str
+    meal_date: str
+    meal: str
+    dish: str
+    grams: int
+    batch_codes: list[str] = []
+
+
+class TraceBatch(Record):
+    """A batch in a trace: its receipt, and (in full) certificates, inspections, issues and samples."""
+
+    code: str
+    school: str
+    supplier: str
+    product: str
+    category: str
+    colour: str
+    quantity: str = Field(description="received")
+    unit: str
+    lot: str
+    supplier_lot: str
+    gtin: str | None = None
+    use_by_date: str
+    received_at: str
+    on_hold: bool
+    issues: list[TraceIssue]
+    certificates: list[Record] | None = None
+    inspections: list[Record] | None = None
+    samples: list[TraceSample] | None = None
+
+
+class MealBatch(TraceBatch):
+    issues_for_meal: list[TraceIssue] = Field(description="this meal's issues of the batch")
+
+
+class MealRef(Record):
+    school: str
+    meal_date: str
+    meal: str
+
+
+class OtherSchool(SchoolRef):
+    batches: list[TraceBatch]
+
+
+class TraceForwardOut(Record):
+    """正向追溯: where a lot (or a supplier's goods, or a product) went."""
+
+    freshness: Freshness
+    query: dict[str, str | None]
+    schools: list[SchoolRef]
+    lots: list[LotIdentity]
+    batches: list[TraceBatch]
+    meals: list[MealRef]
+    samples: list[TraceSample]
+    truncated: bool = Field(description="more batches matched than one answer holds: narrow the query")
+
+
+class TraceBackwardOut(Record):
+    """反向追溯: what went into one meal, who handled it, and who else received the same lots."""
+
+    freshness: Freshness
+    query: dict[str, str]
+    school: SchoolRef
+    batches: list[MealBatch]
+    suppliers: list[Record]
+    people: list[Record]
+    samples: list[TraceSample]
+    lots: list[LotIdentity]
+    other_schools: list[OtherSchool] = Field(description="never the meal's own school")
+    same_lots_at_school: list[TraceBatch] = Field(description="the meal's school's other batches of the same lots")

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from domain.ledger import Ledger
+from domain.validity import past_use_by
 
 
 def _plain(value: Any) -> Any:
@@ -13,7 +14,11 @@ def _plain(value: Any) -> Any:
 
 
 def batch_as_of(ledger: Ledger, code: str, moment: datetime) -> dict[str, Any]:
-    """The batch's state at ``moment`` (by when things happened) and the events that made it."""
+    """The batch's state at ``moment`` (by when things happened) and the events that made it.
+
+    The one builder of this state: the CLI (``foodtrace batch --as-of``) and the API (``/batches/{code}/as-of``)
+    both answer with it.
+    """
     batch = ledger.batch_as_of(code, moment)
     history = [entry.as_json() for entry in ledger.history(code) if entry.at <= moment]
     if batch is None:
@@ -38,6 +43,7 @@ def batch_as_of(ledger: Ledger, code: str, moment: datetime) -> dict[str, Any]:
         "on_hold": batch.on_hold,
         "hold_reason": batch.hold_reason,
         "use_by_date": batch.use_by_date.isoformat(),
+        "expired": past_use_by(batch.use_by_date, ledger.profile.local_date(moment)),
         "certificates": [
             {
                 "kind": str(c.kind),

@@ -15,13 +15,14 @@ from api.documents import Document, DocumentAltered, DocumentStore
 from api.errors import ApiError
 from api.freshness import STALE_RESPONSES, Fresh
 from api.labelling import batch_label
-from api.schemas import BatchStateOut, Dpi, HistoryEntryOut, Page
-from api.schemas_investigate import Freshness
+from api.schemas import Dpi, HistoryEntryOut, Page
+from api.schemas_investigate import BatchAsOfOut
 from api.tokens import Caller
 from domain.errors import NotFound
 from domain.ledger import Ledger
 from domain.values import Role
 from labels.render import render_batch_label, render_sheet
+from projections import queries
 
 log = logging.getLogger("foodtrace.documents")
 router = APIRouter(prefix="/api/v1", tags=["records"])
@@ -62,29 +63,15 @@ def staff_names(ledger: Ledger, people: set[str]) -> dict[str, str]:
 
 @router.get(
     "/batches/{code}/as-of",
-    response_model=BatchStateOut,
+    response_model=BatchAsOfOut,
     responses=STALE_RESPONSES,
-    summary="The batch as it stood at a past moment",
+    summary="The batch as it stood at a past moment: stock, reserved, place, hold and its reason, certificates, "
+    "movements, and the events that made it",
 )
-def as_of(
-    code: str, at: Annotated[AwareDatetime, Query()], ledger: LedgerDep, caller: Reader, fresh: Fresh
-) -> BatchStateOut:
+def as_of(code: str, at: Annotated[AwareDatetime, Query()], ledger: LedgerDep, caller: Reader, fresh: Fresh) -> Any:
     batch = visible_batch(ledger, caller, code)
-    freshness = Freshness(**fresh.reading())  # replayed from the log itself: never behind it
-    then = ledger.batch_as_of(batch.code, at)
-    if then is None:
-        return BatchStateOut(at=at, exists=False, freshness=freshness)
-    return BatchStateOut(
-        freshness=freshness,
-        at=at,
-        exists=True,
-        version=then.version,
-        on_hand=str(then.on_hand),
-        unit=then.unit,
-        on_hold=then.on_hold,
-        place=then.place,
-        certificates=[c.kind.value for c in then.live_certificates],
-    )
+    freshness = fresh.reading()  # replayed from the log itself: never behind it
+    return {**queries.batch_as_of(ledger, batch.code, at), "freshness": freshness}
 
 
 @router.get(

@@ -16,6 +16,7 @@ from fastapi.responses import Response
 from api.auth import SCHOOL_ROLES, Allow, check_school, school_of
 from api.errors import ApiError
 from api.freshness import STALE_RESPONSES, Fresh, ReadAfter
+from api.schemas_investigate import TraceBackwardOut, TraceForwardOut
 from api.tokens import Caller
 from domain.values import Role
 from projections import queries
@@ -77,7 +78,7 @@ def search(
 
 @router.get(
     "/trace/forward",
-    response_model=Json,
+    response_model=TraceForwardOut,
     responses=FILE_RESPONSES,
     summary="Where a lot (or a supplier's goods, or a product) went: schools, batches, meals, samples",
 )
@@ -105,7 +106,7 @@ def trace_forward(
 
 @router.get(
     "/trace/backward",
-    response_model=Json,
+    response_model=TraceBackwardOut,
     responses=FILE_RESPONSES,
     summary="What went into one meal at one school: batches, suppliers, certificates, people, other schools",
 )

@@ -1,7 +1,9 @@
-"""The investigators' commands say clearly what they do not know, and exit non-zero (a typo is not "nothing found")."""
+"""The investigators' commands say clearly what they do not know, and exit non-zero (a typo is not "nothing found");
+what they do answer names the log position it reflects."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -40,3 +42,13 @@ def test_exporting_an_unknown_schools_ledger_writes_nothing(
     book = tmp_path / "ledger.xlsx"
     assert main(["export", "ledger", "--school", "CG99", "--month", "2026-03", "-o", str(book)]) == 2
     assert "school CG99 is not registered" in capsys.readouterr().err and not book.exists()
+
+
+def test_a_cli_trace_says_the_log_position_it_reflects(
+    county: County, database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("FOODTRACE_DATABASE_URL", database_url)
+    head = county.ledger.recorder.max_notification_id()
+    assert main(["trace", "backward", "--school", "CG01", "--date", "2026-03-02", "--meal", "lunch", "--json"]) == 0
+    freshness = json.loads(capsys.readouterr().out)["freshness"]
+    assert freshness["position"] == freshness["head"] == head and freshness["lag"] == 0

@@ -173,12 +173,12 @@
 
   function renderState(then) {
     if (!then.exists) return el("p", { class: "bad", text: t("as_of_none") });
-    const certificates = then.certificates.length ? then.certificates.map((kind) => t("cert_" + kind)).join(t("list_sep")) : t("none");
+    const certificates = then.certificates.length ? then.certificates.map((c) => t("cert_" + c.kind)).join(t("list_sep")) : t("none");
     const fact = (label, value, id) => el("div", {}, el("dt", { text: label }), el("dd", { id, text: value }));
     return el(
       "div",
       { class: "as-of-state" },
-      el("p", { class: "hint", text: `${FT.office.formatFull(then.at)} · ${t("as_of_version", { n: then.version })}` }),
+      el("p", { class: "hint", text: `${FT.office.formatFull(then.as_of)} · ${t("as_of_version", { n: then.version })}` }),
       el(
         "dl",
         { class: "facts key" },

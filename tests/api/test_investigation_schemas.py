@@ -1,0 +1,61 @@
+"""The API's as-of state is the CLI's (one builder for both), and the OpenAPI document describes the traces and the
+as-of state an investigator reads."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from api.cli import main
+from tests.api.conftest import Api
+from tests.county import DAY, WANG, ZHANG, at
+
+MOMENT = "2026-03-02T12:00:00+08:00"
+
+
+def test_api_as_of_state_matches_cli(
+    api: Api, database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given pork issued to lunch, partly returned, some set aside for a hand-off, then put on hold
+    ledger, county = api.ledger, api.county
+    code = county.receive()
+    county.certify(code)
+    county.issue(code, "5")
+    ledger.return_to_store(code, "2", "kg", ZHANG, "剩余", by=WANG, at=at(hour=10, minute=30))
+    ledger.offer_issue(code, "3", "kg", DAY, "lunch", ZHANG, by=WANG, at=at(hour=11))
+    ledger.put_on_hold(code, "供应商召回通知", by=WANG, at=at(hour=11, minute=30))
+
+    # When an investigator asks the API and the command line for its state at noon
+    answer = api.get("investigator", f"/api/v1/batches/{code}/as-of", params={"at": MOMENT}).json()
+    monkeypatch.setenv("FOODTRACE_DATABASE_URL", database_url)
+    assert main(["batch", code, "--as-of", MOMENT, "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+
+    # Then both say the same, field for field (the API adds how fresh its answer is)
+    assert answer.pop("freshness")["lag"] == 0
+    assert answer == printed
+    assert answer["reserved"] == "3" and answer["on_hold"] is True and answer["hold_reason"] == "供应商召回通知"
+    assert [m["kind"] for m in answer["movements"]] == ["issue", "return"]
+    assert len(answer) >= 23
+
+
+def test_openapi_describes_the_trace_and_as_of_answers(api: Api) -> None:
+    document = api.client.get("/openapi.json").json()
+    schemas = document["components"]["schemas"]
+
+    def answer_schema(path: str) -> str:
+        ref: str = document["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+        return ref.rsplit("/", 1)[-1]
+
+    assert answer_schema("/api/v1/trace/forward") == "TraceForwardOut"
+    assert answer_schema("/api/v1/trace/backward") == "TraceBackwardOut"
+    assert answer_schema("/api/v1/batches/{code}/as-of") == "BatchAsOfOut"
+    assert {"batches", "other_schools", "same_lots_at_school", "people", "freshness"} <= set(
+        schemas["TraceBackwardOut"]["properties"]
+    )
+    assert {"code", "lot", "supplier", "product", "issues"} <= set(schemas["TraceBatch"]["required"])
+    assert {"reserved", "movements", "hold_reason", "certificates", "events", "freshness"} <= set(
+        schemas["BatchAsOfOut"]["properties"]
+    )
+    assert {"position", "head", "lag"} <= set(schemas["Freshness"]["required"])
