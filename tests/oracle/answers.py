@@ -23,13 +23,18 @@ def _meal_issues(batch: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _story(batch: dict[str, Any]) -> Answer:
-    write_offs = batch.get("write_offs")
-    holds = batch.get("holds")
+    returns, write_offs, holds = batch.get("returns"), batch.get("write_offs"), batch.get("holds")
     return {
+        "returns": None
+        if returns is None
+        else tuple(
+            sorted((number(x["quantity"]), bool(x["voided"]), x.get("meal_date"), x.get("meal")) for x in returns)
+        ),
         "write_offs": None
         if write_offs is None
         else tuple(sorted((number(w["quantity"]), bool(w.get("voided"))) for w in write_offs)),
-        "holds": None if holds is None else tuple((h.get("kind"), h.get("reason")) for h in holds),
+        "holds": None if holds is None else tuple((h.get("action"), h.get("reason")) for h in holds),
+        "totals": tuple(number(batch.get(key)) for key in ("issued", "returned", "net", "written_off")),
     }
 
 
@@ -40,15 +45,15 @@ def _identity(lot: dict[str, Any]) -> tuple[Any, Any, Any]:
 
 
 def backward(answer: dict[str, Any]) -> Answer:
-    batches = answer["batches"]
-    went_in = [b for b in batches if any(not i["voided"] for i in _meal_issues(b))]
+    went_in = answer["batches"]
+    batches = went_in + answer.get("voided_batches", [])  # those whose every issue for the meal was voided
     return {
         "backward.batches": tuple(sorted(b["code"] for b in went_in)),
         "backward.voided": tuple(
             sorted((b["code"], number(i["quantity"])) for b in batches for i in _meal_issues(b) if i["voided"])
         ),
         "backward.quantities": {
-            b["code"]: (number(b.get("issued")), number(b.get("returned")), number(b.get("net"))) for b in went_in
+            b["code"]: tuple(number(b.get(f"{key}_for_meal")) for key in ("issued", "returned", "net")) for b in went_in
         },
         "backward.lots": tuple(sorted(_identity(lot) for lot in answer.get("lots", []))),
         "backward.other_schools": tuple(

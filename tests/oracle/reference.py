@@ -32,11 +32,20 @@ def meal_figures(batch: Batch, meal: tuple[date, str]) -> tuple[Decimal, Decimal
 
 
 def batch_story(batch: Batch) -> Answer:
-    """What both trace directions show for a batch besides its issues: write-offs and holds."""
+    """What both trace directions show for a batch besides its issues: returns (with the meal they came back
+    from), write-offs, holds and releases, voided ones marked, and the live totals."""
+    issued, returned = batch.total("issue"), batch.total("return")
     return {
+        "returns": tuple(sorted(_return(batch, m) for m in batch.movements.values() if m.kind == "return")),
         "write_offs": tuple(sorted((m.quantity, m.voided) for m in batch.movements.values() if m.kind == "write_off")),
         "holds": tuple((kind, reason) for kind, reason, _ in batch.holds),
+        "totals": (issued, returned, issued - returned, batch.total("write_off")),
     }
+
+
+def _return(batch: Batch, back: Movement) -> tuple[Decimal, bool, str | None, str | None]:
+    meal = batch.meal_of_return(back)
+    return (back.quantity, back.voided, meal[0].isoformat() if meal else None, meal[1] if meal else None)
 
 
 def backward(county: County, profile: RulesProfile, school: str, day: date, meal: str) -> Answer:

@@ -48,6 +48,8 @@ class Movement:
     meal: str | None = None
     reason: str = ""
     voided: bool = False
+    from_issue: int | None = None  # a return: the issue it names as coming back from
+    names_issue: bool = False  # whether the return's event can name one (ReturnedToStore v2)
 
 
 @dataclass
@@ -96,7 +98,13 @@ class Batch:
         return sum(self.offers.values(), Decimal(0))
 
     def meal_of_return(self, ret: Movement) -> tuple[date, str] | None:
-        """A return comes back from the latest live hand-off before it (the kitchen hands back what it took last)."""
+        """The meal of the issue a return names; a return that names none counts for the batch, not a meal.
+
+        Returns recorded before they could name an issue come back from the latest live hand-off before them.
+        """
+        if ret.names_issue:
+            source = self.movements.get(ret.from_issue) if ret.from_issue is not None else None
+            return (source.meal_date, source.meal) if source and source.meal_date and source.meal else None
         earlier = [m for m in self.live("issue") if m.version < ret.version]
         if not earlier:
             return None
@@ -257,8 +265,9 @@ def _issued(county: County, e: Any, _: RulesProfile) -> None:
 
 def _returned(county: County, e: Any, _: RulesProfile) -> None:
     _batch(county, e).movements[e.originator_version] = Movement(
-        e.originator_version, "return", e.quantity, e.at, e.returned_by, e.received_by, reason=e.reason
-    )
+        e.originator_version, "return", e.quantity, e.at, e.returned_by, e.received_by, reason=e.reason,
+        from_issue=getattr(e, "issue", None), names_issue=hasattr(e, "issue"),
+    )  # fmt: skip
 
 
 def _written_off(county: County, e: Any, _: RulesProfile) -> None:
