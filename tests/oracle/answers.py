@@ -112,8 +112,11 @@ def reference_meal_quantities(expected: Answer) -> Answer:
     }
 
 
-def search(answer: dict[str, Any]) -> tuple[str, ...]:
-    return tuple(sorted(item["code"] for item in answer["items"]))
+def search(answer: dict[str, Any]) -> Answer:
+    return {
+        "search": tuple(sorted(item["code"] for item in answer["items"])),
+        "search.expired": tuple(sorted(item["code"] for item in answer["items"] if item.get("expired"))),
+    }
 
 
 def as_of(answer: dict[str, Any]) -> Answer:
@@ -123,6 +126,7 @@ def as_of(answer: dict[str, Any]) -> Answer:
         "as_of.exists": True,
         "as_of.stock": (number(answer["on_hand"]), number(answer["reserved"]), answer["place"]),
         "as_of.hold": (answer["on_hold"], answer["hold_reason"]),
+        "as_of.expired": answer.get("expired"),
         "as_of.certificates": tuple(sorted(c["kind"] for c in answer["certificates"])),
         "as_of.movements": tuple(
             sorted((m["kind"], number(m["quantity"]), m["at"]) for m in answer["movements"] if not m.get("voided"))
@@ -137,11 +141,21 @@ def stock(answer: dict[str, Any]) -> Answer:
         products[(folded_name(p["product"]), p["unit"])] += Decimal(p["on_hand"])
     return {
         "stock.batches": {
-            b["code"]: (number(b["on_hand"]), number(b["reserved"]), number(b["available"]), bool(b["on_hold"]))
+            b["code"]: (
+                number(b["on_hand"]),
+                number(b["reserved"]),
+                number(b["available"]),
+                bool(b["on_hold"]),
+                b.get("expired"),
+            )
             for b in answer["batches"]
         },
         "stock.products": {key: value for key, value in products.items() if value != 0},
     }
+
+
+def expiring(answer: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+    return tuple(sorted((b["code"], b.get("expired")) for b in answer["batches"]))
 
 
 def _balances(rows: list[dict[str, Any]]) -> dict[tuple[str, str], Decimal]:
@@ -167,6 +181,7 @@ def ledger_month(answer: dict[str, Any]) -> Answer:
             for r in rows
         ),
         "ledger.product_balances": tuple(number(r["product_balance"]) for r in rows),
+        "ledger.expired": tuple(sorted({r["code"] for r in rows if r.get("expired")})),
         "ledger.opening": _balances(answer["opening"]),
         "ledger.closing": _balances(answer["closing"]),
     }

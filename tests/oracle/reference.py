@@ -17,6 +17,7 @@ from domain.rules import Category, RulesProfile
 from tests.oracle.replay import Batch, County, Logged, Movement, Person, fold, folded_name
 
 Answer = dict[str, Any]
+EXPIRING_DAYS = 2  # the window of the expiring list the oracle asks for
 
 
 def _issue(m: Movement) -> tuple[str, str, Decimal, bool]:
@@ -145,7 +146,7 @@ def product_matches(batch: Batch, product: str) -> bool:
     return folded_name(batch.product) == folded_name(product) or (batch.gtin is not None and batch.gtin == product)
 
 
-def search(county: County, **query: str) -> tuple[str, ...]:
+def search(county: County, today: date, **query: str) -> Answer:
     def matches(b: Batch) -> bool:
         lot, product = query.get("lot"), query.get("product")
         return (
@@ -155,7 +156,11 @@ def search(county: County, **query: str) -> tuple[str, ...]:
             and query.get("school") in (None, b.school)
         )
 
-    return tuple(sorted(b.code for b in county.batches.values() if matches(b)))
+    found = [b for b in county.batches.values() if matches(b)]
+    return {
+        "search": tuple(sorted(b.code for b in found)),
+        "search.expired": tuple(sorted(b.code for b in found if today > b.use_by_date)),
+    }
 
 
 def as_of(log: list[Logged], profile: RulesProfile, code: str, moment: datetime) -> Answer:
@@ -167,6 +172,7 @@ def as_of(log: list[Logged], profile: RulesProfile, code: str, moment: datetime)
         "as_of.exists": True,
         "as_of.stock": (batch.on_hand, batch.reserved, batch.place),
         "as_of.hold": (batch.on_hold, batch.hold_reason),
+        "as_of.expired": profile.local_date(moment) > batch.use_by_date,
         "as_of.certificates": tuple(sorted(kind for kind, voided in batch.certificates.values() if not voided)),
         "as_of.movements": tuple(
             sorted((m.kind, m.quantity, m.at.isoformat()) for m in batch.movements.values() if not m.voided)
@@ -175,15 +181,25 @@ def as_of(log: list[Logged], profile: RulesProfile, code: str, moment: datetime)
     }
 
 
-def stock(county: County, school: str) -> Answer:
+def stock(county: County, school: str, today: date) -> Answer:
+    """库存 today: batches with stock left (已过期 once today is past the use-by date), and per product."""
     batches = [b for b in county.batches.values() if b.school == school]
     products: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     for b in batches:
         products[(folded_name(b.product), b.unit)] += b.on_hand
     return {
         "stock.batches": {
-            b.code: (b.on_hand, b.reserved, b.on_hand - b.reserved, b.on_hold) for b in batches if b.on_hand > 0
+            b.code: (b.on_hand, b.reserved, b.on_hand - b.reserved, b.on_hold, today > b.use_by_date)
+            for b in batches
+            if b.on_hand > 0
         },
+        "stock.expiring": tuple(
+            sorted(
+                (b.code, today > b.use_by_date)
+                for b in batches
+                if b.on_hand > 0 and b.use_by_date <= today + timedelta(days=EXPIRING_DAYS)
+            )
+        ),
         "stock.products": {key: value for key, value in products.items() if value != 0},
     }
 
@@ -237,10 +253,15 @@ def _movement(logged: Logged, voided: dict[str, Any] | None) -> tuple[str | None
     return None, Decimal(0), None, None
 
 
-def ledger_month(county: County, profile: RulesProfile, school: str, month: str) -> Answer:
+def ledger_month(county: County, profile: RulesProfile, school: str, month: str, today: date) -> Answer:
+    """The month's 台账: its rows, balances carried in and out, and the batches still in store past use-by
+    on the book's last day (or today, within the month)."""
     first = date.fromisoformat(f"{month}-01")
     following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
     rows = warehouse_rows(county, profile, school)
+    in_month = [r for r in rows if first <= r["on_date"] < following]
+    last_balance = {r["code"]: r["batch_balance"] for r in in_month}
+    judged_on = min(today, following - timedelta(days=1))
 
     def balances_before(day: date) -> dict[tuple[str, str], Decimal]:
         last: dict[tuple[str, str], Decimal] = {}
@@ -267,6 +288,13 @@ def ledger_month(county: County, profile: RulesProfile, school: str, month: str)
             if first <= r["on_date"] < following
         ),
         "ledger.product_balances": tuple(r["product_balance"] for r in rows if first <= r["on_date"] < following),
+        "ledger.expired": tuple(
+            sorted(
+                code
+                for code, balance in last_balance.items()
+                if balance > 0 and judged_on > county.batches[code].use_by_date
+            )
+        ),
         "ledger.opening": balances_before(first),
         "ledger.closing": balances_before(following),
     }
