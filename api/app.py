@@ -13,12 +13,14 @@ from fastapi import FastAPI, Request, Response
 from fastapi.openapi.utils import get_openapi
 
 from api import pages
+from api.checkpoints import Checkpoints, CheckpointSchedule
 from api.documents import DocumentStore
 from api.errors import PROBLEM_JSON, Problem, install_error_handlers
 from api.pin_limits import PinLimits
 from api.routes import (
     batches,
     certificates,
+    checkpoints,
     deliveries,
     history,
     investigate,
@@ -36,8 +38,9 @@ log = logging.getLogger("foodtrace.requests")
 ROUTERS = (
     *(module.router for module in (batches, history, certificates, deliveries, samples, registry, investigate)),
     sessions.current_router,
+    checkpoints.router,
 )
-PUBLIC_ROUTERS = (sessions.router,)  # signing in needs no token
+PUBLIC_ROUTERS = (sessions.router, checkpoints.public_router)  # signing in and checking the log need no token
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem, "description": text}
     for status, text in [
@@ -69,9 +72,13 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
         app.state.projections = views
         if settings.follow_projections:
             views.start()  # views follow the log in this process; `foodtrace projections run` does it elsewhere
+        app.state.checkpoints = Checkpoints(opened, settings.signing_key_path())
+        schedule = CheckpointSchedule(app.state.checkpoints, settings.checkpoint_minutes)
+        schedule.start()
         try:
             yield
         finally:
+            schedule.stop()
             views.stop()
             views.close()
             if ledger is None:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from api import cli_documents, cli_investigate
+from api import cli_documents, cli_evidence, cli_investigate
 from api.settings import Settings, SettingsError
 from domain.errors import DomainError
 from domain.values import Principal, Role
@@ -61,12 +61,6 @@ def _run(argv: Sequence[str] | None) -> int:
     pin.add_argument("person")
     pin.add_argument("--pin", help="4-8 digits; read from standard input when omitted")
 
-    digest = commands.add_parser("digest", help="the tamper-evident digest of the event log, to file away")
-    digest.add_argument("--upto", type=int, help="the log position to stop at (default: all)")
-    verify = commands.add_parser("verify", help="check the log against a digest filed earlier")
-    verify.add_argument("--events", type=int, help="the position the filed digest covers")
-    verify.add_argument("--digest")
-
     label = commands.add_parser("label", help="render a batch's label (批次标签)")
     label.add_argument("code")
     label.add_argument("--format", choices=["png", "svg", "pdf"], default="png")
@@ -75,6 +69,7 @@ def _run(argv: Sequence[str] | None) -> int:
     label.add_argument("-o", "--output", help="file to write (default: CODE-SIZE.FORMAT in this folder)")
 
     cli_investigate.register(commands)
+    verify = cli_evidence.register(commands)
     cli_documents.register(commands, verify)
 
     args = parser.parse_args(argv)
@@ -82,8 +77,12 @@ def _run(argv: Sequence[str] | None) -> int:
         settings = Settings.from_env()
         handlers = {
             "demo": _demo, "history": _history, "serve": _serve, "where": _where, "token": _token, "pin": _pin,
-            "label": _label, "digest": _digest, "verify": _verify,
+            "label": _label,
         }  # fmt: skip
+        if args.command == "verify" and args.documents:
+            return cli_documents.verify_documents(settings)
+        if args.command in cli_evidence.COMMANDS:
+            return cli_evidence.dispatch(settings, args)
         if args.command in cli_investigate.COMMANDS:
             return cli_investigate.dispatch(settings, args)
         if args.command in cli_documents.COMMANDS:
@@ -186,37 +185,6 @@ def _label(settings: Settings, args: argparse.Namespace) -> int:
         file.write(content)
     print(f"{batch.code}: {args.format} {args.size} label written to {output}", file=sys.stderr)
     return 0
-
-
-def _digest(settings: Settings, args: argparse.Namespace) -> int:
-    from domain.digest import log_digest
-
-    ledger = settings.open_ledger()
-    try:
-        print(json.dumps(log_digest(ledger.recorder, args.upto).as_json()))
-        return 0
-    finally:
-        ledger.close()
-
-
-def _verify(settings: Settings, args: argparse.Namespace) -> int:
-    from domain.digest import log_digest
-
-    if args.documents:
-        return cli_documents.verify_documents(settings)
-    if args.events is None or args.digest is None:
-        print("foodtrace verify: give --events N --digest HEX, or --documents", file=sys.stderr)
-        return 2
-    ledger = settings.open_ledger()
-    try:
-        found = log_digest(ledger.recorder, args.events)
-    finally:
-        ledger.close()
-    if found.events == args.events and found.digest == args.digest.lower():
-        print(f"ok: the first {args.events} events are as they were when the digest was taken")
-        return 0
-    print(f"MISMATCH: the log up to {args.events} does not match the digest; history was changed", file=sys.stderr)
-    return 1
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 
 from api.auth import may_see_batch, not_found_unless
+from api.checkpoints import Checkpoints
 from api.documents import DocumentStore
 from api.settings import Settings
 from api.tokens import Caller, Credentials
@@ -25,6 +26,11 @@ def get_documents(request: Request) -> DocumentStore:
     return store
 
 
+def get_checkpoints(request: Request) -> Checkpoints:
+    checkpoints: Checkpoints = request.app.state.checkpoints
+    return checkpoints
+
+
 def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
@@ -37,6 +43,7 @@ def get_credentials(request: Request) -> Credentials:
 
 LedgerDep = Annotated[Ledger, Depends(get_ledger)]
 DocumentsDep = Annotated[DocumentStore, Depends(get_documents)]
+CheckpointsDep = Annotated[Checkpoints, Depends(get_checkpoints)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 CredentialsDep = Annotated[Credentials, Depends(get_credentials)]
 IdempotencyKey = Annotated[

@@ -6,6 +6,9 @@ FOODTRACE_RULES         path to a county rules profile (TOML); unset: the nation
 FOODTRACE_DOCUMENTS     folder for uploaded certificate files; unset: beside the SQLite file in the data folder.
 FOODTRACE_PROJECTIONS   "inline" (default): the web server keeps the views up to date in a thread;
                         "separate": a `foodtrace projections run` process does it.
+FOODTRACE_SIGNING_KEY   the Ed25519 key that signs checkpoints (PEM), made on first use; unset: signing-key.pem
+                        in the data folder (beside the documents folder).
+FOODTRACE_CHECKPOINT_MINUTES  how often the server signs a checkpoint when the log grew (default 60; 0: never).
 FOODTRACE_RESOLVER_BASE the address printed in label QR codes, e.g. https://trace.county.example; a label's
                         code still resolves if this changes.
 FOODTRACE_READ_WAIT     seconds a read with ?after= waits for the views before answering 503 (default 5).
@@ -38,6 +41,8 @@ class Settings:
     resolver_base: str = DEFAULT_BASE
     follow_projections: bool = True
     read_wait_seconds: float = 5.0
+    signing_key: Path | None = None  # unset: signing-key.pem beside the documents folder (the data folder)
+    checkpoint_minutes: float = 0  # tests and tools sign on demand; from_env (the server) defaults to hourly
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -51,6 +56,8 @@ class Settings:
             resolver_base=os.environ.get("FOODTRACE_RESOLVER_BASE", DEFAULT_BASE),
             follow_projections=os.environ.get("FOODTRACE_PROJECTIONS", "inline") != "separate",
             read_wait_seconds=float(os.environ.get("FOODTRACE_READ_WAIT", "5")),
+            signing_key=Path(key) if (key := os.environ.get("FOODTRACE_SIGNING_KEY")) else None,
+            checkpoint_minutes=float(os.environ.get("FOODTRACE_CHECKPOINT_MINUTES", "60")),
         )
 
     @property
@@ -66,6 +73,9 @@ class Settings:
 
     def eventsourcing_env(self) -> dict[str, str]:
         return eventsourcing_env(self.database_url)
+
+    def signing_key_path(self) -> Path:
+        return self.signing_key or self.documents_dir.parent / "signing-key.pem"
 
     def profile(self) -> RulesProfile:
         return RulesProfile.from_toml(self.rules_path) if self.rules_path else DEFAULT_PROFILE

@@ -70,12 +70,17 @@ EXPECTED = {
     ("GET", "/api/v1/compliance"): SCHOOL | {"investigator", "admin"},
     ("GET", "/api/v1/meals/{meal_date}/{meal}/samples"): SCHOOL | {"investigator", "admin"},
     ("GET", "/api/v1/projections"): {"admin", "investigator"},
+    ("POST", "/api/v1/checkpoints"): {"admin"},
     ("GET", "/api/v1/schools"): {"investigator", "admin"},
     ("GET", "/api/v1/handoffs"): SCHOOL | {"admin"},
     ("GET", "/api/v1/sessions/current"): ALL,
     ("DELETE", "/api/v1/sessions/current"): ALL,  # last: it signs the caller out
 }
-PUBLIC = {("POST", "/api/v1/sessions")}  # signing in with a PIN is how a phone gets its token
+PUBLIC = {
+    ("POST", "/api/v1/sessions"),  # signing in with a PIN is how a phone gets its token
+    ("GET", "/api/v1/checkpoints"),  # anyone may check the log against the signed checkpoints
+    ("GET", "/api/v1/checkpoints/public-key"),
+}
 WRITERS_NEVER = {"investigator"}  # reads everything, writes nothing
 
 

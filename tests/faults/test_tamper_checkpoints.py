@@ -1,0 +1,173 @@
+"""Signed checkpoints let an outsider catch a rewritten history, name where it differs, and spot forgeries.
+
+Before: `verify` only compared one digest that was printed and never anchored anywhere, so a forger who rewrote
+the chain and printed a new digest passed; it named no position, and a log shorter than the number typed read as
+"history was changed". None of the commands or endpoints below existed.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import sqlite3
+from pathlib import Path
+
+import psycopg
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.checkpoints import Checkpoint
+from api.cli import main
+from api.settings import Settings
+from api.tokens import Credentials
+from domain.digest import log_digest
+from tests.county import ADMIN, County
+
+
+class Auditor:
+    """Runs `foodtrace` commands as a person would, against one store and one signing key."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], url: str, folder: Path):
+        monkeypatch.setenv("FOODTRACE_DATABASE_URL", url)
+        monkeypatch.setenv("FOODTRACE_SIGNING_KEY", str(folder / "signing-key.pem"))
+        self.capsys = capsys
+        self.folder = folder
+
+    def run(self, *args: str) -> tuple[int, str, str]:
+        self.capsys.readouterr()
+        status = main(list(args))
+        out, err = self.capsys.readouterr()
+        return status, out, err
+
+    def checkpoint(self) -> dict[str, object]:
+        status, out, _ = self.run("checkpoint")
+        assert status == 0
+        return dict(json.loads(out))
+
+    def export(self, name: str = "checkpoints.json") -> Path:
+        path = self.folder / name
+        assert self.run("checkpoints", "export", "-o", str(path))[0] == 0
+        return path
+
+
+@pytest.fixture
+def auditor(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], database_url: str, tmp_path: Path
+) -> Auditor:
+    return Auditor(monkeypatch, capsys, database_url, tmp_path)
+
+
+def edit_event(database_url: str, position: int) -> None:
+    """What a forger with database access does: change one stored event's bytes in place."""
+    if database_url.startswith("sqlite"):
+        with sqlite3.connect(database_url.removeprefix("sqlite:///")) as conn:
+            edited = conn.execute(
+                "UPDATE stored_events SET state = CAST(state || X'20' AS BLOB) WHERE rowid = ?", (position,)
+            ).rowcount
+    else:
+        with psycopg.connect(database_url, autocommit=True) as conn:
+            edited = conn.execute(
+                "UPDATE ledger_events SET state = state || '\\x20'::bytea WHERE notification_id = %s", (position,)
+            ).rowcount
+    assert edited == 1, f"no event at position {position}"
+
+
+def test_a_rewritten_chain_with_a_new_digest_is_caught_by_a_signed_checkpoint(
+    county: County, auditor: Auditor, database_url: str
+) -> None:
+    # Given a signed checkpoint, exported and posted on the notice board
+    county.receive()
+    signed = auditor.checkpoint()
+    posted = auditor.export()
+    # When a forger edits event 3 and prints a fresh digest of the rewritten log
+    edit_event(database_url, 3)
+    forged = log_digest(county.ledger.recorder)
+    assert auditor.run("verify", "--events", str(forged.events), "--digest", forged.digest)[0] == 0  # fools a digest
+    # Then the signed checkpoint catches it, and says which event
+    status, _, err = auditor.run("verify", "--checkpoints", str(posted))
+    assert status == 1
+    assert "事件 #3 与检查点不符" in err and "event 3 differs from the checkpoint" in err
+    assert f"checkpoint at event {signed['position']} does not match" in err
+    # And a digest filed earlier also names the event now
+    status, _, err = auditor.run("verify", "--events", str(signed["position"]), "--digest", str(signed["digest"]))
+    assert status == 1 and "event 3 differs" in err
+
+
+def test_an_event_appended_after_a_checkpoint_and_edited_is_caught_by_the_next(
+    county: County, auditor: Auditor, database_url: str
+) -> None:
+    county.receive()
+    first = auditor.checkpoint()
+    county.receive()  # events appended after the first checkpoint
+    second = auditor.checkpoint()
+    assert int(second["position"]) > int(first["position"])
+    posted = auditor.export()
+    assert auditor.run("verify", "--checkpoints", str(posted))[0] == 0
+
+    appended = int(first["position"]) + 1
+    edit_event(database_url, appended)
+
+    status, _, err = auditor.run("verify", "--checkpoints", str(posted))
+    assert status == 1
+    assert f"event {appended} differs from the checkpoint" in err
+    assert f"checkpoint at event {second['position']} does not match" in err and "1 earlier checkpoint" in err
+
+
+def test_a_forged_checkpoint_fails_its_signature(county: County, auditor: Auditor) -> None:
+    county.receive()
+    auditor.checkpoint()
+    posted = auditor.export()
+    genuine = json.loads(posted.read_text())
+    held_key = genuine["public_key"]  # what the auditor copied down when it was posted
+
+    # A checkpoint whose digest was altered after signing
+    altered = json.loads(posted.read_text())
+    altered["checkpoints"][0]["digest"] = "0" * 64
+    posted.write_text(json.dumps(altered))
+    status, _, err = auditor.run("verify", "--checkpoints", str(posted))
+    assert status == 1 and "bad signature" in err and "签名无效" in err
+
+    # A checkpoint re-signed with the forger's own key, checked with the key the auditor holds
+    forger = Ed25519PrivateKey.generate()
+    entry = Checkpoint(**{**genuine["checkpoints"][0], "digest": "1" * 64})
+    resigned = {
+        **genuine,
+        "checkpoints": [{**entry.__dict__, "signature": base64.b64encode(forger.sign(entry.message())).decode()}],
+    }
+    posted.write_text(json.dumps(resigned))
+    status, _, err = auditor.run("verify", "--checkpoints", str(posted), "--public-key", held_key)
+    assert status == 1 and "bad signature" in err
+
+
+def test_a_log_shorter_than_the_checkpoint_says_so(county: County, auditor: Auditor) -> None:
+    county.receive()
+    signed = auditor.checkpoint()
+    head = int(signed["position"])
+    # A mistyped --events larger than the log is not "history was changed"
+    status, _, err = auditor.run("verify", "--events", str(head + 100), "--digest", str(signed["digest"]))
+    assert status == 1
+    assert f"the log is shorter than the checkpoint: it ends at event {head}, the checkpoint covers {head + 100}" in err
+    assert "日志比检查点短" in err and "history was changed" not in err
+
+
+def test_the_checkpoints_and_the_public_key_are_published_without_a_token(county: County, tmp_path: Path) -> None:
+    ledger = county.ledger
+    county.receive()
+    token = Credentials(ledger).create_token(ADMIN.person_id, "admin", None, "auditor test", ADMIN)[0]
+    settings = Settings(database_url="unused://", documents_dir=tmp_path / "documents", follow_projections=False)
+    with TestClient(create_app(settings, ledger=ledger)) as client:
+        signed = client.post("/api/v1/checkpoints", headers={"Authorization": f"Bearer {token}"})
+        assert signed.status_code == 201
+        assert client.post("/api/v1/checkpoints").status_code == 401  # signing is an administrator's
+
+        published = client.get("/api/v1/checkpoints")
+        key = client.get("/api/v1/checkpoints/public-key")
+    assert published.status_code == 200 and key.status_code == 200
+    document = published.json()
+    assert document["public_key"] == key.json()["public_key"]
+    [checkpoint] = [Checkpoint(**entry) for entry in document["checkpoints"]]
+    assert checkpoint.position == (ledger.recorder.max_notification_id() or 0)
+    assert checkpoint.digest == log_digest(ledger.recorder).digest
+    assert checkpoint.signature_holds(key.json()["public_key"])
