@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import re
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import psycopg
@@ -24,6 +27,7 @@ from api.settings import Settings
 from api.tokens import Credentials
 from domain.digest import log_digest
 from tests.county import ADMIN, County
+from tests.test_cli import FOODTRACE
 
 
 class Auditor:
@@ -171,3 +175,22 @@ def test_the_checkpoints_and_the_public_key_are_published_without_a_token(county
     assert checkpoint.position == (ledger.recorder.max_notification_id() or 0)
     assert checkpoint.digest == log_digest(ledger.recorder).digest
     assert checkpoint.signature_holds(key.json()["public_key"])
+
+
+def test_the_readme_tamper_check_runs_as_written(tmp_path: Path) -> None:
+    """The commands of README's "When things go wrong", run as printed against a small store."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## When things go wrong") :]
+    commands = re.findall(r"^\.venv/bin/foodtrace ([^#\n]+?)\s*(?:#.*)?$", section, flags=re.M)
+    assert [c.split()[0] for c in commands] == ["checkpoint", "checkpoints", "verify"]
+    env = {
+        **os.environ,
+        "FOODTRACE_DATABASE_URL": f"sqlite:///{tmp_path / 'ledger.sqlite3'}",
+        "FOODTRACE_SIGNING_KEY": str(tmp_path / "signing-key.pem"),
+    }
+    token = [FOODTRACE, "token", "create", "--person", "inv-1", "--role", "investigator"]
+    assert subprocess.run(token, env=env, cwd=tmp_path, capture_output=True).returncode == 0  # a first record
+    for command in commands:
+        done = subprocess.run([FOODTRACE, *command.split()], env=env, cwd=tmp_path, capture_output=True, text=True)
+        assert done.returncode == 0, f"{command}: {done.stderr}"
+    assert done.stdout.startswith("ok")

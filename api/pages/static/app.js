@@ -160,8 +160,9 @@
         await submit(new FormData(form), form.dataset.key);
         delete form.dataset.key;
       } catch (error) {
-        // The server answered: the next try is a new command. No answer: keep the key, the retry is the same one.
-        if (error instanceof Problem) delete form.dataset.key;
+        // The server answered: the next try is a new command. No answer, or 503 (the database was away and the
+        // outcome is not known): keep the key, the retry is the same command.
+        if (error instanceof Problem && error.status !== 503) delete form.dataset.key;
         showProblem(error);
       } finally {
         busy = false;
