@@ -15,7 +15,7 @@ import logging
 import os
 import threading
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from eventsourcing.postgres import PostgresDatastore
+from eventsourcing.utils import strtobool
 
 from domain.digest import GENESIS, PAGE, Finding, LogDigest, check_anchors, links
 from domain.ledger import Ledger
@@ -89,8 +90,9 @@ class Checkpoints:
         self.key_path = key_path
         self._datastore = ledger.recorder.datastore  # type: ignore[attr-defined]
         self._postgres = isinstance(self._datastore, PostgresDatastore)
-        for statement in TABLES:
-            self._execute(statement)
+        if strtobool(ledger.env.get("CREATE_TABLE") or "yes"):  # off for workers started together (EVENTSOURCING.md)
+            for statement in TABLES:
+                self._execute(statement)
 
     def public_key(self) -> str:
         return public_key_text(load_signing_key(self.key_path))
@@ -116,9 +118,7 @@ class Checkpoints:
         unsigned = Checkpoint(
             position, digest, datetime.now(UTC).isoformat(timespec="seconds"), public_key_text(key), ""
         )
-        checkpoint = Checkpoint(
-            **{**asdict(unsigned), "signature": base64.b64encode(key.sign(unsigned.message())).decode()}
-        )
+        checkpoint = replace(unsigned, signature=base64.b64encode(key.sign(unsigned.message())).decode())
         self._execute(
             "INSERT INTO foodtrace_checkpoints (position, digest, signed_at, public_key, signature) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",

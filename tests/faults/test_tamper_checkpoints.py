@@ -27,6 +27,7 @@ from api.settings import Settings
 from api.tokens import Credentials
 from domain.digest import log_digest
 from tests.county import ADMIN, County
+from tests.faults.serving import wait_for
 from tests.test_cli import FOODTRACE
 
 
@@ -194,3 +195,20 @@ def test_the_readme_tamper_check_runs_as_written(tmp_path: Path) -> None:
         done = subprocess.run([FOODTRACE, *command.split()], env=env, cwd=tmp_path, capture_output=True, text=True)
         assert done.returncode == 0, f"{command}: {done.stderr}"
     assert done.stdout.startswith("ok")
+
+
+def test_the_server_signs_a_checkpoint_on_its_schedule_when_the_log_grew(county: County, tmp_path: Path) -> None:
+    ledger = county.ledger
+    settings = Settings(
+        database_url="unused://",
+        documents_dir=tmp_path / "documents",
+        follow_projections=False,
+        checkpoint_minutes=0.001,  # every 60 ms, so the test waits for the state, not for an hour
+    )
+    with TestClient(create_app(settings, ledger=ledger)) as client:
+        checkpoints = client.app.state.checkpoints  # type: ignore[attr-defined]
+        first = wait_for(checkpoints.latest, "the first scheduled checkpoint")
+        county.receive()  # the log grows
+        head = ledger.recorder.max_notification_id()
+        grown = wait_for(lambda: (latest := checkpoints.latest()) and latest.position == head and latest, "the next")
+    assert first.position < grown.position and grown.signature_holds()
