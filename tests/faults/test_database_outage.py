@@ -6,10 +6,12 @@ library retried 10 times, each waiting 30 s for a pooled connection), and a stor
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import psycopg
@@ -23,6 +25,7 @@ from tests.county import ADMIN
 from tests.faults.cluster import Cluster, throwaway_cluster
 from tests.faults.serving import server_thread, wait_for
 
+CHROMIUM = "/usr/bin/chromium"
 FAIL_FAST_SECONDS = 2.0  # the promise: a request learns of an outage within this
 
 
@@ -135,3 +138,34 @@ def test_a_request_in_flight_when_the_database_stops_gets_503_at_once(outage: Ou
     wait_for(lambda: outage.lag() == 0, "the views to catch up after the outage")
     codes = [school["code"] for school in outage.get("/api/v1/schools").json()["items"]]
     assert codes.count("OUT3") == 1
+
+
+def test_a_phone_shows_the_servers_words_while_the_database_is_away(outage: Outage) -> None:
+    """The storekeeper's page says what is wrong and that it retries, then leaves the message: it never just spins."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (make system-packages)")
+    from playwright.sync_api import expect, sync_playwright
+
+    session = {"token": outage.admin["Authorization"].removeprefix("Bearer "), "person_id": ADMIN.person_id}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 844})
+            page.add_init_script(f"localStorage.setItem('ft.session', {json.dumps(json.dumps(session))})")
+            page.goto(outage.base + "/app")
+            page.wait_for_load_state("load")
+            # Given the database goes away while the storekeeper types a code
+            outage.cluster.stop()
+            try:
+                page.get_by_label("手动输入批次码").fill("7KQ2-M9XH4")
+                page.locator("#code-form button[type=submit]").click()
+                # Then the page says so while it retries, and keeps saying so when it gives up
+                expect(page.locator("#notice")).to_contain_text("数据库暂不可用，请稍后重试", timeout=20_000)
+                expect(page.locator("#notice")).to_contain_text("正在自动重试")
+                expect(page.locator("#problem")).to_have_text("数据库暂不可用，请稍后重试", timeout=30_000)
+                expect(page.locator("#notice")).to_be_hidden()
+            finally:
+                outage.cluster.start()
+        finally:
+            browser.close()
+    wait_for(lambda: outage.get("/health/ready").status_code == 200, "readiness after the database returned")
