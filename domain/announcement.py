@@ -85,6 +85,7 @@ class DeliveryAnnouncement(Aggregate):
         at: datetime,
     ) -> None:
         self.check_open()
+        Certificate.check_dates(issue_date, expiry_date)
         if any(c.kind == kind and c.number == number for c in self.certificates):
             raise AlreadyExists(
                 zh=f"已附{CERTIFICATE_NAMES_ZH[kind]}（编号{number}）", en=f"{kind} number {number} is already attached"

@@ -17,7 +17,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.errors import AlreadyExists, NotFound, Refusal, RuleViolation, ValidationError, refused
 from domain.rules import CERTIFICATE_NAMES_ZH, Category, CertificateKind
-from domain.validity import past_use_by
+from domain.validity import check_period, past_use_by, valid_on
 from domain.values import Meal, Principal, Stage
 
 BATCH_NAMESPACE = uuid5(NAMESPACE_URL, "https://foodtrace.invalid/batch")
@@ -39,7 +39,11 @@ class Certificate:
     attached_by: Principal
 
     def valid_on(self, day: date) -> bool:
-        return self.issue_date <= day and (self.expiry_date is None or day <= self.expiry_date)
+        return valid_on(day, self.issue_date, self.expiry_date)
+
+    @staticmethod
+    def check_dates(issue_date: date, expiry_date: date | None) -> None:
+        check_period(issue_date, expiry_date, "expiry_date", "证明有效期", "the certificate's validity")
 
 
 @dataclass(frozen=True)
@@ -177,12 +181,7 @@ class IngredientBatch(Aggregate):
         by: Principal,
         at: datetime,
     ) -> None:
-        if expiry_date is not None and expiry_date < issue_date:
-            raise ValidationError(
-                zh="证明的有效期早于签发日期",
-                en="the certificate expires before it was issued",
-                field="expiry_date",
-            )
+        Certificate.check_dates(issue_date, expiry_date)
         if any(c.kind == kind and c.number == number for c in self.live_certificates):
             raise AlreadyExists(
                 zh=f"该批次已附{CERTIFICATE_NAMES_ZH[kind]}（编号{number}）",

@@ -374,10 +374,6 @@ class Ledger(Application[UUID]):
             )
         if len(sha256) != 64 or any(c not in "0123456789abcdefABCDEF" for c in sha256):
             raise ValidationError(zh="文件摘要格式错误", en="sha256 must be 64 hexadecimal digits", field="sha256")
-        if expiry_date is not None and expiry_date < issue_date:
-            raise ValidationError(
-                zh="证明的有效期早于签发日期", en="the certificate expires before it was issued", field="expiry_date"
-            )
         return (
             _certificate_kind(kind),
             require_text(number, "number", "证明编号"),

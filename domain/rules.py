@@ -83,6 +83,10 @@ class RulesProfile:
         }
     )
     staff_certificate_warning_days: int = 30
+    # §15 supervisors' checks (检查记录台帐), from the county plan; national law sets no number for them.
+    school_checks_per_week: int = 2  # the school's principal / food-safety officer: 每周抽查不少于2次
+    central_principal_checks_per_month: int = 1  # the central school's principal: 每月不少于1次
+    central_logistics_checks_per_month: int = 2  # the central school's logistics staff: 每月不少于2次
     require_daily_health_check: bool = False
     timezone: str = "Asia/Shanghai"  # dates (use-by, meal, certificate validity) are the county's local dates
 

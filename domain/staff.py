@@ -9,6 +9,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from domain.errors import Refusal, RuleViolation, ValidationError, refused
+from domain.validity import check_period, valid_on
 from domain.values import Principal, Role
 
 STAFF_NAMESPACE = uuid5(NAMESPACE_URL, "https://foodtrace.invalid/staff")
@@ -25,7 +26,7 @@ class StaffCertificate:
     valid_until: date
 
     def valid_on(self, day: date) -> bool:
-        return self.valid_from <= day <= self.valid_until
+        return valid_on(day, self.valid_from, self.valid_until)
 
 
 class StaffMember(Aggregate):
@@ -59,7 +60,7 @@ class StaffMember(Aggregate):
     def record_health_certificate(
         self, number: str, valid_from: date, valid_until: date, by: Principal, at: datetime
     ) -> None:
-        _check_validity(valid_from, valid_until)
+        check_period(valid_from, valid_until, "valid_until", "证件有效期", "the certificate")
         self._health_certificate_recorded(number, valid_from, valid_until, by=by, at=at)
 
     @event("HealthCertificateRecorded")
@@ -71,7 +72,7 @@ class StaffMember(Aggregate):
     def record_training_certificate(
         self, number: str, valid_from: date, valid_until: date, by: Principal, at: datetime
     ) -> None:
-        _check_validity(valid_from, valid_until)
+        check_period(valid_from, valid_until, "valid_until", "证件有效期", "the certificate")
         self._training_certificate_recorded(number, valid_from, valid_until, by=by, at=at)
 
     @event("TrainingCertificateRecorded")
@@ -145,12 +146,3 @@ def fitness_refusals(
     elif health_check is None and require_daily_check:
         refusals.append(Refusal("no_health_check", "当日未做晨检", "no health check recorded for the day"))
     return refusals
-
-
-def _check_validity(valid_from: date, valid_until: date) -> None:
-    if valid_until < valid_from:
-        raise ValidationError(
-            zh="证件有效期结束日期早于开始日期",
-            en="the certificate ends before it starts",
-            field="valid_until",
-        )

@@ -7,7 +7,8 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.errors import RuleViolation, ValidationError
+from domain.errors import RuleViolation
+from domain.validity import check_period, valid_on
 from domain.values import Principal
 
 SUPPLIER_NAMESPACE = uuid5(NAMESPACE_URL, "https://foodtrace.invalid/supplier")
@@ -17,9 +18,7 @@ def supplier_id(code: str) -> UUID:
     return uuid5(SUPPLIER_NAMESPACE, code)
 
 
-def _check_period(start: date, end: date, what: str) -> None:
-    if end < start:
-        raise ValidationError(zh=f"{what}的结束日期早于开始日期", en=f"{what} ends before it starts")
+LICENCE_ZH, TENDER_ZH = "食品经营许可证", "中标供货期"
 
 
 class Supplier(Aggregate):
@@ -40,8 +39,8 @@ class Supplier(Aggregate):
         by: Principal,
         at: datetime,
     ) -> Supplier:
-        _check_period(licence_valid_from, licence_valid_until, "licence / 许可证")
-        _check_period(tender_start, tender_end, "tender period / 中标期")
+        check_period(licence_valid_from, licence_valid_until, "licence_valid_until", LICENCE_ZH, "the licence")
+        check_period(tender_start, tender_end, "tender_end", TENDER_ZH, "the tender period")
         return cls(
             code,
             name,
@@ -77,7 +76,7 @@ class Supplier(Aggregate):
         self.suspended_reason = ""
 
     def renew_licence(self, number: str, valid_from: date, valid_until: date, by: Principal, at: datetime) -> None:
-        _check_period(valid_from, valid_until, "licence / 许可证")
+        check_period(valid_from, valid_until, "valid_until", LICENCE_ZH, "the licence")
         self._licence_renewed(number, valid_from, valid_until, by=by, at=at)
 
     @event("LicenceRenewed")
@@ -87,7 +86,7 @@ class Supplier(Aggregate):
         self.licence_valid_until = valid_until
 
     def award_tender(self, start: date, end: date, by: Principal, at: datetime) -> None:
-        _check_period(start, end, "tender period / 中标期")
+        check_period(start, end, "end", TENDER_ZH, "the tender period")
         self._tender_awarded(start, end, by=by, at=at)
 
     @event("TenderAwarded")
@@ -110,12 +109,12 @@ class Supplier(Aggregate):
                 zh=f"供应商{self.name}已被暂停供货（{self.suspended_reason}），拒收",
                 en=f"supplier {self.name} is suspended ({self.suspended_reason}); delivery refused",
             )
-        if not self.licence_valid_from <= day <= self.licence_valid_until:
+        if not valid_on(day, self.licence_valid_from, self.licence_valid_until):
             raise RuleViolation(
                 zh=f"供应商{self.name}的食品经营许可证在{day.isoformat()}无效，拒收",
                 en=f"supplier {self.name} has no valid licence on {day.isoformat()}; delivery refused",
             )
-        if not self.tender_start <= day <= self.tender_end:
+        if not valid_on(day, self.tender_start, self.tender_end):
             raise RuleViolation(
                 zh=f"供应商{self.name}不在中标供货期内，拒收",
                 en=f"supplier {self.name} is outside its tender period on {day.isoformat()}; refused",

@@ -5,9 +5,10 @@ the new gaps at once, without a rebuild.
 
 §15 supervisors' checks, as recorded data: a check is an ``Inspected`` event, counted once per inspector
 and local day (a walk through the store room that inspects five batches is one check), at the batch's school.
-- the school's principal / food-safety officer (role ``principal``, of that school or of none): ≥2 a week;
-- the central school's principal (role ``principal``, registered at another school): ≥1 a month;
-- the central school's logistics staff (role ``admin``): ≥2 a month.
+- the school's principal / food-safety officer (role ``principal``, of that school or of none): each week;
+- the central school's principal (role ``principal``, registered at another school): each month;
+- the central school's logistics staff (role ``admin``): each month;
+each at least the rules profile's minimum (2, 1 and 2 by default: DIGEST.md §15).
 """
 
 from __future__ import annotations
@@ -17,12 +18,9 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from domain.rules import Category, CertificateKind
+from domain.validity import valid_on
 from projections.rows import Row, plain, plain_rows
 from projections.service import Projections, Reader
-
-SCHOOL_CHECKS_PER_WEEK = 2  # §15: 校长、食品安全管理员每周抽查不少于2次
-CENTRAL_PRINCIPAL_PER_MONTH = 1  # §15: 中心校校长每月不少于1次
-CENTRAL_LOGISTICS_PER_MONTH = 2  # §15: 中心校后勤人员每月不少于2次
 
 
 def compliance_report(
@@ -171,8 +169,8 @@ def staff_certificates_expiring(r: Reader, today: date, school: str | None) -> l
     for (_, _), cert in sorted(current.items()):
         if cert["valid_until"] <= until.isoformat():
             cert.pop("version")
-            expired = cert["valid_until"] < today.isoformat()
-            found.append({**cert, "status": "expired" if expired else "expiring"})
+            valid = valid_on(today, date.fromisoformat(cert["valid_from"]), date.fromisoformat(cert["valid_until"]))
+            found.append({**cert, "status": "expiring" if valid else "expired"})
     return found
 
 
@@ -198,11 +196,12 @@ def supervision(r: Reader, start: date, end: date, school: str | None) -> list[R
     schools = [school] if school else _all_schools(r)
     weeks = sorted({_week(start + timedelta(days=n)) for n in range((end - start).days + 1)})
     months = sorted({(start + timedelta(days=n)).isoformat()[:7] for n in range((end - start).days + 1)})
-    periods = [("school_principal", w, SCHOOL_CHECKS_PER_WEEK) for w in weeks] + [
+    profile = r.profile
+    periods = [("school_principal", w, profile.school_checks_per_week) for w in weeks] + [
         (kind, m, minimum)
         for m in months
-        for kind, minimum in (("central_principal", CENTRAL_PRINCIPAL_PER_MONTH),
-                              ("central_logistics", CENTRAL_LOGISTICS_PER_MONTH))
+        for kind, minimum in (("central_principal", profile.central_principal_checks_per_month),
+                              ("central_logistics", profile.central_logistics_checks_per_month))
     ]  # fmt: skip
     return [
         {"school": s, "check": kind, "period": period, "count": counts[(s, kind, period)], "minimum": minimum,

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from domain.gs1 import normalise_gtin, normalise_lot, normalise_product
+from domain.validity import valid_on
 from projections.rows import Row, people, plain, plain_rows
 from projections.service import Projections, Reader
 from projections.staff_status import people_status
@@ -259,7 +260,8 @@ def _licence_on(licences: list[Row], moment: str, day: str) -> Row | None:
     if not recorded:
         return None
     licence = recorded[-1]
-    return {**licence, "valid_on_delivery": licence["valid_from"] <= day <= licence["valid_until"]}
+    valid = valid_on(*(date.fromisoformat(d) for d in (day, licence["valid_from"], licence["valid_until"])))
+    return {**licence, "valid_on_delivery": valid}
 
 
 def _handlers(r: Reader, batches: list[Row]) -> list[Row]:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
+from api.settings import eventsourcing_env
+from domain.rules import DEFAULT_PROFILE
 from domain.values import Principal
 from projections.compliance import compliance_report
 from projections.service import Projections
@@ -118,9 +121,8 @@ def test_staff_certificates_that_end_within_thirty_days_or_have_ended(county: Co
     assert len(summer) == 6  # five CG01 training certificates, and 赵's lapsed health certificate
 
 
-def test_supervisors_checks_are_counted_per_week_and_month_against_section_15(
-    county: County, views: Projections
-) -> None:
+def a_week_of_supervisors_checks(county: County) -> None:
+    """At CG01 in the week of DAY: 陈校长 checks on two days, 刘校长 of the central school once, logistics once."""
     ledger = county.ledger
     for person, name, school in ((CHEN.person_id, "陈校长", "CG01"), (VISITOR.person_id, "刘校长", "XH01")):
         ledger.register_staff(person, name, school, ["principal"], by=ADMIN, at=at(DAY - timedelta(days=30)))
@@ -131,6 +133,12 @@ def test_supervisors_checks_are_counted_per_week_and_month_against_section_15(
     ledger.inspect(code, "issue", True, "抽查出库", by=CHEN, at=at(wednesday, hour=10))
     ledger.inspect(code, "issue", True, "中心校检查", by=VISITOR, at=at(wednesday, hour=11))
     ledger.inspect(code, "issue", True, "后勤检查", by=ADMIN, at=at(wednesday, hour=14))
+
+
+def test_supervisors_checks_are_counted_per_week_and_month_against_section_15(
+    county: County, views: Projections
+) -> None:
+    a_week_of_supervisors_checks(county)
     views.catch_up()
 
     rows = compliance_report(views, DAY, DAY + timedelta(days=6), "CG01", today=DAY)["supervision"]
@@ -139,4 +147,28 @@ def test_supervisors_checks_are_counted_per_week_and_month_against_section_15(
         ("school_principal", "2026-W10", 2, 2, True),
         ("central_principal", "2026-03", 1, 1, True),
         ("central_logistics", "2026-03", 1, 2, False),
+    ]
+
+
+def test_supervision_minima_come_from_profile(county: County, database_url: str) -> None:
+    # A county that wants three checks a week from the school, two a month from the central principal, one
+    # from logistics.
+    stricter = replace(
+        DEFAULT_PROFILE,
+        school_checks_per_week=3,
+        central_principal_checks_per_month=2,
+        central_logistics_checks_per_month=1,
+    )
+    a_week_of_supervisors_checks(county)
+    views = Projections(eventsourcing_env(database_url), profile=stricter, ledger=county.ledger)
+    try:
+        views.catch_up()
+        rows = compliance_report(views, DAY, DAY + timedelta(days=6), "CG01", today=DAY)["supervision"]
+    finally:
+        views.close()
+
+    assert [(r["check"], r["count"], r["minimum"], r["met"]) for r in rows] == [
+        ("school_principal", 2, 3, False),
+        ("central_principal", 1, 2, False),
+        ("central_logistics", 1, 1, True),
     ]

@@ -15,6 +15,12 @@ def test_defaults_follow_the_newer_national_rules() -> None:
     profile = RulesProfile()
     assert (profile.sample_grams, profile.sample_hours, profile.intake_signers) == (125, 48, 2)
     assert profile.retention_years == 3
+    # §15 supervisors' checks: the school ≥2 a week, the central principal ≥1 and its logistics ≥2 a month.
+    assert (
+        profile.school_checks_per_week,
+        profile.central_principal_checks_per_month,
+        profile.central_logistics_checks_per_month,
+    ) == (2, 1, 2)
     assert profile.colour(Category.PLANT) == "green"
     assert profile.colour(Category.MEAT) == "red"
     assert profile.colour(Category.AQUATIC) == "yellow"
