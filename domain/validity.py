@@ -11,9 +11,14 @@ from datetime import date
 from domain.errors import ValidationError
 
 
+def ended(last_day: date, day: date) -> bool:
+    """A use-by date or a validity period's last day counts in full: it has ended only the day after."""
+    return day > last_day
+
+
 def past_use_by(use_by_date: date, day: date) -> bool:
     """已过期: food may be used on its use-by date, never after."""
-    return day > use_by_date
+    return ended(use_by_date, day)
 
 
 def valid_on(day: date, valid_from: date, valid_until: date | None) -> bool:
@@ -21,7 +26,7 @@ def valid_on(day: date, valid_from: date, valid_until: date | None) -> bool:
 
     Certificates of a batch, staff certificates (二证), supplier licences and tender periods all mean this.
     """
-    return valid_from <= day and (valid_until is None or day <= valid_until)
+    return valid_from <= day and (valid_until is None or not ended(valid_until, day))
 
 
 def check_period(valid_from: date, valid_until: date | None, field: str, zh: str, en: str) -> None:

@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from domain.rules import Category, CertificateKind
-from domain.validity import valid_on
+from domain.validity import ended
 from projections.rows import Row, plain, plain_rows
 from projections.service import Projections, Reader
 
@@ -169,8 +169,8 @@ def staff_certificates_expiring(r: Reader, today: date, school: str | None) -> l
     for (_, _), cert in sorted(current.items()):
         if cert["valid_until"] <= until.isoformat():
             cert.pop("version")
-            valid = valid_on(today, date.fromisoformat(cert["valid_from"]), date.fromisoformat(cert["valid_until"]))
-            found.append({**cert, "status": "expiring" if valid else "expired"})
+            lapsed = ended(date.fromisoformat(cert["valid_until"]), today)
+            found.append({**cert, "status": "expired" if lapsed else "expiring"})
     return found
 
 
