@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from api import cli_documents, cli_evidence, cli_investigate
 from api.settings import Settings, SettingsError
 from domain.errors import DomainError
+from domain.printable import printable
 from domain.values import Principal, Role
 
 CLI_ADMIN = Principal("cli", "admin")  # whoever holds the server's shell is its administrator
@@ -129,10 +130,11 @@ def _history(settings: Settings, args: argparse.Namespace) -> int:
     for entry in entries:
         when = entry.at.astimezone(zone)
         details = ", ".join(f"{k}={v}" for k, v in entry.as_json()["details"].items() if v not in (None, "", []))
-        print(
+        line = (
             f"{entry.version:>3}  {when:%Y-%m-%d %H:%M%z}  {entry.what_zh} {entry.what:<16} "
             f"{entry.by.person_id} ({entry.by.role})  {details}"
         )
+        print(printable(line, one_line=True))  # a stored ESC must not drive the reader's terminal
     return 0
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from api.settings import Settings
+from domain.printable import printable
 from projections.known import require_known
 from projections.service import Projections, UnknownView
 
@@ -150,7 +151,7 @@ def _print(result: dict[str, Any], as_json: bool, summary: Any) -> int:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
         for line in summary(result):
-            print(line)
+            print(printable(line, one_line=True))  # a stored ESC must not drive the reader's terminal
     return 0
 
 

@@ -46,6 +46,11 @@ STORED = {
 CORPUS = {**ACCEPTED, **STORED}
 
 
+def viewed(text: str) -> str:
+    """As the views hold it (step 7: PostgreSQL cannot hold a NUL, so every view writes U+FFFD for one)."""
+    return text.replace("\x00", "\ufffd")
+
+
 def stored_batch(ledger: Ledger, text: str, *, school: str = "CG01", meal: str = "lunch") -> str:
     """A batch whose product, supplier lot, notes, certificate number, reasons and sample hold ``text``,
     written as events straight through the aggregates (no command checks), as data stored long ago would be."""
