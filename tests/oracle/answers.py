@@ -10,8 +10,8 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
+from tests.oracle.model import folded_name
 from tests.oracle.reference import Answer
-from tests.oracle.replay import folded_name
 
 
 def number(value: Any) -> Decimal | None:
@@ -101,14 +101,6 @@ def forward(answer: dict[str, Any]) -> Answer:
         "forward.issues": {b["code"]: tuple(sorted(_issue(i) for i in b["issues"])) for b in batches},
         "forward.quantities": {b["code"]: _meal_quantities(b) for b in batches},
         "forward.story": {b["code"]: _story(b) for b in batches},
-    }
-
-
-def reference_meal_quantities(expected: Answer) -> Answer:
-    """The reference's meal keys are (date, meal) with a date; answers use ISO text."""
-    return {
-        code: {(d.isoformat(), meal): figures for (d, meal), figures in meals.items()}
-        for code, meals in expected.items()
     }
 
 

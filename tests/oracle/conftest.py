@@ -13,7 +13,8 @@ import pytest
 from api.settings import eventsourcing_env
 from domain.ledger import Ledger
 from projections.service import Projections
-from tests.oracle.machine import Clock, CountyHistory
+from tests.oracle.county import Clock
+from tests.oracle.machine import CountyHistory
 from tests.oracle.oracle import Mismatch, mismatches
 
 

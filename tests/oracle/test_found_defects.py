@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from tests.oracle.conftest import Store
+from tests.oracle.county import PRODUCTS
 from tests.oracle.defects import (
     LOT_WITHOUT_PRODUCT,
     OPEN,
@@ -22,7 +23,7 @@ from tests.oracle.defects import (
     WRITE_OFFS_AND_HOLDS_LEFT_OUT,
     Defect,
 )
-from tests.oracle.machine import PRODUCTS, CountyHistory
+from tests.oracle.machine import CountyHistory
 from tests.oracle.oracle import Mismatch
 
 PORK, POTATO = PRODUCTS[0], PRODUCTS[2]
