@@ -54,7 +54,15 @@ PRODUCT_MATCHED_EXACTLY = Defect(
     ),
 )
 
+LATER_HEALTH_CHECK_COUNTS = Defect(
+    "a trace's people status counts a health check recorded after the hand-off: a cook fit when he took lunch at "
+    "10:00 shows unfit because a failed check was recorded at 13:00 that day (certificates and suspensions are "
+    "judged as they stood at the hand-off; the day's check is not)",
+    lambda m: m.part == "backward.people",
+)
+
 OPEN: list[Defect] = [
+    LATER_HEALTH_CHECK_COUNTS,
     RETURNS_LEFT_OUT,
     VOIDED_ISSUES_DROPPED,
     WRITE_OFFS_AND_HOLDS_LEFT_OUT,

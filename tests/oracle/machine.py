@@ -299,3 +299,9 @@ class CountyHistory(RuleBasedStateMachine):
         else:
             self._try(self.ledger.record_staff_certificate, person, change, f"{change[:2]}-{person}-{days}",
                       date(2026, 1, 1), self.today + timedelta(days=days), by=ADMIN)  # fmt: skip
+
+    @rule(school=st.sampled_from(SCHOOLS), who=st.sampled_from(("keeper1", "keeper2", "cook")), passed=st.booleans())
+    def health_check(self, school: str, who: str, passed: bool) -> None:
+        """晨午检 of someone who handles food, today: a failed one keeps them off food work for the day."""
+        person = f"{school}-{who}"
+        self._try(self.ledger.record_health_check, person, self.today, passed, "" if passed else "发热", by=ADMIN)

@@ -86,7 +86,8 @@ def backward(county: County, profile: RulesProfile, school: str, day: date, meal
 
 
 def fit(person: Person | None, moment: datetime, profile: RulesProfile) -> bool:
-    """§12 as the trace reports it: valid certificates recorded by then, not suspended, no failed check that day."""
+    """§12 as it stood at ``moment``: valid certificates recorded by then, not suspended then, and the day's
+    health check recorded by then not failed (nor missing, where the profile requires one)."""
     if person is None:
         return False
     before = [(kind, value) for kind, value, at in person.history if at <= moment]
@@ -96,8 +97,10 @@ def fit(person: Person | None, moment: datetime, profile: RulesProfile) -> bool:
         if not latest or not (latest[0][1] <= day <= latest[0][2]):
             return False
     suspensions = [k for k, _ in before if k in ("suspended", "reinstated")][-1:]
-    checks = [value[1] for k, value, _ in person.history if k == "check" and value[0] == day][-1:]
-    return not (suspensions == ["suspended"] or checks == [False])
+    checks = [value[1] for k, value in before if k == "check" and value[0] == day][-1:]  # 晨午检 taken by then
+    return not (
+        suspensions == ["suspended"] or checks == [False] or (profile.require_daily_health_check and not checks)
+    )
 
 
 def forward(county: County, matches: Callable[[Batch], bool]) -> Answer:

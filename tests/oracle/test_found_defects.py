@@ -14,6 +14,7 @@ import pytest
 from tests.oracle.conftest import Store
 from tests.oracle.county import PRODUCTS
 from tests.oracle.defects import (
+    LATER_HEALTH_CHECK_COUNTS,
     LOT_WITHOUT_PRODUCT,
     OPEN,
     OWN_SCHOOL_IN_OTHER_SCHOOLS,
@@ -107,3 +108,14 @@ def test_a_product_is_found_whichever_width_its_brackets_were_typed_in(store: St
         county.issue(pick=0, quantity="0.5", meal="breakfast", days_ahead=0)
 
     assert explained_by(PRODUCT_MATCHED_EXACTLY, store, history) == []
+
+
+@while_open(LATER_HEALTH_CHECK_COUNTS)
+def test_a_handler_is_judged_by_what_was_recorded_when_they_handled_the_food(store: Store) -> None:
+    def history(county: CountyHistory) -> None:
+        county.morning_deliveries([("CG01", "SUP-LY", POTATO, "A1")])
+        county.issue_today(pick=0, quantity="1", meal="lunch")  # 07:00, the cook fit
+        county.time_passes(hours=3)
+        county.health_check(school="CG01", who="cook", passed=False)  # 10:00: fever, off food work from now
+
+    assert explained_by(LATER_HEALTH_CHECK_COUNTS, store, history) == []

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
 
@@ -30,6 +31,7 @@ def report(found: list[Mismatch]) -> str:
     return f"{len(found)} answers differ from the replay of the log:\n" + "\n".join(str(m) for m in first.values())
 
 
+@pytest.mark.timeout(max(300, 30 * EXAMPLES))  # a long run (FOODTRACE_ORACLE_EXAMPLES) gets the time it needs
 def test_every_investigation_answer_equals_a_replay_of_the_log(store: Store) -> None:
     def judge(found: list[Mismatch]) -> None:
         wrong = unexplained(found)
