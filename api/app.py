@@ -12,7 +12,8 @@ from typing import Any
 from fastapi import FastAPI, Request, Response
 from fastapi.openapi.utils import get_openapi
 
-from api import pages
+from api import pages, redaction
+from api.body_limit import BodyLimit
 from api.checkpoints import Checkpoints, CheckpointSchedule
 from api.documents import DocumentStore
 from api.errors import PROBLEM_JSON, Problem, install_error_handlers
@@ -49,7 +50,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (403, "not allowed for this role or scope"),
         (404, "no such record (or not visible to the caller)"),
         (409, "conflict: already exists, changed by someone else, or idempotency key reused"),
-        (413, "upload too large"),
+        (413, "request body or upload too large"),
         (422, "invalid input or refused by a food-safety rule"),
         (429, "too many wrong PINs"),
         (503, "the database is unavailable for a moment: retry after Retry-After seconds"),
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        redaction.install()  # here, after the server configured its loggers
         opened = ledger or settings.open_ledger()
         app.state.ledger = opened
         app.state.settings = settings
@@ -94,6 +96,7 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
     )
     install_error_handlers(app)
     app.middleware("http")(_request_log)
+    app.add_middleware(BodyLimit)  # outermost of ours: a body over the cap is refused before anything reads it
     for router in ROUTERS:
         app.include_router(router, responses=ERROR_RESPONSES)
     for router in PUBLIC_ROUTERS:

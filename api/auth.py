@@ -40,9 +40,8 @@ class Allow:
 
 
 def check_school(caller: Caller, school: str) -> None:
-    """Storekeepers, kitchen leads and principals act for one school only; admins for all."""
-    if caller.role in SCHOOL_ROLES and caller.scope != school:
-        raise ApiError(403, "forbidden", "只能操作本校的记录", f"you act for school {caller.scope}, not {school}")
+    """Storekeepers, kitchen leads and principals act for one school only (another's records answer 404)."""
+    not_found_unless(caller.role not in SCHOOL_ROLES or caller.scope == school)
     if caller.role is Role.SUPPLIER:
         raise ApiError(403, "forbidden", "供应商无权进行此操作", "a supplier may not do this")
 
@@ -57,8 +56,7 @@ def school_of(caller: Caller, requested: str | None) -> str:
 
 
 def check_supplier(caller: Caller, supplier: str) -> None:
-    if caller.role is Role.SUPPLIER and caller.scope != supplier:
-        raise ApiError(403, "forbidden", "只能操作本公司的送货", f"you act for supplier {caller.scope}, not {supplier}")
+    not_found_unless(caller.role is not Role.SUPPLIER or caller.scope == supplier)
 
 
 def may_see_batch(caller: Caller, batch: IngredientBatch) -> bool:

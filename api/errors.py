@@ -138,7 +138,9 @@ def install_error_handlers(app: FastAPI) -> None:
             405: ("method_not_allowed", "不支持该操作", "method not allowed"),
         }
         code, zh, en = texts.get(error.status_code, ("http_error", "请求错误", str(error.detail)))
-        return problem(error.status_code, code, zh, en)
+        response = problem(error.status_code, code, zh, en)
+        response.headers.update(error.headers or {})  # e.g. Allow on a 405
+        return response
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:

@@ -6,17 +6,33 @@ YYYY-MM-DD (the county's local date).
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from enum import IntEnum
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 T = TypeVar("T")
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
-Quantity = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=3, description='a decimal string, e.g. "12.5"')]
+PLAIN_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+def plain_decimal(value: Any) -> Any:
+    """Digits, at most one point, maybe a minus: Python's Decimal would also read "1_0" as 10, "1e1", " 10", "１０"."""
+    if isinstance(value, str) and not PLAIN_DECIMAL.fullmatch(value):
+        raise ValueError('write a plain decimal such as "12.5": digits and one point, no spaces, signs or exponents')
+    return value
+
+
+Quantity = Annotated[
+    Decimal,
+    BeforeValidator(plain_decimal),
+    Field(gt=0, max_digits=12, decimal_places=3, description='a decimal string, e.g. "12.5"'),
+]
+Temperature = Annotated[Decimal, BeforeValidator(plain_decimal), Field(ge=-60, le=80, max_digits=5, decimal_places=1)]
 MealName = Literal["breakfast", "lunch", "dinner"]
 CategoryName = Literal["plant", "meat", "aquatic", "other"]
 CertificateKindName = Literal[
@@ -56,7 +72,7 @@ class IntakeRequest(Body):
     sensory_notes: str = Field("", max_length=500)
     gtin: str | None = Field(None, max_length=14)
     unit_price: Quantity | None = None
-    arrival_temperature: Decimal | None = Field(None, ge=-60, le=80, max_digits=5, decimal_places=1)
+    arrival_temperature: Temperature | None = None
     pork: bool | None = None
     school: Code | None = Field(None, description="admins only; a storekeeper receives at their own school")
 
@@ -67,7 +83,7 @@ class ReceiveAnnouncedRequest(Body):
     sensory_ok: bool
     sensory_notes: str = Field("", max_length=500)
     quantity: Quantity | None = Field(None, description="what arrived, when it differs from what was announced")
-    arrival_temperature: Decimal | None = Field(None, ge=-60, le=80, max_digits=5, decimal_places=1)
+    arrival_temperature: Temperature | None = None
 
 
 class ReasonRequest(Body):

@@ -308,6 +308,7 @@ class Ledger(Application[UUID]):
         """The checks every intake makes, announced or not; returns the new batch (unsaved)."""
         moment = self._at(at)
         day = self.profile.local_date(moment)
+        self._check_delivery_dates(delivery, day)
         delivery.check_on(day)
         if not sensory_ok:
             raise RuleViolation(
@@ -368,6 +369,8 @@ class Ledger(Application[UUID]):
         sha256: str,
         moment: datetime,
     ) -> tuple[CertificateKind, str, str, date, date | None, str]:
+        self._check_date(issue_date, "issue_date", "签发日期", self.profile.local_date(moment))
+        self._check_date(expiry_date, "expiry_date", "有效期", self.profile.local_date(moment), shelf_life=True)
         if issue_date > self.profile.local_date(moment):
             raise ValidationError(
                 zh="签发日期晚于今天", en="the certificate's issue date is in the future", field="issue_date"
@@ -540,6 +543,7 @@ class Ledger(Application[UUID]):
         batch = self._batch(code)
         moment = self._at(at)
         day = self.profile.local_date(moment)
+        self._check_date(meal_date, "meal_date", "用餐日期", day)
         if meal_date is not None and meal_date < self.profile.local_date(batch.received_at):
             raise ValidationError(
                 zh="用餐日期早于入库日期", en="the meal date is before the batch was received", field="meal_date"
@@ -643,6 +647,9 @@ class Ledger(Application[UUID]):
                 school, supplier, product, str(category), quantity, unit, supplier_lot, production_date,
                 use_by_date, invoice_number, gtin, unit_price, pork,
             )  # fmt: skip
+            today = self.profile.local_date(self._at(at))
+            self._check_delivery_dates(delivery, today)
+            self._check_date(expected_on, "expected_on", "预计送达日期", today)
             self._school(school)
             self._supplier(supplier).check_may_deliver(expected_on)
             if past_use_by(use_by_date, expected_on):
@@ -764,6 +771,7 @@ class Ledger(Application[UUID]):
     ) -> Result:
         def work() -> tuple[list[Aggregate], Result]:
             moment = self._at(at)
+            self._check_date(meal_date, "meal_date", "用餐日期", self.profile.local_date(moment))
             sealed = require_aware(sealed_at, "sealed_at") if sealed_at is not None else moment
             if sealed > moment + timedelta(minutes=5):
                 raise ValidationError(zh="封存时间晚于现在", en="the sample is sealed in the future", field="sealed_at")
@@ -778,12 +786,8 @@ class Ledger(Application[UUID]):
             codes = []
             for code in batch_codes:
                 batch = self._batch(code)
-                if batch.school_id != school:
-                    raise ValidationError(
-                        zh=f"批次{batch.code}不属于本校",
-                        en=f"batch {batch.code} was not received at {school}",
-                        field="batch_codes",
-                    )
+                if batch.school_id != school:  # as if unknown: another school's batches do not show
+                    raise NotFound(zh=f"批次{batch.code}不存在", en=f"no batch {batch.code}")
                 codes.append(batch.code)
             sample = FoodSample(
                 school_id=school,
@@ -1000,14 +1004,26 @@ class Ledger(Application[UUID]):
             StaffMember, staff_id(person_id), f"人员{person_id}未登记", f"{person_id} is not registered staff"
         )
 
+    def _check_date(self, value: date | None, field: str, zh: str, today: date, *, shelf_life: bool = False) -> None:
+        """A typed date lies within the profile's window around the county's today (9999-12-31 does not)."""
+        earliest, latest = self.profile.date_window(today, shelf_life=shelf_life)
+        if value is not None and not earliest <= value <= latest:
+            raise ValidationError(
+                zh=f"{zh}{value}不在合理范围内（{earliest}至{latest}）",
+                en=f"{field} {value} is outside {earliest} to {latest}, the dates allowed around today",
+                field=field,
+            )
+
+    def _check_delivery_dates(self, delivery: Delivery, today: date) -> None:
+        self._check_date(delivery.production_date, "production_date", "生产日期", today)
+        self._check_date(delivery.use_by_date, "use_by_date", "保质期", today, shelf_life=True)
+
     def _check_handler(self, person_id: str, school: str, day: date) -> None:
         """Whoever receives, gives or takes food must belong to the school and be fit that day (§12)."""
         member = self._staff(person_id)
         if member.school_id is not None and member.school_id != school:
-            raise RuleViolation(
-                zh=f"{member.name}不是本校人员",
-                en=f"{member.name} ({person_id}) does not work at school {school}",
-            )
+            # As if unknown: a school learns nothing about another school's staff, not even a name.
+            raise NotFound(zh=f"人员{person_id}未登记", en=f"{person_id} is not registered staff")
         member.check_fit_for_food_work(day, self.profile.require_daily_health_check)
 
     def _batch_result(self, batch: IngredientBatch) -> Result:

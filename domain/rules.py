@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field, fields, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -89,6 +89,10 @@ class RulesProfile:
     central_logistics_checks_per_month: int = 2  # the central school's logistics staff: 每月不少于2次
     require_daily_health_check: bool = False
     timezone: str = "Asia/Shanghai"  # dates (use-by, meal, certificate validity) are the county's local dates
+    # How far from the county's today a typed date may lie, so that a mistyped year (or 9999-12-31) is refused:
+    date_past_days: int = 3 * 366  # meals, deliveries, certificates recorded late, within the retention period
+    date_future_days: int = 366  # a meal or a delivery at most a year ahead
+    shelf_life_future_days: int = 5 * 366  # a use-by or expiry date at most five years ahead
 
     def __post_init__(self) -> None:
         too_loose = self._looser_than_national()
@@ -121,6 +125,11 @@ class RulesProfile:
 
     def local_date(self, moment: datetime) -> date:
         return moment.astimezone(ZoneInfo(self.timezone)).date()
+
+    def date_window(self, today: date, *, shelf_life: bool = False) -> tuple[date, date]:
+        """The first and last date a command may name, seen from the county's today."""
+        ahead = self.shelf_life_future_days if shelf_life else self.date_future_days
+        return today - timedelta(days=self.date_past_days), today + timedelta(days=ahead)
 
     def certificates_required(self, category: Category, pork: bool) -> frozenset[CertificateKind]:
         required = self.required_certificates[category]

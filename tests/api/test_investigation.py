@@ -116,7 +116,7 @@ def test_a_school_reads_its_ledger_stock_samples_and_gaps(api: Api) -> None:
     assert ledger["rows"] and {row["code"] for row in ledger["rows"]} == {ours}
     book = api.get("storekeeper", "/api/v1/schools/CG01/ledger", params={"month": "2026-03", "format": "xlsx"})
     assert load_workbook(io.BytesIO(book.content)).active is not None
-    assert api.get("storekeeper", "/api/v1/schools/XH01/ledger", params={"month": "2026-03"}).status_code == 403
+    assert api.get("storekeeper", "/api/v1/schools/XH01/ledger", params={"month": "2026-03"}).status_code == 404
 
     stock = api.get("storekeeper", "/api/v1/schools/CG01/stock").json()
     assert [b["code"] for b in stock["batches"]] == [ours]

@@ -16,13 +16,14 @@ T = TypeVar("T")
 
 
 @contextmanager
-def serving(app: FastAPI) -> Iterator[str]:
+def serving(app: FastAPI, access_log: bool = False) -> Iterator[str]:
     """Serve an app whose lifespan already ran (app.state is set up) on 127.0.0.1; yields its base URL."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))
     port = listener.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, lifespan="off", log_level="warning", access_log=False))
+    log_level = "info" if access_log else "warning"
+    server = uvicorn.Server(uvicorn.Config(app, lifespan="off", log_level=log_level, access_log=access_log))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
     thread.start()
     started = threading.Event()
