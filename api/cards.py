@@ -31,9 +31,13 @@ def batch_card(ledger: Ledger, batch: IngredientBatch, caller: Caller, prefix: s
     required = profile.certificates_required(batch.category, batch.pork)
     missing = batch.missing_certificates(required, today)
     # The domain's own checks, per command: the card never re-derives a rule.
+    found = batch.refusals(required, today)
+    mine = [offer for offer, o in batch.offers.items() if o.taken_by == caller.person_id]
+    if mine and (confirm := batch.confirm_refusals(mine[0], required, today)):
+        found["confirm_issue"] = confirm
     refusals = {
         command: ("；".join(r.zh for r in reasons), "; ".join(r.en for r in reasons))
-        for command, reasons in batch.refusals(required, today).items()
+        for command, reasons in found.items()
     }
     actions = [
         action

@@ -183,7 +183,8 @@ def _batch_summary(state: dict[str, Any]) -> list[str]:
     return [
         f"{state['code']} as of {state['as_of']} (version {state['version']})",
         f"  {state['product']} at {state['school']}, {state['place']}; on hand {state['on_hand']} {state['unit']}"
-        + ("; ON HOLD: " + state["hold_reason"] if state["on_hold"] else ""),
+        + ("; ON HOLD: " + state["hold_reason"] if state["on_hold"] else "")
+        + (f"; EXPIRED (use-by {state['use_by_date']})" if state.get("expired") else ""),
         *(f"  {m['at']}  {m['kind']} {m['quantity']}  {m['given_by']} → {m['taken_by']}" for m in state["movements"]),
     ]
 

@@ -402,6 +402,11 @@ class IngredientBatch(Aggregate):
             by=by, at=at,
         )  # fmt: skip
 
+    def confirm_refusals(self, offer: int, required: frozenset[CertificateKind], today: date) -> list[Refusal]:
+        """What stops the taker's signature on ``offer`` now: the rules of an issue of its quantity for its meal."""
+        pending = self._pending_offer(offer)
+        return self.issue_refusals(required, today, pending.meal_date, pending.quantity, offer)
+
     def cancel_issue_offer(self, offer: int, reason: str, by: Principal, at: datetime) -> None:
         self._pending_offer(offer)
         self._issue_offer_cancelled(offer, reason, by=by, at=at)

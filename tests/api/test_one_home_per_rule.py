@@ -70,3 +70,20 @@ def test_card_refusals_equal_domain_check(api: Api, state: dict[str, object]) ->
     assert set(problem["details"]["reasons"]) == expected
     assert problem["zh"] == card["refusals"]["issue"] + "，不能出库"
     assert problem["en"] == card["refusals_en"]["issue"] + "; the batch cannot be issued"
+
+
+def test_kitchen_leads_card_refuses_a_confirmation_the_domain_would_refuse(api: Api) -> None:
+    # The storekeeper sets 6 kg aside for 张师傅; before he signs, a recall notice puts the batch on hold.
+    code = api.county.receive()
+    api.county.certify(code)
+    issue = {"quantity": "6", "unit": "kg", "meal_date": str(DAY), "meal": "lunch", "taken_by": ZHANG}
+    offer = api.post("storekeeper", f"/api/v1/batches/{code}/issues", issue).json()["offer"]
+    assert "confirm_issue" in api.get("kitchen", f"/api/v1/batches/{code}").json()["actions"]
+    api.ledger.put_on_hold(code, "供应商召回通知", by=WANG, at=at(hour=9, minute=30))
+
+    card = api.get("kitchen", f"/api/v1/batches/{code}").json()
+    answer = api.post("kitchen", f"/api/v1/batches/{code}/issues/{offer}/confirm")
+
+    assert "confirm_issue" not in card["actions"]
+    assert answer.status_code == 422 and answer.json()["details"]["reasons"] == ["on_hold"]
+    assert answer.json()["zh"] == card["refusals"]["confirm_issue"] + "，不能出库"

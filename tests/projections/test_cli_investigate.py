@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -97,3 +98,13 @@ def test_exports_write_the_files(lunch: str, database_url: str, tmp_path: Path) 
 def test_an_unknown_view_is_an_error_message(database_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert foodtrace(database_url, "projections", "rebuild", "stock") == 2
     assert "no view named 'stock'" in capsys.readouterr().err
+
+
+def test_batch_as_of_a_day_past_its_use_by_date_says_expired(
+    lunch: str, database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Received on DAY with use-by DAY + 3: usable on that day, expired the day after.
+    assert foodtrace(database_url, "batch", lunch, "--as-of", at(DAY + timedelta(days=3), 20).isoformat()) == 0
+    assert "EXPIRED" not in capsys.readouterr().out
+    assert foodtrace(database_url, "batch", lunch, "--as-of", at(DAY + timedelta(days=4), 8).isoformat()) == 0
+    assert "EXPIRED (use-by 2026-03-05)" in capsys.readouterr().out
