@@ -9,7 +9,7 @@
   const path = "batches/" + encodeURIComponent(code);
   const ORDER = ["confirm_issue", "issue", "inspect", "move", "return", "hold", "release", "write_off", "attach_certificate"];
   const DANGER = new Set(["hold", "write_off"]);
-  const EXPLAINED = new Set(["issue", "move", "write_off"]); // "cannot release: not on hold" would be noise
+  const EXPLAINED = new Set(["confirm_issue", "issue", "move", "write_off"]); // "cannot release: not on hold" would be noise
   let card = null;
 
   async function load() {
@@ -129,7 +129,7 @@
   // Refusals name what the rules forbid now; show them only for what this person could otherwise do.
   function roleMayEver(action) {
     const store = ["storekeeper", "admin"];
-    const allowed = { issue: store, move: store, write_off: store, return: store, hold: [...store, "principal"], release: [...store, "principal"] };
+    const allowed = { confirm_issue: ["kitchen"], issue: store, move: store, write_off: store, return: store, hold: [...store, "principal"], release: [...store, "principal"] };
     return (allowed[action] || []).includes(me.role);
   }
 
