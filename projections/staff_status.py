@@ -2,7 +2,7 @@
 
 Read from the trace index's staff history as it stood then: the latest health and training certificates
 recorded before the moment, valid on its local date; the latest suspension or reinstatement before it; and
-that day's health check, if any.
+that day's health check recorded before it, if any.
 """
 
 from __future__ import annotations
@@ -62,7 +62,8 @@ def status_at(events: list[Row], moment: datetime, require_daily_check: bool) ->
         )
     suspensions = [e for e in before if e["kind"] in ("suspended", "reinstated")][-1:]
     suspended = bool(suspensions) and suspensions[0]["kind"] == "suspended"
-    checks = [e for e in events if e["kind"] == "check" and e["day"] == day.isoformat()][-1:]
+    # That day's check as recorded by the moment: the domain judged the hand-off with what it knew then.
+    checks = [e for e in before if e["kind"] == "check" and e["day"] == day.isoformat()][-1:]
     check = checks[0]["passed"] if checks else None
     refusals = fitness_refusals(
         day,
