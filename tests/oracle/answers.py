@@ -35,6 +35,10 @@ def _story(batch: dict[str, Any]) -> Answer:
         else tuple(sorted((number(w["quantity"]), bool(w.get("voided"))) for w in write_offs)),
         "holds": None if holds is None else tuple((h.get("action"), h.get("reason")) for h in holds),
         "totals": tuple(number(batch.get(key)) for key in ("issued", "returned", "net", "written_off")),
+        "certificates": tuple(sorted((c["kind"], bool(c["voided"])) for c in batch["certificates"])),
+        "inspections": tuple(
+            sorted((i["stage"], bool(i["passed"]), i["inspector"], bool(i["voided"])) for i in batch["inspections"])
+        ),
     }
 
 

@@ -33,13 +33,17 @@ def meal_figures(batch: Batch, meal: tuple[date, str]) -> tuple[Decimal, Decimal
 
 def batch_story(batch: Batch) -> Answer:
     """What both trace directions show for a batch besides its issues: returns (with the meal they came back
-    from), write-offs, holds and releases, voided ones marked, and the live totals."""
+    from), write-offs, holds and releases, certificates and inspections, voided ones marked, and the live totals."""
     issued, returned = batch.total("issue"), batch.total("return")
     return {
         "returns": tuple(sorted(_return(batch, m) for m in batch.movements.values() if m.kind == "return")),
         "write_offs": tuple(sorted((m.quantity, m.voided) for m in batch.movements.values() if m.kind == "write_off")),
         "holds": tuple((kind, reason) for kind, reason, _ in batch.holds),
         "totals": (issued, returned, issued - returned, batch.total("write_off")),
+        "certificates": tuple(sorted(batch.certificates.values())),
+        "inspections": tuple(
+            sorted((i["stage"], i["passed"], i["inspector"], i["voided"]) for i in batch.inspections.values())
+        ),
     }
 
 
