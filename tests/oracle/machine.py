@@ -130,6 +130,36 @@ class CountyHistory(RuleBasedStateMachine):
         for kind in {"all": kinds, "one missing": kinds[1:], "none": []}[certificates]:
             self._certify(code, kind)
 
+    @rule(school=st.sampled_from(SCHOOLS), supplier=st.sampled_from(SUPPLIERS), product=st.sampled_from(PRODUCTS),
+          lot=st.sampled_from(LOTS), quantity=st.integers(1, 30), certified=st.booleans())  # fmt: skip
+    def announced_delivery(
+        self, school: str, supplier: str, product: tuple[str, str, str, str | None], lot: str, quantity: int,
+        certified: bool,
+    ) -> None:  # fmt: skip
+        """送货预告: the supplier announces (with its certificates, or none) and the school receives it by scanning."""
+        name, category, unit, gtin = product
+        self.seen.invoices += 1
+        sender = Principal(supplier, "supplier")
+        announced = self._try(
+            self.ledger.announce_delivery, supplier, f"DN{self.seen.invoices:04d}", school, name, category,
+            Decimal(quantity), unit, lot, self.today - timedelta(days=1), self.today + timedelta(days=3),
+            f"FP{self.seen.invoices:04d}", self.today, by=sender, gtin=gtin,
+        )  # fmt: skip
+        if announced is None:
+            return
+        kinds = ("quality_inspection_report", "invoice", "animal_quarantine_certificate", "meat_quality_certificate")
+        for kind in kinds if certified else ():
+            self._try(
+                self.ledger.attach_certificate_to_delivery, announced["announcement_id"], kind, f"{kind[:2]}-DN",
+                "县食品检验检测中心", self.today - timedelta(days=1), hashlib.sha256(kind.encode()).hexdigest(),
+                by=sender,
+            )  # fmt: skip
+        done = self._try(self.ledger.receive_announced, announced["announcement_id"], PLACES[1],
+                         [keeper(school, 2).person_id], True, "", by=keeper(school))  # fmt: skip
+        if done is not None:
+            self.seen.batches.append(done["code"])
+            self.seen.received[done["code"]] = (school, supplier, unit)
+
     def _certify(self, code: str, kind: str) -> None:
         self._try(
             self.ledger.attach_certificate, code, kind, f"{kind[:2].upper()}-{code}", "县食品检验检测中心",
