@@ -41,12 +41,15 @@ class PinLimits:
         """Count a try for this person and address, or refuse with 429 when either has used up its window."""
         now = time.time()
         subjects = [(f"person:{person_id}", TRIES_PER_PERSON), (f"address:{address or '-'}", TRIES_PER_ADDRESS)]
-        windows, wait = [], 0.0
+        windows, wait, fresh = [], 0.0, False
         for subject, limit in subjects:
             tries, started = self._count(subject, now)
             windows.append((subject, started))
+            fresh = fresh or tries == 1
             if tries > limit:
                 wait = max(wait, started + WINDOW_SECONDS - now)
+        if fresh:
+            self._forget_expired(now)  # so guessed person ids do not pile up
         if wait > 0:
             minutes = math.ceil(wait / 60)
             raise ApiError(
@@ -88,15 +91,23 @@ class PinLimits:
             return int(row["tries"]), float(row["window_start"])
         return int(row[0]), float(row[1])
 
+    def _forget_expired(self, now: float) -> None:
+        mark = "%s" if self.postgres else "?"
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.execute(f"DELETE FROM {TABLE} WHERE window_start <= {mark}", (now - WINDOW_SECONDS,))
+
     def _create_table(self) -> None:
         statement = (
             f"CREATE TABLE IF NOT EXISTS {TABLE} "
             "(subject TEXT PRIMARY KEY, window_start DOUBLE PRECISION NOT NULL, tries INTEGER NOT NULL)"
         )
+        index = f"CREATE INDEX IF NOT EXISTS {TABLE}_window ON {TABLE} (window_start)"
         try:
             with self.datastore.transaction(commit=True) as cursor:
                 cursor.execute(statement)
+                cursor.execute(index)
         except Exception:
             # Two processes creating it at once: one wins; the table is there for both.
             with self.datastore.transaction(commit=True) as cursor:
                 cursor.execute(statement)
+                cursor.execute(index)

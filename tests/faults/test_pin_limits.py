@@ -6,18 +6,21 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import httpx
 import pytest
 
 from api.app import create_app
+from api.errors import ApiError
+from api.pin_limits import WINDOW_SECONDS, PinLimits
 from api.settings import Settings, eventsourcing_env
 from api.tokens import Credentials
 from domain.ledger import Ledger
 from domain.values import Principal
 from tests.api.conftest import Api, api  # noqa: F401  (the fixture: the real app over a real store)
 from tests.conftest import empty_postgres
-from tests.county import ADMIN, ZHANG, County
+from tests.county import ADMIN, LI, ZHANG, County
 from tests.faults.live import all_at_once
 from tests.faults.serving import server_thread
 
@@ -77,3 +80,25 @@ def test_one_address_guessing_many_people_is_limited(api: Api) -> None:
     # Then the address runs out of tries, and a real person behind it waits too
     assert [a.status_code for a in answers[:30]] == [401] * 30
     assert answers[30].status_code == 429 and "Retry-After" in answers[30].headers
+
+
+def test_a_window_passes_and_its_tries_are_forgotten(ledger: Ledger, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given a person locked out after five wrong tries
+    clock = [1_800_000_000.0]
+    monkeypatch.setattr("api.pin_limits.time", SimpleNamespace(time=lambda: clock[0]))
+    limits = PinLimits(ledger)
+    for _ in range(5):
+        limits.try_pin(ZHANG, "10.0.0.7")
+    with pytest.raises(ApiError) as refused:
+        limits.try_pin(ZHANG, "10.0.0.7")
+    assert refused.value.status == 429 and refused.value.details["retry_after"] == WINDOW_SECONDS
+    # When the window has passed, they may try again, and the old counts are gone from the table
+    clock[0] += WINDOW_SECONDS
+    limits.try_pin(LI, "10.0.0.8")
+    with ledger.recorder.datastore.transaction(commit=False) as cursor:  # type: ignore[attr-defined]
+        cursor.execute("SELECT tries FROM pin_tries")
+        assert [tuple(row.values()) if isinstance(row, dict) else tuple(row) for row in cursor.fetchall()] == [
+            (1,),
+            (1,),
+        ]
+    limits.try_pin(ZHANG, "10.0.0.7")
