@@ -102,6 +102,7 @@ def _where(settings: Settings, args: argparse.Namespace) -> int:
 
 def _demo(settings: Settings, args: argparse.Namespace) -> int:
     from api.demo import newcomer_credentials, seed_demo
+    from api.documents import DocumentStore
 
     ledger = settings.open_ledger()
     try:
@@ -109,7 +110,8 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
         if args.if_empty and ledger.recorder.max_notification_id():
             print("the store already holds records; demo not seeded", file=sys.stderr)
             return 0
-        summary = seed_demo(ledger, days=args.days, seed=args.seed)
+        documents = DocumentStore(settings.documents_dir)
+        summary = seed_demo(ledger, days=args.days, seed=args.seed, documents=documents)
         summary["newcomer"] = newcomer_credentials(ledger, args.address)
         print(json.dumps(summary, ensure_ascii=False, indent=2))
         return 0

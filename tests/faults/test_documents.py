@@ -163,3 +163,12 @@ def test_an_upload_of_an_old_unreferenced_file_is_not_swept_before_it_is_recorde
     assert path.stat().st_mtime > time.time() - 3600
     assert not store.remove_if_untouched_since(path, cutoff=time.time() - 86400)
     assert path.read_bytes() == content
+
+
+def test_the_demo_county_stores_the_files_its_certificates_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
+    assert run_cli(database, tmp_path / "documents", monkeypatch, "demo", "--days", "3") == 0
+    assert run_cli(database, tmp_path / "documents", monkeypatch, "verify", "--documents") == 0
+    assert "ok: all" in capsys.readouterr().out
