@@ -116,6 +116,10 @@ class ReturnRequest(Body):
     unit: Code
     returned_by: Code
     reason: str = Field("", max_length=500)
+    issue: int | None = Field(
+        None, ge=1, le=1_000_000, description="the issue (出库, its version) it comes back from; omitted: the latest "
+        "one that still has that much out",
+    )  # fmt: skip
 
 
 class WriteOffRequest(Body):

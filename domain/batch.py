@@ -67,6 +67,7 @@ class Movement:
     meal_date: date | None = None
     meal: Meal | None = None
     reason: str = ""
+    issue: int | None = None  # a return: the issue (its version) it comes back from, when known
 
 
 # Event kinds that a later "Corrected" event may void, and what voiding them means.
@@ -155,6 +156,15 @@ class IngredientBatch(Aggregate):
     @property
     def issued_net(self) -> Decimal:
         return self._total("issue") - self._total("return")
+
+    def returned_from(self, issue: int) -> Decimal:
+        """What has come back to the store from one issue (live returns that name it)."""
+        returns = (m for v, m in self.movements.items() if v not in self.voided and m.kind == "return")
+        return sum((m.quantity for m in returns if m.issue == issue), Decimal(0))
+
+    def still_out(self, issue: int) -> Decimal:
+        """What of one issue has not come back to the store."""
+        return self.movements[issue].quantity - self.returned_from(issue)
 
     @property
     def live_certificates(self) -> list[Certificate]:
@@ -324,8 +334,8 @@ class IngredientBatch(Aggregate):
             return []
         return [Refusal("no_stock", "该批次已无库存，无需移库", "nothing of this batch is left in store to move")]
 
-    def _return_refusals(self, quantity: Decimal | None) -> list[Refusal]:
-        """退库: never more than went to the kitchen and has not come back."""
+    def _return_refusals(self, quantity: Decimal | None, issue: int | None = None) -> list[Refusal]:
+        """退库: never more than went to the kitchen and has not come back (from the issue named, if one is)."""
         if self.issued_net <= 0:
             return [Refusal("nothing_issued", "尚无出库，无可退库", "nothing was issued to the kitchen to return")]
         if quantity is not None and quantity > self.issued_net:
@@ -333,6 +343,12 @@ class IngredientBatch(Aggregate):
                 "more_than_issued",
                 f"退库数量超过已出库数量（{self.issued_net} {self.unit}）",
                 f"cannot return more than was issued ({self.issued_net} {self.unit})",
+            )]  # fmt: skip
+        if quantity is not None and issue is not None and quantity > self.still_out(issue):
+            return [Refusal(
+                "more_than_issue_out",
+                f"退库数量超过该次出库尚未退回的数量（{self.still_out(issue)} {self.unit}）",
+                f"cannot return more than issue {issue} still has out ({self.still_out(issue)} {self.unit})",
             )]  # fmt: skip
         return []
 
@@ -470,18 +486,56 @@ class IngredientBatch(Aggregate):
         reason: str,
         by: Principal,
         at: datetime,
+        issue: int | None = None,
     ) -> None:
+        """退库 from the kitchen, back from one issue: the one named, else the latest that still has that much out."""
         self._check_unit(unit)
-        _refuse(self._return_refusals(quantity))
-        self._returned(quantity, returned_by, received_by, reason, by=by, at=at)
+        if issue is not None and (self.kinds.get(issue) != "issue" or issue in self.voided):
+            raise NotFound(zh=f"没有第{issue}条出库记录", en=f"there is no live issue number {issue} on this batch")
+        _refuse(self._return_refusals(quantity, issue))
+        source = issue if issue is not None else self._latest_out(quantity)
+        self._returned(quantity, returned_by, received_by, reason, source, by=by, at=at)
 
-    @event("ReturnedToStore")
+    def _latest_out(self, quantity: Decimal) -> int | None:
+        """A return that names no issue comes back from the latest that still has that much out; None when no
+        single issue has: it then counts for the batch, not for a meal."""
+        live = [v for v, m in self.movements.items() if m.kind == "issue" and v not in self.voided]
+        return next((v for v in reversed(live) if self.still_out(v) >= quantity), None)
+
+    class ReturnedToStore(Aggregate.Event):
+        """退库. v2 names the issue it comes back from (None: not known, as in every v1 event)."""
+
+        class_version = 2
+        quantity: Decimal
+        returned_by: str
+        received_by: str
+        reason: str
+        issue: int | None
+        by: Principal
+        at: datetime
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["issue"] = None
+
+    @event(ReturnedToStore)
     def _returned(
-        self, quantity: Decimal, returned_by: str, received_by: str, reason: str, by: Principal, at: datetime
+        self,
+        quantity: Decimal,
+        returned_by: str,
+        received_by: str,
+        reason: str,
+        issue: int | None,
+        by: Principal,
+        at: datetime,
     ) -> None:
         version = self.version + 1
         self.kinds[version] = "return"
-        self.movements[version] = Movement("return", quantity, at, returned_by, received_by, reason=reason)
+        source = self.movements.get(issue) if issue is not None else None
+        self.movements[version] = Movement(
+            "return", quantity, at, returned_by, received_by, source.meal_date if source else None,
+            source.meal if source else None, reason=reason, issue=issue,
+        )  # fmt: skip
 
     def write_off(self, quantity: Decimal | None, reason: str, witness: str, by: Principal, at: datetime) -> Decimal:
         """报损/销毁: the whole remainder unless a quantity is given. Returns what was written off."""
@@ -516,7 +570,11 @@ class IngredientBatch(Aggregate):
         movement = self.movements.get(corrects_version)
         if movement is not None and movement.kind == "return" and movement.quantity > self.on_hand:
             raise RuleViolation(zh="更正后库存将为负数", en="voiding this return would make the stock on hand negative")
-        if movement is not None and movement.kind == "issue" and movement.quantity > self.issued_net:
+        if (
+            movement is not None
+            and movement.kind == "issue"
+            and (movement.quantity > self.issued_net or self.returned_from(corrects_version))
+        ):
             raise RuleViolation(
                 zh="该出库已有退库记录，请先更正退库",
                 en="part of this issue was returned to store; correct the return first",

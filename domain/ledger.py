@@ -562,17 +562,25 @@ class Ledger(Application[UUID]):
         by: Principal,
         at: datetime | None = None,
         idempotency_key: str | None = None,
+        issue: int | None = None,
     ) -> Result:
-        """退库: the kitchen hands back what it did not use; the storekeeper (``by``) takes it in."""
+        """退库: the kitchen hands back what it did not use; the storekeeper (``by``) takes it in.
+
+        ``issue`` names the issue (its version) it comes back from; omitted, the latest that still has that much out.
+        """
 
         def work() -> tuple[list[Aggregate], Result]:
             batch = self._batch(code)
             moment = self._at(at)
             self._staff(returned_by)
-            batch.return_to_store(require_quantity(quantity), unit, returned_by, by.person_id, reason, by, moment)
+            batch.return_to_store(
+                require_quantity(quantity), unit, returned_by, by.person_id, reason, by, moment, issue=issue
+            )
             return [batch], self._batch_result(batch)
 
-        return self._execute("return_to_store", locals(), by, idempotency_key, work)
+        # Without an issue the request fingerprints as before one could be named, so retries across upgrades match.
+        arguments = {k: v for k, v in locals().items() if k != "issue" or v is not None}
+        return self._execute("return_to_store", arguments, by, idempotency_key, work)
 
     def write_off(
         self,

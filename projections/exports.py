@@ -25,7 +25,10 @@ TRACE_COLUMNS = (
     ("lot", "批号"), ("product", "品名"), ("quantity", "数量"), ("unit", "单位"), ("supplier", "供应商"),
     ("place", "存放位置"), ("who", "经手人"), ("certificates", "证明编号"), ("details", "备注"),
 )  # fmt: skip
-EVENT_ZH = {"received": "入库验收", "certificate": "附证明", "inspection": "查验", "issue": "出库", "sample": "留样"}
+EVENT_ZH = {
+    "received": "入库验收", "certificate": "附证明", "inspection": "查验", "issue": "出库", "return": "退库",
+    "write_off": "报损销毁", "hold": "封存", "release": "解封", "sample": "留样",
+}  # fmt: skip
 LEDGER_HEADERS = (
     "日期", "时间", "品名", "批次码", "批号", "供应商", "色标", "摘要", "入库数量", "出库数量", "本批结存", "品名结存",
     "单位", "经手人", "领用人/见证人", "备注",
@@ -35,7 +38,8 @@ COLOUR_ZH = {"green": "绿", "red": "红", "yellow": "黄", "none": ""}
 
 def trace_event_rows(trace: dict[str, Any]) -> list[Row]:
     """One row per event of every batch in a forward or backward trace (other schools' batches included)."""
-    batches = list(trace["batches"]) + [b for s in trace.get("other_schools", []) for b in s["batches"]]
+    batches = [*trace["batches"], *trace.get("voided_batches", []), *trace.get("same_lots_at_school", [])]
+    batches += [b for s in trace.get("other_schools", []) for b in s["batches"]]
     names = {s["code"]: s.get("name") for s in trace.get("schools", []) + trace.get("other_schools", [])}
     if isinstance(trace.get("school"), dict):
         names[trace["school"]["code"]] = trace["school"].get("name")
@@ -74,9 +78,22 @@ def _batch_rows(b: Row, names: dict[str, Any]) -> list[Row]:
         rows.append({**base, "at": i["inspected_at"], "event": "inspection",
                      "who": f"{i['inspector']}（{i['by_role']}）", "certificates": "", "details": details})  # fmt: skip
     for i in b["issues"]:
+        returned = f"；已退库 {i['returned']}，净用 {i['net']}" if i.get("returned", "0") != "0" else ""
         rows.append({**base, "school": i["school"], "at": i["issued_at"], "event": "issue", "quantity": i["quantity"],
                      "who": f"{i['given_by']} → {i['taken_by']}", "certificates": "",
-                     "details": f"{i['meal_date']} {i['meal']}" + _voided(i)})  # fmt: skip
+                     "details": f"{i['meal_date']} {i['meal']}" + returned + _voided(i)})  # fmt: skip
+    for x in b.get("returns", []):
+        meal = f"退自 {x['meal_date']} {x['meal']}（第{x['issue']}条出库）" if x["issue"] else "未注明出库"
+        rows.append({**base, "at": x["returned_at"], "event": "return", "quantity": x["quantity"],
+                     "who": f"{x['returned_by']} → {x['received_by']}", "certificates": "",
+                     "details": f"{meal}；{x['reason']}" + _voided(x)})  # fmt: skip
+    for w in b.get("write_offs", []):
+        rows.append({**base, "at": w["written_off_at"], "event": "write_off", "quantity": w["quantity"],
+                     "who": f"{w['written_off_by']}（见证 {w['witness']}）", "certificates": "",
+                     "details": w["reason"] + _voided(w)})  # fmt: skip
+    for h in b.get("holds", []):
+        rows.append({**base, "at": h["acted_at"], "event": h["action"], "who": f"{h['person']}（{h['role']}）",
+                     "certificates": "", "details": h["reason"]})  # fmt: skip
     return rows
 
 

@@ -4,7 +4,8 @@ One row per fact an investigator asks about: batches with their supplier lot, ce
 issues to meals, food samples and the batches they name, and the people, schools and suppliers with the
 history of their certificates, licences and suspensions (so a status can be read "as of" any day).
 Compliance and search queries read these tables too: they need the same facts, and a second copy would
-double the work of following twenty million events. A correction marks the row it voids (``voided``).
+double the work of following twenty million events. A correction marks the row it voids (``voided``); returns
+(with the issue they come back from), write-offs and every hold and release keep their own rows.
 """
 
 from __future__ import annotations
@@ -60,6 +61,8 @@ class TraceIndex(ChunkProjection):
             "Released",
             "Moved",
             "IssuedToKitchen",
+            "ReturnedToStore",
+            "WrittenOff",
             "Corrected",
         )
         + topics_of(FoodSample, "Retained", "Disposed", "SentToLaboratory")
@@ -179,10 +182,17 @@ class TraceIndex(ChunkProjection):
     def _IngredientBatch_PutOnHold(self, chunk: _Chunk, _: int, e: Event) -> None:
         sql = "UPDATE view_trace_batches SET on_hold = ?, hold_reason = ? WHERE batch_id = ?"
         chunk.updates.append((sql, (True, e.reason, e.originator_id)))
+        self._hold_history(chunk, e, "hold")
 
     def _IngredientBatch_Released(self, chunk: _Chunk, _: int, e: Event) -> None:
         sql = "UPDATE view_trace_batches SET on_hold = ?, hold_reason = ? WHERE batch_id = ?"
         chunk.updates.append((sql, (False, "", e.originator_id)))
+        self._hold_history(chunk, e, "release")
+
+    def _hold_history(self, chunk: _Chunk, e: Event, action: str) -> None:
+        chunk.rows["view_trace_holds"].append(
+            (e.originator_id, e.originator_version, action, e.reason, e.by.person_id, e.by.role, e.at)
+        )
 
     def _IngredientBatch_Moved(self, chunk: _Chunk, _: int, e: Event) -> None:
         chunk.updates.append(
@@ -196,8 +206,25 @@ class TraceIndex(ChunkProjection):
             e.at, e.offer, False,
         ))  # fmt: skip
 
+    def _IngredientBatch_ReturnedToStore(self, chunk: _Chunk, _: int, e: Event) -> None:
+        school = chunk.batches[e.originator_id][1]
+        chunk.rows["view_trace_returns"].append((
+            e.originator_id, e.originator_version, school, e.quantity, e.returned_by, e.received_by, e.reason, e.at,
+            e.issue, False,
+        ))  # fmt: skip
+
+    def _IngredientBatch_WrittenOff(self, chunk: _Chunk, _: int, e: Event) -> None:
+        school = chunk.batches[e.originator_id][1]
+        chunk.rows["view_trace_write_offs"].append((
+            e.originator_id, e.originator_version, school, e.quantity, e.reason, e.witness, e.by.person_id, e.at,
+            False,
+        ))  # fmt: skip
+
     def _IngredientBatch_Corrected(self, chunk: _Chunk, _: int, e: Event) -> None:
-        table = {"certificate": "certificates", "inspection": "inspections", "issue": "issues"}.get(e.kind)
+        table = {
+            "certificate": "certificates", "inspection": "inspections", "issue": "issues", "return": "returns",
+            "write_off": "write_offs",
+        }.get(e.kind)  # fmt: skip
         if table is not None:
             sql = f"UPDATE view_trace_{table} SET voided = ? WHERE batch_id = ? AND version = ?"
             chunk.updates.append((sql, (True, e.originator_id, e.corrects_version)))

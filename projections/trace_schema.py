@@ -23,6 +23,11 @@ COLUMNS = {
     "on_date, voided",
     "view_trace_issues": "batch_id, version, school, meal_date, meal, quantity, given_by, taken_by, issued_at, "
     "offer, voided",
+    "view_trace_returns": "batch_id, version, school, quantity, returned_by, received_by, reason, returned_at, issue, "
+    "voided",
+    "view_trace_write_offs": "batch_id, version, school, quantity, reason, witness, written_off_by, written_off_at, "
+    "voided",
+    "view_trace_holds": "batch_id, version, action, reason, person, role, acted_at",
     "view_trace_samples": "sample_id, school, meal_date, meal, dish, grams, sealed_at, keep_until, fridge, "
     "sealed_by, disposed_at, disposal_reason, sent_to, sent_at",
     "view_trace_sample_batches": "sample_id, code",
@@ -73,6 +78,17 @@ SCHEMA = Schema(
         "given_by TEXT NOT NULL, taken_by TEXT NOT NULL, issued_at {time} NOT NULL, offer INTEGER, "
         "voided {bool} NOT NULL, PRIMARY KEY (batch_id, version))",
         "CREATE INDEX IF NOT EXISTS view_trace_issues_meal ON view_trace_issues (school, meal_date, meal)",
+        "CREATE TABLE IF NOT EXISTS view_trace_returns (batch_id {uuid} NOT NULL, version INTEGER NOT NULL, "
+        "school TEXT NOT NULL, quantity {decimal} NOT NULL, returned_by TEXT NOT NULL, received_by TEXT NOT NULL, "
+        "reason TEXT NOT NULL, returned_at {time} NOT NULL, issue INTEGER, voided {bool} NOT NULL, "
+        "PRIMARY KEY (batch_id, version))",
+        "CREATE TABLE IF NOT EXISTS view_trace_write_offs (batch_id {uuid} NOT NULL, version INTEGER NOT NULL, "
+        "school TEXT NOT NULL, quantity {decimal} NOT NULL, reason TEXT NOT NULL, witness TEXT NOT NULL, "
+        "written_off_by TEXT NOT NULL, written_off_at {time} NOT NULL, voided {bool} NOT NULL, "
+        "PRIMARY KEY (batch_id, version))",
+        "CREATE TABLE IF NOT EXISTS view_trace_holds (batch_id {uuid} NOT NULL, version INTEGER NOT NULL, "
+        "action TEXT NOT NULL, reason TEXT NOT NULL, person TEXT NOT NULL, role TEXT NOT NULL, "
+        "acted_at {time} NOT NULL, PRIMARY KEY (batch_id, version))",
         "CREATE TABLE IF NOT EXISTS view_trace_samples (sample_id {uuid} PRIMARY KEY, school TEXT NOT NULL, "
         "meal_date {date} NOT NULL, meal TEXT NOT NULL, dish TEXT NOT NULL, grams INTEGER NOT NULL, "
         "sealed_at {time} NOT NULL, keep_until {time} NOT NULL, fridge TEXT NOT NULL, sealed_by TEXT NOT NULL, "

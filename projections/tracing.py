@@ -18,6 +18,7 @@ from domain.validity import valid_on
 from projections.rows import Row, people, plain, plain_rows
 from projections.service import Projections, Reader
 from projections.staff_status import people_status
+from projections.trace_quantities import attach_movements, for_meal
 
 BATCH_COLUMNS = (
     "batch_id, code, school, supplier, product, product_key, category, pork, quantity, unit, supplier_lot, lot, gtin, "
@@ -93,7 +94,9 @@ def trace_backward(
 ) -> dict[str, Any]:
     """What went into one meal at one school, who handled it, and who else received the same lots.
 
-    Other schools' batches come as summaries with their meals; ``others_in_full`` adds their certificates,
+    Each batch shows what was issued, returned and net for the meal (projections.trace_quantities); a batch whose
+    issues for the meal were all voided is in ``voided_batches``. Other schools' batches come as summaries with
+    their meals; ``others_in_full`` adds their certificates,
     inspections and samples too, as an export needs (it costs several times more on a busy lot).
     """
     with views.reading("trace") as r:
@@ -102,17 +105,15 @@ def trace_backward(
 
 def _backward(r: Reader, school: str, meal_date: date, meal: str, others_in_full: bool) -> dict[str, Any]:
     issued = r.select(
-        "SELECT DISTINCT batch_id FROM view_trace_issues WHERE school = ? AND meal_date = ? AND meal = ? "
-        "AND voided = ?",
-        [school, meal_date, meal, False],
+        "SELECT batch_id, voided FROM view_trace_issues WHERE school = ? AND meal_date = ? AND meal = ?",
+        [school, meal_date, meal],
     )
-    batch_rows = _batches_by_id(r, [row["batch_id"] for row in issued])
-    batches = batch_details(r, batch_rows)
-    for batch in batches:
-        batch["issues_for_meal"] = [
-            i for i in batch["issues"] if i["school"] == school and i["meal_date"] == meal_date.isoformat()
-            and i["meal"] == meal and not i["voided"]
-        ]  # fmt: skip
+    everything = batch_details(r, _batches_by_id(r, list({row["batch_id"] for row in issued})))
+    for batch in everything:
+        for_meal(batch, school, meal_date.isoformat(), meal)
+    # A batch whose every issue for this meal was voided did not go into it: listed apart, not dropped.
+    batches = [b for b in everything if any(not i["voided"] for i in b["issues_for_meal"])]
+    voided = [b for b in everything if b not in batches]
     samples = plain_rows(
         r.select(
             "SELECT * FROM view_trace_samples WHERE school = ? AND meal_date = ? AND meal = ? ORDER BY dish",
@@ -128,6 +129,7 @@ def _backward(r: Reader, school: str, meal_date: date, meal: str, others_in_full
         "query": {"school": school, "meal_date": meal_date.isoformat(), "meal": meal},
         "school": found[0] if found else {"code": school},
         "batches": batches,
+        "voided_batches": voided,
         "suppliers": _suppliers(r, batches),
         "people": _handlers(r, batches),
         "samples": samples,
@@ -167,7 +169,7 @@ def batch_details(r: Reader, batch_rows: list[Row]) -> list[Row]:
     ):
         samples_by_code[row.pop("batch_code")].append(plain(row, r.zone))
     _attach_sample_batches(r, [s for samples in samples_by_code.values() for s in samples])
-    details = []
+    details: dict[str, Row] = {}
     for row in batch_rows:
         batch = plain(row, r.zone)
         batch_id = batch.pop("batch_id")
@@ -175,8 +177,9 @@ def batch_details(r: Reader, batch_rows: list[Row]) -> list[Row]:
         batch.update({key: children[batch_id][key] for key in ("certificates", "inspections", "issues")})
         batch["samples"] = samples_by_code[row["code"]]
         batch["colour"] = r.profile.colour(row["category"])
-        details.append(batch)
-    return details
+        details[batch_id] = batch
+    attach_movements(r, details)
+    return list(details.values())
 
 
 def _attach_sample_batches(r: Reader, samples: list[Row]) -> None:
@@ -219,17 +222,18 @@ def _same_lots(
 
 
 def _with_meals(r: Reader, rows: list[Row]) -> list[Row]:
-    """Batch summaries with the meals each was issued for."""
-    meals: dict[str, list[Row]] = defaultdict(list)
-    sql = "SELECT batch_id, meal_date, meal, quantity, voided FROM view_trace_issues WHERE batch_id IN"
-    for row in _ordered(r.select_in(sql, [row["batch_id"] for row in rows]), "meal_date"):
-        meals[str(row.pop("batch_id"))].append(plain(row, r.zone))
-    summaries = []
+    """Batch summaries with their issues, returns, write-offs, holds and the meals each went into."""
+    issues: dict[str, list[Row]] = defaultdict(list)
+    sql = "SELECT batch_id, version, school, meal_date, meal, quantity, voided FROM view_trace_issues WHERE batch_id IN"
+    for row in _ordered(r.select_in(sql, [row["batch_id"] for row in rows]), "version"):
+        issues[str(row.pop("batch_id"))].append(plain(row, r.zone))
+    summaries: dict[str, Row] = {}
     for row in rows:
         batch = plain(row, r.zone)
         batch_id = str(batch.pop("batch_id"))
-        summaries.append({**batch, "issues": meals[batch_id], "colour": r.profile.colour(row["category"])})
-    return summaries
+        summaries[batch_id] = {**batch, "issues": issues[batch_id], "colour": r.profile.colour(row["category"])}
+    attach_movements(r, summaries)
+    return list(summaries.values())
 
 
 def _schools(r: Reader, codes: set[str]) -> list[Row]:
@@ -269,7 +273,7 @@ def _handlers(r: Reader, batches: list[Row]) -> list[Row]:
     handled: list[tuple[str, str, str, str]] = []  # person, what they did, batch, when
     for batch in batches:
         handled += [(p, "intake_signer", batch["code"], batch["received_at"]) for p in batch["signers"]]
-        for issue in batch.get("issues_for_meal", []):
+        for issue in [i for i in batch.get("issues_for_meal", []) if not i["voided"]]:
             handled.append((issue["given_by"], "gave", batch["code"], issue["issued_at"]))
             handled.append((issue["taken_by"], "took", batch["code"], issue["issued_at"]))
     return people_status(r, handled)

@@ -258,6 +258,7 @@ def return_to_store(
             body.reason,
             by=caller.principal,
             idempotency_key=key,
+            issue=body.issue,
         )
     )
 

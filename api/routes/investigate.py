@@ -7,7 +7,6 @@ compliance and the day's samples.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -230,7 +229,7 @@ def meal_samples(
             "product": b["product"],
             "colour": profile.colour(b["category"]),
             "unit": b["unit"],
-            "issued": str(sum((Decimal(i["quantity"]) for i in b["issues_for_meal"]), Decimal(0))),
+            "issued": b["issued_for_meal"],
             "sampled_in": sampled_in.get(b["code"], []),
         }
         for b in trace["batches"]

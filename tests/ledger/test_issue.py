@@ -214,3 +214,25 @@ def test_issue_refused_for_a_meal_after_the_use_by_date(county: County) -> None:
     county.certify(code)
     with pytest.raises(RuleViolation, match="past its use-by date"):
         county.issue(code, meal_date=DAY + timedelta(days=2))
+
+
+def test_a_return_names_the_issue_it_comes_back_from(county: County) -> None:
+    code = county.receive()
+    county.certify(code)
+    lunch = county.issue(code, "5")
+    dinner = county.issue(code, "4", meal="dinner", at=at(hour=16))
+    county.ledger.return_to_store(code, "3", "kg", ZHANG, "午餐剩余", by=WANG, at=at(hour=17), issue=lunch["version"])
+    county.ledger.return_to_store(code, "1", "kg", ZHANG, "晚餐剩余", by=WANG, at=at(hour=19))
+    batch = county.ledger.batch(code)
+    assert (batch.still_out(lunch["version"]), batch.still_out(dinner["version"])) == (Decimal(2), Decimal(3))
+
+
+def test_a_return_is_refused_beyond_what_its_issue_still_has_out(county: County) -> None:
+    code = county.receive()
+    county.certify(code)
+    lunch = county.issue(code, "5")
+    county.issue(code, "4", meal="dinner", at=at(hour=16))
+    with pytest.raises(RuleViolation, match="still has out"):
+        county.ledger.return_to_store(code, "6", "kg", ZHANG, "", by=WANG, at=at(hour=17), issue=lunch["version"])
+    with pytest.raises(NotFound, match="no live issue"):
+        county.ledger.return_to_store(code, "1", "kg", ZHANG, "", by=WANG, at=at(hour=17), issue=1)

@@ -39,6 +39,7 @@ def test_a_trace_exports_as_a_sortable_sheet_one_row_per_event(county: County, v
     assert [(r[1], r[4]) for r in rows[1:]] == [("入库验收", code)] + [("附证明", code)] * 4 + [
         ("出库", code),
         ("留样", code),
+        ("报损销毁", code),
     ]
     received = rows[1]
     assert received[0] == datetime(2026, 3, 2, 7, 30) and received[7] == Decimal(20)
@@ -58,7 +59,7 @@ def test_a_trace_exports_as_csv_that_excel_reads_as_utf8(county: County, views: 
     lines = data.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("日期时间,事件,学校编号,学校,批次码")
     assert lines[1].startswith(f"2026-03-02 07:30:00,入库验收,CG01,城关第一小学,{code},HX260301-2,猪肉（前腿）,20,kg")
-    assert len(lines) == 8
+    assert len(lines) == 9  # header, receipt, four certificates, issue, sample, write-off
 
 
 def test_the_monthly_ledger_has_the_paper_books_title_headers_and_rows(county: County, views: Projections) -> None:
