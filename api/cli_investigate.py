@@ -161,6 +161,15 @@ def _trace_summary(trace: dict[str, Any]) -> list[str]:
         meals = ", ".join(f"{i['meal_date']} {i['meal']}" for i in batch["issues"] if not i["voided"])
         lines.append(f"{batch['code']}  {batch['school']}  {batch['product']}  lot {batch['lot']}  "
                      f"{batch['supplier']}  {batch['quantity']} {batch['unit']}  → {meals or '未出库'}")  # fmt: skip
+        if "net_for_meal" in batch:
+            lines.append(f"  for this meal: issued {batch['issued_for_meal']}, returned {batch['returned_for_meal']}, "
+                         f"net {batch['net_for_meal']} {batch['unit']}")  # fmt: skip
+        lines += [f"  {h['acted_at']}  {h['action']} by {h['person']}: {h['reason']}" for h in batch["holds"]]
+        lines += [f"  {w['written_off_at']}  written off {w['quantity']} {batch['unit']} by {w['written_off_by']} "
+                  f"(witness {w['witness']}): {w['reason']}" + (" [voided]" if w["voided"] else "")
+                  for w in batch["write_offs"]]  # fmt: skip
+    for batch in trace.get("voided_batches", []):
+        lines.append(f"{batch['code']}  {batch['product']}: recorded for this meal, then voided")
     for person in trace.get("people", []):
         fit = all(h["fit_for_food_work"] for h in person["handled"])
         lines.append(

@@ -13,7 +13,8 @@ Fields each batch of a trace gets (quantities are decimal strings in the batch's
 - ``write_offs[]``: ``{version, school, quantity, reason, witness, written_off_by, written_off_at, voided}``.
 - ``holds[]``: ``{version, action: "hold" | "release", reason, person, role, acted_at}`` in order.
 - ``issued``, ``returned``, ``net`` (issued − returned), ``written_off``: live totals.
-- ``meals[]``: ``{school, meal_date, meal, issued, returned, net}`` for each meal with a live issue.
+- ``meals[]``: ``{school, meal_date, meal, issued, returned, net}`` for each meal with a live issue, by date,
+  school, then breakfast, lunch, dinner.
 
 A backward trace adds, for the meal it asks about: ``issues_for_meal[]`` (voided ones included, marked),
 ``returns_for_meal[]`` (the returns naming those issues), ``issued_for_meal``, ``returned_for_meal`` and
@@ -31,6 +32,7 @@ from projections.rows import Row, plain
 
 Reader = Any  # projections.service.Reader (not imported: tracing imports this module)
 TABLES = ("returns", "write_offs", "holds")
+MEAL_ORDER = {"breakfast": 0, "lunch": 1, "dinner": 2}
 
 
 def attach_movements(r: Reader, batches: dict[str, Row]) -> None:
@@ -66,7 +68,7 @@ def add_quantities(batch: Row) -> None:
         meals[(issue["school"], issue["meal_date"], issue["meal"])].append(issue)
     batch["meals"] = [
         {"school": school, "meal_date": day, "meal": meal, **_issued_returned_net(meals[(school, day, meal)])}
-        for school, day, meal in sorted(meals)
+        for school, day, meal in sorted(meals, key=lambda m: (m[1], m[0], MEAL_ORDER.get(m[2], 9), m[2]))
     ]
 
 

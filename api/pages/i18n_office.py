@@ -157,4 +157,13 @@ OFFICE_WORDS: dict[str, tuple[str, str]] = {
     "sampled_in": ("已留样", "Sampled in"),
     "issued": ("已出库", "Issued"),
     "use_in_sample": ("加入本次留样", "Add to this sample"),
+    # complete traces: what came back, what was voided, written off, held
+    "returned": ("退库", "Returned"),
+    "net_used": ("净用", "Net"),
+    "voided": ("已更正作废", "Voided"),
+    "voided_for_meal": ("曾记为本餐出库、已更正作废", "Recorded for this meal, then voided"),
+    "written_off": ("报损销毁", "Written off"),
+    "held": ("封存", "Put on hold"),
+    "released": ("解封", "Released"),
+    "same_lots_at_school": ("本校同批号的其他批次", "This school's other batches of the same lots"),
 }

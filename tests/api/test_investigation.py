@@ -132,3 +132,31 @@ def test_a_school_reads_its_ledger_stock_samples_and_gaps(api: Api) -> None:
 def test_an_unknown_school_has_no_ledger(api: Api) -> None:
     response = api.get("investigator", "/api/v1/schools/ZZ99/ledger", params={"month": "2026-03"})
     assert response.status_code == 404 and response.json()["code"] == "not_found"
+
+
+def test_a_return_over_http_names_its_issue_and_the_trace_shows_the_meals_net(api: Api) -> None:
+    code = api.county.receive()
+    api.county.certify(code)
+    lunch = api.county.issue(code, "5", at=at(DAY, 8))
+    api.county.issue(code, "4", meal="dinner", at=at(DAY, 8, 30))
+    back = {"quantity": "2", "unit": "kg", "returned_by": ZHANG, "reason": "午餐剩余", "issue": lunch["version"]}
+    assert api.post("storekeeper", f"/api/v1/batches/{code}/returns", json=back).status_code in (200, 201)
+    api.catch_up()
+
+    params = {"school": "CG01", "meal_date": str(DAY), "meal": "lunch"}
+    [batch] = api.get("investigator", "/api/v1/trace/backward", params=params).json()["batches"]
+
+    assert (batch["issued_for_meal"], batch["returned_for_meal"], batch["net_for_meal"]) == ("5", "2", "3")
+    assert [(m["meal"], m["net"]) for m in batch["meals"]] == [("lunch", "3"), ("dinner", "4")]
+
+
+def test_product_search_over_http_folds_half_width_brackets(api: Api) -> None:
+    code = api.county.receive()  # 猪肉（前腿）
+    api.catch_up()
+
+    found = api.get("investigator", "/api/v1/search/batches", params={"product": "猪肉(前腿)"}).json()
+    forward = api.get("investigator", "/api/v1/trace/forward", params={"product": "猪肉(前腿)", "lot": LOT,
+                                                                        "supplier": "SUP-HX"}).json()  # fmt: skip
+
+    assert [b["code"] for b in found["items"]] == [code]
+    assert [b["code"] for b in forward["batches"]] == [code]

@@ -10,21 +10,47 @@ import httpx
 from api.tokens import Credentials
 from domain.values import Principal
 from tests.api.files import pdf_report
-from tests.county import ADMIN, DAY, WANG, XH_STOREKEEPER, at
+from tests.county import ADMIN, DAY, WANG, XH_STOREKEEPER, ZHANG, at
 from tests.pages.conftest import SchoolDay
 
 LOT = "HX260301-2"
+SHARED_LOT = "LY261126-8"  # a produce supplier dates its lots: the same number on two products
 
 
-def same_pork_at_two_schools(school_day: SchoolDay, server: str) -> tuple[str, str]:
-    """Both schools' lunches had the lot; 恒鑫 uploaded its quality report for ours as a real PDF."""
-    ledger, county = school_day.ledger, school_day.county
+def staff_xh01(school_day: SchoolDay) -> None:
+    """新华镇中心小学 gets a second storekeeper (intake needs two signers) and a kitchen lead."""
+    ledger = school_day.ledger
     for person, name, role in (("XH01-wu", "吴芳", "storekeeper"), ("XH01-he", "何师傅", "kitchen")):
         ledger.register_staff(person, name, "XH01", [role], by=ADMIN, at=at(DAY, 6))
         for kind in ("health", "training"):
             ledger.record_staff_certificate(
                 person, kind, f"{kind}-{person}", date(2026, 1, 1), date(2026, 8, 31), by=ADMIN, at=at(DAY, 6)
             )
+
+
+def potatoes_and_tomatoes_share_a_lot(school_day: SchoolDay) -> tuple[str, str]:
+    """绿源's lot LY261126-8 is on 土豆 at 城关一小 and on 西红柿 at 新华镇: two lots, one number. 2 kg of the
+    potatoes came back from lunch, and the rest of the batch was put on hold after lunch."""
+    ledger, county = school_day.ledger, school_day.county
+    staff_xh01(school_day)
+    produce = {"supplier": "SUP-LY", "category": "plant", "supplier_lot": SHARED_LOT, "gtin": None, "place": "蔬菜库"}
+    potatoes = county.receive(product="土豆", **produce)
+    tomatoes = county.receive(product="西红柿", school="XH01", co_signers=["XH01-wu"],
+                              by=Principal(XH_STOREKEEPER, "storekeeper"), **produce)  # fmt: skip
+    county.certify(potatoes)
+    county.certify(tomatoes)
+    county.issue(potatoes, "10")
+    county.issue(tomatoes, "6", taken_by="XH01-he", by=Principal(XH_STOREKEEPER, "storekeeper"))
+    ledger.return_to_store(potatoes, "2", "kg", ZHANG, "午餐剩余", by=WANG, at=at(DAY, 13))
+    ledger.put_on_hold(potatoes, "学生午餐后腹泻，待查", by=WANG, at=at(DAY, 14))
+    school_day.catch_up()
+    return potatoes, tomatoes
+
+
+def same_pork_at_two_schools(school_day: SchoolDay, server: str) -> tuple[str, str]:
+    """Both schools' lunches had the lot; 恒鑫 uploaded its quality report for ours as a real PDF."""
+    ledger, county = school_day.ledger, school_day.county
+    staff_xh01(school_day)
     ours = county.receive(supplier_lot=LOT)
     theirs = county.receive(
         supplier_lot=LOT, school="XH01", co_signers=["XH01-wu"], by=Principal(XH_STOREKEEPER, "storekeeper"),

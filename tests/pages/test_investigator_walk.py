@@ -17,7 +17,7 @@ from api.tokens import Credentials
 from tests.county import ADMIN, DAY
 from tests.pages.accessibility import assert_accessible
 from tests.pages.conftest import DESKTOP, Phones, SchoolDay, screenshot
-from tests.pages.incident import LOT, same_pork_at_two_schools
+from tests.pages.incident import LOT, potatoes_and_tomatoes_share_a_lot, same_pork_at_two_schools
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
@@ -197,3 +197,33 @@ def test_investigators_choose_the_school_for_compliance_and_the_ledger(
     expect(desktop.locator("#book-table tbody tr")).to_have_count(2)
     expect(desktop).to_have_url(re.compile(r"/app/ledger\?school=XH01&month=2026-03$"))
     assert_accessible(desktop)
+
+
+def test_a_lot_number_shared_by_two_products_shows_only_the_batchs_own_product(
+    phones: Phones, school_day: SchoolDay, server: str
+) -> None:
+    potatoes, tomatoes = potatoes_and_tomatoes_share_a_lot(school_day)
+    token = Credentials(school_day.ledger).create_token("inv-chen", "investigator", None, "县市场监管局", ADMIN)[0]
+    desktop = phones.open(viewport=DESKTOP)
+    sign_in_with_token(desktop, token)
+
+    # The potatoes' timeline: where this lot went is the potatoes only, never the tomatoes with the same number.
+    desktop.goto(f"/app/batch/{potatoes}/timeline")
+    forward = desktop.locator("#forward-tree")
+    expect(forward).to_contain_text("土豆")
+    expect(forward).to_contain_text("已出库 10 kg · 退库 2 kg · 净用 8 kg")
+    expect(forward).to_contain_text("封存 · 学生午餐后腹泻，待查")
+    expect(forward).not_to_contain_text("西红柿")
+    expect(forward).not_to_contain_text(tomatoes)
+
+    # The lunch traced back: the potatoes with what came back; no other school, since nobody else had these potatoes.
+    desktop.goto(f"/app/trace?school=CG01&meal_date={DAY}&meal=lunch")
+    tree = desktop.locator("#trace-tree")
+    expect(tree).to_contain_text("10 kg（王建国 → 张师傅")
+    expect(tree).to_contain_text("退库 2 kg · 净用 8 kg")
+    expect(tree).to_contain_text("退库 2 kg（张师傅 → 王建国")
+    expect(desktop.locator("#others")).to_contain_text("没有其他学校收到这些批号")
+    expect(desktop.locator("#others")).not_to_contain_text(tomatoes)
+    assert_accessible(desktop)
+    workbook = cells(downloaded(desktop, "导出Excel"))
+    assert potatoes in workbook and tomatoes not in workbook and "退库" in workbook and "封存" in workbook

@@ -5,7 +5,7 @@
 (function () {
   const FT = window.FT;
   const { t, el } = FT;
-  const { batchLink, good, bad, swatch, sum } = FT.office;
+  const { batchLink, good, bad, swatch } = FT.office;
 
   function node(css, ...content) {
     return el("div", { class: "node n-" + css }, ...content);
@@ -49,6 +49,29 @@
     return kept.length ? kept.map(sampleLeaf) : [leaf("warn", bad(t("no_sample_for_meal")))];
   }
 
+  // Issued, and when some came back, returned and net: what the meal really used.
+  function quantities(q, unit) {
+    if (q.returned === "0" || q.returned === undefined) return `${t("issued")} ${q.issued} ${unit}`;
+    return `${t("issued")} ${q.issued} ${unit} · ${t("returned")} ${q.returned} ${unit} · ${t("net_used")} ${q.net} ${unit}`;
+  }
+  function voidedMark(row) {
+    return row.voided ? [" ", bad(t("voided"))] : [];
+  }
+  // Write-offs, holds and releases: reasons, times and who, where an investigator looks.
+  function movementLeaves(b, who) {
+    const leaves = (b.holds || []).map((h) =>
+      leaf("hold", h.action === "hold" ? bad(t("held")) : good(t("released")), ` · ${h.reason} · ${who(h.person)} · ${FT.formatMoment(h.acted_at)}`),
+    );
+    for (const w of b.write_offs || []) {
+      leaves.push(leaf("write-off", bad(`${t("written_off")} ${w.quantity} ${b.unit}`), ` · ${w.reason} · ${who(w.written_off_by)}${FT.paren(`${t("witnessed_by")} ${who(w.witness)}`)} · ${FT.formatMoment(w.written_off_at)}`, ...voidedMark(w)));
+    }
+    return leaves;
+  }
+  function returnLeaf(x, unit, who) {
+    return leaf("return", `${t("returned")} ${x.quantity} ${unit}`, FT.paren(`${who(x.returned_by)} → ${who(x.received_by)}${t("comma")}${FT.formatMoment(x.returned_at)}`), x.reason ? ` · ${x.reason}` : "", ...voidedMark(x));
+  }
+  const byId = (id) => id;
+
   // --- forward -----------------------------------------------------------------------------------------
   function forward(trace) {
     const q = trace.query;
@@ -61,14 +84,15 @@
   }
 
   function forwardBatch(b) {
-    const meals = group(b.issues.filter((i) => !i.voided), (i) => `${i.meal_date}|${i.meal}`);
-    const children = [...meals].map(([key, issues]) => {
-      const [date, name] = key.split("|");
-      const quantity = sum(issues.map((i) => i.quantity));
-      const head = node("meal", el("strong", { text: meal(date, name) }), ` · ${t("issued")} ${quantity} ${b.unit} · `, backwardLink(b.school, date, name));
-      return branch(head, samplesFor(b, date, name));
+    const children = b.meals.map((m) => {
+      const head = node("meal", el("strong", { text: meal(m.meal_date, m.meal) }), ` · ${quantities(m, b.unit)} · `, backwardLink(b.school, m.meal_date, m.meal));
+      return branch(head, samplesFor(b, m.meal_date, m.meal));
     });
     if (!children.length) children.push(leaf("muted", t("not_issued")));
+    for (const i of b.issues.filter((i) => i.voided)) {
+      children.push(leaf("voided", `${meal(i.meal_date, i.meal)} · ${t("issued")} ${i.quantity} ${b.unit}`, ...voidedMark(i)));
+    }
+    children.push(...movementLeaves(b, byId));
     const held = b.on_hold ? [" ", bad(t("on_hold"))] : [];
     return branch(batchHead(b, ` · ${t("received")} ${FT.formatMoment(b.received_at)} · ${b.quantity} ${b.unit}`, ...held), children);
   }
@@ -82,13 +106,16 @@
     const suppliers = new Map(trace.suppliers.map((s) => [s.code, s]));
     const batches = trace.batches.map((b) => backwardBatch(b, names, suppliers.get(b.supplier), q));
     if (!batches.length) batches.push(leaf("muted", t("meal_empty")));
+    for (const b of trace.voided_batches || []) {
+      batches.push(leaf("voided", batchHead(b, " ", bad(t("voided_for_meal")), ` · ${b.issues_for_meal.map((i) => `${i.quantity} ${b.unit}`).join(t("semicolon"))}`)));
+    }
     return tree(title, branch(node("root", el("strong", { text: title })), batches));
   }
 
   function backwardBatch(b, names, supplier, q) {
     const who = (id) => names.get(id) || id;
-    const issued = b.issues_for_meal.map((i) => `${i.quantity} ${b.unit}` + FT.paren(`${who(i.given_by)} → ${who(i.taken_by)}${t("comma")}${FT.formatMoment(i.issued_at)}`));
-    const children = [];
+    const issued = b.issues_for_meal.map((i) => `${i.quantity} ${b.unit}` + FT.paren(`${who(i.given_by)} → ${who(i.taken_by)}${t("comma")}${FT.formatMoment(i.issued_at)}`) + (i.voided ? ` ${t("voided")}` : ""));
+    const children = b.returns_for_meal.map((x) => returnLeaf(x, b.unit, who));
     if (supplier) {
       const licence = supplier.licence_at_delivery[b.code];
       children.push(leaf(
@@ -103,8 +130,10 @@
       const result = inspection.passed ? good(t("passed")) : bad(t("failed"));
       children.push(leaf("inspection", `${t("inspections")}${t("colon")}${t("stage_" + inspection.stage)} `, result, inspection.notes ? ` · ${inspection.notes}` : ""));
     }
+    children.push(...movementLeaves(b, who));
     children.push(...samplesFor(b, q.meal_date, q.meal));
-    return branch(batchHead(b, ` · ${t("issued")} ${issued.join(t("semicolon"))}`), children);
+    const back = b.returned_for_meal !== "0" ? ` · ${t("returned")} ${b.returned_for_meal} ${b.unit} · ${t("net_used")} ${b.net_for_meal} ${b.unit}` : "";
+    return branch(batchHead(b, ` · ${t("issued")} ${issued.join(t("semicolon"))}${back}`), children);
   }
 
   function certificateCell(certificate) {
@@ -136,23 +165,25 @@
     ], samples);
   }
 
+  function summaryBatch(b) {
+    const children = b.meals.map((m) => leaf("meal", el("strong", { text: meal(m.meal_date, m.meal) }), ` · ${quantities(m, b.unit)} · `, backwardLink(b.school, m.meal_date, m.meal)));
+    if (!children.length) children.push(leaf("muted", t("not_issued")));
+    children.push(...movementLeaves(b, byId));
+    return branch(batchHead(b, ` · ${b.quantity} ${b.unit}`, ...(b.on_hold ? [" ", bad(t("on_hold"))] : [])), children);
+  }
+
   function otherSchools(trace) {
-    if (!trace.other_schools.length) return el("p", { text: t("no_other_schools") });
-    const schools = trace.other_schools.map((s) =>
-      branch(
-        node("school", el("strong", { text: s.name || s.code }), ` (${s.code})`),
-        s.batches.map((b) => {
-          const meals = group(b.issues.filter((i) => !i.voided), (i) => `${i.meal_date}|${i.meal}`);
-          const children = [...meals].map(([key, issues]) => {
-            const [date, name] = key.split("|");
-            return leaf("meal", el("strong", { text: meal(date, name) }), ` · ${t("issued")} ${sum(issues.map((i) => i.quantity))} ${b.unit} · `, backwardLink(s.code, date, name));
-          });
-          if (!children.length) children.push(leaf("muted", t("not_issued")));
-          return branch(batchHead(b, ` · ${b.quantity} ${b.unit}`), children);
-        }),
-      ),
-    );
-    return el("ul", { class: "tree", "aria-label": t("other_schools") }, ...schools);
+    const here = trace.same_lots_at_school || [];
+    const parts = [];
+    if (!trace.other_schools.length) parts.push(el("p", { text: t("no_other_schools") }));
+    else {
+      const schools = trace.other_schools.map((s) => branch(node("school", el("strong", { text: s.name || s.code }), ` (${s.code})`), s.batches.map(summaryBatch)));
+      parts.push(el("ul", { class: "tree", "aria-label": t("other_schools") }, ...schools));
+    }
+    if (here.length) {
+      parts.push(el("h3", { text: t("same_lots_at_school") }), el("ul", { class: "tree", "aria-label": t("same_lots_at_school") }, ...here.map(summaryBatch)));
+    }
+    return el("div", {}, ...parts);
   }
 
   FT.traceTree = { forward, backward, peopleTable, samplesTable, otherSchools };
