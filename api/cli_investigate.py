@@ -103,6 +103,10 @@ def _projections(views: Projections, args: argparse.Namespace) -> int:
     if args.action == "status":
         for row in views.status():
             print(f"{row['name']:<10} position {row['position']:>10}  head {row['head']:>10}  lag {row['lag']:>8}")
+            if row["failure"] is not None:
+                failure = row["failure"]
+                print(f"           STOPPED at notification {failure['notification_id']} since {failure['failed_at']} "
+                      f"({failure['attempts']} tries): {failure['error']}")  # fmt: skip
     elif args.action == "rebuild":
         print(json.dumps(views.rebuild(args.name), ensure_ascii=False))
     else:

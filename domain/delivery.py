@@ -52,6 +52,7 @@ class Delivery:
     ) -> Delivery:
         """Validate and normalise what was typed or announced; the checks that need a date are in ``check_on``."""
         product_ = require_text(product, "product", "品名")
+        lot_ = require_text(supplier_lot, "supplier_lot", "供应商批号")
         try:
             category_ = Category(category)
         except ValueError:
@@ -71,8 +72,8 @@ class Delivery:
             pork=pork if pork is not None else category_ is Category.MEAT and _names_pork(product_),
             quantity=require_quantity(quantity),
             unit=require_unit(unit),
-            supplier_lot=supplier_lot.strip(),
-            lot=normalise_lot(supplier_lot),
+            supplier_lot=lot_,
+            lot=normalise_lot(lot_),
             gtin=normalise_gtin(gtin) if gtin else None,
             production_date=production_date,
             use_by_date=use_by_date,

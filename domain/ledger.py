@@ -45,6 +45,9 @@ from domain.values import (
     Principal,
     PrincipalAsDict,
     Stage,
+    note_text,
+    optional_text,
+    refuse_control_characters,
     require_aware,
     require_quantity,
     require_text,
@@ -92,7 +95,9 @@ class Ledger(Application[UUID]):
         def work() -> tuple[list[Aggregate], Result]:
             code_ = require_text(code, "code", "学校编号", 32)
             self._refuse_existing(school_id(code_), f"学校{code_}已登记", f"school {code_} is already registered")
-            return [School(code_, require_text(name, "name", "校名"), district, by, self._at(at))], {"school": code_}
+            name_ = require_text(name, "name", "校名")
+            district_ = optional_text(district, "district", "区县", 100)
+            return [School(code_, name_, district_, by, self._at(at))], {"school": code_}
 
         return self._execute("register_school", locals(), by, idempotency_key, work)
 
@@ -221,7 +226,7 @@ class Ledger(Application[UUID]):
     ) -> Result:
         def work() -> tuple[list[Aggregate], Result]:
             member = self._staff(person_id)
-            member.record_health_check(day, passed, notes, by, self._at(at))
+            member.record_health_check(day, passed, note_text(notes, "notes", "晨检记录", 500), by, self._at(at))
             return [member], {"person_id": person_id}
 
         return self._execute("record_health_check", locals(), by, idempotency_key, work)
@@ -251,7 +256,7 @@ class Ledger(Application[UUID]):
     ) -> Result:
         def work() -> tuple[list[Aggregate], Result]:
             member = self._staff(person_id)
-            member.reinstate(reason, by, self._at(at))
+            member.reinstate(optional_text(reason, "reason", "复岗原因", 500), by, self._at(at))
             return [member], {"person_id": person_id}
 
         return self._execute("reinstate_staff", locals(), by, idempotency_key, work)
@@ -310,6 +315,7 @@ class Ledger(Application[UUID]):
         day = self.profile.local_date(moment)
         self._check_delivery_dates(delivery, day)
         delivery.check_on(day)
+        sensory_notes = note_text(sensory_notes, "sensory_notes", "感官查验记录", 500)
         if not sensory_ok:
             raise RuleViolation(
                 zh=f"感官查验不合格（{sensory_notes or '未写明'}），拒收",
@@ -398,7 +404,10 @@ class Ledger(Application[UUID]):
     ) -> Result:
         def work() -> tuple[list[Aggregate], Result]:
             batch = self._batch(code)
-            batch.inspect(Stage(stage), passed, notes, by.person_id, by, self._at(at))
+            notes_ = note_text(notes, "notes", "查验记录", 500)
+            batch.inspect(
+                parse_choice(Stage, stage, "stage", "查验环节"), passed, notes_, by.person_id, by, self._at(at)
+            )
             return [batch], self._batch_result(batch)
 
         return self._execute("inspect", locals(), by, idempotency_key, work)
@@ -531,7 +540,7 @@ class Ledger(Application[UUID]):
     ) -> Result:
         def work() -> tuple[list[Aggregate], Result]:
             batch = self._batch(code)
-            batch.cancel_issue_offer(offer, reason, by, self._at(at))
+            batch.cancel_issue_offer(offer, optional_text(reason, "reason", "取消原因", 500), by, self._at(at))
             return [batch], {**self._batch_result(batch), "offer": offer, "status": "cancelled"}
 
         return self._execute("cancel_issue_offer", locals(), by, idempotency_key, work)
@@ -573,8 +582,9 @@ class Ledger(Application[UUID]):
             batch = self._batch(code)
             moment = self._at(at)
             self._staff(returned_by)
+            reason_ = optional_text(reason, "reason", "退库原因", 500)
             batch.return_to_store(
-                require_quantity(quantity), unit, returned_by, by.person_id, reason, by, moment, issue=issue
+                require_quantity(quantity), unit, returned_by, by.person_id, reason_, by, moment, issue=issue
             )
             return [batch], self._batch_result(batch)
 
@@ -825,7 +835,7 @@ class Ledger(Application[UUID]):
     ) -> Result:
         def work() -> tuple[list[Aggregate], Result]:
             sample = self._get(FoodSample, _uuid(sample_id), "留样记录不存在", "no such food sample")
-            sample.dispose(reason, by, self._at(at))
+            sample.dispose(optional_text(reason, "reason", "处理原因", 500), by, self._at(at))
             return [sample], {"sample_id": str(sample.id)}
 
         return self._execute("dispose_sample", locals(), by, idempotency_key, work)
@@ -841,7 +851,9 @@ class Ledger(Application[UUID]):
     ) -> Result:
         def work() -> tuple[list[Aggregate], Result]:
             sample = self._get(FoodSample, _uuid(sample_id), "留样记录不存在", "no such food sample")
-            sample.send_to_laboratory(require_text(laboratory, "laboratory", "检测机构"), reason, by, self._at(at))
+            laboratory_ = require_text(laboratory, "laboratory", "检测机构")
+            reason_ = optional_text(reason, "reason", "送检原因", 500)
+            sample.send_to_laboratory(laboratory_, reason_, by, self._at(at))
             return [sample], {"sample_id": str(sample.id)}
 
         return self._execute("send_sample_to_laboratory", locals(), by, idempotency_key, work)
@@ -922,6 +934,7 @@ class Ledger(Application[UUID]):
         ask a view for an answer that includes this write (``after=position``). A retry answers with the log's head
         then, which includes the first write (the first save's own position is not stored with its result).
         """
+        refuse_control_characters({k: v for k, v in arguments.items() if k not in _NOT_FINGERPRINTED})
         fingerprint = _fingerprint(command, arguments)
         if key is not None:
             first = self._first_result(by, key, fingerprint)

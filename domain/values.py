@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -76,17 +77,64 @@ class DateAsISO(Transcoding):
         return date.fromisoformat(data)
 
 
-def require_text(value: str, field: str, zh: str, max_length: int = 200) -> str:
-    text = value.strip()
-    if any(unicodedata.category(ch) == "Cc" for ch in text):
+# The text policy (one for every free-text and code field): NFC, trimmed, capped, and free of characters
+# that are invisible or break storage and exports: C0/C1 controls (NUL included), lone surrogates and
+# Unicode noncharacters. Notes may hold lines: "\n" is kept there (a browser's "\r\n" becomes "\n").
+
+
+def _refused(ch: str) -> bool:
+    point = ord(ch)
+    return (
+        unicodedata.category(ch) in ("Cc", "Cs")
+        or 0xFDD0 <= point <= 0xFDEF
+        or (point & 0xFFFE) == 0xFFFE  # U+FFFE, U+FFFF and their twins in every plane
+    )
+
+
+def _clean(value: object, field: str, zh: str, max_length: int, lines: bool) -> str:
+    if not isinstance(value, str):
+        raise ValidationError(zh=f"{zh}应为文字", en=f"{field} must be text", field=field)
+    text = value.replace("\r\n", "\n").replace("\r", "\n").strip() if lines else value.strip()
+    if any(_refused(ch) for ch in text if not (lines and ch == "\n")):
         raise ValidationError(zh=f"{zh}含有不可见的控制字符", en=f"{field} contains control characters", field=field)
-    if not text:
-        raise ValidationError(zh=f"请填写{zh}", en=f"{field} is required", field=field)
+    text = unicodedata.normalize("NFC", text)
     if len(text) > max_length:
         raise ValidationError(
             zh=f"{zh}过长（最多{max_length}字）", en=f"{field} is longer than {max_length}", field=field
         )
     return text
+
+
+def require_text(value: str, field: str, zh: str, max_length: int = 200) -> str:
+    """One line of text that must be there: a name, a code, a number, a place, a reason."""
+    text = _clean(value, field, zh, max_length, lines=False)
+    if not text:
+        raise ValidationError(zh=f"请填写{zh}", en=f"{field} is required", field=field)
+    return text
+
+
+def optional_text(value: str | None, field: str, zh: str, max_length: int = 200) -> str:
+    """One line of text that may be left empty ("")."""
+    return "" if value is None else _clean(value, field, zh, max_length, lines=False)
+
+
+def note_text(value: str | None, field: str, zh: str, max_length: int = 1000) -> str:
+    """A note that may run over several lines and may be left empty."""
+    return "" if value is None else _clean(value, field, zh, max_length, lines=True)
+
+
+def refuse_control_characters(arguments: Mapping[str, Any]) -> None:
+    """The net under the policy: no text argument of a command (or item of a list) carries a refused character.
+
+    Fields a command cleans itself get NFC and their caps there; this catches the rest (codes that are only
+    looked up, lists of people), whatever a future command adds.
+    """
+    for field, value in arguments.items():
+        for item in value if isinstance(value, list | tuple) else (value,):
+            if isinstance(item, str) and any(_refused(ch) for ch in item if ch not in "\r\n"):
+                raise ValidationError(
+                    zh=f"{field}：含有不可见的控制字符", en=f"{field} contains control characters", field=field
+                )
 
 
 def require_quantity(value: Decimal | str | int, field: str = "quantity") -> Decimal:

@@ -30,7 +30,8 @@ from zoneinfo import ZoneInfo
 
 from domain.ledger import Ledger
 from domain.rules import DEFAULT_PROFILE, RulesProfile
-from projections.projection import LEDGER, ChunkProjection
+from projections.failures import DecodingFailed, ViewFailed, clear_failure, failure_of, record_failure, settle
+from projections.projection import LEDGER, ChunkProjection, Numbered
 from projections.store import PositionMoved, PostgresView, Row, SQLiteView, Writer, open_view
 from projections.trace_index import TraceIndex
 from projections.warehouse import WarehouseLedger
@@ -80,6 +81,7 @@ class Projections:
             self._factories.append(factory)
             self.projections[cls.name.removeprefix("view_")] = cls(view, profile)  # type: ignore[call-arg]
         self._lock = threading.Lock()  # one catch-up at a time in this process
+        self._retry_after: dict[str, float] = {}  # a stalled view's next try, by the follower
         self._stopping = threading.Event()
         self._wake = threading.Event()  # a reader waits: the follower catches up now, not at its next interval
         self._progress = threading.Condition()  # notified after every catch-up in this process
@@ -104,37 +106,57 @@ class Projections:
 
     # --- following the log ------------------------------------------------------------------------
 
-    def catch_up(self, names: list[str] | None = None, limit: int | None = None) -> dict[str, int]:
+    def catch_up(
+        self, names: list[str] | None = None, limit: int | None = None, patient: bool = False
+    ) -> dict[str, int]:
         """Process every event recorded so far; returns how many notifications each view read.
 
         ``limit`` stops each view after about that many notifications (whole chunks), for tests of a crash.
+        A view that fails on an event stops there (see failures.py) and the others go on; ``patient`` (the
+        follower) waits longer between its tries the longer it has been stalled, up to five minutes.
         """
         done: dict[str, int] = {}
         with self._lock:
             for name in names or list(self.projections):
+                if patient and time.monotonic() < self._retry_after.get(name, 0.0):
+                    continue
                 done[name] = self._catch_up_one(self._projection(name), limit)
         with self._progress:
             self._progress.notify_all()
         return done
 
-    def _catch_up_one(self, projection: ChunkProjection, limit: int | None) -> int:
-        read, analysed = 0, False
+    def _catch_up_one(self, projection: ChunkProjection, limit: int | None, strict: bool = False) -> int:
+        """Bring one view up to date. An event it fails on stops it there, recorded in its status.
+
+        ``strict`` raises ViewFailed instead (a rebuild aside, which must not swap in a view with a gap).
+        """
+        read, analysed, failure = 0, False, None
         recorder = self.ledger.recorder
         while limit is None or read < limit:
             position = projection.view.max_tracking_id(LEDGER) or 0
             head = recorder.max_notification_id() or 0
+            if failure is not None and position >= failure["notification_id"]:
+                clear_failure(projection.view, projection.name)
+                failure = None
             if position >= head:
                 break
+            if read == 0 and not strict:
+                failure = failure_of(projection.view, projection.name)
             stop = min(head, position + self.chunk_size)
             notifications = recorder.select_notifications(
                 start=position + 1, limit=self.chunk_size, stop=stop, topics=projection.topics
             )
-            events = [(n.id, self.ledger.mapper.to_domain_event(n)) for n in notifications]
             try:
-                projection.process(events, position, stop)
+                settle(projection, self._decoded(notifications), position, stop)
             except PositionMoved:
                 log.info("%s: another projector moved on; reading again", projection.name)
                 continue
+            except ViewFailed as failed:
+                if strict:
+                    raise
+                attempts = record_failure(projection.view, projection.name, failed)["attempts"]
+                self._retry_after[projection.name.removeprefix("view_")] = time.monotonic() + min(300, 2**attempts)
+                break
             read += stop - position
             if read >= ANALYSE_AFTER and not analysed:
                 projection.view.analyse()  # early, so the rest of a big catch-up looks rows up by index
@@ -142,6 +164,15 @@ class Projections:
         if read >= ANALYSE_AFTER:
             projection.view.analyse()
         return read
+
+    def _decoded(self, notifications: Sequence[Any]) -> list[Numbered] | DecodingFailed:
+        events: list[Numbered] = []
+        for n in notifications:
+            try:
+                events.append((n.id, self.ledger.mapper.to_domain_event(n)))
+            except Exception as error:  # an event today's code cannot read: the view stops before it
+                return DecodingFailed(events, ViewFailed(n.id, error))
+        return events
 
     def start(self, interval: float = 0.5) -> None:
         """Follow the log in a daemon thread until ``stop()``."""
@@ -154,7 +185,7 @@ class Projections:
     def _follow(self, interval: float) -> None:
         while not self._stopping.is_set():
             try:
-                self.catch_up()
+                self.catch_up(patient=True)
             except Exception:  # keep following: a failed chunk is rolled back and tried again
                 log.exception("projection catch-up failed; retrying")
                 self._stopping.wait(min(10 * interval, 5.0))
@@ -181,9 +212,12 @@ class Projections:
     def status(self) -> list[dict[str, Any]]:
         head = self.head()
         rows = []
-        for name in self.projections:
+        for name, projection in self.projections.items():
             position = self.position(name)
-            rows.append({"name": name, "position": position, "head": head, "lag": head - position})
+            failure = failure_of(projection.view, projection.name)
+            if failure is not None and failure["notification_id"] <= position:
+                failure = None  # passed since (another process, or a rebuild): no longer stalled
+            rows.append({"name": name, "position": position, "head": head, "lag": head - position, "failure": failure})
         return rows
 
     # --- how fresh an answer is ----------------------------------------------------------------------

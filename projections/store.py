@@ -31,6 +31,22 @@ POSTGRES_TYPES = {"decimal": "NUMERIC", "date": "DATE", "time": "TIMESTAMPTZ", "
 SQLITE_TYPES = {"decimal": "TEXT", "date": "TEXT", "time": "TEXT", "bool": "INTEGER", "uuid": "TEXT"}
 
 
+def view_text(value: Any) -> Any:
+    """A stored value as a view can hold it: PostgreSQL text cannot hold NUL, so NUL shows as U+FFFD (�).
+
+    Events are never edited, and some were recorded before text was checked: the views accept them as they
+    are; a batch's history (read from the events) still shows them exactly as stored.
+    """
+    return value.replace("\x00", "\ufffd") if isinstance(value, str) and "\x00" in value else value
+
+
+# Where a view that stopped at an event says so (one row per view; see projections/failures.py).
+FAILURES_DDL = (
+    "CREATE TABLE IF NOT EXISTS view_failures (view_name TEXT PRIMARY KEY, notification_id BIGINT NOT NULL, "
+    "error TEXT NOT NULL, failed_at TEXT NOT NULL, last_attempt_at TEXT NOT NULL, attempts INTEGER NOT NULL)"
+)
+
+
 class PositionMoved(IntegrityError):
     """Another projector wrote this view since we read its position: the chunk is dropped, not applied twice."""
 
@@ -90,6 +106,10 @@ class View(Protocol):
 
     def replace_if_changed(self) -> None: ...
 
+    def write(self, sql: str, params: Sequence[Any] = ()) -> None:
+        """One statement in a transaction of its own (the view's bookkeeping, not its rows)."""
+        ...
+
     def analyse(self) -> None:
         """Refresh the planner's statistics: after a bulk load they are missing and lookups turn into scans."""
         ...
@@ -105,20 +125,20 @@ class PostgresWriter:
         self.cursor = cursor
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        self.cursor.execute(sql.replace("?", "%s"), params)
+        self.cursor.execute(sql.replace("?", "%s"), [view_text(p) for p in params])
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        rows = list(rows)
+        rows = [[view_text(v) for v in row] for row in rows]
         if rows:
             self.cursor.executemany(sql.replace("?", "%s"), rows)
 
     def insert(self, table: str, columns: str, rows: Iterable[Sequence[Any]]) -> None:
         with self.cursor.copy(SQL("COPY {} ({}) FROM STDIN").format(Identifier(table), SQL(columns))) as copy:
             for row in rows:
-                copy.write_row(row)
+                copy.write_row([view_text(v) for v in row])
 
     def select(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        self.cursor.execute(sql.replace("?", "%s"), params)
+        self.cursor.execute(sql.replace("?", "%s"), [view_text(p) for p in params])
         return list(self.cursor.fetchall())
 
     def select_in(self, sql: str, keys: Sequence[Any], params: Sequence[Any] = ()) -> list[Row]:
@@ -133,7 +153,7 @@ class PostgresView(PostgresTrackingRecorder):
     def __init__(self, datastore: PostgresDatastore, *, tracking_table_name: str, schema: Schema) -> None:
         super().__init__(datastore, tracking_table_name=tracking_table_name)
         self.schema = schema
-        self.sql_create_statements.extend(SQL(s).format() for s in schema.ddl(POSTGRES_TYPES))
+        self.sql_create_statements.extend(SQL(s).format() for s in (*schema.ddl(POSTGRES_TYPES), FAILURES_DDL))
 
     def _create_table(self, curs: Any) -> None:
         # Our tracking tables were single-row from the start: skip the library's migration of older layouts.
@@ -165,6 +185,10 @@ class PostgresView(PostgresTrackingRecorder):
     def select(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         with self.datastore.transaction(commit=False) as cursor:
             return PostgresWriter(cursor).select(sql, params)
+
+    def write(self, sql: str, params: Sequence[Any] = ()) -> None:
+        with self.datastore.transaction(commit=True) as cursor:
+            PostgresWriter(cursor).execute(sql, params)
 
     def select_in(self, sql: str, keys: Sequence[Any], params: Sequence[Any] = ()) -> list[Row]:
         with self.datastore.transaction(commit=False) as cursor:
@@ -210,7 +234,7 @@ def sqlite_value(value: Any) -> Any:
         return value.isoformat() if isinstance(value, date) else str(value)
     if isinstance(value, UUID):
         return str(value)
-    return value
+    return view_text(value)  # SQLite could keep NUL, but both backends' views must answer alike
 
 
 class SQLiteWriter:
@@ -258,6 +282,7 @@ class SQLiteView(SQLiteTrackingRecorder):
     def construct_create_table_statements(self) -> list[str]:
         return [
             *self.schema.ddl(SQLITE_TYPES),
+            FAILURES_DDL,
             f"CREATE TABLE IF NOT EXISTS {self.tracking_table_name} (application_name TEXT, notification_id INTEGER, "
             "PRIMARY KEY (application_name)) WITHOUT ROWID",
         ]
@@ -292,6 +317,10 @@ class SQLiteView(SQLiteTrackingRecorder):
     def select(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         with self.datastore.transaction(commit=False) as cursor:
             return SQLiteWriter(cursor).select(sql, params)
+
+    def write(self, sql: str, params: Sequence[Any] = ()) -> None:
+        with self.datastore.transaction(commit=True) as cursor:
+            SQLiteWriter(cursor).execute(sql, params)
 
     def select_in(self, sql: str, keys: Sequence[Any], params: Sequence[Any] = ()) -> list[Row]:
         with self.datastore.transaction(commit=False) as cursor:

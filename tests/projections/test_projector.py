@@ -98,8 +98,8 @@ def test_status_reports_each_views_lag_behind_the_log(county: County, views: Pro
 
     status = {row["name"]: row for row in views.status()}
 
-    assert status["trace"] == {"name": "trace", "position": head, "head": head, "lag": 0}
-    assert status["warehouse"] == {"name": "warehouse", "position": 0, "head": head, "lag": head}
+    assert status["trace"] == {"name": "trace", "position": head, "head": head, "lag": 0, "failure": None}
+    assert status["warehouse"] == {"name": "warehouse", "position": 0, "head": head, "lag": head, "failure": None}
 
 
 def test_the_background_projector_follows_new_events(county: County, views: Projections) -> None:
