@@ -1,6 +1,6 @@
 """The investigators' commands of ``foodtrace``: the projector, traces, a batch as of a moment, exports.
 
-    foodtrace projections status | rebuild NAME | run
+    foodtrace projections status | rebuild NAME | verify NAME | run
     foodtrace trace forward [--lot L] [--supplier S] [--product P] [--gtin G] [--from D] [--to D] [--json]
     foodtrace trace backward --school S --date D --meal lunch [--json]
     foodtrace batch CODE --as-of ISO_TIME [--json]
@@ -21,6 +21,7 @@ from typing import Any
 
 from api.settings import Settings
 from domain.printable import printable
+from projections.failures import ViewFailed
 from projections.known import require_known
 from projections.service import Projections, UnknownView
 
@@ -32,8 +33,12 @@ def register(subcommands: Any) -> None:
     projections = subcommands.add_parser("projections", help="the read models: status, rebuild, run the projector")
     actions = projections.add_subparsers(dest="action", required=True)
     actions.add_parser("status", help="each view's position and lag behind the event log")
-    rebuild = actions.add_parser("rebuild", help="drop one view and build it again from the first event")
+    rebuild = actions.add_parser("rebuild", help="build one view again from the first event, aside, and swap it in")
     rebuild.add_argument("name", help="warehouse or trace")
+    verify = actions.add_parser(
+        "verify", help="build one view aside and compare it with the live one (exit 1 if not equal)"
+    )
+    verify.add_argument("name", help="warehouse or trace")
     actions.add_parser("run", help="follow the event log and keep the views up to date (until Ctrl-C)")
 
     trace = subcommands.add_parser("trace", help="trace a lot forward or a meal backward")
@@ -95,6 +100,9 @@ def dispatch(settings: Settings, args: argparse.Namespace) -> int:
     except (UnknownView, ValueError) as error:
         print(f"foodtrace: {error}", file=sys.stderr)
         return 2
+    except ViewFailed as error:
+        print(f"foodtrace: the view failed at {error}; the live view was left as it was", file=sys.stderr)
+        return 1
     finally:
         views.close()
 
@@ -106,13 +114,26 @@ def _projections(views: Projections, args: argparse.Namespace) -> int:
             if row["failure"] is not None:
                 failure = row["failure"]
                 print(f"           STOPPED at notification {failure['notification_id']} since {failure['failed_at']} "
-                      f"({failure['attempts']} tries): {failure['error']}")  # fmt: skip
+                      f"({failure['attempts']} tries): {printable(failure['error'], one_line=True)}")  # fmt: skip
     elif args.action == "rebuild":
         print(json.dumps(views.rebuild(args.name), ensure_ascii=False))
+    elif args.action == "verify":
+        return _verified(views.verify(args.name))
     else:
         print("following the event log; Ctrl-C to stop", file=sys.stderr)
         views.run_forever()
     return 0
+
+
+def _verified(found: dict[str, Any]) -> int:
+    """Print each table's counts and, where they differ, the first rows found in only one copy."""
+    print(f"{found['name']} at position {found['position']}: {'equal' if found['equal'] else 'DIFFERENT'}")
+    for table, seen in found["tables"].items():
+        print(f"  {table:<32} live {seen['live']:>9}  rebuilt {seen['rebuilt']:>9}")
+        for which in ("only_in_live", "only_in_rebuilt"):
+            for row in seen[which]:
+                print(printable(f"    {which}: {json.dumps(row, ensure_ascii=False)}", one_line=True))
+    return 0 if found["equal"] else 1
 
 
 def _trace(views: Projections, args: argparse.Namespace) -> dict[str, Any]:

@@ -5,7 +5,8 @@
     views.start(); views.stop()  # follow the log in a background thread (the web server)
     views.status()               # each view's position and lag behind the log
     views.wait_for(["trace"], 1234, timeout=5.0)   # until the view has read the log up to 1234 (False: not in time)
-    views.rebuild("trace")       # drop one view's rows and position, and build it again from the first event
+    views.rebuild("trace")       # build one view again from the first event, aside, and swap it in (aside.py)
+    views.verify("trace")        # build it aside and compare it with the live one
 
 Both backends are followed by polling, since SQLite cannot notify: an idle poll is two small queries per view.
 Each chunk reads the log up to a notification id that was already committed when the chunk started, so a
@@ -30,6 +31,7 @@ from zoneinfo import ZoneInfo
 
 from domain.ledger import Ledger
 from domain.rules import DEFAULT_PROFILE, RulesProfile
+from projections.aside import differences, discard, swap_in
 from projections.failures import DecodingFailed, ViewFailed, clear_failure, failure_of, record_failure, settle
 from projections.projection import LEDGER, ChunkProjection, Numbered
 from projections.store import PositionMoved, PostgresView, Row, SQLiteView, Writer, open_view
@@ -72,6 +74,7 @@ class Projections:
     ) -> None:
         self.profile = profile
         self.chunk_size = chunk_size
+        self._env = env
         self._own_ledger = ledger is None
         self.ledger = ledger if ledger is not None else Ledger(env=env, profile=profile)
         self._factories: list[Any] = []
@@ -125,16 +128,19 @@ class Projections:
             self._progress.notify_all()
         return done
 
-    def _catch_up_one(self, projection: ChunkProjection, limit: int | None, strict: bool = False) -> int:
-        """Bring one view up to date. An event it fails on stops it there, recorded in its status.
+    def _catch_up_one(
+        self, projection: ChunkProjection, limit: int | None, strict: bool = False, until: int | None = None
+    ) -> int:
+        """Bring one view up to date (or up to ``until``). An event it fails on stops it there, in its status.
 
-        ``strict`` raises ViewFailed instead (a rebuild aside, which must not swap in a view with a gap).
+        ``strict`` raises ViewFailed instead (a view rebuilt aside must fail whole, never swap in with a gap).
         """
         read, analysed, failure = 0, False, None
         recorder = self.ledger.recorder
         while limit is None or read < limit:
             position = projection.view.max_tracking_id(LEDGER) or 0
             head = recorder.max_notification_id() or 0
+            head = head if until is None else min(head, until)
             if failure is not None and position >= failure["notification_id"]:
                 clear_failure(projection.view, projection.name)
                 failure = None
@@ -258,14 +264,39 @@ class Projections:
         return True
 
     def rebuild(self, name: str) -> dict[str, Any]:
-        """Drop the view's rows and position and build it again from the first event; returns the figures."""
+        """Build the view again from the first event beside the live one, then swap it in; returns the figures.
+
+        The live view answers (and follows the log) meanwhile; if the rebuild fails, it stays as it was.
+        """
         projection = self._projection(name)
         started = time.perf_counter()
-        with self._lock:
-            projection.view.reset(LEDGER)
-            read = self._catch_up_one(projection, None)
+        with self._aside(projection) as aside:
+            read = self._catch_up_one(aside, None, strict=True)
+            with self._lock:
+                read += self._catch_up_one(aside, None, strict=True)  # what came in meanwhile
+                swap_in(projection.view, aside.view, projection.name)
         seconds = time.perf_counter() - started
         return {"name": name, "notifications": read, "seconds": round(seconds, 3)}
+
+    def verify(self, name: str) -> dict[str, Any]:
+        """Rebuild the view aside up to the live view's position and compare the two, table by table."""
+        projection = self._projection(name)
+        with self._aside(projection) as aside:
+            for _ in range(10):  # another process's projector may move the live view on while we read it
+                position = projection.view.max_tracking_id(LEDGER) or 0
+                self._catch_up_one(aside, None, strict=True, until=position)
+                found = differences(projection.view, aside.view, LEDGER)
+                if found is not None:
+                    return {"name": name, **found}
+        raise RuntimeError(f"the {name} view kept moving on; try again")
+
+    @contextmanager
+    def _aside(self, projection: ChunkProjection) -> Iterator[ChunkProjection]:
+        view, factory = open_view(projection.name, projection.schema, self._env, aside=True)
+        try:
+            yield type(projection)(view, self.profile)  # type: ignore[call-arg]
+        finally:
+            discard(view, factory)
 
     def close(self) -> None:
         self.stop()

@@ -154,14 +154,27 @@ class PostgresView(PostgresTrackingRecorder):
         super().__init__(datastore, tracking_table_name=tracking_table_name)
         self.schema = schema
         self.sql_create_statements.extend(SQL(s).format() for s in (*schema.ddl(POSTGRES_TYPES), FAILURES_DDL))
+        self.aside = False  # a view rebuilt aside lives in a schema of its own (see open_view)
 
     def _create_table(self, curs: Any) -> None:
+        self._in_schema(curs)
         # Our tracking tables were single-row from the start: skip the library's migration of older layouts.
         PostgresRecorder._create_table(self, curs)
 
+    def _in_schema(self, cursor: Any) -> None:
+        """The views' SQL names tables without a schema: an aside view finds its own first."""
+        if self.aside:
+            cursor.execute(SQL("SET LOCAL search_path TO {}").format(Identifier(self.datastore.schema)))
+
+    @contextmanager
+    def _transaction(self, commit: bool) -> Iterator[Any]:
+        with self.datastore.transaction(commit=commit) as cursor:
+            self._in_schema(cursor)
+            yield cursor
+
     @contextmanager
     def writing(self, application_name: str, expected: int | None, to: int) -> Iterator[PostgresWriter]:
-        with self.datastore.transaction(commit=True) as cursor:
+        with self._transaction(commit=True) as cursor:
             if expected is not None:
                 cursor.execute(
                     SQL("SELECT notification_id FROM {}.{} WHERE application_name = %s FOR UPDATE").format(
@@ -180,18 +193,19 @@ class PostgresView(PostgresTrackingRecorder):
         """One snapshot for many queries (and one round trip each, not three)."""
         with self.datastore.transaction(commit=False) as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            self._in_schema(cursor)
             yield PostgresWriter(cursor)
 
     def select(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        with self.datastore.transaction(commit=False) as cursor:
+        with self._transaction(commit=False) as cursor:
             return PostgresWriter(cursor).select(sql, params)
 
     def write(self, sql: str, params: Sequence[Any] = ()) -> None:
-        with self.datastore.transaction(commit=True) as cursor:
+        with self._transaction(commit=True) as cursor:
             PostgresWriter(cursor).execute(sql, params)
 
     def select_in(self, sql: str, keys: Sequence[Any], params: Sequence[Any] = ()) -> list[Row]:
-        with self.datastore.transaction(commit=False) as cursor:
+        with self._transaction(commit=False) as cursor:
             return PostgresWriter(cursor).select_in(sql, keys, params)
 
     def replace_if_changed(self) -> None:
@@ -211,8 +225,9 @@ class PostgresView(PostgresTrackingRecorder):
             )
 
     def analyse(self) -> None:
+        tables = SQL(", ").join(Identifier(self.datastore.schema, t) for t in self.schema.tables)
         with self.datastore.get_connection() as connection:  # autocommit: ANALYZE of many tables, no transaction
-            connection.execute(SQL("ANALYZE {}").format(SQL(", ").join(Identifier(t) for t in self.schema.tables)))
+            connection.execute(SQL("ANALYZE {}").format(tables))
 
     def reset(self, application_name: str) -> None:
         with self.datastore.transaction(commit=True) as cursor:
@@ -378,16 +393,37 @@ def views_env(env: Mapping[str, str]) -> dict[str, str]:
     return views
 
 
-def open_view(name: str, schema: Schema, env: Mapping[str, str]) -> tuple[PostgresView | SQLiteView, Any]:
-    """The view of the projection ``name`` and the factory that owns its connections (close it when done)."""
-    factory = InfrastructureFactory[TrackingRecorder].construct(Environment(name, views_env(env)))
+def open_view(
+    name: str, schema: Schema, env: Mapping[str, str], aside: bool = False
+) -> tuple[PostgresView | SQLiteView, Any]:
+    """The view of the projection ``name`` and the factory that owns its connections (close it when done).
+
+    ``aside``: a new, empty copy beside the live view, to rebuild into (projections/aside.py): in PostgreSQL
+    the schema ``<name>_aside`` of the same database, in SQLite the file ``….views.<name>-aside.sqlite3``.
+    """
+    settings = views_env(env)
+    if aside:
+        settings["POSTGRES_SCHEMA"] = f"{name}_aside"
+        if "SQLITE_DBNAME" in settings:
+            views_file = Path(settings["SQLITE_DBNAME"])
+            settings["SQLITE_DBNAME"] = str(views_file.with_name(f"{views_file.stem}.{name}-aside.sqlite3"))
+            for suffix in ("", "-wal", "-shm"):
+                Path(settings["SQLITE_DBNAME"] + suffix).unlink(missing_ok=True)
+    factory = InfrastructureFactory[TrackingRecorder].construct(Environment(name, settings))
     tracking = f"{name}_tracking"
     view: PostgresView | SQLiteView
     datastore = factory.datastore  # type: ignore[attr-defined]
     if isinstance(datastore, PostgresDatastore):
         view = PostgresView(datastore, tracking_table_name=tracking, schema=schema)
+        if aside:
+            view.aside = True
+            with datastore.transaction(commit=True) as cursor:  # a leftover of a failed rebuild goes first
+                cursor.execute(
+                    SQL("DROP SCHEMA IF EXISTS {0} CASCADE; CREATE SCHEMA {0}").format(Identifier(datastore.schema))
+                )
     else:
         view = SQLiteView(datastore, tracking_table_name=tracking, schema=schema)
-    view.replace_if_changed()
+    if not aside:  # a copy aside starts empty, with today's tables
+        view.replace_if_changed()
     view.create_table()
     return view, factory
