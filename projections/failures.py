@@ -18,7 +18,7 @@ from typing import Any
 import psycopg
 from eventsourcing.persistence import ConnectionPoolClosedError, InterfaceError, OperationalError
 
-from projections.projection import ChunkProjection, Numbered
+from projections.projection import LEDGER, ChunkProjection, Numbered
 from projections.store import PositionMoved, PostgresView, SQLiteView
 
 log = logging.getLogger("foodtrace.projections")
@@ -69,7 +69,7 @@ def settle(projection: ChunkProjection, events: Sequence[Numbered] | DecodingFai
     except NOT_THE_EVENTS_FAULT:
         raise
     except Exception as error:
-        if not events:
+        if not events or not _answers(projection):
             raise
         if len(events) == 1:
             raise ViewFailed(events[0][0], error) from error
@@ -77,6 +77,15 @@ def settle(projection: ChunkProjection, events: Sequence[Numbered] | DecodingFai
         reached = events[middle][0] - 1
         settle(projection, events[:middle], expected, reached)
         settle(projection, events[middle:], reached, to)
+
+
+def _answers(projection: ChunkProjection) -> bool:
+    """Whether the view's database answers now: if not, the failure was the database's, not an event's."""
+    try:
+        projection.view.max_tracking_id(LEDGER)
+    except Exception:
+        return False
+    return True
 
 
 def record_failure(view: PostgresView | SQLiteView, name: str, failed: ViewFailed) -> dict[str, Any]:
