@@ -138,7 +138,7 @@ def test_a_view_built_with_other_tables_is_rebuilt_when_opened(
     reopened = Projections(eventsourcing_env(database_url), ledger=demo, chunk_size=50)
     try:
         assert reopened.status()[1] == {"name": "trace", "position": 0, "head": views.status()[0]["head"],
-                                        "lag": views.status()[0]["head"]}  # fmt: skip
+                                        "lag": views.status()[0]["head"], "failure": None}  # fmt: skip
         reopened.catch_up()
         assert snapshot(reopened) == expected
     finally:
