@@ -7,7 +7,7 @@ on its way out; the fields named here are the ones every answer has.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -117,10 +117,57 @@ class LotIdentity(Record):
 
 
 class TraceIssue(Record):
+    version: int
+    school: str
     meal_date: str
     meal: str
     quantity: str
+    voided: bool = Field(description="voided by a correction: shown, counted for nothing")
+    returned: str = Field(description="its live returns (0 when voided)")
+    net: str = Field(description="quantity − returned (0 when voided)")
+
+
+class TraceReturn(Record):
+    version: int
+    school: str
+    quantity: str
+    returned_by: str
+    received_by: str
+    reason: str
+    returned_at: str
+    issue: int | None = Field(description="the version of the issue it came back from, when known")
+    meal_date: str | None
+    meal: str | None
     voided: bool
+
+
+class TraceWriteOff(Record):
+    version: int
+    school: str
+    quantity: str
+    reason: str
+    witness: str
+    written_off_by: str
+    written_off_at: str
+    voided: bool
+
+
+class TraceHold(Record):
+    version: int
+    action: Literal["hold", "release"]
+    reason: str
+    person: str
+    role: str
+    acted_at: str
+
+
+class MealQuantities(Record):
+    school: str
+    meal_date: str
+    meal: str
+    issued: str
+    returned: str
+    net: str
 
 
 class TraceSample(Record):
@@ -151,13 +198,25 @@ class TraceBatch(Record):
     received_at: str
     on_hold: bool
     issues: list[TraceIssue]
+    returns: list[TraceReturn]
+    write_offs: list[TraceWriteOff]
+    holds: list[TraceHold] = Field(description="holds and releases, in order")
+    issued: str
+    returned: str
+    net: str = Field(description="issued − returned")
+    written_off: str
+    meals: list[MealQuantities] = Field(description="each meal with a live issue: issued, returned, net")
     certificates: list[Record] | None = None
     inspections: list[Record] | None = None
     samples: list[TraceSample] | None = None
 
 
 class MealBatch(TraceBatch):
-    issues_for_meal: list[TraceIssue] = Field(description="this meal's issues of the batch")
+    issues_for_meal: list[TraceIssue] = Field(description="this meal's issues of the batch, voided ones marked")
+    returns_for_meal: list[TraceReturn]
+    issued_for_meal: str
+    returned_for_meal: str
+    net_for_meal: str
 
 
 class MealRef(Record):
@@ -190,6 +249,7 @@ class TraceBackwardOut(Record):
     query: dict[str, str]
     school: SchoolRef
     batches: list[MealBatch]
+    voided_batches: list[MealBatch] = Field(description="batches whose every issue for this meal was voided")
     suppliers: list[Record]
     people: list[Record]
     samples: list[TraceSample]

@@ -9,7 +9,7 @@ import pytest
 
 from api.cli import main
 from tests.api.conftest import Api
-from tests.county import DAY, WANG, ZHANG, at
+from tests.county import DAY, LI, WANG, ZHANG, at
 
 MOMENT = "2026-03-02T12:00:00+08:00"
 
@@ -59,3 +59,40 @@ def test_openapi_describes_the_trace_and_as_of_answers(api: Api) -> None:
         schemas["BatchAsOfOut"]["properties"]
     )
     assert {"position", "head", "lag"} <= set(schemas["Freshness"]["required"])
+    assert {"issued", "returned", "net", "returns", "write_offs", "holds", "meals"} <= set(
+        schemas["TraceBatch"]["required"]
+    )
+    assert {"issued_for_meal", "net_for_meal", "returns_for_meal"} <= set(schemas["MealBatch"]["required"])
+    assert "voided_batches" in schemas["TraceBackwardOut"]["properties"]
+
+
+def test_a_complete_trace_answers_within_its_schema(api: Api) -> None:
+    # Given a lunch with a return, a hold and its release, a write-off, and a dinner issue voided by a correction
+    ledger, county = api.ledger, api.county
+    code = county.receive()
+    county.certify(code)
+    county.issue(code, "5")
+    ledger.return_to_store(code, "2", "kg", ZHANG, "剩余", by=WANG, at=at(hour=13))
+    ledger.put_on_hold(code, "待复检", by=WANG, at=at(hour=14))
+    ledger.release(code, "复检合格", by=WANG, at=at(hour=14, minute=30))
+    wrong = county.issue(code, "1", meal="dinner", at=at(hour=15))
+    ledger.correct(code, wrong["version"], "录错餐次", by=WANG, at=at(hour=15, minute=5))
+    ledger.write_off(code, "变质", LI, by=WANG, quantity="4", at=at(hour=16))
+    api.catch_up()
+
+    # When an investigator traces the lunch, the dinner and the lot over HTTP
+    lunch = api.get(
+        "investigator", "/api/v1/trace/backward", params={"school": "CG01", "meal_date": str(DAY), "meal": "lunch"}
+    )
+    dinner = api.get(
+        "investigator", "/api/v1/trace/backward", params={"school": "CG01", "meal_date": str(DAY), "meal": "dinner"}
+    )
+    forward = api.get("investigator", "/api/v1/trace/forward", params={"lot": "HX260301-2"})
+
+    # Then every answer passes its response model (a mismatch would be a 500) and carries the whole story
+    assert lunch.status_code == dinner.status_code == forward.status_code == 200
+    [batch] = lunch.json()["batches"]
+    assert (batch["issued_for_meal"], batch["returned_for_meal"], batch["net_for_meal"]) == ("5", "2", "3")
+    assert [h["action"] for h in batch["holds"]] == ["hold", "release"] and batch["written_off"] == "4"
+    assert [i["voided"] for i in dinner.json()["voided_batches"][0]["issues_for_meal"]] == [True]
+    assert forward.json()["batches"][0]["net"] == "3"
