@@ -146,7 +146,8 @@ class PostgresWriter:
             return []
         # "x IN" becomes "x = ANY(%s)": one array parameter, one plan, whatever the number of keys.
         head, _, tail = sql.rpartition(" IN")
-        return self.select(f"{head} = ANY(?){tail}", [*params, list(keys)])
+        # The keys go as one array, which select() does not look into: each key is held as the view holds it.
+        return self.select(f"{head} = ANY(?){tail}", [*params, [view_text(key) for key in keys]])
 
 
 class PostgresView(PostgresTrackingRecorder):
