@@ -66,6 +66,7 @@ OFFICE_WORDS: dict[str, tuple[str, str]] = {
     "temperature": ("温度", "Temperature"),
     "failed": ("不合格", "Failed"),
     "corrects": ("更正第{n}条记录", "corrects event {n}"),
+    "returned_from": ("退自第{n}条出库", "back from issue {n}"),
     "witnessed_by": ("见证人", "Witness"),
     # traces
     "trace_title": ("追溯", "Trace"),

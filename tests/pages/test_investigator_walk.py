@@ -215,6 +215,7 @@ def test_a_lot_number_shared_by_two_products_shows_only_the_batchs_own_product(
     expect(forward).to_contain_text("封存 · 学生午餐后腹泻，待查")
     expect(forward).not_to_contain_text("西红柿")
     expect(forward).not_to_contain_text(tomatoes)
+    expect(desktop.locator("#timeline li.ev-ReturnedToStore")).to_contain_text("2 kg · 张师傅 → 王建国 · 退自第4条出库")
 
     # The lunch traced back: the potatoes with what came back; no other school, since nobody else had these potatoes.
     desktop.goto(f"/app/trace?school=CG01&meal_date={DAY}&meal=lunch")

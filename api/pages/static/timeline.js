@@ -53,7 +53,7 @@
     IssueOffered: (d) => [`${d.quantity} ${unit()}`, `${t("for_meal")} ${d.meal_date} ${FT.mealName(d.meal)}`, `${who(d.given_by)} → ${who(d.taken_by)}`],
     IssueOfferCancelled: (d) => [d.reason],
     IssuedToKitchen: (d) => [`${d.quantity} ${unit()}`, `${t("for_meal")} ${d.meal_date} ${FT.mealName(d.meal)}`, `${who(d.given_by)} → ${who(d.taken_by)}`],
-    ReturnedToStore: (d) => [`${d.quantity} ${unit()}`, `${who(d.returned_by)} → ${who(d.received_by)}`, d.reason],
+    ReturnedToStore: (d) => [`${d.quantity} ${unit()}`, `${who(d.returned_by)} → ${who(d.received_by)}`, d.issue && t("returned_from", { n: d.issue }), d.reason],
     WrittenOff: (d) => [d.quantity && `${d.quantity} ${unit()}`, d.reason, `${t("witnessed_by")} ${who(d.witness)}`],
     Corrected: (d) => [t("corrects", { n: d.corrects_version }), d.reason],
   };
