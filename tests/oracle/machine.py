@@ -256,23 +256,32 @@ class CountyHistory(RuleBasedStateMachine):
         self._try(self.ledger.cancel_issue_offer, code, offer, "厨房不需要了", by=keeper(self._school_of(code), 2))
 
     @precondition(lambda self: self.seen.batches)
-    @rule(pick=st.integers(0, 99), part=st.sampled_from(("all", "half", "0.5")))
-    def kitchen_returns(self, pick: int, part: str) -> None:
-        """退库 of part of the latest live hand-off (a return comes back from what the kitchen took last)."""
+    @rule(pick=st.integers(0, 99), part=st.sampled_from(("all of the last", "half of the last", "0.5", "all out")),
+          names=st.sampled_from((None, None, "last", "first")))  # fmt: skip
+    def kitchen_returns(self, pick: int, part: str, names: str | None) -> None:
+        """退库: part of what the kitchen took last, or all it has out. It may name the hand-off it comes back from;
+        else the ledger takes the latest that has that much out, or none (then it counts for no meal)."""
         code = self._batch(pick)
         batch = self.ledger.batch(code)
-        live = {v: m for v, m in batch.movements.items() if v not in batch.voided}
-        issues = [v for v, m in live.items() if m.kind == "issue"]
+        issues = [v for v, m in batch.movements.items() if m.kind == "issue" and v not in batch.voided]
         if not issues:
             return
-        last = max(issues)
-        left = live[last].quantity - sum((m.quantity for v, m in live.items() if m.kind == "return" and v > last),
-                                         Decimal(0))  # fmt: skip
-        quantity = {"all": left, "half": left / 2, "0.5": min(left, Decimal("0.5"))}[part]
+        last_out = batch.still_out(issues[-1])
+        quantity = {"all of the last": last_out, "half of the last": last_out / 2, "0.5": Decimal("0.5"),
+                    "all out": batch.issued_net}[part]  # fmt: skip
         if quantity > 0:
             school = batch.school_id
             self._try(self.ledger.return_to_store, code, quantity.quantize(Decimal("0.001")), batch.unit,
-                      returned_by=cook(school), reason="用剩", by=keeper(school))  # fmt: skip
+                      returned_by=cook(school), reason="用剩", by=keeper(school),
+                      issue={None: None, "last": issues[-1], "first": issues[0]}[names])  # fmt: skip
+
+    @precondition(lambda self: self.seen.batches)
+    @rule(pick=st.integers(0, 99), meal=st.sampled_from(MEALS), part=st.sampled_from(("half of the last", "0.5")),
+          names=st.sampled_from((None, "last")))  # fmt: skip
+    def meal_with_leftovers(self, pick: int, meal: str, part: str, names: str | None) -> None:
+        """A hand-off for today's meal and, after the meal, what the kitchen did not use back to the store."""
+        self._issue(pick, "2", meal, 0)
+        self.kitchen_returns(pick, part, names)
 
     @precondition(lambda self: self.seen.batches)
     @rule(pick=st.integers(0, 99), quantity=st.sampled_from(("0.5", "1", "2", None)))
@@ -286,17 +295,14 @@ class CountyHistory(RuleBasedStateMachine):
     @rule(pick=st.integers(0, 99), kind=st.sampled_from(("issue", "issue", "return", "write_off", "certificate",
           "inspection")), which=st.integers(0, 99))  # fmt: skip
     def correct(self, pick: int, kind: str, which: int) -> None:
-        """更正: void an earlier certificate, inspection or movement. An issue that something was returned from
-        is left alone (what the return came back from would become ambiguous)."""
+        """更正: void an earlier certificate, inspection or movement (the ledger refuses to void an issue that
+        something came back from)."""
         code = self._batch(pick)
         batch = self.ledger.batch(code)
         versions = sorted(v for v, k in batch.kinds.items() if k == kind and v not in batch.voided)
         if not versions:
             return
         version = versions[which % len(versions)]
-        later_returns = [v for v, m in batch.movements.items() if m.kind == "return" and v > version]
-        if batch.kinds[version] == "issue" and any(v not in batch.voided for v in later_returns):
-            return
         self._try(self.ledger.correct, code, version, "录入错误", by=keeper(batch.school_id))
 
     # --- samples and staff -------------------------------------------------------------------------

@@ -75,7 +75,7 @@ def test_traces_show_what_came_back_to_the_store_and_the_net(store: Store) -> No
     def history(county: CountyHistory) -> None:
         pork_at_cg01(county)
         county.issue(pick=0, quantity="5", meal="lunch", days_ahead=0)
-        county.kitchen_returns(pick=0, part="0.5")
+        county.kitchen_returns(pick=0, part="0.5", names=None)
 
     assert explained_by(RETURNS_LEFT_OUT, store, history) == []
 
