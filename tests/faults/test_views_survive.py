@@ -12,6 +12,7 @@ from domain.values import Stage
 from projections.service import Projections
 from projections.trace_index import TraceIndex
 from tests.county import WANG, ZHANG, County, at
+from tests.hostile import stored_batch
 
 
 def stored_as_before_the_fix(county: County) -> tuple[str, int]:
@@ -29,6 +30,7 @@ def stored_as_before_the_fix(county: County) -> tuple[str, int]:
 
 def test_view_survives_nul_event_stored_before_the_fix_on_postgres(county: County, views: Projections) -> None:
     code, head = stored_as_before_the_fix(county)
+    stored_batch(county.ledger, "猪\x00肉")  # product, supplier lot, sensory notes, place, certificate, sample, …
     county.receive(supplier_lot="HX260302-1")  # and the county goes on
 
     views.catch_up()
@@ -41,10 +43,14 @@ def test_view_survives_nul_event_stored_before_the_fix_on_postgres(county: Count
     trace = views.view("trace")
     held = trace.select("SELECT hold_reason FROM view_trace_batches WHERE code = ?", (code,))
     assert held == [{"hold_reason": "召回\ufffd剩余"}]
-    notes = trace.select("SELECT notes FROM view_trace_inspections WHERE notes <> ''")
+    notes = trace.select("SELECT notes FROM view_trace_inspections WHERE notes LIKE ?", ("异%",))
     assert notes == [{"notes": "异\ufffd味\x1b"}]
     moves = views.view("warehouse").select("SELECT note FROM view_warehouse_movements WHERE kind = 'return'")
     assert moves == [{"note": "剩\ufffd余\x01"}]
+    products = views.view("warehouse").select(
+        "SELECT product FROM view_warehouse_batches WHERE product LIKE ?", ("猪%肉",)
+    )
+    assert products == [{"product": "猪\ufffd肉"}]
     history = {entry.what: entry.details for entry in county.ledger.history(code)}
     assert history["PutOnHold"]["reason"] == "召回\x00剩余"  # the history shows it as stored
     assert head < (county.ledger.recorder.max_notification_id() or 0)
