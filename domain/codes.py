@@ -41,6 +41,15 @@ def format_code(compact: str) -> str:
     return f"{compact[:4]}-{compact[4:]}"
 
 
+def code_prefix(typed: str) -> str | None:
+    """The start of a ``XXXX-XXXXX`` code that a typed start stands for (``7kq2m`` → ``7KQ2-M``), read as
+    normalise_batch_code reads a whole code; None when it cannot start any code."""
+    compact = "".join(_ALIASES.get(ch, ch) for ch in typed.strip().upper() if ch not in " -")
+    if not compact or len(compact) > DATA_LENGTH + 1 or any(ch not in _VALUE for ch in compact):
+        return None
+    return format_code(compact) if len(compact) > 4 else compact
+
+
 def normalise_batch_code(text: str) -> str:
     """Return the canonical ``XXXX-XXXXX`` form, or raise InvalidBatchCode.
 

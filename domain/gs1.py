@@ -49,8 +49,7 @@ def normalise_lot(original: str) -> str:
     text = original.strip()
     if not text:
         raise ValidationError(zh="请填写供应商批号", en="the supplier's lot code is required", field="lot")
-    folded = unicodedata.normalize("NFKC", text).replace(" ", "-")
-    kept = re.sub("-{2,}", "-", "".join(ch for ch in folded if ch in CSET82)).strip("-")
+    folded, kept = _fold_lot(text)
     if kept and kept == folded and len(kept) <= LOT_MAX:
         return kept
     digest = base64.b32encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
@@ -59,6 +58,20 @@ def normalise_lot(original: str) -> str:
     if len(kept) <= LOT_MAX - 5:
         return f"{kept}-{digest[:4]}"
     return f"{kept[: LOT_MAX - 5]}-{digest[:4]}"
+
+
+def _fold_lot(text: str) -> tuple[str, str]:
+    """The lot as typed in ASCII (full-width folded, spaces as hyphens), and what of it CSET 82 keeps."""
+    folded = unicodedata.normalize("NFKC", text).replace(" ", "-")
+    return folded, re.sub("-{2,}", "-", "".join(ch for ch in folded if ch in CSET82)).strip("-")
+
+
+def lot_prefix(typed: str) -> str | None:
+    """The start of a normalised lot that a typed start of a lot stands for (``ＬＹ2611`` → ``LY2611``), or None
+    when folding it would drop characters (the lot is then stored under a digest, so no prefix of it is)."""
+    folded, kept = _fold_lot(typed.strip())
+    folded = folded.rstrip("-")
+    return kept if kept and kept == folded and len(kept) <= LOT_MAX else None
 
 
 # Brackets people type for a cut or a grade: 猪肉（前腿）, 猪肉【前腿】, 猪肉[前腿] all mean 猪肉(前腿).

@@ -5,7 +5,7 @@ from projections.batch_state import batch_as_of
 from projections.compliance import compliance_report
 from projections.exports import ledger_xlsx, trace_csv, trace_xlsx
 from projections.known import require_known
-from projections.search import search_batches
+from projections.search import require_found, search_batches
 from projections.stock import expiring, stock_on_hand, warehouse_ledger
 from projections.tracing import trace_backward, trace_forward
 
@@ -14,6 +14,7 @@ __all__ = [
     "compliance_report",
     "expiring",
     "ledger_xlsx",
+    "require_found",
     "require_known",
     "search_batches",
     "stock_on_hand",

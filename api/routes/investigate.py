@@ -52,26 +52,30 @@ def search(
     views: Views,
     caller: Searcher,
     fresh: Fresh,
-    lot: Annotated[str | None, Query(max_length=64)] = None,
-    supplier: Annotated[str | None, Query(max_length=64)] = None,
-    product: Annotated[str | None, Query(max_length=100)] = None,
+    lot: Annotated[str | None, Query(max_length=64, description="the start of a lot")] = None,
+    supplier: Annotated[str | None, Query(max_length=64, description="part of a supplier's name or code")] = None,
+    product: Annotated[str | None, Query(max_length=100, description="part of a product's name")] = None,
     school: Annotated[str | None, Query(max_length=64)] = None,
     received_from: date | None = None,
     received_to: date | None = None,
+    code: Annotated[str | None, Query(max_length=16, description="the start of a batch code")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(pattern=r"^[0-9]{1,6}$", description="from next_cursor")] = None,
 ) -> Json:
     # Schools search their own receipts, suppliers their own deliveries.
     if caller.role in SCHOOL_ROLES:
         school = caller.scope
-    if caller.role is Role.SUPPLIER:
-        supplier = caller.scope
+    own = caller.scope if caller.role is Role.SUPPLIER else None
+    supplier = None if own else supplier
     page = int(cursor or 1)
     freshness = fresh.reading("trace")
     # Only the county-wide roles learn that a lot exists nowhere; a school or supplier sees an empty page.
     county_wide = caller.role in (Role.INVESTIGATOR, Role.ADMIN)
-    queries.require_known(views, school=school or None, supplier=supplier or None, lot=lot if county_wide else None)
-    found = queries.search_batches(views, lot, supplier, product, school, received_from, received_to, page, limit)
+    queries.require_known(views, school=school or None, supplier=own)
+    queries.require_found(views, supplier=supplier, lot=lot if county_wide else None)
+    found = queries.search_batches(
+        views, lot, supplier, product, school, received_from, received_to, page, limit, code=code, supplier_code=own
+    )
     return {**found, "next_cursor": str(page + 1) if found.get("has_more") else None, "freshness": freshness}
 
 

@@ -6,6 +6,7 @@ Quantities are Decimals, dates ISO text, collections sorted tuples: what an inve
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
@@ -156,12 +157,17 @@ def product_matches(batch: Batch, product: str) -> bool:
 
 
 def search(county: County, today: date, **query: str) -> Answer:
+    """As a person types: a lot by its start (as printed or full-width folded), a product or supplier by a part."""
+
+    def fold(text: str) -> str:
+        return "".join(unicodedata.normalize("NFKC", text).casefold().split())
+
     def matches(b: Batch) -> bool:
-        lot, product = query.get("lot"), query.get("product")
+        lot, product, supplier = query.get("lot"), query.get("product"), query.get("supplier")
         return (
-            (lot is None or b.lot == normalise_lot(lot) or b.supplier_lot == lot.strip())
-            and (product is None or product_matches(b, product))
-            and query.get("supplier") in (None, b.supplier)
+            (lot is None or b.supplier_lot.startswith(lot.strip()) or b.lot.startswith(unicodedata.normalize("NFKC", lot.strip())))
+            and (product is None or fold(product) in fold(b.product))
+            and (supplier is None or fold(supplier) in fold(b.supplier) + " " + fold(county.suppliers[b.supplier]))
             and query.get("school") in (None, b.school)
         )
 
