@@ -164,8 +164,13 @@ def search(county: County, today: date, **query: str) -> Answer:
 
     def matches(b: Batch) -> bool:
         lot, product, supplier = query.get("lot"), query.get("product"), query.get("supplier")
+        typed_lot = (lot or "").strip()
         return (
-            (lot is None or b.supplier_lot.startswith(lot.strip()) or b.lot.startswith(unicodedata.normalize("NFKC", lot.strip())))
+            (
+                lot is None
+                or b.supplier_lot.startswith(typed_lot)
+                or b.lot.startswith(unicodedata.normalize("NFKC", typed_lot))
+            )
             and (product is None or fold(product) in fold(b.product))
             and (supplier is None or fold(supplier) in fold(b.supplier) + " " + fold(county.suppliers[b.supplier]))
             and query.get("school") in (None, b.school)
