@@ -1,9 +1,10 @@
 """The investigators' search (检索): batches by lot, code, supplier, product, school and receipt dates, a page at a
 time, matched as a person types: a lot or a code by its start, a product or a supplier by any part of its name.
 
-Starts use ``LIKE 'x%'`` on indexed columns; a product's part is ``LIKE '%x%'`` on ``product_folded``, which scans
-the batches (after the school, supplier and date filters) — fine at a county's size. Typed ``%`` and ``_`` match
-themselves.
+Starts use ``LIKE 'x%'`` on the ``*_start`` indexes (trace_schema.py). In SQLite those ignore ASCII case, as its
+LIKE does, so ``ly2611`` finds ``LY261126-8`` there but not in PostgreSQL. A product's part is ``LIKE '%x%'`` on
+``product_folded``: it scans the batches the other filters leave, fine at a county's size. A typed ``%`` or ``_``
+matches itself.
 """
 
 from __future__ import annotations

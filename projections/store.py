@@ -29,6 +29,9 @@ Row = dict[str, Any]
 # Column types as each backend spells them; SQLite keeps text, which sorts like the value when ISO-formatted.
 POSTGRES_TYPES = {"decimal": "NUMERIC", "date": "DATE", "time": "TIMESTAMPTZ", "bool": "BOOLEAN", "uuid": "UUID"}
 SQLITE_TYPES = {"decimal": "TEXT", "date": "TEXT", "time": "TEXT", "bool": "INTEGER", "uuid": "TEXT"}
+# ``{starts}`` after an indexed column lets ``LIKE 'x%'`` use the index: PostgreSQL's default collation does not,
+# and SQLite's LIKE ignores ASCII case, so its index must too.
+POSTGRES_TYPES["starts"], SQLITE_TYPES["starts"] = "text_pattern_ops", "COLLATE NOCASE"
 
 
 def view_text(value: Any) -> Any:

@@ -60,6 +60,10 @@ SCHEMA = Schema(
         "CREATE INDEX IF NOT EXISTS view_trace_batches_lot ON view_trace_batches (lot, gtin)",
         "CREATE INDEX IF NOT EXISTS view_trace_batches_supplier_lot ON view_trace_batches (supplier_lot)",
         "CREATE INDEX IF NOT EXISTS view_trace_batches_supplier ON view_trace_batches (supplier, received_on)",
+        # search: a lot's or a code's start (projections/search.py)
+        "CREATE INDEX IF NOT EXISTS view_trace_batches_lot_start ON view_trace_batches (lot {starts})",
+        "CREATE INDEX IF NOT EXISTS view_trace_batches_printed_start ON view_trace_batches (supplier_lot {starts})",
+        "CREATE INDEX IF NOT EXISTS view_trace_batches_code_start ON view_trace_batches (code {starts})",
         "CREATE INDEX IF NOT EXISTS view_trace_batches_identity ON view_trace_batches (lot, supplier, product_key)",
         "CREATE INDEX IF NOT EXISTS view_trace_batches_product ON view_trace_batches (product_folded, received_on)",
         "CREATE INDEX IF NOT EXISTS view_trace_batches_school ON view_trace_batches (school, received_on)",
