@@ -20,41 +20,53 @@ def month_range(month: str) -> tuple[date, date]:
 
 
 def warehouse_ledger(views: Projections, school: str, month: str) -> dict[str, Any]:
-    """Every movement at ``school`` in ``month`` (YYYY-MM) in the order recorded, with balances carried."""
+    """Every movement at ``school`` in ``month`` (YYYY-MM) in time order, as the paper book, with balances carried."""
     with views.reading("warehouse") as r:
         return _ledger(r, school, month, views.today())
 
 
 def _ledger(r: Reader, school: str, month: str, today: date) -> dict[str, Any]:
     start, end = month_range(month)
+    # The view keeps balances in the order things were recorded. The book runs in the order they happened (a
+    # receipt written up late still sits at its hour), so both balances are carried again here, in time order,
+    # from what every earlier movement left.
+    batch_balance, product_balance = _balances_before(r, school, start)
+    opening = _product_rows(product_balance)
     rows = r.select(
         "SELECT * FROM view_warehouse_movements WHERE school = ? AND on_date >= ? AND on_date < ? "
-        "ORDER BY notification_id",
+        "ORDER BY moved_at, notification_id",
         [school, start, end],
     )
     names = _names(r, rows, school)
-    expired_stock = _expired_stock(r, rows, min(today, end - timedelta(days=1)))
     entries = []
     for row in rows:
+        change = _change(row)
+        batch_balance[row["code"]] = batch_balance.get(row["code"], Decimal(0)) + change
+        product = (row["product"], row["unit"])
+        product_balance[product] = product_balance.get(product, Decimal(0)) + change
         entry = plain(row, r.zone)
         entry.pop("batch_id")
         entry.pop("notification_id")
         entry.update(
+            batch_balance=str(batch_balance[row["code"]]),
+            product_balance=str(product_balance[product]),
             kind_zh=KIND_ZH[row["kind"]],
             colour=r.profile.colour(row["category"]),
             supplier_name=names.get(row["supplier"], row["supplier"]),
             given_by_name=_named(names, row["given_by"]),
             taken_by_name=_named(names, row["taken_by"]),
-            expired=row["code"] in expired_stock,
         )
         entries.append(entry)
+    expired_stock = _expired_stock(r, entries, min(today, end - timedelta(days=1)))
+    for entry in entries:
+        entry["expired"] = entry["code"] in expired_stock
     return {
         "school": school,
         "school_name": names.get(school, school),
         "month": month,
-        "opening": _balances_before(r, school, start),
+        "opening": opening,
         "rows": entries,
-        "closing": _balances_before(r, school, end),
+        "closing": _product_rows(product_balance),
     }
 
 
@@ -111,17 +123,32 @@ def _expired_stock(r: Reader, rows: list[Row], day: date) -> set[str]:
     }
 
 
-def _balances_before(r: Reader, school: str, day: date) -> list[Row]:
-    """Each product's balance (结存) after its last movement before ``day``."""
-    rows = r.select(
-        "SELECT m.product, m.unit, m.product_balance FROM view_warehouse_movements m "
-        "JOIN (SELECT product, unit, MAX(notification_id) AS last FROM view_warehouse_movements "
-        "WHERE school = ? AND on_date < ? GROUP BY product, unit) l "
-        "ON m.product = l.product AND m.unit = l.unit AND m.notification_id = l.last "
-        "WHERE m.school = ? ORDER BY m.product, m.unit",
-        [school, day, school],
+def _change(row: Row) -> Decimal:
+    """What a movement did to the stock: in is positive, out negative (a move neither; red ink its own sign)."""
+    quantity_in, quantity_out = row["quantity_in"], row["quantity_out"]
+    return Decimal(quantity_in if quantity_in is not None else 0) - Decimal(
+        quantity_out if quantity_out is not None else 0
     )
-    return [plain(row, r.zone) for row in rows]
+
+
+def _balances_before(r: Reader, school: str, day: date) -> tuple[dict[str, Decimal], dict[tuple[str, str], Decimal]]:
+    """Each batch's and each product's balance (结存) from every movement before ``day``, whatever order they
+    were recorded in."""
+    batches: dict[str, Decimal] = {}
+    products: dict[tuple[str, str], Decimal] = {}
+    for row in r.select(
+        "SELECT code, product, unit, quantity_in, quantity_out FROM view_warehouse_movements "
+        "WHERE school = ? AND on_date < ?",
+        [school, day],
+    ):
+        change = _change(row)
+        batches[row["code"]] = batches.get(row["code"], Decimal(0)) + change
+        products[(row["product"], row["unit"])] = products.get((row["product"], row["unit"]), Decimal(0)) + change
+    return batches, products
+
+
+def _product_rows(balances: dict[tuple[str, str], Decimal]) -> list[Row]:
+    return [{"product": p, "unit": u, "product_balance": str(b)} for (p, u), b in sorted(balances.items())]
 
 
 def _names(r: Reader, rows: list[Row], school: str) -> dict[str, str]:

@@ -38,12 +38,13 @@ def stock(county: County, school: str, today: date) -> Answer:
 
 
 def warehouse_rows(county: County, profile: RulesProfile, school: str) -> list[dict[str, Any]]:
-    """The 进出库台账 of a school, every movement in log order with its balances (per batch, per product name)."""
+    """The 进出库台账 of a school, every movement in the order it happened (the log's order among equal times) with
+    its balances (per batch, per product name)."""
     rows: list[dict[str, Any]] = []
     batch_balance: dict[str, Decimal] = defaultdict(Decimal)
     product_balance: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     moved: dict[tuple[str, int], dict[str, Any]] = {}
-    for logged in county.log:
+    for logged in sorted(county.log, key=lambda logged: (logged.at, logged.position)):
         if not logged.name.startswith("IngredientBatch."):
             continue
         e = logged.event

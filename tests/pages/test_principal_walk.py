@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from domain.values import Principal
+from projections.stock import warehouse_ledger
 from tests.county import DAY, WANG, at
 from tests.pages.accessibility import assert_accessible
 from tests.pages.conftest import DESKTOP, PRINCIPAL, TABLET, Phones, SchoolDay, screenshot
@@ -92,6 +93,14 @@ def test_principal_reads_the_weeks_gaps_and_the_months_ledger(
     expect(desktop.locator("#book-title")).to_have_text("城关第一小学（CG01） 进出库台账 · 2026-03")
     rows = book.locator("tbody tr")
     expect(rows).to_have_count(4)  # pork in, greens in, pork out for lunch, pork out for dinner
+    # In the order things happened, like the paper book (the greens came at 7:45 but were written up after the
+    # pork's issue at 10:00), and the same order as the view's.
+    in_time_order = [ours, greens, ours, ours]
+    assert school_day.views is not None
+    assert [r["code"] for r in warehouse_ledger(school_day.views, "CG01", "2026-03")["rows"]] == in_time_order
+    expect(rows.locator("td:nth-child(4)")).to_have_text(in_time_order)
+    expect(rows.locator("td:nth-child(2)")).to_have_text(["入库", "入库", "出库", "出库"])
+    expect(rows.locator("td:nth-child(9)")).to_have_text(["20", "25", "8", "5"])  # 本批结存
     pork_lunch = rows.filter(has_text="2026-03-02 午餐")
     expect(pork_lunch).to_contain_text("出库")
     expect(pork_lunch).to_contain_text("王建国")
@@ -107,6 +116,8 @@ def test_principal_reads_the_weeks_gaps_and_the_months_ledger(
     assert sheet is not None
     text = "\n".join(" ".join(str(c) for c in row if c is not None) for row in sheet.iter_rows(values_only=True))
     assert ours in text and greens in text and "猪肉（前腿）" in text
+    codes = [row[3] for row in sheet.iter_rows(min_row=4, values_only=True) if row[3]]
+    assert codes == in_time_order, "the xlsx lists the rows in the page's order"
 
     # Another school's book is not hers to read.
     desktop.goto("/app/ledger?school=XH01&month=2026-03")

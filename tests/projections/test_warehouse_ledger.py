@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 from api.demo import seed_demo
 from domain.ledger import Ledger
@@ -76,6 +77,60 @@ def test_the_next_month_opens_with_the_balance_carried_forward(county: County, v
 
     assert april["rows"] == []
     assert april["opening"] == [{"product": "猪肉（前腿）", "unit": "kg", "product_balance": "24"}]
+
+
+def test_the_book_runs_in_time_order_whatever_order_things_were_written_in(county: County, views: Projections) -> None:
+    """Lot A is received and issued; lot B's receipt at 7:50 is written up afterwards, and so is a pork receipt on
+    the last day of February: the book puts each at its hour and carries both balances in that order."""
+    a = county.receive()
+    county.certify(a)
+    county.issue(a, "5")
+    b = county.receive(quantity="10", supplier_lot="HX260301-3", at=at(hour=7, minute=50))
+    county.certify(b)
+    february = county.receive(
+        supplier_lot="HX260227-1", production_date=DAY - timedelta(days=3), at=at(DAY - timedelta(days=2), 7, 30)
+    )
+    views.catch_up()
+
+    march = warehouse_ledger(views, "CG01", "2026-03")
+
+    assert [(r["kind"], r["code"], r["batch_balance"], r["product_balance"]) for r in march["rows"]] == [
+        ("in", a, "20", "40"),
+        ("in", b, "10", "50"),
+        ("out", a, "15", "45"),
+    ]
+    assert [r["moved_at"] for r in march["rows"]] == sorted(r["moved_at"] for r in march["rows"])
+    assert march["opening"] == [{"product": "猪肉（前腿）", "unit": "kg", "product_balance": "20"}]
+    assert march["closing"] == [{"product": "猪肉（前腿）", "unit": "kg", "product_balance": "45"}]
+    assert [(r["code"], r["product_balance"]) for r in warehouse_ledger(views, "CG01", "2026-02")["rows"]] == [
+        (february, "20")
+    ]
+
+
+def test_a_demo_countys_book_runs_in_time_order_and_each_balance_follows_from_the_row_before(
+    ledger: Ledger, views: Projections
+) -> None:
+    seed_demo(ledger, days=6)
+    views.catch_up()
+    today = ledger.profile.local_date(ledger.clock())
+    months = sorted({today.isoformat()[:7], (today - timedelta(days=6)).isoformat()[:7]})
+
+    for school, month in [(s, m) for s in ("CG01", "CG02", "XH01") for m in months]:
+        book = warehouse_ledger(views, school, month)
+        rows = book["rows"]
+        assert [r["moved_at"] for r in rows] == sorted(r["moved_at"] for r in rows), (school, month)
+        batches: dict[str, Decimal] = {}
+        products = {(o["product"], o["unit"]): Decimal(o["product_balance"]) for o in book["opening"]}
+        for row in rows:
+            change = Decimal(row["quantity_in"] or 0) - Decimal(row["quantity_out"] or 0)
+            if row["code"] in batches:
+                assert Decimal(row["batch_balance"]) == batches[row["code"]] + change, row
+            batches[row["code"]] = Decimal(row["batch_balance"])
+            product = (row["product"], row["unit"])
+            products[product] = products.get(product, Decimal(0)) + change
+            assert Decimal(row["product_balance"]) == products[product], row
+        closing = {(c["product"], c["unit"]): Decimal(c["product_balance"]) for c in book["closing"]}
+        assert closing == products, (school, month)
 
 
 def test_stock_on_hand_shows_what_is_reserved_for_a_taker_and_what_is_left(county: County, views: Projections) -> None:
