@@ -30,6 +30,10 @@ SCHOOLS = [
     ("CG02", "城关中学", "城关镇"),
     ("XH01", "新华镇中心小学", "新华镇"),
 ]
+# The central school (中心校): its principal and its logistics officer check the other schools' canteens (§15).
+CENTRAL = "XH01"
+CENTRAL_PRINCIPAL = Principal(f"{CENTRAL}-4", "principal")
+CENTRAL_LOGISTICS = Principal(f"{CENTRAL}-5", "admin")
 SUPPLIERS = [
     ("SUP-LY", "绿源蔬菜配送有限公司", "JY14301010001"),
     ("SUP-HX", "恒鑫肉类食品有限公司", "JY14301010002"),
@@ -68,7 +72,9 @@ DISHES = {
     "猪肉（前腿）": "红烧肉",
     "鸡腿肉": "宫保鸡丁",
     "草鱼": "红烧鱼块",
+    "大米": "米饭",
 }
+COOKING = {"食用油"}  # goes into the cooked dishes, so their samples name it
 
 
 class Demo:
@@ -81,6 +87,7 @@ class Demo:
         self.zone = ZoneInfo(ledger.profile.timezone)
         self.today = ledger.profile.local_date(ledger.clock())
         self.start = self.today - timedelta(days=days)
+        self.checks: dict[tuple[str, str, tuple[int, int]], int] = {}  # (school, inspector, week or month) → days
         self.example_batch = ""
         self.held_batch = ""
         self.counts: dict[str, int] = {
@@ -111,7 +118,7 @@ class Demo:
             "held_batch": self.held_batch,
             "schools": len(SCHOOLS),
             "suppliers": len(SUPPLIERS),
-            "staff": len(SCHOOLS) * 4,
+            "staff": len(SCHOOLS) * 4 + 1,
             "days": self.days,
             **self.counts,
             "events": self.ledger.recorder.max_notification_id() or 0,
@@ -136,6 +143,7 @@ class Demo:
                         by=ADMIN,
                         at=at,
                     )
+        ledger.register_staff(CENTRAL_LOGISTICS.person_id, "刘建华", CENTRAL, ["admin"], by=ADMIN, at=at)
         for code, name, licence in SUPPLIERS:
             lapsed = code == "SUP-DQ"
             until = self.today - timedelta(days=3) if lapsed else self.today + timedelta(days=700)
@@ -157,6 +165,7 @@ class Demo:
         products = [p for p in PRODUCTS if p.category != "other" or day.weekday() == 0]
         chosen = self.random.sample(products, 4)
         used: dict[str, list[str]] = {}
+        cooking: list[str] = []
         for product in chosen:
             code = self.receive(school, product, day, keeper)
             if code is None:
@@ -179,6 +188,14 @@ class Demo:
             self.example_batch = code
             if product.name in DISHES:
                 used.setdefault(DISHES[product.name], []).append(code)
+            elif product.name in COOKING:
+                cooking.append(code)
+        cooked = [dish for dish in used if dish != "米饭"] or list(used)
+        for dish in cooked:
+            used[dish] += cooking
+        issued = [code for codes in used.values() for code in codes]
+        if issued:
+            self.supervise(school, day, issued[0])
         for dish, codes in used.items():
             self.ledger.retain_sample(
                 school,
@@ -193,6 +210,28 @@ class Demo:
                 at=self.at(day, 12, 15),
             )
             self.counts["samples"] += 1
+
+    def supervise(self, school: str, day: date, code: str) -> None:
+        """§15: the school's principal checks the canteen on Tuesdays and Thursdays, the central school's principal
+        and logistics officer once and twice a month; any of them on a later day if the week or month would
+        otherwise end short (a check is an inspection: one a person and day counts)."""
+        profile = self.ledger.profile
+        week, month = day.isocalendar()[:2], (day.year, day.month)
+        checks = [(Principal(f"{school}-4", "principal"), week, profile.school_checks_per_week, day.weekday() in (1, 3),
+                   "校长抽查：库房、出库记录与实物相符")]  # fmt: skip
+        if school != CENTRAL:
+            checks.append((CENTRAL_PRINCIPAL, month, profile.central_principal_checks_per_month, day.day >= 10,
+                           "中心校校长检查：食堂管理正常"))  # fmt: skip
+        checks.append((CENTRAL_LOGISTICS, month, profile.central_logistics_checks_per_month, day.weekday() == 2,
+                       "中心校后勤检查：索证索票、台账齐全"))  # fmt: skip
+        for who, period, minimum, usual_day, note in checks:
+            key = (school, who.person_id, period)
+            done = self.checks.get(key, 0)
+            last = _period_end(day, weekly=period == week)
+            if done < minimum and (usual_day or minimum - done >= _school_days(day, min(last, self.today))):
+                self.ledger.inspect(code, "issue", True, note, by=who, at=self.at(day, 10, 30))
+                self.checks[key] = done + 1
+                self.counts["inspections"] += 1
 
     def receive(self, school: str, product: Product, day: date, keeper: Principal) -> str | None:
         produced = day - timedelta(days=1)
@@ -300,6 +339,18 @@ def newcomer_credentials(ledger: Ledger, address: str) -> dict[str, Any]:
         sign_in.append({"person": person, "name": ledger.staff(person).name, "role": role, "pin": pin})
     token, _ = credentials.create_token("inv-demo", "investigator", None, "demo investigator", ADMIN)
     return {"pages": address.rstrip("/") + "/app", "sign_in": sign_in, "investigator_token": token}
+
+
+def _period_end(day: date, weekly: bool) -> date:
+    """The day after the week (Monday to Sunday) or the month that ``day`` is in."""
+    if weekly:
+        return day + timedelta(days=7 - day.weekday())
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def _school_days(first: date, until: date) -> int:
+    """Weekdays from ``first`` up to, not including, ``until``."""
+    return sum((first + timedelta(days=n)).weekday() < 5 for n in range((until - first).days))
 
 
 def _place(category: str) -> str:

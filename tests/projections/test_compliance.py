@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
+from api.demo import seed_demo
 from api.settings import eventsourcing_env
+from domain.ledger import Ledger
 from domain.rules import DEFAULT_PROFILE
 from domain.values import Principal
 from projections.compliance import compliance_report
 from projections.service import Projections
-from tests.county import ADMIN, DAY, EXPIRED, WANG, County, at
+from projections.stock import stock_on_hand
+from tests.county import ADMIN, DAY, EXPIRED, SHANGHAI, WANG, County, at
 
 CHEN = Principal("CG01-chen", "principal")  # 陈校长, CG01's principal
 VISITOR = Principal("XH01-head", "principal")  # the central school's principal, visiting CG01
@@ -171,4 +175,46 @@ def test_supervision_minima_come_from_profile(county: County, database_url: str)
         ("school_principal", 2, 3, False),
         ("central_principal", 1, 2, False),
         ("central_logistics", 1, 1, True),
+    ]
+
+
+def test_a_fresh_demo_county_keeps_a_sample_of_every_issue_and_its_supervisors_checks(
+    ledger: Ledger, views: Projections
+) -> None:
+    """The demo obeys §14 and §15 as real use must: its rice is sampled as 米饭, its cooking oil is named by the
+    dishes cooked with it, and principals and the central school check each week and month. A real gap is
+    still found: rice issued to a lunch whose samples do not name it."""
+    seed_demo(ledger, days=24)
+    views.catch_up()
+    today = ledger.profile.local_date(ledger.clock())
+    first = today - timedelta(days=24)
+    monday = first + timedelta(days=-first.weekday() % 7)  # full weeks only: a demo's first week may be short
+    sunday = today - timedelta(days=today.weekday() + 1)
+
+    report = compliance_report(views, monday, sunday, today=today)
+
+    assert report["samples"]["disagreements"] == []
+    assert report["samples"]["meals_without_samples"] == []
+    weekly = [r for r in report["supervision"] if r["check"] == "school_principal"]
+    assert len(weekly) == 3 * len({r["period"] for r in weekly}) >= 3
+    assert [r for r in weekly if not r["met"]] == []
+    school_days = {  # the demo's school days in each month of the report
+        month: sum(1 for n in range((today - first).days) if (d := first + timedelta(days=n)).weekday() < 5
+                   and d.isoformat()[:7] == month)
+        for month in {r["period"] for r in report["supervision"] if r["check"] != "school_principal"}
+    }  # fmt: skip
+    central = [r for r in report["supervision"] if r["check"] != "school_principal" and r["school"] != "XH01"]
+    central += [r for r in report["supervision"] if r["check"] == "central_logistics" and r["school"] == "XH01"]
+    assert [r for r in central if not r["met"] and school_days[r["period"]] >= r["minimum"]] == []
+
+    rice = next(b for b in stock_on_hand(views, "CG01")["batches"] if b["product"] == "大米" and not b["on_hold"])
+    lunch = sunday - timedelta(days=2)  # that Friday
+    keeper = Principal("CG01-1", "storekeeper")
+    eleven = datetime.combine(lunch, time(11), SHANGHAI)
+    ledger.issue_to_kitchen(rice["code"], Decimal(1), "kg", lunch, "lunch", "CG01-3", by=keeper, at=eleven)
+    views.catch_up()
+
+    found = compliance_report(views, monday, sunday, "CG01", today=today)["samples"]["disagreements"]
+    assert [(d["meal_date"], d["issued_but_not_sampled"]) for d in found] == [
+        (lunch.isoformat(), [{"code": rice["code"], "product": "大米"}])
     ]
