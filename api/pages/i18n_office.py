@@ -83,6 +83,7 @@ OFFICE_WORDS: dict[str, tuple[str, str]] = {
     "licence_valid": ("送货时有效", "valid on delivery"),
     "licence_invalid": ("送货时无效", "NOT valid on delivery"),
     "people": ("经手人员及当日证件", "People and their certificates that day"),
+    "scroll_sideways": ("← 左右滑动查看 →", "← scroll sideways →"),
     "health_cert": ("健康证", "Health certificate"),
     "training_cert": ("培训合格证", "Training certificate"),
     "fit": ("可从事食品工作", "Fit for food work"),

@@ -32,6 +32,7 @@ CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 PHONE = {"width": 390, "height": 844}
+SMALL_PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1366, "height": 768}
 TABLET = {"width": 820, "height": 1180}
 PRINCIPAL = "CG01-chen"  # 陈校长, principal and food-safety officer of 城关第一小学
@@ -171,7 +172,7 @@ class Phones:
     requested: list[str] = field(default_factory=list)
 
     def open(self, viewport: dict[str, int] = PHONE, lang: str = "zh-CN") -> Page:
-        mobile = viewport == PHONE
+        mobile = viewport in (PHONE, SMALL_PHONE)
         context = self.browser.new_context(
             base_url=self.base, viewport=viewport, is_mobile=mobile, has_touch=mobile, locale=lang
         )
@@ -222,5 +223,5 @@ def screenshot(page: Page, name: str) -> Path:
     """Saves artifacts/screenshots/{name}.png: on a phone what the screen shows, on a desktop the whole page."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=page.viewport_size != PHONE)
+    page.screenshot(path=str(path), full_page=page.viewport_size not in (PHONE, SMALL_PHONE))
     return path

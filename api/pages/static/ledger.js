@@ -53,7 +53,7 @@
     const foot = el("tfoot", {}, ...ledger.closing.map((b) => balanceRow(t("carried_forward"), b)));
     const caption = `${ledger.school_name} ${t("ledger_title")} ${ledger.month}`;
     const table = el("table", { class: "paper" }, el("caption", { class: "visually-hidden", text: caption }), el("thead", {}, head), body, foot);
-    return el("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": caption }, table);
+    return FT.office.scrollBox(caption, table);
   }
 
   async function show(school, month) {

@@ -67,8 +67,25 @@
     const head = el("tr", {}, ...columns.map(([heading, , css]) => el("th", { scope: "col", class: css, text: heading })));
     const rows = items.map((item) => el("tr", {}, ...columns.map(([, cell, css]) => el("td", { class: css }, cell(item)))));
     const tableNode = el("table", {}, el("caption", { class: "visually-hidden", text: caption }), el("thead", {}, head), el("tbody", {}, ...rows));
-    // A wide table scrolls sideways on a tablet; the scrolling box is focusable so a keyboard can scroll it too.
-    return el("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": caption }, tableNode);
+    return scrollBox(caption, tableNode);
+  }
+
+  // A wide table scrolls sideways on a phone or tablet, and says so: a "← 左右滑动 →" line above it and a fade on
+  // each side that has more, shown only while the table is wider than the screen. The scrolling box is focusable
+  // so a keyboard can scroll it too.
+  function scrollBox(caption, tableNode) {
+    const box = el("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": caption }, tableNode);
+    const hint = el("p", { class: "scroll-hint", "aria-hidden": "true", hidden: true, text: t("scroll_sideways") });
+    const frame = el("div", { class: "scroll-frame" }, box);
+    const update = () => {
+      const more = box.scrollWidth - box.clientWidth;
+      hint.hidden = more <= 1;
+      frame.classList.toggle("more-left", box.scrollLeft > 1);
+      frame.classList.toggle("more-right", box.scrollLeft < more - 1);
+    };
+    box.addEventListener("scroll", update, { passive: true });
+    new ResizeObserver(update).observe(box);
+    return el("div", { class: "scrolling" }, hint, frame);
   }
 
   function isSchoolStaff() {
@@ -127,7 +144,7 @@
   }
 
   FT.office = {
-    setUpSchoolField, isSchoolStaff, batchLink, good, bad, swatch, exportButton, remember, fillForm, sum, download, formatFull,
+    setUpSchoolField, isSchoolStaff, batchLink, good, bad, swatch, exportButton, scrollBox, remember, fillForm, sum, download, formatFull,
     wallClock, zonedIso, table,
   };
 })();

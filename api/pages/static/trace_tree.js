@@ -138,19 +138,20 @@
 
   function certificateCell(certificate) {
     if (!certificate) return bad(t("none"));
-    const text = `${certificate.number}` + FT.paren(`${t("valid_until")} ${certificate.valid_until}`);
+    // A certificate's number and date never break inside: a phone wraps between them.
+    const text = el("span", {}, el("span", { class: "nowrap", text: certificate.number }), el("span", { class: "nowrap", text: FT.paren(`${t("valid_until")} ${certificate.valid_until}`) }));
     return certificate.valid ? good(text) : bad(text);
   }
 
   function peopleTable(trace) {
     const rows = trace.people.flatMap((p) => p.handled.map((h) => ({ person: p, ...h })));
     return FT.office.table(t("people"), [
-      [t("person"), (r) => `${r.person.name || ""} (${r.person.person_id})`],
-      [t("what"), (r) => `${t("did_" + r.what)} · ${r.batch}`],
-      [t("when"), (r) => FT.formatMoment(r.at)],
+      [t("person"), (r) => el("span", {}, `${r.person.name || ""} `, el("span", { class: "nowrap", text: `(${r.person.person_id})` }))],
+      [t("what"), (r) => el("span", {}, `${t("did_" + r.what)} · `, batchLink(r.batch))],
+      [t("when"), (r) => FT.formatMoment(r.at), "nowrap"],
       [t("health_cert"), (r) => certificateCell(r.health_certificate)],
       [t("training_cert"), (r) => certificateCell(r.training_certificate)],
-      [t("status"), (r) => (r.fit_for_food_work ? good(t("fit")) : bad(r.suspended ? `${t("unfit")}${t("colon")}${r.suspension_reason}` : t("unfit")))],
+      [t("status"), (r) => (r.fit_for_food_work ? good(t("fit")) : bad(r.suspended ? `${t("unfit")}${t("colon")}${r.suspension_reason}` : t("unfit"))), "nowrap"],
     ], rows);
   }
 
