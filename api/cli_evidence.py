@@ -79,6 +79,14 @@ def _verify(settings: Settings, ledger: Ledger, args: argparse.Namespace) -> int
         ok, lines = verdict.ok, verdict.lines
     else:
         finding = check_anchors(ledger.recorder, [LogDigest(args.events, args.digest.lower())], hints.reference())
+        if finding.log_ends_at is not None:  # more likely a mistyped --events than a rewrite: say which, exit 2
+            print(
+                f"日志只有 {finding.log_ends_at} 个事件，归档的摘要却覆盖到 #{args.events}：请核对 --events"
+                f"（若无误，则末尾的事件被删除） / the log holds only {finding.log_ends_at} events, but the filed "
+                f"digest covers {args.events}: check --events (if it is right, events were removed from the end)",
+                file=sys.stderr,
+            )
+            return 2
         ok, lines = finding.ok, explain(finding, 1)
     print("\n".join(lines), file=sys.stdout if ok else sys.stderr)
     return 0 if ok else 1

@@ -151,17 +151,36 @@ def _trace(views: Projections, args: argparse.Namespace) -> dict[str, Any]:
 
 def _export(views: Projections, args: argparse.Namespace) -> int:
     from projections.exports import ledger_xlsx, trace_csv, trace_xlsx  # openpyxl loads only when exporting
-    from projections.stock import warehouse_ledger
+    from projections.stock import recorded_months, warehouse_ledger
 
     if args.export == "ledger":
         require_known(views, school=args.school)
-        data = ledger_xlsx(warehouse_ledger(views, args.school, args.month))
+        book = warehouse_ledger(views, args.school, args.month)
+        if not book["rows"] and not book["opening"]:
+            return _nothing_to_export(
+                f"{args.school} 在 {args.month} 没有出入库记录，也没有上月结存", f"{args.school} has no movements in "
+                f"{args.month} and nothing carried over", recorded_months(views, args.school),
+            )  # fmt: skip
+        data = ledger_xlsx(book)
     else:
         trace = _trace(views, args)
+        if not any(trace.get(part) for part in ("batches", "voided_batches", "samples")):
+            if args.direction == "backward":
+                what = f"{args.school} {args.date} {args.meal}"
+                return _nothing_to_export(f"{what} 没有出库或留样记录", f"nothing was issued or sampled for {what}")
+            return _nothing_to_export("没有符合条件的批次", "no batch matches")
         data = trace_xlsx(trace) if args.format == "xlsx" else trace_csv(trace)
     args.output.write_bytes(data)
     print(f"wrote {args.output} ({len(data)} bytes)", file=sys.stderr)
     return 0
+
+
+def _nothing_to_export(zh: str, en: str, months: tuple[str, str] | None = None) -> int:
+    """An empty answer is not a file: an empty spreadsheet filed for an inspector would read as "nothing happened"."""
+    hint_zh = f"（有记录的月份：{months[0]} 至 {months[1]}）" if months else ""
+    hint_en = f" (months with records: {months[0]} to {months[1]})" if months else ""
+    print(f"foodtrace: {zh}，未写文件{hint_zh} / {en}: no file written{hint_en}", file=sys.stderr)
+    return 1
 
 
 def _batch(ledger: Any, args: argparse.Namespace) -> int:

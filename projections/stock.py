@@ -25,6 +25,18 @@ def warehouse_ledger(views: Projections, school: str, month: str) -> dict[str, A
         return _ledger(r, school, month, views.today())
 
 
+def recorded_months(views: Projections, school: str) -> tuple[str, str] | None:
+    """The first and last month (YYYY-MM) with a movement at ``school``; None when it has none."""
+    with views.reading("warehouse") as r:
+        found = r.select(
+            "SELECT MIN(on_date) AS first, MAX(on_date) AS last FROM view_warehouse_movements WHERE school = ?",
+            [school],
+        )
+    if not found or found[0]["first"] is None:
+        return None
+    return str(found[0]["first"])[:7], str(found[0]["last"])[:7]
+
+
 def _ledger(r: Reader, school: str, month: str, today: date) -> dict[str, Any]:
     start, end = month_range(month)
     # The view keeps balances in the order things were recorded. The book runs in the order they happened (a
