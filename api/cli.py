@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -36,9 +38,17 @@ def _run(argv: Sequence[str] | None) -> int:
     demo.add_argument("--seed", type=int, default=2021, help="random seed, for a repeatable county")
     demo.add_argument("--if-empty", action="store_true", help="do nothing when the store already holds events")
     demo.add_argument("--address", default="http://127.0.0.1:8000", help="where the server answers (printed)")
+    demo.add_argument(
+        "--summary",
+        nargs="?",
+        const="",
+        metavar="KEY",
+        help="seed nothing: print the summary saved when this store was seeded, or one KEY of it "
+        "(e.g. example_batch, example_meal.date, newcomer.sign_in.0.pin)",
+    )
 
     history = commands.add_parser("history", help="replay one batch's events in order: what, who, when")
-    history.add_argument("code", help="the batch code from its label, e.g. 7KQ2-M9XH4")
+    history.add_argument("code", help="the batch code from its label, e.g. 7KQ2-M9XHH")
     history.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
     serve = commands.add_parser("serve", help="start the web app")
@@ -101,22 +111,38 @@ def _where(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _demo(settings: Settings, args: argparse.Namespace) -> int:
-    from api.demo import newcomer_credentials, seed_demo
+    from api.demo import newcomer_credentials, saved_summary, seed_demo
     from api.documents import DocumentStore
 
+    if args.summary is not None:
+        print(saved_summary(settings.demo_summary_path(), args.summary))
+        return 0
     ledger = settings.open_ledger()
     try:
         print(f"store: {settings.describe()}", file=sys.stderr)
         if args.if_empty and ledger.recorder.max_notification_id():
-            print("the store already holds records; demo not seeded", file=sys.stderr)
+            saved = settings.demo_summary_path().exists()
+            print("the store already holds records; demo not seeded"
+                  + ("; its summary again: foodtrace demo --summary" if saved else ""), file=sys.stderr)  # fmt: skip
             return 0
         documents = DocumentStore(settings.documents_dir)
         summary = seed_demo(ledger, days=args.days, seed=args.seed, documents=documents)
-        summary["newcomer"] = newcomer_credentials(ledger, args.address)
-        print(json.dumps(summary, ensure_ascii=False, indent=2))
+        summary["newcomer"] = newcomer_credentials(ledger, args.address, settings.resolver_base)
+        text = json.dumps(summary, ensure_ascii=False, indent=2)
+        _save_privately(settings.demo_summary_path(), text + "\n")
+        print(text)
         return 0
     finally:
         ledger.close()
+
+
+def _save_privately(path: Path, text: str) -> None:
+    """Only its owner may read it: it holds the demo's PINs and token."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # also when an older copy was readable by others
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(text)
 
 
 def _history(settings: Settings, args: argparse.Namespace) -> int:

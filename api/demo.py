@@ -8,21 +8,25 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import random
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from PIL import Image, ImageDraw
 
 from api.documents import DocumentStore, inspect_upload
+from api.settings import SettingsError
 from domain.errors import RuleViolation
 from domain.ledger import Ledger
 from domain.rules import CertificateKind
 from domain.values import Principal
+from labels.payload import DEFAULT_BASE
 
 ADMIN = Principal("county-admin", "admin")
 SCHOOLS = [
@@ -88,7 +92,8 @@ class Demo:
         self.today = ledger.profile.local_date(ledger.clock())
         self.start = self.today - timedelta(days=days)
         self.checks: dict[tuple[str, str, tuple[int, int]], int] = {}  # (school, inspector, week or month) → days
-        self.example_batch = ""
+        self.example_batch = ""  # CG01's last batch issued to a lunch: the newcomer's storekeeper can open it
+        self.example_meal: dict[str, str] = {}
         self.held_batch = ""
         self.counts: dict[str, int] = {
             "batches": 0,
@@ -115,6 +120,7 @@ class Demo:
         self.refused_delivery()
         return {
             "example_batch": self.example_batch,
+            "example_meal": self.example_meal,
             "held_batch": self.held_batch,
             "schools": len(SCHOOLS),
             "suppliers": len(SUPPLIERS),
@@ -185,7 +191,9 @@ class Demo:
             )
             self.counts["inspections"] += 1
             self.counts["issues"] += 1
-            self.example_batch = code
+            if school == "CG01":
+                self.example_batch = code
+                self.example_meal = {"school": school, "date": day.isoformat(), "meal": "lunch"}
             if product.name in DISHES:
                 used.setdefault(DISHES[product.name], []).append(code)
             elif product.name in COOKING:
@@ -324,8 +332,9 @@ def seed_demo(
     return Demo(ledger, days, seed, documents).run()
 
 
-def newcomer_credentials(ledger: Ledger, address: str) -> dict[str, Any]:
-    """What a newcomer needs next: where the pages are, PINs to sign in on them, and an investigator's API token.
+def newcomer_credentials(ledger: Ledger, address: str, resolver_base: str = DEFAULT_BASE) -> dict[str, Any]:
+    """What a newcomer needs next: where the pages are, PINs to sign in on them, an investigator's API token, and
+    what a phone's camera opens when it reads a label.
 
     PINs and the token are drawn afresh for each demo and shown only here (the store keeps their hashes).
     """
@@ -338,7 +347,30 @@ def newcomer_credentials(ledger: Ledger, address: str) -> dict[str, Any]:
         credentials.set_pin(person, pin, by=ADMIN)
         sign_in.append({"person": person, "name": ledger.staff(person).name, "role": role, "pin": pin})
     token, _ = credentials.create_token("inv-demo", "investigator", None, "demo investigator", ADMIN)
-    return {"pages": address.rstrip("/") + "/app", "sign_in": sign_in, "investigator_token": token}
+    labels = f"labels' QR codes open {resolver_base}/b/CODE"
+    if resolver_base == DEFAULT_BASE:  # a dead address on purpose: say how to make a phone's camera reach us
+        labels += (
+            "; for a phone's camera to open this server, restart with FOODTRACE_RESOLVER_BASE=http://<this computer's"
+            " address on the school network>:PORT and make run HOST=0.0.0.0 / 标签二维码默认指向示例地址；"
+            "要让手机相机直接打开本机，请设置 FOODTRACE_RESOLVER_BASE 为本机在校园网中的地址并以 HOST=0.0.0.0 运行"
+        )
+    return {"pages": address.rstrip("/") + "/app", "sign_in": sign_in, "investigator_token": token, "labels": labels}
+
+
+def saved_summary(path: Path, key: str = "") -> str:
+    """The summary the demo printed when it seeded this store, or one value of it by a dotted KEY."""
+    if not path.exists():
+        raise SettingsError(
+            f"此数据库不是由 foodtrace demo 在本机生成的（没有 {path}） / "
+            f"this store was not seeded by `foodtrace demo` here (no {path})"
+        )
+    value: Any = json.loads(path.read_text(encoding="utf-8"))
+    for part in key.split(".") if key else []:
+        try:
+            value = value[int(part)] if isinstance(value, list) else value[part]
+        except (KeyError, IndexError, ValueError, TypeError):
+            raise SettingsError(f"演示摘要中没有 {key} / the demo's summary has no {key}") from None
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, indent=2)
 
 
 def _period_end(day: date, weekly: bool) -> date:

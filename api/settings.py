@@ -77,6 +77,14 @@ class Settings:
     def signing_key_path(self) -> Path:
         return self.signing_key or self.documents_dir.parent / "signing-key.pem"
 
+    def demo_summary_path(self) -> Path:
+        """Where `foodtrace demo` keeps the summary it printed (PINs and a token included), per store."""
+        parts = urlsplit(self.database_url)
+        if parts.scheme == "sqlite":
+            ledger_file = Path(unquote(parts.path))
+            return ledger_file.with_name(ledger_file.stem + ".demo.json")
+        return self.documents_dir.parent / f"demo-{parts.hostname}-{parts.port or 5432}-{parts.path.lstrip('/')}.json"
+
     def profile(self) -> RulesProfile:
         return RulesProfile.from_toml(self.rules_path) if self.rules_path else DEFAULT_PROFILE
 

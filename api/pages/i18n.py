@@ -40,7 +40,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "camera_unavailable": ("摄像头不可用，请手动输入批次码", "The camera is not available: type the batch code"),
     "type_code": ("手动输入批次码", "Type the batch code"),
     "waiting_handoffs": ("待我确认的领用", "Hand-offs waiting for me"),
-    "code_placeholder": ("如 7KQ2-M9XH4", "e.g. 7KQ2-M9XH4"),
+    "code_placeholder": ("如 7KQ2-M9XHH", "e.g. 7KQ2-M9XHH"),
     "open": ("查看", "Open"),
     "intake": ("入库验收", "Intake"),
     "samples": ("留样", "Food samples"),
