@@ -34,3 +34,19 @@ def violations(page: Page) -> list[dict[str, Any]]:
 def assert_accessible(page: Page) -> None:
     serious = [v for v in violations(page) if v["impact"] in ("serious", "critical")]
     assert serious == [], f"accessibility violations on {page.url}: {serious}"
+
+
+CONTRAST = """async (selector) => {
+  const result = await axe.run(selector, { runOnly: { type: "rule", values: ["color-contrast"] } });
+  const why = (node) => node.any.map((check) => check.message).join(" ");
+  const nodes = (found) => found.flatMap((v) => v.nodes.map((n) => `${n.target.join(" ")}: ${why(n)}`));
+  return [nodes(result.violations), nodes(result.incomplete)];
+}"""
+
+
+def contrast_findings(page: Page, selector: str) -> tuple[list[str], list[str]]:
+    """axe's colour-contrast rule on what ``selector`` holds: the elements that fail, and those it could not judge
+    (a colour over an image or a gradient), which a test must not take for a pass."""
+    violations(page)  # loads axe
+    failing, undecided = page.evaluate(CONTRAST, selector)
+    return failing, undecided
