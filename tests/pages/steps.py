@@ -27,8 +27,13 @@ def open_app(page: Page, person: str, path: str = "/app", role: str = "") -> Non
     page.goto(path)
     sign_in(page, person, role)
     expect(page).to_have_url(re.compile(re.escape(path) + "$"))
-    # The URL changes before the page's deferred scripts have bound its buttons; a tap before then did nothing
-    # (test_storekeeper_day failed so when the other core was busy). Wait for that state, not for a time.
+    scripts_ready(page)
+
+
+def scripts_ready(page: Page) -> None:
+    """A new page shows its buttons before its deferred scripts have bound them; a tap before then did nothing
+    (test_storekeeper_day failed so when the other core was busy: #scanner stayed hidden). Wait for that state,
+    not for a time."""
     page.wait_for_load_state("load")
 
 
@@ -54,6 +59,7 @@ def printed_label(page: Page) -> bytes:
 def scan_with_camera(page: Page, label_png: bytes, camera_file: Path, button: str = "扫描批次标签") -> None:
     """Hold the printed label in front of the phone's camera and tap the scan button."""
     show_label(label_png, camera_file)
+    scripts_ready(page)  # often just arrived here by a tap on 扫码
     page.get_by_role("button", name=button).click()
     expect(page.locator("#scanner")).to_be_visible()
 

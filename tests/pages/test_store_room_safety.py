@@ -140,7 +140,7 @@ def test_a_double_tap_or_a_lost_answer_records_the_issue_once(phones: Phones, sc
     phone.route("**/api/v1/batches/*/issues", lose_first_answer)
     issue = issue_with_pin(phone, "4", ZHANG, "2468")
     issue.get_by_role("button", name="确认").dblclick()
-    expect(phone.get_by_role("status")).to_have_text("出库完成，领用人已签收", timeout=10_000)
+    expect(phone.get_by_role("status")).to_have_text("出库完成，领用人已签收")
     expect(phone.locator("#on-hand")).to_have_text("16 kg")
 
     assert len(keys) == 2 and keys[0] == keys[1] and re.fullmatch(r"[0-9a-f-]{36}", keys[0])
