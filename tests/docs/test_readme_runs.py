@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -50,6 +51,7 @@ class Demo:
     folder: Path  # the newcomer's clone: .venv/bin/foodtrace, and where files are written
     env: dict[str, str]
     address: str
+    summary: dict[str, Any]  # what the demo printed
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +87,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
                 pass
             assert server.poll() is None and time.monotonic() < deadline, "the server did not start"
             time.sleep(0.2)
-        yield Demo(folder, env, address)
+        yield Demo(folder, env, address, json.loads(seeded.stdout))
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -145,10 +147,7 @@ STALE = [  # as the issue found them: a code, a month, a field name and a flag t
 @pytest.mark.parametrize("stale", STALE)
 def test_a_stale_example_is_caught(demo: Demo, stale: str) -> None:
     """The check itself can fail: examples gone stale in the ways the issue found are reported."""
-    token = subprocess.run(
-        [FOODTRACE, "demo", "--summary", "newcomer.investigator_token"],
-        env=demo.env, cwd=demo.folder, capture_output=True, text=True, timeout=60,
-    ).stdout.strip()  # fmt: skip
+    token = demo.summary["newcomer"]["investigator_token"]
     [example] = examples_in(f"```sh\n{stale.format(address=demo.address, token=token)}\n```\n")
     returncode, statuses, output = run_example(demo, example)
     assert wrong(example, returncode, statuses) is not None, output
@@ -191,6 +190,7 @@ def test_the_demo_summary_is_there_again_later(demo: Demo) -> None:
     )
     assert again.returncode == 0, again.stderr
     summary = json.loads(again.stdout)
+    assert summary == demo.summary
     assert summary["newcomer"]["pages"] == f"{demo.address}/app"
     assert "FOODTRACE_RESOLVER_BASE" in summary["newcomer"]["labels"]
     pin = subprocess.run(
