@@ -188,6 +188,8 @@ def test_storekeeper_receives_an_unannounced_delivery_with_the_short_form(
     form.get_by_label("共同验收人编号").fill(LI)
     assert_accessible(phone)
     screenshot(phone, "intake-unannounced-phone")
+    form.locator("fieldset.categories").evaluate("(choices) => choices.scrollIntoView({ block: 'center' })")
+    screenshot(phone, "intake-form-phone")  # the README's docs/screenshots/intake-form-phone.png
     form.get_by_role("button", name="确认入库").click()
     expect(phone.locator("#received-code")).not_to_be_empty()
     code = phone.locator("#received-code").inner_text()

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from tests.county import LI, WANG, ZHANG
 from tests.pages.accessibility import assert_accessible
 from tests.pages.conftest import DESKTOP, Phones, SchoolDay, screenshot
-from tests.pages.steps import open_app, printed_label, scan_with_camera
+from tests.pages.steps import open_app, printed_label, scan_with_camera, scripts_ready
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
@@ -48,6 +48,8 @@ def test_storekeeper_scans_a_label_and_issues_to_the_kitchen(
     # 10:00 the label is on the crate. 王 taps Scan and holds the phone to it: the batch card opens.
     school_day.set_clock(10)
     phone.get_by_role("link", name="扫码").click()
+    scripts_ready(phone)
+    screenshot(phone, "scan-phone")  # the README's docs/screenshots/scan-phone.png
     scan_with_camera(phone, label, camera_file)
     expect(phone).to_have_url(re.compile(f"/app/batch/{code}$"))
     card = phone.locator("#card")
@@ -61,7 +63,7 @@ def test_storekeeper_scans_a_label_and_issues_to_the_kitchen(
     actions = phone.locator("#actions button")
     expect(actions).to_have_text(["出库给厨房", "查验", "存放/移库", "封存", "报损销毁", "上传证明"])
     assert_accessible(phone)
-    screenshot(phone, "batch-card-phone")
+    screenshot(phone, "batch-card-phone")  # docs/screenshots/batch-card-phone.png
 
     # The issue inspection passes; then 12.5 kg for lunch, offered to 张师傅, who is not at the door.
     phone.get_by_role("button", name="查验").click()
@@ -90,7 +92,7 @@ def test_storekeeper_scans_a_label_and_issues_to_the_kitchen(
     expect(mine).to_contain_text("发放人：王建国")
     expect(kitchen.locator("#actions button")).to_have_count(0)
     assert_accessible(kitchen)
-    screenshot(kitchen, "kitchen-confirm-phone")
+    screenshot(kitchen, "kitchen-confirm-phone")  # docs/screenshots/kitchen-confirm-phone.png
     mine.get_by_role("button", name="确认领用").click()
     expect(kitchen.get_by_role("status")).to_have_text("出库完成，领用人已签收")
     expect(kitchen.locator("#on-hand")).to_have_text("7.5 kg")
