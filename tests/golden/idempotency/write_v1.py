@@ -1,0 +1,51 @@
+"""Store, with the code of the day, an idempotency record for every command in commands_v1.py (run once, v1).
+
+The command's own work is skipped: a record's fingerprint depends only on what was sent, and a retry is answered
+from the record before any work runs. Never rewrite the file this writes.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from domain.idempotency import IdempotencyRecord
+from domain.ledger import Ledger, _fingerprint
+from tests.county import WANG
+from tests.golden.idempotency.commands_v1 import COMMANDS
+
+TARGET = Path(__file__).parent / "v1.json"
+
+
+class RecordingLedger(Ledger):
+    """Today's Ledger, but each command stores only its idempotency record with a stand-in first result."""
+
+    def _execute(self, command: str, arguments: dict[str, Any], by: Any, key: str | None, work: Any) -> Any:
+        assert key is not None
+        result = {"command": command, "key": key, "first": True}
+        self.save(IdempotencyRecord(by.person_id, key, _fingerprint(command, arguments), result))
+        return result
+
+
+def main() -> None:
+    if TARGET.exists():
+        raise SystemExit(f"{TARGET} exists; golden files are never rewritten")
+    ledger = RecordingLedger(env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": ":memory:"})
+    for key, name, fields in COMMANDS:
+        getattr(ledger, name)(**fields, by=WANG, idempotency_key=key)
+    records = [
+        {
+            "originator_id": str(e.originator_id),
+            "originator_version": e.originator_version,
+            "topic": e.topic,
+            "state": e.state.decode("utf-8"),
+        }
+        for e in ledger.recorder.select_notifications(start=1, limit=10_000)
+    ]
+    TARGET.write_text(json.dumps({"events": records}, ensure_ascii=False, indent=1) + "\n")
+    print(f"wrote {len(records)} records to {TARGET}")
+
+
+if __name__ == "__main__":
+    main()
