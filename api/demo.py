@@ -23,8 +23,12 @@ from PIL import Image, ImageDraw
 from api.documents import DocumentStore, inspect_upload
 from api.settings import SettingsError
 from domain.errors import RuleViolation
+from domain.handoff import Inspect, IssueToKitchen, PutOnHold
+from domain.intake import AttachCertificate, ReceiveBatch
 from domain.ledger import Ledger
+from domain.registry import RecordStaffCertificate, RegisterSchool, RegisterStaff, RegisterSupplier
 from domain.rules import CertificateKind
+from domain.sampling import RetainSample
 from domain.values import Principal
 from labels.payload import DEFAULT_BASE
 
@@ -133,34 +137,42 @@ class Demo:
     def register_county(self, at: datetime) -> None:
         ledger = self.ledger
         for code, name, district in SCHOOLS:
-            ledger.register_school(code, name, district, by=ADMIN, at=at)
+            ledger.execute(RegisterSchool(code=code, name=name, district=district), by=ADMIN, at=at)
             for n, (role, name_) in enumerate(
                 [("storekeeper", "王建国"), ("storekeeper", "李秀英"), ("kitchen", "张师傅"), ("principal", "陈校长")]
             ):
                 person = f"{code}-{n + 1}"
-                ledger.register_staff(person, name_, code, [role], by=ADMIN, at=at)
+                ledger.execute(RegisterStaff(person_id=person, name=name_, school=code, roles=[role]), by=ADMIN, at=at)
                 for kind in ("health", "training"):
-                    ledger.record_staff_certificate(
-                        person,
-                        kind,
-                        f"{kind[0].upper()}{person}",
-                        self.start - timedelta(days=200),
-                        self.today + timedelta(days=165),
+                    ledger.execute(
+                        RecordStaffCertificate(
+                            person_id=person,
+                            kind=kind,
+                            number=f"{kind[0].upper()}{person}",
+                            valid_from=self.start - timedelta(days=200),
+                            valid_until=self.today + timedelta(days=165),
+                        ),
                         by=ADMIN,
                         at=at,
                     )
-        ledger.register_staff(CENTRAL_LOGISTICS.person_id, "刘建华", CENTRAL, ["admin"], by=ADMIN, at=at)
+        ledger.execute(
+            RegisterStaff(person_id=CENTRAL_LOGISTICS.person_id, name="刘建华", school=CENTRAL, roles=["admin"]),
+            by=ADMIN,
+            at=at,
+        )
         for code, name, licence in SUPPLIERS:
             lapsed = code == "SUP-DQ"
             until = self.today - timedelta(days=3) if lapsed else self.today + timedelta(days=700)
-            ledger.register_supplier(
-                code,
-                name,
-                licence,
-                self.start - timedelta(days=400),
-                until,
-                self.start - timedelta(days=30),
-                self.today + timedelta(days=300),
+            ledger.execute(
+                RegisterSupplier(
+                    code=code,
+                    name=name,
+                    licence_number=licence,
+                    licence_valid_from=self.start - timedelta(days=400),
+                    licence_valid_until=until,
+                    tender_start=self.start - timedelta(days=30),
+                    tender_end=self.today + timedelta(days=300),
+                ),
                 by=ADMIN,
                 at=at,
             )
@@ -177,17 +189,25 @@ class Demo:
             if code is None:
                 continue
             if self.counts["on_hold"] == 0 and product.category == "aquatic":
-                self.ledger.put_on_hold(
-                    code, "供应商通报同批次草鱼孔雀石绿抽检超标，待复检", by=keeper, at=self.at(day, 8)
+                self.ledger.execute(
+                    PutOnHold(code=code, reason="供应商通报同批次草鱼孔雀石绿抽检超标，待复检"),
+                    by=keeper,
+                    at=self.at(day, 8),
                 )
                 self.counts["on_hold"] += 1
                 self.held_batch = code
                 continue
             batch = self.ledger.batch(code)
             portion = (batch.on_hand * Decimal("0.8")).quantize(Decimal("1"))
-            self.ledger.inspect(code, "issue", True, "出库查验正常", by=keeper, at=self.at(day, 10))
-            self.ledger.issue_to_kitchen(
-                code, portion, product.unit, day, "lunch", kitchen, by=keeper, at=self.at(day, 10, 5)
+            self.ledger.execute(
+                Inspect(code=code, stage="issue", passed=True, notes="出库查验正常"), by=keeper, at=self.at(day, 10)
+            )
+            self.ledger.execute(
+                IssueToKitchen(
+                    code=code, quantity=portion, unit=product.unit, meal_date=day, meal="lunch", taken_by=kitchen
+                ),
+                by=keeper,
+                at=self.at(day, 10, 5),
             )
             self.counts["inspections"] += 1
             self.counts["issues"] += 1
@@ -205,16 +225,18 @@ class Demo:
         if issued:
             self.supervise(school, day, issued[0])
         for dish, codes in used.items():
-            self.ledger.retain_sample(
-                school,
-                day,
-                "lunch",
-                dish,
-                self.random.choice([125, 130, 150]),
-                f"{school}留样柜",
-                codes,
+            self.ledger.execute(
+                RetainSample(
+                    school=school,
+                    meal_date=day,
+                    meal="lunch",
+                    dish=dish,
+                    grams=self.random.choice([125, 130, 150]),
+                    fridge=f"{school}留样柜",
+                    batch_codes=codes,
+                    sealed_at=self.at(day, 12, 10),
+                ),
                 by=keeper,
-                sealed_at=self.at(day, 12, 10),
                 at=self.at(day, 12, 15),
             )
             self.counts["samples"] += 1
@@ -237,7 +259,9 @@ class Demo:
             done = self.checks.get(key, 0)
             last = _period_end(day, weekly=period == week)
             if done < minimum and (usual_day or minimum - done >= _school_days(day, min(last, self.today))):
-                self.ledger.inspect(code, "issue", True, note, by=who, at=self.at(day, 10, 30))
+                self.ledger.execute(
+                    Inspect(code=code, stage="issue", passed=True, notes=note), by=who, at=self.at(day, 10, 30)
+                )
                 self.checks[key] = done + 1
                 self.counts["inspections"] += 1
 
@@ -245,39 +269,43 @@ class Demo:
         produced = day - timedelta(days=1)
         at = self.at(day, 7, self.random.randint(0, 40))
         lot = f"{product.supplier[4:]}{produced:%y%m%d}-{self.random.randint(1, 9)}"
-        result = self.ledger.receive_batch(
-            school=school,
-            supplier=product.supplier,
-            product=product.name,
-            category=product.category,
-            quantity=Decimal(self.random.randint(*product.amount)),
-            unit=product.unit,
-            supplier_lot=lot,
-            production_date=produced,
-            use_by_date=produced + timedelta(days=product.shelf_days),
-            invoice_number=f"FP{day:%Y%m%d}{self.random.randint(1000, 9999)}",
-            place=_place(product.category),
-            co_signers=[f"{school}-2"],
-            sensory_ok=True,
-            sensory_notes="色泽正常、无异味",
+        result = self.ledger.execute(
+            ReceiveBatch(
+                school=school,
+                supplier=product.supplier,
+                product=product.name,
+                category=product.category,
+                quantity=Decimal(self.random.randint(*product.amount)),
+                unit=product.unit,
+                supplier_lot=lot,
+                production_date=produced,
+                use_by_date=produced + timedelta(days=product.shelf_days),
+                invoice_number=f"FP{day:%Y%m%d}{self.random.randint(1000, 9999)}",
+                place=_place(product.category),
+                co_signers=[f"{school}-2"],
+                sensory_ok=True,
+                sensory_notes="色泽正常、无异味",
+                gtin=product.gtin,
+                unit_price=product.price,
+                arrival_temperature="4.0" if product.category != "plant" else None,
+            ),
             by=keeper,
-            gtin=product.gtin,
-            unit_price=product.price,
             at=at,
-            arrival_temperature="4.0" if product.category != "plant" else None,
         )
         code: str = result["code"]
         self.counts["batches"] += 1
         batch = self.ledger.batch(code)
         required = self.ledger.profile.certificates_required(batch.category, batch.pork)
         for kind in sorted(required):
-            self.ledger.attach_certificate(
-                code,
-                kind,
-                f"{_abbreviation(kind)}{day:%Y%m%d}{self.random.randint(100, 999)}",
-                _issuer(kind),
-                produced,
-                self._document(code, kind),
+            self.ledger.execute(
+                AttachCertificate(
+                    code=code,
+                    kind=kind,
+                    number=f"{_abbreviation(kind)}{day:%Y%m%d}{self.random.randint(100, 999)}",
+                    issuer=_issuer(kind),
+                    issue_date=produced,
+                    sha256=self._document(code, kind),
+                ),
                 by=Principal(product.supplier, "supplier"),
                 at=at + timedelta(minutes=5),
             )
@@ -303,21 +331,23 @@ class Demo:
         """东旗禽蛋's licence lapsed three days ago: its eggs are refused at the door."""
         day = self.today - timedelta(days=1)
         try:
-            self.ledger.receive_batch(
-                school="CG01",
-                supplier="SUP-DQ",
-                product="鸡蛋",
-                category="other",
-                quantity=Decimal(30),
-                unit="kg",
-                supplier_lot=f"DQ{day:%y%m%d}",
-                production_date=day,
-                use_by_date=day + timedelta(days=20),
-                invoice_number="FP-DQ-1",
-                place="干货库",
-                co_signers=["CG01-2"],
-                sensory_ok=True,
-                sensory_notes="",
+            self.ledger.execute(
+                ReceiveBatch(
+                    school="CG01",
+                    supplier="SUP-DQ",
+                    product="鸡蛋",
+                    category="other",
+                    quantity=Decimal(30),
+                    unit="kg",
+                    supplier_lot=f"DQ{day:%y%m%d}",
+                    production_date=day,
+                    use_by_date=day + timedelta(days=20),
+                    invoice_number="FP-DQ-1",
+                    place="干货库",
+                    co_signers=["CG01-2"],
+                    sensory_ok=True,
+                    sensory_notes="",
+                ),
                 by=Principal("CG01-1", "storekeeper"),
                 at=self.at(day, 7, 30),
             )

@@ -33,7 +33,10 @@ from _bare import BareApplication, BareBatch  # bench/ is sys.path[0] when this 
 from eventsourcing.application import Application
 
 from domain.codes import new_batch_code
+from domain.handoff import Inspect, IssueToKitchen, Move, PutOnHold, Release, ReturnToStore
+from domain.intake import AttachCertificate, ReceiveBatch
 from domain.ledger import Ledger
+from domain.registry import RecordStaffCertificate, RegisterSchool, RegisterStaff, RegisterSupplier
 from domain.values import Principal
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -51,27 +54,63 @@ Stats = dict[str, float]
 
 
 def register_canteen(ledger: Ledger) -> None:
-    ledger.register_school("S001", "城关一小", "城关镇", by=ADMIN, at=SETUP_AT)
-    ledger.register_supplier(
-        "SUP-LY", "绿源农副产品", "JY13301020001234", date(2025, 1, 1), date(2030, 1, 1),
-        date(2026, 1, 1), date(2026, 12, 31), by=ADMIN, at=SETUP_AT,
-    )  # fmt: skip
+    ledger.execute(RegisterSchool(code="S001", name="城关一小", district="城关镇"), by=ADMIN, at=SETUP_AT)
+    ledger.execute(
+        RegisterSupplier(
+            code="SUP-LY",
+            name="绿源农副产品",
+            licence_number="JY13301020001234",
+            licence_valid_from=date(2025, 1, 1),
+            licence_valid_until=date(2030, 1, 1),
+            tender_start=date(2026, 1, 1),
+            tender_end=date(2026, 12, 31),
+        ),
+        by=ADMIN,
+        at=SETUP_AT,
+    )
     for person, role in (("wang", "storekeeper"), ("li", "storekeeper"), ("zhao", "kitchen")):
-        ledger.register_staff(person, person, "S001", [role], by=ADMIN, at=SETUP_AT)
+        ledger.execute(RegisterStaff(person_id=person, name=person, school="S001", roles=[role]), by=ADMIN, at=SETUP_AT)
         for kind in ("health", "training"):
             number = f"{kind[0].upper()}-{person}"
-            ledger.record_staff_certificate(
-                person, kind, number, date(2026, 1, 1), date(2026, 12, 31), by=ADMIN, at=SETUP_AT
+            ledger.execute(
+                RecordStaffCertificate(
+                    person_id=person,
+                    kind=kind,
+                    number=number,
+                    valid_from=date(2026, 1, 1),
+                    valid_until=date(2026, 12, 31),
+                ),
+                by=ADMIN,
+                at=SETUP_AT,
             )
 
 
 def receive(ledger: Ledger, i: int, key: str | None = None) -> str:
     """入库验收 of 100 kg of pork, signed by wang and li."""
-    result = ledger.receive_batch(
-        "S001", "SUP-LY", "猪肉（前腿）", "meat", "100", "kg", f"LY-2026-11-{i:05d}", PRODUCED, USE_BY,
-        f"INV-{i:06d}", "冷库1", ["li"], True, "", by=WANG, gtin="6901234567892", unit_price="28.50",
-        arrival_temperature="2.5", at=RECEIVED_AT, idempotency_key=key,
-    )  # fmt: skip
+    result = ledger.execute(
+        ReceiveBatch(
+            school="S001",
+            supplier="SUP-LY",
+            product="猪肉（前腿）",
+            category="meat",
+            quantity="100",
+            unit="kg",
+            supplier_lot=f"LY-2026-11-{i:05d}",
+            production_date=PRODUCED,
+            use_by_date=USE_BY,
+            invoice_number=f"INV-{i:06d}",
+            place="冷库1",
+            co_signers=["li"],
+            sensory_ok=True,
+            sensory_notes="",
+            gtin="6901234567892",
+            unit_price="28.50",
+            arrival_temperature="2.5",
+        ),
+        by=WANG,
+        at=RECEIVED_AT,
+        idempotency_key=key,
+    )
     code: str = result["code"]
     return code
 
@@ -83,21 +122,40 @@ def fill_history(ledger: Ledger, code: str) -> None:
     def issue() -> None:
         at = next(moments)
         meal = "lunch" if at.hour < 14 else "dinner"
-        ledger.issue_to_kitchen(code, "5", "kg", at.astimezone(SHANGHAI).date(), meal, "zhao", by=WANG, at=at)
+        ledger.execute(
+            IssueToKitchen(
+                code=code, quantity="5", unit="kg", meal_date=at.astimezone(SHANGHAI).date(), meal=meal, taken_by="zhao"
+            ),
+            by=WANG,
+            at=at,
+        )
 
     for kind in ("quality_inspection_report", "invoice", "animal_quarantine_certificate", "meat_quality_certificate"):
-        ledger.attach_certificate(
-            code, kind, f"N-{kind}", "县动物卫生监督所", PRODUCED, "ab" * 32, by=WANG, at=next(moments)
+        ledger.execute(
+            AttachCertificate(
+                code=code,
+                kind=kind,
+                number=f"N-{kind}",
+                issuer="县动物卫生监督所",
+                issue_date=PRODUCED,
+                sha256="ab" * 32,
+            ),
+            by=WANG,
+            at=next(moments),
         )
-    ledger.inspect(code, "intake", True, "色泽正常，无异味", by=WANG, at=next(moments))
-    ledger.move(code, "冷库2", by=WANG, at=next(moments))
-    ledger.move(code, "冷库1", by=WANG, at=next(moments))
-    ledger.put_on_hold(code, "冷库温度报警，待查", by=WANG, at=next(moments))
-    ledger.release(code, "温度已恢复，复检合格", by=WANG, at=next(moments))
+    ledger.execute(Inspect(code=code, stage="intake", passed=True, notes="色泽正常，无异味"), by=WANG, at=next(moments))
+    ledger.execute(Move(code=code, place="冷库2"), by=WANG, at=next(moments))
+    ledger.execute(Move(code=code, place="冷库1"), by=WANG, at=next(moments))
+    ledger.execute(PutOnHold(code=code, reason="冷库温度报警，待查"), by=WANG, at=next(moments))
+    ledger.execute(Release(code=code, reason="温度已恢复，复检合格"), by=WANG, at=next(moments))
     for _ in range(4):
         issue()
-    ledger.return_to_store(code, "2", "kg", "zhao", "午餐未用完", by=WANG, at=next(moments))
-    ledger.move(code, "冷库2", by=WANG, at=next(moments))
+    ledger.execute(
+        ReturnToStore(code=code, quantity="2", unit="kg", returned_by="zhao", reason="午餐未用完"),
+        by=WANG,
+        at=next(moments),
+    )
+    ledger.execute(Move(code=code, place="冷库2"), by=WANG, at=next(moments))
     for _ in range(4):
         issue()
 

@@ -7,6 +7,7 @@ number, so announcing the same delivery twice is refused rather than duplicated.
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import date, datetime
 from decimal import Decimal
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -14,6 +15,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from domain.batch import Certificate
+from domain.delivery import Delivery
 from domain.errors import AlreadyExists, RuleViolation
 from domain.rules import CERTIFICATE_NAMES_ZH, CertificateKind
 from domain.values import Principal
@@ -72,6 +74,10 @@ class DeliveryAnnouncement(Aggregate):
         self.status = "announced"  # announced / received / rejected / withdrawn
         self.batch_code = ""
         self.closed_reason = ""
+
+    def delivery(self) -> Delivery:
+        """The goods as announced, for intake to check and receive."""
+        return Delivery(**{f.name: getattr(self, f.name) for f in fields(Delivery)})
 
     def attach_certificate(
         self,

@@ -16,7 +16,26 @@ from domain.values import require_quantity, require_text, require_unit
 PORK_WORDS = ("猪", "pork")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
+class DeliveryDetails:
+    """What a supplier announces or a storekeeper types about a delivery, as sent: the fields commands share."""
+
+    school: str
+    supplier: str
+    product: str
+    category: Category | str
+    quantity: Decimal | str
+    unit: str
+    supplier_lot: str
+    production_date: date
+    use_by_date: date
+    invoice_number: str
+    gtin: str | None = None
+    unit_price: Decimal | str | None = None
+    pork: bool | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class Delivery:
     school_id: str
     supplier_id: str
@@ -34,51 +53,36 @@ class Delivery:
     unit_price: Decimal | None
 
     @classmethod
-    def checked(
-        cls,
-        school: str,
-        supplier: str,
-        product: str,
-        category: str,
-        quantity: Decimal | str,
-        unit: str,
-        supplier_lot: str,
-        production_date: date,
-        use_by_date: date,
-        invoice_number: str,
-        gtin: str | None = None,
-        unit_price: Decimal | str | None = None,
-        pork: bool | None = None,
-    ) -> Delivery:
+    def checked(cls, d: DeliveryDetails) -> Delivery:
         """Validate and normalise what was typed or announced; the checks that need a date are in ``check_on``."""
-        product_ = require_text(product, "product", "品名")
-        lot_ = require_text(supplier_lot, "supplier_lot", "供应商批号")
+        product_ = require_text(d.product, "product", "品名")
+        lot_ = require_text(d.supplier_lot, "supplier_lot", "供应商批号")
         try:
-            category_ = Category(category)
+            category_ = Category(d.category)
         except ValueError:
             allowed = ", ".join(c.value for c in Category)
             raise ValidationError(
-                zh=f"类别无效：{category}", en=f"category must be one of {allowed}", field="category"
+                zh=f"类别无效：{d.category}", en=f"category must be one of {allowed}", field="category"
             ) from None
-        if use_by_date < production_date:
+        if d.use_by_date < d.production_date:
             raise ValidationError(
                 zh="保质期早于生产日期", en="the use-by date is before the production date", field="use_by_date"
             )
         return cls(
-            school_id=school,
-            supplier_id=supplier,
+            school_id=d.school,
+            supplier_id=d.supplier,
             product=product_,
             category=category_.value,
-            pork=pork if pork is not None else category_ is Category.MEAT and _names_pork(product_),
-            quantity=require_quantity(quantity),
-            unit=require_unit(unit),
+            pork=d.pork if d.pork is not None else category_ is Category.MEAT and _names_pork(product_),
+            quantity=require_quantity(d.quantity),
+            unit=require_unit(d.unit),
             supplier_lot=lot_,
             lot=normalise_lot(lot_),
-            gtin=normalise_gtin(gtin) if gtin else None,
-            production_date=production_date,
-            use_by_date=use_by_date,
-            invoice_number=require_text(invoice_number, "invoice_number", "发票号"),
-            unit_price=require_quantity(unit_price, "unit_price") if unit_price is not None else None,
+            gtin=normalise_gtin(d.gtin) if d.gtin else None,
+            production_date=d.production_date,
+            use_by_date=d.use_by_date,
+            invoice_number=require_text(d.invoice_number, "invoice_number", "发票号"),
+            unit_price=require_quantity(d.unit_price, "unit_price") if d.unit_price is not None else None,
         )
 
     def check_on(self, day: date) -> None:

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.persistence import Transcoding
 
@@ -170,3 +171,18 @@ def require_aware(moment: datetime, field: str = "at") -> datetime:
 def plain(value: Any) -> Any:
     """Enums to their plain values, so that stored events hold no class names of ours."""
     return value.value if isinstance(value, StrEnum) else value
+
+
+def parse_choice(kind: type[Any], value: Any, field: str, zh: str) -> Any:
+    try:
+        return kind(value)
+    except ValueError:
+        allowed = ", ".join(member.value for member in kind)
+        raise ValidationError(zh=f"{zh}无效：{value}", en=f"{field} must be one of {allowed}", field=field) from None
+
+
+def as_uuid(value: UUID | str) -> UUID:
+    try:
+        return value if isinstance(value, UUID) else UUID(str(value))
+    except ValueError:
+        raise ValidationError(zh="编号格式错误", en=f"{value!r} is not a valid id", field="id") from None

@@ -9,7 +9,11 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from domain.command import Command
+from domain.handoff import IssueToKitchen
+from domain.intake import AttachCertificate, ReceiveBatch
 from domain.ledger import Ledger
+from domain.registry import RecordStaffCertificate, RegisterSchool, RegisterStaff, RegisterSupplier, SuspendStaff
 from domain.values import Principal
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -32,6 +36,13 @@ def digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def send(ledger: Ledger, kind: type[Command], fields: dict[str, Any]) -> dict[str, Any]:
+    """Execute a command from one dict of its fields and ``by``, ``at``, ``idempotency_key``, as tests build them."""
+    fields = dict(fields)
+    outer = {k: fields.pop(k) for k in ("by", "at", "idempotency_key") if k in fields}
+    return ledger.execute(kind(**fields), **outer)
+
+
 @dataclass
 class County:
     ledger: Ledger
@@ -39,26 +50,46 @@ class County:
     @classmethod
     def set_up(cls, ledger: Ledger) -> County:
         when = at(DAY - timedelta(days=30))
-        ledger.register_school("CG01", "城关第一小学", "城关镇", by=ADMIN, at=when)
-        ledger.register_school("XH01", "新华镇中心小学", "新华镇", by=ADMIN, at=when)
-        term = (date(2025, 9, 1), date(2026, 7, 15))
-        ledger.register_supplier(
-            "SUP-LY", "绿源蔬菜配送有限公司", "JY1430101", date(2024, 1, 1), date(2028, 1, 1), *term, by=ADMIN, at=when
+        ledger.execute(RegisterSchool(code="CG01", name="城关第一小学", district="城关镇"), by=ADMIN, at=when)
+        ledger.execute(RegisterSchool(code="XH01", name="新华镇中心小学", district="新华镇"), by=ADMIN, at=when)
+        term = {"tender_start": date(2025, 9, 1), "tender_end": date(2026, 7, 15)}
+        supplier = RegisterSupplier(
+            code="SUP-LY",
+            name="绿源蔬菜配送有限公司",
+            licence_number="JY1430101",
+            licence_valid_from=date(2024, 1, 1),
+            licence_valid_until=date(2028, 1, 1),
+            **term,
         )
-        ledger.register_supplier(
-            "SUP-HX", "恒鑫肉类食品有限公司", "JY1430102", date(2024, 1, 1), date(2028, 1, 1), *term, by=ADMIN, at=when
+        ledger.execute(supplier, by=ADMIN, at=when)
+        supplier = RegisterSupplier(
+            code="SUP-HX",
+            name="恒鑫肉类食品有限公司",
+            licence_number="JY1430102",
+            licence_valid_from=date(2024, 1, 1),
+            licence_valid_until=date(2028, 1, 1),
+            **term,
         )
-        ledger.register_supplier(
-            "SUP-OLD", "东旗禽蛋专业合作社", "JY1430105", date(2021, 1, 1), date(2026, 2, 1), *term, by=ADMIN, at=when
+        ledger.execute(supplier, by=ADMIN, at=when)
+        supplier = RegisterSupplier(
+            code="SUP-OLD",
+            name="东旗禽蛋专业合作社",
+            licence_number="JY1430105",
+            licence_valid_from=date(2021, 1, 1),
+            licence_valid_until=date(2026, 2, 1),
+            **term,
         )
-        ledger.register_supplier(
-            "SUP-LOST",
-            "未中标商贸公司",
-            "JY1430106",
-            date(2024, 1, 1),
-            date(2028, 1, 1),
-            date(2024, 9, 1),
-            date(2025, 7, 15),
+        ledger.execute(supplier, by=ADMIN, at=when)
+        ledger.execute(
+            RegisterSupplier(
+                code="SUP-LOST",
+                name="未中标商贸公司",
+                licence_number="JY1430106",
+                licence_valid_from=date(2024, 1, 1),
+                licence_valid_until=date(2028, 1, 1),
+                tender_start=date(2024, 9, 1),
+                tender_end=date(2025, 7, 15),
+            ),
             by=ADMIN,
             at=when,
         )
@@ -71,15 +102,31 @@ class County:
             (XH_STOREKEEPER, "周明", "XH01", "storekeeper"),
         ]
         for person, name, school, role in staff:
-            ledger.register_staff(person, name, school, [role], by=ADMIN, at=when)
+            ledger.execute(RegisterStaff(person_id=person, name=name, school=school, roles=[role]), by=ADMIN, at=when)
             health_until = date(2026, 2, 20) if person == EXPIRED else date(2026, 12, 31)
-            ledger.record_staff_certificate(
-                person, "health", f"JK-{person}", date(2026, 1, 1), health_until, by=ADMIN, at=when
+            ledger.execute(
+                RecordStaffCertificate(
+                    person_id=person,
+                    kind="health",
+                    number=f"JK-{person}",
+                    valid_from=date(2026, 1, 1),
+                    valid_until=health_until,
+                ),
+                by=ADMIN,
+                at=when,
             )
-            ledger.record_staff_certificate(
-                person, "training", f"PX-{person}", date(2025, 9, 1), date(2026, 8, 31), by=ADMIN, at=when
+            ledger.execute(
+                RecordStaffCertificate(
+                    person_id=person,
+                    kind="training",
+                    number=f"PX-{person}",
+                    valid_from=date(2025, 9, 1),
+                    valid_until=date(2026, 8, 31),
+                ),
+                by=ADMIN,
+                at=when,
             )
-        ledger.suspend_staff(SUSPENDED, "腹泻，调岗停岗", by=ADMIN, at=when)
+        ledger.execute(SuspendStaff(person_id=SUSPENDED, reason="腹泻，调岗停岗"), by=ADMIN, at=when)
         return cls(ledger)
 
     def receive(self, **overrides: Any) -> str:
@@ -105,7 +152,7 @@ class County:
             "at": at(hour=7, minute=30),
         }
         fields.update(overrides)
-        code: str = self.ledger.receive_batch(**fields)["code"]
+        code: str = send(self.ledger, ReceiveBatch, fields)["code"]
         return code
 
     def certify(self, code: str, skip: tuple[str, ...] = ()) -> None:
@@ -113,13 +160,15 @@ class County:
         batch = self.ledger.batch(code)
         for kind in sorted(self.ledger.profile.certificates_required(batch.category, batch.pork)):
             if kind not in skip:
-                self.ledger.attach_certificate(
-                    code,
-                    kind,
-                    f"{kind[:2].upper()}-{code}",
-                    "县食品检验检测中心",
-                    DAY - timedelta(days=1),
-                    digest(code + kind),
+                self.ledger.execute(
+                    AttachCertificate(
+                        code=code,
+                        kind=kind,
+                        number=f"{kind[:2].upper()}-{code}",
+                        issuer="县食品检验检测中心",
+                        issue_date=DAY - timedelta(days=1),
+                        sha256=digest(code + kind),
+                    ),
                     by=SUPPLIER,
                     at=at(hour=7, minute=40),
                 )
@@ -136,4 +185,4 @@ class County:
             "at": at(hour=10),
         }
         fields.update(overrides)
-        return self.ledger.issue_to_kitchen(**fields)
+        return send(self.ledger, IssueToKitchen, fields)

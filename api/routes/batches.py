@@ -31,6 +31,20 @@ from api.schemas import (
 )
 from api.tokens import Caller
 from domain.batch import IngredientBatch
+from domain.handoff import (
+    CancelIssueOffer,
+    ConfirmIssue,
+    Correct,
+    Inspect,
+    IssueToKitchen,
+    Move,
+    OfferIssue,
+    PutOnHold,
+    Release,
+    ReturnToStore,
+    WriteOff,
+)
+from domain.intake import ReceiveAnnounced, ReceiveBatch, RejectDelivery
 from domain.ledger import Ledger
 from domain.values import Role
 from labels.payload import parse
@@ -65,26 +79,28 @@ def get_batch(code: str, ledger: LedgerDep, caller: Reader) -> BatchCard:
 )
 def receive(body: IntakeRequest, ledger: LedgerDep, caller: Storekeeper, key: IdempotencyKey = None) -> CommandResult:
     school = _acting_school(caller, body.school)
-    result = ledger.receive_batch(
-        school=school,
-        supplier=body.supplier,
-        product=body.product,
-        category=body.category,
-        quantity=body.quantity,
-        unit=body.unit,
-        supplier_lot=body.supplier_lot,
-        production_date=body.production_date,
-        use_by_date=body.use_by_date,
-        invoice_number=body.invoice_number,
-        place=body.place,
-        co_signers=body.co_signers,
-        sensory_ok=body.sensory_ok,
-        sensory_notes=body.sensory_notes,
+    result = ledger.execute(
+        ReceiveBatch(
+            school=school,
+            supplier=body.supplier,
+            product=body.product,
+            category=body.category,
+            quantity=body.quantity,
+            unit=body.unit,
+            supplier_lot=body.supplier_lot,
+            production_date=body.production_date,
+            use_by_date=body.use_by_date,
+            invoice_number=body.invoice_number,
+            place=body.place,
+            co_signers=body.co_signers,
+            sensory_ok=body.sensory_ok,
+            sensory_notes=body.sensory_notes,
+            gtin=body.gtin,
+            unit_price=body.unit_price,
+            arrival_temperature=body.arrival_temperature,
+            pork=body.pork,
+        ),
         by=caller.principal,
-        gtin=body.gtin,
-        unit_price=body.unit_price,
-        arrival_temperature=body.arrival_temperature,
-        pork=body.pork,
         idempotency_key=key,
     )
     return CommandResult(**result)
@@ -106,15 +122,17 @@ def receive_announced(
 ) -> CommandResult:
     announcement = ledger.announcement(announcement_id)
     check_school(caller, announcement.school_id)
-    result = ledger.receive_announced(
-        announcement_id,
-        body.place,
-        body.co_signers,
-        body.sensory_ok,
-        body.sensory_notes,
+    result = ledger.execute(
+        ReceiveAnnounced(
+            announcement=announcement_id,
+            place=body.place,
+            co_signers=body.co_signers,
+            sensory_ok=body.sensory_ok,
+            sensory_notes=body.sensory_notes,
+            quantity=body.quantity,
+            arrival_temperature=body.arrival_temperature,
+        ),
         by=caller.principal,
-        quantity=body.quantity,
-        arrival_temperature=body.arrival_temperature,
         idempotency_key=key,
     )
     return CommandResult(**result)
@@ -131,7 +149,9 @@ def reject_delivery(
 ) -> CommandResult:
     check_school(caller, ledger.announcement(announcement_id).school_id)
     return CommandResult(
-        **ledger.reject_delivery(announcement_id, body.reason, by=caller.principal, idempotency_key=key)
+        **ledger.execute(
+            RejectDelivery(announcement=announcement_id, reason=body.reason), by=caller.principal, idempotency_key=key
+        )
     )
 
 
@@ -140,7 +160,11 @@ def inspect(
     code: str, body: InspectionRequest, ledger: LedgerDep, caller: Supervisor, key: IdempotencyKey = None
 ) -> CommandResult:
     batch = _own_school_batch(ledger, caller, code)
-    result = ledger.inspect(batch.code, body.stage, body.passed, body.notes, by=caller.principal, idempotency_key=key)
+    result = ledger.execute(
+        Inspect(code=batch.code, stage=body.stage, passed=body.passed, notes=body.notes),
+        by=caller.principal,
+        idempotency_key=key,
+    )
     return CommandResult(**result)
 
 
@@ -149,7 +173,9 @@ def move(
     code: str, body: MoveRequest, ledger: LedgerDep, caller: Storekeeper, key: IdempotencyKey = None
 ) -> CommandResult:
     batch = _own_school_batch(ledger, caller, code)
-    return CommandResult(**ledger.move(batch.code, body.place, by=caller.principal, idempotency_key=key))
+    return CommandResult(
+        **ledger.execute(Move(code=batch.code, place=body.place), by=caller.principal, idempotency_key=key)
+    )
 
 
 @router.post("/batches/{code}/holds", response_model=CommandResult, summary="封存: put on hold")
@@ -157,7 +183,9 @@ def hold(
     code: str, body: ReasonRequest, ledger: LedgerDep, caller: Supervisor, key: IdempotencyKey = None
 ) -> CommandResult:
     batch = _own_school_batch(ledger, caller, code)
-    return CommandResult(**ledger.put_on_hold(batch.code, body.reason, by=caller.principal, idempotency_key=key))
+    return CommandResult(
+        **ledger.execute(PutOnHold(code=batch.code, reason=body.reason), by=caller.principal, idempotency_key=key)
+    )
 
 
 @router.post("/batches/{code}/releases", response_model=CommandResult, summary="解封: release from hold")
@@ -165,7 +193,9 @@ def release(
     code: str, body: ReasonRequest, ledger: LedgerDep, caller: Supervisor, key: IdempotencyKey = None
 ) -> CommandResult:
     batch = _own_school_batch(ledger, caller, code)
-    return CommandResult(**ledger.release(batch.code, body.reason, by=caller.principal, idempotency_key=key))
+    return CommandResult(
+        **ledger.execute(Release(code=batch.code, reason=body.reason), by=caller.principal, idempotency_key=key)
+    )
 
 
 @router.post(
@@ -185,13 +215,15 @@ def issue(
 ) -> CommandResult:
     batch = _own_school_batch(ledger, caller, code)
     if body.taker_pin is None:
-        result = ledger.offer_issue(
-            batch.code,
-            body.quantity,
-            body.unit,
-            body.meal_date,
-            body.meal,
-            body.taken_by,
+        result = ledger.execute(
+            OfferIssue(
+                code=batch.code,
+                quantity=body.quantity,
+                unit=body.unit,
+                meal_date=body.meal_date,
+                meal=body.meal,
+                taken_by=body.taken_by,
+            ),
             by=caller.principal,
             idempotency_key=key,
         )
@@ -203,13 +235,15 @@ def issue(
             403, "wrong_pin", "领用人PIN错误，交接未完成", "the taker's PIN is wrong; nothing was issued", "taker_pin"
         )
     limits.succeeded(counted)
-    result = ledger.issue_to_kitchen(
-        batch.code,
-        body.quantity,
-        body.unit,
-        body.meal_date,
-        body.meal,
-        body.taken_by,
+    result = ledger.execute(
+        IssueToKitchen(
+            code=batch.code,
+            quantity=body.quantity,
+            unit=body.unit,
+            meal_date=body.meal_date,
+            meal=body.meal,
+            taken_by=body.taken_by,
+        ),
         by=caller.principal,
         idempotency_key=key,
     )
@@ -225,7 +259,9 @@ def confirm_issue(
     code: str, offer: int, ledger: LedgerDep, caller: Kitchen, key: IdempotencyKey = None
 ) -> CommandResult:
     batch = _own_school_batch(ledger, caller, code)
-    return CommandResult(**ledger.confirm_issue(batch.code, offer, by=caller.principal, idempotency_key=key))
+    return CommandResult(
+        **ledger.execute(ConfirmIssue(code=batch.code, offer=offer), by=caller.principal, idempotency_key=key)
+    )
 
 
 @router.post(
@@ -238,7 +274,9 @@ def cancel_issue(
 ) -> CommandResult:
     batch = _own_school_batch(ledger, caller, code)
     return CommandResult(
-        **ledger.cancel_issue_offer(batch.code, offer, body.reason, by=caller.principal, idempotency_key=key)
+        **ledger.execute(
+            CancelIssueOffer(code=batch.code, offer=offer, reason=body.reason), by=caller.principal, idempotency_key=key
+        )
     )
 
 
@@ -250,15 +288,17 @@ def return_to_store(
 ) -> CommandResult:
     batch = _own_school_batch(ledger, caller, code)
     return CommandResult(
-        **ledger.return_to_store(
-            batch.code,
-            body.quantity,
-            body.unit,
-            body.returned_by,
-            body.reason,
+        **ledger.execute(
+            ReturnToStore(
+                code=batch.code,
+                quantity=body.quantity,
+                unit=body.unit,
+                returned_by=body.returned_by,
+                reason=body.reason,
+                issue=body.issue,
+            ),
             by=caller.principal,
             idempotency_key=key,
-            issue=body.issue,
         )
     )
 
@@ -269,8 +309,10 @@ def write_off(
 ) -> CommandResult:
     batch = _own_school_batch(ledger, caller, code)
     return CommandResult(
-        **ledger.write_off(
-            batch.code, body.reason, body.witness, by=caller.principal, quantity=body.quantity, idempotency_key=key
+        **ledger.execute(
+            WriteOff(code=batch.code, reason=body.reason, witness=body.witness, quantity=body.quantity),
+            by=caller.principal,
+            idempotency_key=key,
         )
     )
 
@@ -281,7 +323,11 @@ def correct(
 ) -> CommandResult:
     batch = _own_school_batch(ledger, caller, code)
     return CommandResult(
-        **ledger.correct(batch.code, body.corrects_version, body.reason, by=caller.principal, idempotency_key=key)
+        **ledger.execute(
+            Correct(code=batch.code, corrects_version=body.corrects_version, reason=body.reason),
+            by=caller.principal,
+            idempotency_key=key,
+        )
     )
 
 

@@ -14,6 +14,7 @@ from api.documents import MAX_BYTES, inspect_upload
 from api.errors import ApiError
 from api.schemas import CertificateKindName, CommandResult
 from api.tokens import Caller
+from domain.intake import AttachCertificate, AttachCertificateToDelivery
 from domain.values import Role
 
 router = APIRouter(prefix="/api/v1", tags=["certificates"])
@@ -51,15 +52,17 @@ def attach_to_batch(
     content = _read(file)
     document = inspect_upload(content)
     documents.put(content, document)  # kept even if refused: the sweep removes files no event names
-    result = ledger.attach_certificate(
-        batch.code,
-        kind,
-        number,
-        issuer,
-        issue_date,
-        document.sha256,
+    result = ledger.execute(
+        AttachCertificate(
+            code=batch.code,
+            kind=kind,
+            number=number,
+            issuer=issuer,
+            issue_date=issue_date,
+            sha256=document.sha256,
+            expiry_date=expiry_date,
+        ),
         by=caller.principal,
-        expiry_date=expiry_date,
         idempotency_key=key,
     )
     return CommandResult(**result, document=document.sha256)
@@ -91,15 +94,17 @@ def attach_to_delivery(
     content = _read(file)
     document = inspect_upload(content)
     documents.put(content, document)
-    result = ledger.attach_certificate_to_delivery(
-        announcement_id,
-        kind,
-        number,
-        issuer,
-        issue_date,
-        document.sha256,
+    result = ledger.execute(
+        AttachCertificateToDelivery(
+            announcement=announcement_id,
+            kind=kind,
+            number=number,
+            issuer=issuer,
+            issue_date=issue_date,
+            sha256=document.sha256,
+            expiry_date=expiry_date,
+        ),
         by=caller.principal,
-        expiry_date=expiry_date,
         idempotency_key=key,
     )
     return CommandResult(**result, document=document.sha256)

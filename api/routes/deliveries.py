@@ -13,6 +13,7 @@ from api.errors import ApiError
 from api.schemas import AnnouncementOut, AnnouncementRequest, CommandResult, Page
 from api.tokens import Caller
 from domain.announcement import DeliveryAnnouncement
+from domain.intake import AnnounceDelivery
 from domain.values import Role
 
 router = APIRouter(prefix="/api/v1", tags=["deliveries"])
@@ -29,23 +30,25 @@ def announce(
         raise ApiError(403, "forbidden", "只能为本公司预告送货", f"you act for supplier {caller.scope}")
     if not supplier:
         raise ApiError(422, "invalid_input", "请填写供应商", "supplier is required", "supplier")
-    result = ledger.announce_delivery(
-        supplier=supplier,
-        reference=body.reference,
-        school=body.school,
-        product=body.product,
-        category=body.category,
-        quantity=body.quantity,
-        unit=body.unit,
-        supplier_lot=body.supplier_lot,
-        production_date=body.production_date,
-        use_by_date=body.use_by_date,
-        invoice_number=body.invoice_number,
-        expected_on=body.expected_on,
+    result = ledger.execute(
+        AnnounceDelivery(
+            supplier=supplier,
+            reference=body.reference,
+            school=body.school,
+            product=body.product,
+            category=body.category,
+            quantity=body.quantity,
+            unit=body.unit,
+            supplier_lot=body.supplier_lot,
+            production_date=body.production_date,
+            use_by_date=body.use_by_date,
+            invoice_number=body.invoice_number,
+            expected_on=body.expected_on,
+            gtin=body.gtin,
+            unit_price=body.unit_price,
+            pork=body.pork,
+        ),
         by=caller.principal,
-        gtin=body.gtin,
-        unit_price=body.unit_price,
-        pork=body.pork,
         idempotency_key=key,
     )
     return CommandResult(**result)

@@ -23,6 +23,17 @@ from api.schemas import (
 )
 from api.tokens import Caller
 from domain.ledger import Ledger
+from domain.registry import (
+    RecordHealthCheck,
+    RecordStaffCertificate,
+    RegisterSchool,
+    RegisterStaff,
+    RegisterSupplier,
+    ReinstateStaff,
+    RenewSupplierLicence,
+    SuspendStaff,
+    SuspendSupplier,
+)
 from domain.staff import StaffMember
 from domain.values import Role
 
@@ -36,7 +47,11 @@ Reader = Annotated[Caller, Depends(Allow(*SCHOOL_ROLES, Role.INVESTIGATOR, Role.
 @router.post("/schools", response_model=CommandResult, status_code=201, summary="Register a school")
 def register_school(body: SchoolRequest, ledger: LedgerDep, caller: Admin, key: IdempotencyKey = None) -> CommandResult:
     return CommandResult(
-        **ledger.register_school(body.code, body.name, body.district, by=caller.principal, idempotency_key=key)
+        **ledger.execute(
+            RegisterSchool(code=body.code, name=body.name, district=body.district),
+            by=caller.principal,
+            idempotency_key=key,
+        )
     )
 
 
@@ -45,14 +60,16 @@ def register_supplier(
     body: SupplierRequest, ledger: LedgerDep, caller: Admin, key: IdempotencyKey = None
 ) -> CommandResult:
     return CommandResult(
-        **ledger.register_supplier(
-            body.code,
-            body.name,
-            body.licence_number,
-            body.licence_valid_from,
-            body.licence_valid_until,
-            body.tender_start,
-            body.tender_end,
+        **ledger.execute(
+            RegisterSupplier(
+                code=body.code,
+                name=body.name,
+                licence_number=body.licence_number,
+                licence_valid_from=body.licence_valid_from,
+                licence_valid_until=body.licence_valid_until,
+                tender_start=body.tender_start,
+                tender_end=body.tender_end,
+            ),
             by=caller.principal,
             idempotency_key=key,
         )
@@ -64,8 +81,12 @@ def renew_licence(
     code: str, body: LicenceRequest, ledger: LedgerDep, caller: Admin, key: IdempotencyKey = None
 ) -> CommandResult:
     return CommandResult(
-        **ledger.renew_supplier_licence(
-            code, body.number, body.valid_from, body.valid_until, by=caller.principal, idempotency_key=key
+        **ledger.execute(
+            RenewSupplierLicence(
+                code=code, number=body.number, valid_from=body.valid_from, valid_until=body.valid_until
+            ),
+            by=caller.principal,
+            idempotency_key=key,
         )
     )
 
@@ -74,7 +95,9 @@ def renew_licence(
 def suspend_supplier(
     code: str, body: ReasonRequest, ledger: LedgerDep, caller: Admin, key: IdempotencyKey = None
 ) -> CommandResult:
-    return CommandResult(**ledger.suspend_supplier(code, body.reason, by=caller.principal, idempotency_key=key))
+    return CommandResult(
+        **ledger.execute(SuspendSupplier(code=code, reason=body.reason), by=caller.principal, idempotency_key=key)
+    )
 
 
 @router.post("/staff", response_model=CommandResult, status_code=201, summary="Register a staff member")
@@ -88,8 +111,10 @@ def register_staff(
                 403, "forbidden", "学校只能登记本校岗位人员", "a school registers only its own canteen roles"
             )
     return CommandResult(
-        **ledger.register_staff(
-            body.person_id, body.name, body.school, list(body.roles), by=caller.principal, idempotency_key=key
+        **ledger.execute(
+            RegisterStaff(person_id=body.person_id, name=body.name, school=body.school, roles=list(body.roles)),
+            by=caller.principal,
+            idempotency_key=key,
         )
     )
 
@@ -111,12 +136,14 @@ def record_certificate(
 ) -> CommandResult:
     _own_school(ledger, caller, person_id)
     return CommandResult(
-        **ledger.record_staff_certificate(
-            person_id,
-            body.kind,
-            body.number,
-            body.valid_from,
-            body.valid_until,
+        **ledger.execute(
+            RecordStaffCertificate(
+                person_id=person_id,
+                kind=body.kind,
+                number=body.number,
+                valid_from=body.valid_from,
+                valid_until=body.valid_until,
+            ),
             by=caller.principal,
             idempotency_key=key,
         )
@@ -129,8 +156,10 @@ def record_health_check(
 ) -> CommandResult:
     _own_school(ledger, caller, person_id)
     return CommandResult(
-        **ledger.record_health_check(
-            person_id, body.day, body.passed, body.notes, by=caller.principal, idempotency_key=key
+        **ledger.execute(
+            RecordHealthCheck(person_id=person_id, day=body.day, passed=body.passed, notes=body.notes),
+            by=caller.principal,
+            idempotency_key=key,
         )
     )
 
@@ -140,7 +169,11 @@ def suspend_staff(
     person_id: str, body: ReasonRequest, ledger: LedgerDep, caller: SchoolAdmin, key: IdempotencyKey = None
 ) -> CommandResult:
     _own_school(ledger, caller, person_id)
-    return CommandResult(**ledger.suspend_staff(person_id, body.reason, by=caller.principal, idempotency_key=key))
+    return CommandResult(
+        **ledger.execute(
+            SuspendStaff(person_id=person_id, reason=body.reason), by=caller.principal, idempotency_key=key
+        )
+    )
 
 
 @router.post("/staff/{person_id}/reinstatement", response_model=CommandResult, summary="Return to food work")
@@ -148,7 +181,11 @@ def reinstate_staff(
     person_id: str, body: ReasonRequest, ledger: LedgerDep, caller: SchoolAdmin, key: IdempotencyKey = None
 ) -> CommandResult:
     _own_school(ledger, caller, person_id)
-    return CommandResult(**ledger.reinstate_staff(person_id, body.reason, by=caller.principal, idempotency_key=key))
+    return CommandResult(
+        **ledger.execute(
+            ReinstateStaff(person_id=person_id, reason=body.reason), by=caller.principal, idempotency_key=key
+        )
+    )
 
 
 @router.post(

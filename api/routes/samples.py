@@ -14,6 +14,7 @@ from api.labelling import sample_label
 from api.schemas import CommandResult, DisposalRequest, Dpi, LaboratoryRequest, SampleOut, SampleRequest
 from api.tokens import Caller
 from domain.sample import FoodSample
+from domain.sampling import DisposeSample, RetainSample, SendSampleToLaboratory
 from domain.values import Role
 from labels.render import render_sample_label
 
@@ -26,16 +27,18 @@ LABEL_MEDIA = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/p
 @router.post("/samples", response_model=CommandResult, status_code=201, summary="留样: record a sealed sample")
 def retain(body: SampleRequest, ledger: LedgerDep, caller: Keeper, key: IdempotencyKey = None) -> CommandResult:
     school = school_of(caller, body.school)
-    result = ledger.retain_sample(
-        school,
-        body.meal_date,
-        body.meal,
-        body.dish,
-        body.grams,
-        body.fridge,
-        body.batch_codes,
+    result = ledger.execute(
+        RetainSample(
+            school=school,
+            meal_date=body.meal_date,
+            meal=body.meal,
+            dish=body.dish,
+            grams=body.grams,
+            fridge=body.fridge,
+            batch_codes=body.batch_codes,
+            sealed_at=body.sealed_at,
+        ),
         by=caller.principal,
-        sealed_at=body.sealed_at,
         idempotency_key=key,
     )
     return CommandResult(**result)
@@ -52,7 +55,11 @@ def dispose(
 ) -> CommandResult:
     sample = _visible(ledger, caller, sample_id)
     check_school(caller, sample.school_id)
-    return CommandResult(**ledger.dispose_sample(sample_id, body.reason, by=caller.principal, idempotency_key=key))
+    return CommandResult(
+        **ledger.execute(
+            DisposeSample(sample_id=sample_id, reason=body.reason), by=caller.principal, idempotency_key=key
+        )
+    )
 
 
 @router.post(
@@ -64,8 +71,10 @@ def send_to_laboratory(
     sample = _visible(ledger, caller, sample_id)
     check_school(caller, sample.school_id)
     return CommandResult(
-        **ledger.send_sample_to_laboratory(
-            sample_id, body.laboratory, body.reason, by=caller.principal, idempotency_key=key
+        **ledger.execute(
+            SendSampleToLaboratory(sample_id=sample_id, laboratory=body.laboratory, reason=body.reason),
+            by=caller.principal,
+            idempotency_key=key,
         )
     )
 

@@ -14,6 +14,7 @@ from api.app import create_app
 from api.settings import Settings
 from api.tokens import Credentials
 from domain.ledger import Ledger
+from domain.registry import RegisterStaff
 from domain.values import Principal
 from tests.county import ADMIN, DAY, LI, WANG, XH_STOREKEEPER, ZHANG, County, at
 
@@ -70,7 +71,11 @@ def open_api(ledger: Ledger, tmp_path: Path, follow_projections: bool, read_wait
     """The app over the test county; ``follow_projections``: the views follow the log in a thread, as served."""
     county = County.set_up(ledger)
     ledger.clock = lambda: at(DAY, 9)  # the API records "now": make now a school day of the test county
-    ledger.register_staff("CG01-principal", "陈校长", "CG01", ["principal"], by=ADMIN, at=at(DAY, 6))
+    ledger.execute(
+        RegisterStaff(person_id="CG01-principal", name="陈校长", school="CG01", roles=["principal"]),
+        by=ADMIN,
+        at=at(DAY, 6),
+    )
     credentials = Credentials(ledger)
     tokens = {
         name: credentials.create_token(person, role, scope, name, ADMIN)[0]

@@ -9,6 +9,8 @@ from datetime import date, timedelta
 
 from openpyxl import load_workbook
 
+from domain.registry import RecordStaffCertificate, RegisterStaff
+from domain.sampling import RetainSample
 from domain.values import Principal
 from tests.api.conftest import Api
 from tests.county import ADMIN, DAY, WANG, XH_STOREKEEPER, ZHANG, at
@@ -20,10 +22,18 @@ def the_same_pork_at_two_schools(api: Api) -> tuple[str, str]:
     """恒鑫's lot HX260301-2 reached both schools and both lunches; only 城关一小 kept a sample."""
     ledger, county = api.ledger, api.county
     for person, name, role in (("XH01-wu", "吴芳", "storekeeper"), ("XH01-he", "何师傅", "kitchen")):
-        ledger.register_staff(person, name, "XH01", [role], by=ADMIN, at=at(DAY, 6))
+        ledger.execute(RegisterStaff(person_id=person, name=name, school="XH01", roles=[role]), by=ADMIN, at=at(DAY, 6))
         for kind in ("health", "training"):
-            ledger.record_staff_certificate(
-                person, kind, f"{kind}-{person}", date(2026, 1, 1), date(2026, 8, 31), by=ADMIN, at=at(DAY, 6)
+            ledger.execute(
+                RecordStaffCertificate(
+                    person_id=person,
+                    kind=kind,
+                    number=f"{kind}-{person}",
+                    valid_from=date(2026, 1, 1),
+                    valid_until=date(2026, 8, 31),
+                ),
+                by=ADMIN,
+                at=at(DAY, 6),
             )
     ours = county.receive(supplier_lot=LOT)
     theirs = county.receive(
@@ -37,8 +47,19 @@ def the_same_pork_at_two_schools(api: Api) -> tuple[str, str]:
         county.certify(code)
     county.issue(ours, "12")
     county.issue(theirs, "8", taken_by="XH01-he", by=Principal(XH_STOREKEEPER, "storekeeper"))
-    ledger.retain_sample(
-        "CG01", DAY, "lunch", "红烧肉", 130, "留样柜1", [ours], by=WANG, sealed_at=at(DAY, 12, 10), at=at(DAY, 12, 15)
+    ledger.execute(
+        RetainSample(
+            school="CG01",
+            meal_date=DAY,
+            meal="lunch",
+            dish="红烧肉",
+            grams=130,
+            fridge="留样柜1",
+            batch_codes=[ours],
+            sealed_at=at(DAY, 12, 10),
+        ),
+        by=WANG,
+        at=at(DAY, 12, 15),
     )
     api.catch_up()
     return ours, theirs

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from api.cli import main
+from domain.handoff import Correct, OfferIssue, PutOnHold, Release, ReturnToStore, WriteOff
 from tests.api.conftest import Api
 from tests.county import DAY, LI, WANG, ZHANG, at
 
@@ -22,9 +23,17 @@ def test_api_as_of_state_matches_cli(
     code = county.receive()
     county.certify(code)
     county.issue(code, "5")
-    ledger.return_to_store(code, "2", "kg", ZHANG, "剩余", by=WANG, at=at(hour=10, minute=30))
-    ledger.offer_issue(code, "3", "kg", DAY, "lunch", ZHANG, by=WANG, at=at(hour=11))
-    ledger.put_on_hold(code, "供应商召回通知", by=WANG, at=at(hour=11, minute=30))
+    ledger.execute(
+        ReturnToStore(code=code, quantity="2", unit="kg", returned_by=ZHANG, reason="剩余"),
+        by=WANG,
+        at=at(hour=10, minute=30),
+    )
+    ledger.execute(
+        OfferIssue(code=code, quantity="3", unit="kg", meal_date=DAY, meal="lunch", taken_by=ZHANG),
+        by=WANG,
+        at=at(hour=11),
+    )
+    ledger.execute(PutOnHold(code=code, reason="供应商召回通知"), by=WANG, at=at(hour=11, minute=30))
 
     # When an investigator asks the API and the command line for its state at noon
     answer = api.get("investigator", f"/api/v1/batches/{code}/as-of", params={"at": MOMENT}).json()
@@ -72,12 +81,16 @@ def test_a_complete_trace_answers_within_its_schema(api: Api) -> None:
     code = county.receive()
     county.certify(code)
     county.issue(code, "5")
-    ledger.return_to_store(code, "2", "kg", ZHANG, "剩余", by=WANG, at=at(hour=13))
-    ledger.put_on_hold(code, "待复检", by=WANG, at=at(hour=14))
-    ledger.release(code, "复检合格", by=WANG, at=at(hour=14, minute=30))
+    ledger.execute(
+        ReturnToStore(code=code, quantity="2", unit="kg", returned_by=ZHANG, reason="剩余"), by=WANG, at=at(hour=13)
+    )
+    ledger.execute(PutOnHold(code=code, reason="待复检"), by=WANG, at=at(hour=14))
+    ledger.execute(Release(code=code, reason="复检合格"), by=WANG, at=at(hour=14, minute=30))
     wrong = county.issue(code, "1", meal="dinner", at=at(hour=15))
-    ledger.correct(code, wrong["version"], "录错餐次", by=WANG, at=at(hour=15, minute=5))
-    ledger.write_off(code, "变质", LI, by=WANG, quantity="4", at=at(hour=16))
+    ledger.execute(
+        Correct(code=code, corrects_version=wrong["version"], reason="录错餐次"), by=WANG, at=at(hour=15, minute=5)
+    )
+    ledger.execute(WriteOff(code=code, reason="变质", witness=LI, quantity="4"), by=WANG, at=at(hour=16))
     api.catch_up()
 
     # When an investigator traces the lunch, the dinner and the lot over HTTP

@@ -8,6 +8,7 @@ from itertools import count
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from domain.handoff import Inspect, PutOnHold, WriteOff
 from tests.api.conftest import Api
 from tests.county import DAY, LI, WANG, ZHANG, at
 
@@ -30,11 +31,15 @@ def a_batch_in(api: Api, state: dict[str, object]) -> str:
     code = county.receive(use_by_date=USE_BY, supplier_lot=f"HX260301-{next(LOTS)}")
     county.certify(code, skip=state["missing"])  # type: ignore[arg-type]
     if state["written_off"]:
-        ledger.write_off(code, "解冻后变质", LI, by=WANG, quantity=state["written_off"], at=at(hour=8))
+        ledger.execute(
+            WriteOff(code=code, reason="解冻后变质", witness=LI, quantity=state["written_off"]), by=WANG, at=at(hour=8)
+        )
     if state["failed_inspection"]:
-        ledger.inspect(code, "issue", False, "表面发黏", by=WANG, at=at(hour=8, minute=10))
+        ledger.execute(
+            Inspect(code=code, stage="issue", passed=False, notes="表面发黏"), by=WANG, at=at(hour=8, minute=10)
+        )
     if state["on_hold"]:
-        ledger.put_on_hold(code, "供应商召回通知", by=WANG, at=at(hour=8, minute=20))
+        ledger.execute(PutOnHold(code=code, reason="供应商召回通知"), by=WANG, at=at(hour=8, minute=20))
     return code
 
 
@@ -79,7 +84,7 @@ def test_kitchen_leads_card_refuses_a_confirmation_the_domain_would_refuse(api: 
     issue = {"quantity": "6", "unit": "kg", "meal_date": str(DAY), "meal": "lunch", "taken_by": ZHANG}
     offer = api.post("storekeeper", f"/api/v1/batches/{code}/issues", issue).json()["offer"]
     assert "confirm_issue" in api.get("kitchen", f"/api/v1/batches/{code}").json()["actions"]
-    api.ledger.put_on_hold(code, "供应商召回通知", by=WANG, at=at(hour=9, minute=30))
+    api.ledger.execute(PutOnHold(code=code, reason="供应商召回通知"), by=WANG, at=at(hour=9, minute=30))
 
     card = api.get("kitchen", f"/api/v1/batches/{code}").json()
     answer = api.post("kitchen", f"/api/v1/batches/{code}/issues/{offer}/confirm")

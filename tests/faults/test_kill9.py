@@ -22,6 +22,7 @@ import pytest
 from api.settings import eventsourcing_env
 from api.tokens import Credentials
 from domain.ledger import Ledger
+from domain.registry import RegisterSchool, RegisterStaff
 from tests.conftest import empty_postgres
 from tests.county import ADMIN, SHANGHAI
 from tests.faults.serving import free_port, server_process
@@ -48,9 +49,11 @@ def store(postgres_url: str) -> Iterator[tuple[str, str]]:
     empty_postgres(postgres_url)
     ledger = Ledger(env=eventsourcing_env(postgres_url))
     try:
-        ledger.register_school("CG01", "城关第一小学", "城关镇", by=ADMIN)
+        ledger.execute(RegisterSchool(code="CG01", name="城关第一小学", district="城关镇"), by=ADMIN)
         for person in STAFF:
-            ledger.register_staff(person, f"职工{person}", "CG01", ["kitchen"], by=ADMIN)
+            ledger.execute(
+                RegisterStaff(person_id=person, name=f"职工{person}", school="CG01", roles=["kitchen"]), by=ADMIN
+            )
         token = Credentials(ledger).create_token(ADMIN.person_id, "admin", None, "kill -9 test", ADMIN)[0]
     finally:
         ledger.close()

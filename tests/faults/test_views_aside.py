@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from domain.handoff import PutOnHold
 from projections.failures import ViewFailed
 from projections.service import Projections
 from projections.trace_index import TraceIndex
@@ -28,7 +29,7 @@ def test_failed_rebuild_leaves_old_view_serving(
     county: County, views: Projections, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     code = county.receive()
-    county.ledger.put_on_hold(code, "供应商召回", by=WANG, at=at(hour=9))
+    county.ledger.execute(PutOnHold(code=code, reason="供应商召回"), by=WANG, at=at(hour=9))
     views.catch_up()
     serving = rows(views)
     position = views.view("trace").max_tracking_id("Ledger")

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from domain.handoff import PutOnHold
 from domain.values import Stage
 from projections.service import Projections
 from projections.trace_index import TraceIndex
@@ -60,7 +61,7 @@ def test_failing_handler_is_reported_in_status_and_does_not_stall_others(
     county: County, views: Projections, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     first = county.receive()
-    county.ledger.put_on_hold(first, "供应商召回", by=WANG, at=at(hour=9))
+    county.ledger.execute(PutOnHold(code=first, reason="供应商召回"), by=WANG, at=at(hour=9))
     poison = county.ledger.recorder.max_notification_id() or 0
     later = county.receive(supplier_lot="HX260302-1", at=at(hour=9, minute=30))
     original = TraceIndex._IngredientBatch_PutOnHold

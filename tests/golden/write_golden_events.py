@@ -12,7 +12,10 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
+from domain.handoff import Correct, Inspect, Move, PutOnHold, Release, ReturnToStore, WriteOff
 from domain.ledger import Ledger
+from domain.registry import RecordHealthCheck, RenewSupplierLicence
+from domain.sampling import DisposeSample, RetainSample
 from domain.values import Principal
 from tests.county import DAY, LI, WANG, ZHANG, County, at
 
@@ -27,21 +30,53 @@ def main(name: str) -> None:
     county = County.set_up(ledger)
     code = county.receive(arrival_temperature="3.5")
     county.certify(code)
-    county.ledger.inspect(code, "intake", True, "温度3.5℃，色泽正常", by=WANG, at=at(hour=7, minute=45))
-    county.ledger.move(code, "冷冻库2号（红）", by=WANG, at=at(hour=8))
-    county.ledger.put_on_hold(code, "待复检", by=WANG, at=at(hour=8, minute=10))
-    county.ledger.release(code, "复检合格", by=WANG, at=at(hour=9))
+    county.ledger.execute(
+        Inspect(code=code, stage="intake", passed=True, notes="温度3.5℃，色泽正常"), by=WANG, at=at(hour=7, minute=45)
+    )
+    county.ledger.execute(Move(code=code, place="冷冻库2号（红）"), by=WANG, at=at(hour=8))
+    county.ledger.execute(PutOnHold(code=code, reason="待复检"), by=WANG, at=at(hour=8, minute=10))
+    county.ledger.execute(Release(code=code, reason="复检合格"), by=WANG, at=at(hour=9))
     issued = county.issue(code, "12.5")
-    county.ledger.correct(code, issued["version"], "数量录错", by=WANG, at=at(hour=10, minute=5))
+    county.ledger.execute(
+        Correct(code=code, corrects_version=issued["version"], reason="数量录错"), by=WANG, at=at(hour=10, minute=5)
+    )
     county.issue(code, "10", at=at(hour=10, minute=10))
-    county.ledger.return_to_store(code, "2.5", "kg", ZHANG, "午餐剩余", by=WANG, at=at(hour=13))
-    county.ledger.write_off(code, "冷库断电，变质", LI, by=WANG, quantity="1.5", at=at(hour=15))
-    sample = ledger.retain_sample("CG01", DAY, "lunch", "红烧肉", 130, "留样柜1", [code], by=WANG,
-                                  sealed_at=at(hour=12, minute=10), at=at(hour=12, minute=15))  # fmt: skip
-    ledger.dispose_sample(sample["sample_id"], "", by=WANG, at=at(DAY + timedelta(days=2), 13))
-    ledger.record_health_check(ZHANG, DAY, True, "体温36.5℃", by=Principal(LI, "storekeeper"), at=at(hour=6))
-    ledger.renew_supplier_licence("SUP-OLD", "JY1430105-2", DAY, DAY + timedelta(days=1825), by=WANG, at=at(hour=6))
-    ledger.put_on_hold(code, "调查中", by=WANG, at=at(hour=16), idempotency_key="golden-1")
+    county.ledger.execute(
+        ReturnToStore(code=code, quantity="2.5", unit="kg", returned_by=ZHANG, reason="午餐剩余"),
+        by=WANG,
+        at=at(hour=13),
+    )
+    county.ledger.execute(
+        WriteOff(code=code, reason="冷库断电，变质", witness=LI, quantity="1.5"), by=WANG, at=at(hour=15)
+    )
+    sample = ledger.execute(
+        RetainSample(
+            school="CG01",
+            meal_date=DAY,
+            meal="lunch",
+            dish="红烧肉",
+            grams=130,
+            fridge="留样柜1",
+            batch_codes=[code],
+            sealed_at=at(hour=12, minute=10),
+        ),
+        by=WANG,
+        at=at(hour=12, minute=15),
+    )
+    ledger.execute(DisposeSample(sample_id=sample["sample_id"], reason=""), by=WANG, at=at(DAY + timedelta(days=2), 13))
+    ledger.execute(
+        RecordHealthCheck(person_id=ZHANG, day=DAY, passed=True, notes="体温36.5℃"),
+        by=Principal(LI, "storekeeper"),
+        at=at(hour=6),
+    )
+    ledger.execute(
+        RenewSupplierLicence(
+            code="SUP-OLD", number="JY1430105-2", valid_from=DAY, valid_until=DAY + timedelta(days=1825)
+        ),
+        by=WANG,
+        at=at(hour=6),
+    )
+    ledger.execute(PutOnHold(code=code, reason="调查中"), by=WANG, at=at(hour=16), idempotency_key="golden-1")
     records = [
         {
             "originator_id": str(e.originator_id),

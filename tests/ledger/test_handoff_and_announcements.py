@@ -8,8 +8,10 @@ from decimal import Decimal
 import pytest
 
 from domain.errors import AlreadyExists, NotFound, RuleViolation, ValidationError
+from domain.handoff import CancelIssueOffer, ConfirmIssue, OfferIssue, PutOnHold
+from domain.intake import AnnounceDelivery, AttachCertificateToDelivery, ReceiveAnnounced, RejectDelivery
 from domain.values import Principal
-from tests.county import DAY, EXPIRED, LI, SUPPLIER, WANG, ZHANG, County, at, digest
+from tests.county import DAY, EXPIRED, LI, SUPPLIER, WANG, ZHANG, County, at, digest, send
 
 KITCHEN = Principal(ZHANG, "kitchen")
 
@@ -17,13 +19,19 @@ KITCHEN = Principal(ZHANG, "kitchen")
 def test_an_issue_is_complete_only_when_the_taker_confirms(county: County) -> None:
     code = county.receive()
     county.certify(code)
-    offered = county.ledger.offer_issue(code, "8", "kg", DAY, "lunch", ZHANG, by=WANG, at=at(hour=10))
+    offered = county.ledger.execute(
+        OfferIssue(code=code, quantity="8", unit="kg", meal_date=DAY, meal="lunch", taken_by=ZHANG),
+        by=WANG,
+        at=at(hour=10),
+    )
     batch = county.ledger.batch(code)
     assert offered["status"] == "awaiting_taker"
     assert batch.on_hand == Decimal("20") and batch.reserved == Decimal("8")
     assert not [m for m in batch.live_movements if m.kind == "issue"]
 
-    confirmed = county.ledger.confirm_issue(code, offered["offer"], by=KITCHEN, at=at(hour=10, minute=2))
+    confirmed = county.ledger.execute(
+        ConfirmIssue(code=code, offer=offered["offer"]), by=KITCHEN, at=at(hour=10, minute=2)
+    )
     batch = county.ledger.batch(code)
     assert confirmed["status"] == "issued"
     assert batch.on_hand == Decimal("12") and batch.reserved == Decimal("0")
@@ -39,15 +47,25 @@ def test_an_issue_is_complete_only_when_the_taker_confirms(county: County) -> No
 def test_only_the_named_taker_can_confirm(county: County) -> None:
     code = county.receive()
     county.certify(code)
-    offered = county.ledger.offer_issue(code, "8", "kg", DAY, "lunch", ZHANG, by=WANG, at=at(hour=10))
+    offered = county.ledger.execute(
+        OfferIssue(code=code, quantity="8", unit="kg", meal_date=DAY, meal="lunch", taken_by=ZHANG),
+        by=WANG,
+        at=at(hour=10),
+    )
     with pytest.raises(RuleViolation, match="only CG01-zhang"):
-        county.ledger.confirm_issue(code, offered["offer"], by=Principal(LI, "storekeeper"), at=at(hour=10))
+        county.ledger.execute(
+            ConfirmIssue(code=code, offer=offered["offer"]), by=Principal(LI, "storekeeper"), at=at(hour=10)
+        )
 
 
 def test_stock_set_aside_for_one_taker_cannot_be_issued_twice(county: County) -> None:
     code = county.receive()
     county.certify(code)
-    county.ledger.offer_issue(code, "15", "kg", DAY, "lunch", ZHANG, by=WANG, at=at(hour=10))
+    county.ledger.execute(
+        OfferIssue(code=code, quantity="15", unit="kg", meal_date=DAY, meal="lunch", taken_by=ZHANG),
+        by=WANG,
+        at=at(hour=10),
+    )
     with pytest.raises(RuleViolation, match="awaiting a taker"):
         county.issue(code, "6")
 
@@ -55,27 +73,41 @@ def test_stock_set_aside_for_one_taker_cannot_be_issued_twice(county: County) ->
 def test_a_hold_placed_after_the_offer_stops_the_confirmation(county: County) -> None:
     code = county.receive()
     county.certify(code)
-    offered = county.ledger.offer_issue(code, "8", "kg", DAY, "lunch", ZHANG, by=WANG, at=at(hour=10))
-    county.ledger.put_on_hold(code, "接到召回通知", by=WANG, at=at(hour=10, minute=1))
+    offered = county.ledger.execute(
+        OfferIssue(code=code, quantity="8", unit="kg", meal_date=DAY, meal="lunch", taken_by=ZHANG),
+        by=WANG,
+        at=at(hour=10),
+    )
+    county.ledger.execute(PutOnHold(code=code, reason="接到召回通知"), by=WANG, at=at(hour=10, minute=1))
     with pytest.raises(RuleViolation, match="on hold"):
-        county.ledger.confirm_issue(code, offered["offer"], by=KITCHEN, at=at(hour=10, minute=2))
+        county.ledger.execute(ConfirmIssue(code=code, offer=offered["offer"]), by=KITCHEN, at=at(hour=10, minute=2))
 
 
 def test_a_cancelled_offer_frees_the_stock_and_cannot_be_confirmed(county: County) -> None:
     code = county.receive()
     county.certify(code)
-    offered = county.ledger.offer_issue(code, "8", "kg", DAY, "lunch", ZHANG, by=WANG, at=at(hour=10))
-    county.ledger.cancel_issue_offer(code, offered["offer"], "厨师长未到", by=WANG, at=at(hour=10, minute=30))
+    offered = county.ledger.execute(
+        OfferIssue(code=code, quantity="8", unit="kg", meal_date=DAY, meal="lunch", taken_by=ZHANG),
+        by=WANG,
+        at=at(hour=10),
+    )
+    county.ledger.execute(
+        CancelIssueOffer(code=code, offer=offered["offer"], reason="厨师长未到"), by=WANG, at=at(hour=10, minute=30)
+    )
     assert county.ledger.batch(code).reserved == Decimal("0")
     with pytest.raises(NotFound, match="no pending hand-off"):
-        county.ledger.confirm_issue(code, offered["offer"], by=KITCHEN, at=at(hour=10, minute=31))
+        county.ledger.execute(ConfirmIssue(code=code, offer=offered["offer"]), by=KITCHEN, at=at(hour=10, minute=31))
 
 
 def test_a_taker_without_valid_certificates_cannot_be_offered_food(county: County) -> None:
     code = county.receive()
     county.certify(code)
     with pytest.raises(RuleViolation, match="health certificate"):
-        county.ledger.offer_issue(code, "8", "kg", DAY, "lunch", EXPIRED, by=WANG, at=at(hour=10))
+        county.ledger.execute(
+            OfferIssue(code=code, quantity="8", unit="kg", meal_date=DAY, meal="lunch", taken_by=EXPIRED),
+            by=WANG,
+            at=at(hour=10),
+        )
 
 
 def announce(county: County, reference: str = "HX-DN-0302-01", **overrides: object) -> str:
@@ -97,19 +129,36 @@ def announce(county: County, reference: str = "HX-DN-0302-01", **overrides: obje
         "at": at(DAY - timedelta(days=1), 18),
     }
     fields.update(overrides)
-    result: str = county.ledger.announce_delivery(**fields)["announcement_id"]  # type: ignore[arg-type]
+    result: str = send(county.ledger, AnnounceDelivery, fields)["announcement_id"]
     return result
 
 
 def test_an_announced_delivery_is_received_with_its_certificates(county: County) -> None:
     announced = announce(county)
     for kind in ("quality_inspection_report", "invoice", "animal_quarantine_certificate", "meat_quality_certificate"):
-        county.ledger.attach_certificate_to_delivery(
-            announced, kind, f"{kind[:2]}-1", "县检测中心", DAY - timedelta(days=1), digest(kind), by=SUPPLIER,
+        county.ledger.execute(
+            AttachCertificateToDelivery(
+                announcement=announced,
+                kind=kind,
+                number=f"{kind[:2]}-1",
+                issuer="县检测中心",
+                issue_date=DAY - timedelta(days=1),
+                sha256=digest(kind),
+            ),
+            by=SUPPLIER,
             at=at(DAY - timedelta(days=1), 18, 5),
-        )  # fmt: skip
-    received = county.ledger.receive_announced(
-        announced, "冷冻库（红）", [LI], True, "色泽正常", by=WANG, quantity="19.5", at=at(hour=7, minute=30)
+        )
+    received = county.ledger.execute(
+        ReceiveAnnounced(
+            announcement=announced,
+            place="冷冻库（红）",
+            co_signers=[LI],
+            sensory_ok=True,
+            sensory_notes="色泽正常",
+            quantity="19.5",
+        ),
+        by=WANG,
+        at=at(hour=7, minute=30),
     )
     batch = county.ledger.batch(received["code"])
     assert batch.received_quantity == Decimal("19.5")  # what arrived, not what was announced
@@ -122,9 +171,19 @@ def test_an_announced_delivery_is_received_with_its_certificates(county: County)
 
 def test_an_announced_delivery_is_received_only_once(county: County) -> None:
     announced = announce(county)
-    county.ledger.receive_announced(announced, "冷冻库", [LI], True, "", by=WANG, at=at(hour=7))
+    county.ledger.execute(
+        ReceiveAnnounced(announcement=announced, place="冷冻库", co_signers=[LI], sensory_ok=True, sensory_notes=""),
+        by=WANG,
+        at=at(hour=7),
+    )
     with pytest.raises(RuleViolation, match="already received"):
-        county.ledger.receive_announced(announced, "冷冻库", [LI], True, "", by=WANG, at=at(hour=7))
+        county.ledger.execute(
+            ReceiveAnnounced(
+                announcement=announced, place="冷冻库", co_signers=[LI], sensory_ok=True, sensory_notes=""
+            ),
+            by=WANG,
+            at=at(hour=7),
+        )
 
 
 def test_the_same_delivery_note_cannot_be_announced_twice(county: County) -> None:
@@ -135,10 +194,18 @@ def test_the_same_delivery_note_cannot_be_announced_twice(county: County) -> Non
 
 def test_a_rejected_delivery_cannot_be_received(county: County) -> None:
     announced = announce(county)
-    county.ledger.reject_delivery(announced, "到货温度12℃，冷链中断", by=WANG, at=at(hour=7))
+    county.ledger.execute(
+        RejectDelivery(announcement=announced, reason="到货温度12℃，冷链中断"), by=WANG, at=at(hour=7)
+    )
     assert county.ledger.announcement(announced).status == "rejected"
     with pytest.raises(RuleViolation, match="already rejected"):
-        county.ledger.receive_announced(announced, "冷冻库", [LI], True, "", by=WANG, at=at(hour=7))
+        county.ledger.execute(
+            ReceiveAnnounced(
+                announcement=announced, place="冷冻库", co_signers=[LI], sensory_ok=True, sensory_notes=""
+            ),
+            by=WANG,
+            at=at(hour=7),
+        )
 
 
 def test_announcing_for_after_the_tender_period_is_refused(county: County) -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from api.settings import eventsourcing_env
 from domain.errors import Conflict, IdempotencyKeyReused
+from domain.handoff import IssueToKitchen, PutOnHold
 from domain.ledger import Ledger
 from tests.county import DAY, LI, WANG, ZHANG, County, at
 
@@ -32,14 +33,16 @@ def test_a_retried_issue_is_counted_once(county: County) -> None:
 
 def test_a_retry_succeeds_even_when_the_rule_would_now_refuse(county: County) -> None:
     code = county.receive()
-    county.ledger.put_on_hold(code, "待复检", by=WANG, at=at(hour=9), idempotency_key="hold-1")
-    county.ledger.put_on_hold(code, "待复检", by=WANG, at=at(hour=9), idempotency_key="hold-1")  # no "already on hold"
+    county.ledger.execute(PutOnHold(code=code, reason="待复检"), by=WANG, at=at(hour=9), idempotency_key="hold-1")
+    county.ledger.execute(
+        PutOnHold(code=code, reason="待复检"), by=WANG, at=at(hour=9), idempotency_key="hold-1"
+    )  # no "already on hold"
 
 
 def test_the_same_key_for_a_different_command_is_refused(county: County) -> None:
     code = county.receive(idempotency_key="k-1")
     with pytest.raises(IdempotencyKeyReused):
-        county.ledger.put_on_hold(code, "待复检", by=WANG, at=at(hour=9), idempotency_key="k-1")
+        county.ledger.execute(PutOnHold(code=code, reason="待复检"), by=WANG, at=at(hour=9), idempotency_key="k-1")
 
 
 def test_keys_belong_to_the_person_who_sent_them(county: County) -> None:
@@ -72,7 +75,11 @@ def test_two_people_issuing_the_last_stock_at_once_one_wins(postgres_url: str) -
 
         def issue_all(worker: Ledger, code: str = code, outcomes: list[str] = outcomes) -> None:
             try:
-                worker.issue_to_kitchen(code, "20", "kg", DAY, "lunch", ZHANG, by=WANG, at=at(hour=10))
+                worker.execute(
+                    IssueToKitchen(code=code, quantity="20", unit="kg", meal_date=DAY, meal="lunch", taken_by=ZHANG),
+                    by=WANG,
+                    at=at(hour=10),
+                )
                 outcomes.append("issued")
             except Conflict as conflict:  # says what the winner recorded meanwhile
                 outcomes.append("conflict: " + ", ".join(c["what"] for c in conflict.details["changed"]))

@@ -10,6 +10,7 @@ import pytest
 
 from domain.errors import NotFound, RuleViolation, ValidationError
 from domain.ledger import Ledger
+from domain.registry import SuspendSupplier
 from domain.rules import DEFAULT_PROFILE
 from tests.county import DAY, EXPIRED, LI, SUSPENDED, WANG, XH_STOREKEEPER, County, at
 
@@ -80,7 +81,7 @@ def test_delivery_refused_from_a_supplier_outside_its_tender_period(county: Coun
 
 
 def test_delivery_refused_from_a_suspended_supplier(county: County) -> None:
-    county.ledger.suspend_supplier("SUP-HX", "抽检不合格", by=WANG, at=at(hour=6))
+    county.ledger.execute(SuspendSupplier(code="SUP-HX", reason="抽检不合格"), by=WANG, at=at(hour=6))
     with pytest.raises(RuleViolation, match="suspended"):
         county.receive()
 

@@ -8,6 +8,9 @@ from decimal import Decimal
 import pytest
 
 from domain.errors import NotFound, RuleViolation, ValidationError
+from domain.handoff import Inspect, Move, PutOnHold, Release, ReturnToStore, WriteOff
+from domain.intake import AttachCertificate
+from domain.registry import RecordHealthCheck
 from domain.rules import CertificateKind
 from domain.values import Principal
 from tests.county import DAY, EXPIRED, LI, SUSPENDED, WANG, ZHANG, County, at
@@ -34,10 +37,10 @@ def test_issue_refused_beyond_stock_on_hand(county: County) -> None:
 def test_issue_refused_while_batch_on_hold(county: County) -> None:
     code = county.receive()
     county.certify(code)
-    county.ledger.put_on_hold(code, "供应商通报同批次抽检不合格", by=WANG, at=at(hour=9))
+    county.ledger.execute(PutOnHold(code=code, reason="供应商通报同批次抽检不合格"), by=WANG, at=at(hour=9))
     with pytest.raises(RuleViolation, match="on hold"):
         county.issue(code)
-    county.ledger.release(code, "复检合格", by=WANG, at=at(hour=9, minute=30))
+    county.ledger.execute(Release(code=code, reason="复检合格"), by=WANG, at=at(hour=9, minute=30))
     assert county.issue(code)["on_hand"] == "15"
 
 
@@ -59,7 +62,9 @@ def test_issue_allowed_on_the_use_by_date_itself(county: County) -> None:
 def test_issue_refused_after_a_failed_inspection(county: County) -> None:
     code = county.receive()
     county.certify(code)
-    county.ledger.inspect(code, "issue", False, "表面发黏，有异味", by=WANG, at=at(hour=9))
+    county.ledger.execute(
+        Inspect(code=code, stage="issue", passed=False, notes="表面发黏，有异味"), by=WANG, at=at(hour=9)
+    )
     with pytest.raises(RuleViolation, match="failed an inspection"):
         county.issue(code)
 
@@ -109,15 +114,17 @@ def test_vegetables_need_quality_report_and_invoice_only(county: County) -> None
 def test_an_expired_certificate_does_not_count(county: County) -> None:
     code = county.receive(product="青菜", category="plant", gtin=None)
     county.certify(code, skip=(CertificateKind.QUALITY_INSPECTION_REPORT,))
-    county.ledger.attach_certificate(
-        code,
-        "quality_inspection_report",
-        "QJ-OLD",
-        "县检测中心",
-        DAY - timedelta(days=30),
-        "c" * 64,
+    county.ledger.execute(
+        AttachCertificate(
+            code=code,
+            kind="quality_inspection_report",
+            number="QJ-OLD",
+            issuer="县检测中心",
+            issue_date=DAY - timedelta(days=30),
+            sha256="c" * 64,
+            expiry_date=DAY - timedelta(days=1),
+        ),
         by=WANG,
-        expiry_date=DAY - timedelta(days=1),
         at=at(hour=8),
     )
     with pytest.raises(RuleViolation, match="quality inspection report"):
@@ -155,7 +162,9 @@ def test_issue_refused_when_giver_and_taker_are_the_same_person(county: County) 
 def test_a_failed_daily_health_check_stops_the_taker_that_day(county: County) -> None:
     code = county.receive()
     county.certify(code)
-    county.ledger.record_health_check(ZHANG, DAY, False, "发热", by=WANG, at=at(hour=6))
+    county.ledger.execute(
+        RecordHealthCheck(person_id=ZHANG, day=DAY, passed=False, notes="发热"), by=WANG, at=at(hour=6)
+    )
     with pytest.raises(RuleViolation, match="health check"):
         county.issue(code)
 
@@ -185,28 +194,32 @@ def test_return_and_write_off_keep_the_balance(county: County) -> None:
     code = county.receive()
     county.certify(code)
     county.issue(code, "10")
-    county.ledger.return_to_store(code, "2", "kg", ZHANG, "午餐剩余", by=WANG, at=at(hour=13))
+    county.ledger.execute(
+        ReturnToStore(code=code, quantity="2", unit="kg", returned_by=ZHANG, reason="午餐剩余"), by=WANG, at=at(hour=13)
+    )
     assert county.ledger.batch(code).on_hand == Decimal("12")
     with pytest.raises(RuleViolation, match="cannot return more"):
-        county.ledger.return_to_store(code, "9", "kg", ZHANG, "", by=WANG, at=at(hour=13))
-    county.ledger.write_off(code, "冷库断电，变质", LI, by=WANG, at=at(hour=15))
+        county.ledger.execute(
+            ReturnToStore(code=code, quantity="9", unit="kg", returned_by=ZHANG, reason=""), by=WANG, at=at(hour=13)
+        )
+    county.ledger.execute(WriteOff(code=code, reason="冷库断电，变质", witness=LI), by=WANG, at=at(hour=15))
     assert county.ledger.batch(code).on_hand == Decimal("0")
     with pytest.raises(RuleViolation, match="nothing of this batch"):
-        county.ledger.write_off(code, "再次报损", LI, by=WANG, at=at(hour=15))
+        county.ledger.execute(WriteOff(code=code, reason="再次报损", witness=LI), by=WANG, at=at(hour=15))
 
 
 def test_write_off_needs_a_witness_other_than_the_recorder(county: County) -> None:
     code = county.receive()
     with pytest.raises(RuleViolation, match="witness"):
-        county.ledger.write_off(code, "变质", WANG.person_id, by=WANG, at=at(hour=15))
+        county.ledger.execute(WriteOff(code=code, reason="变质", witness=WANG.person_id), by=WANG, at=at(hour=15))
 
 
 def test_move_changes_the_storage_place(county: County) -> None:
     code = county.receive()
-    county.ledger.move(code, "冷冻库2号（红）", by=WANG, at=at(hour=8))
+    county.ledger.execute(Move(code=code, place="冷冻库2号（红）"), by=WANG, at=at(hour=8))
     assert county.ledger.batch(code).place == "冷冻库2号（红）"
     with pytest.raises(ValidationError, match="already in"):
-        county.ledger.move(code, "冷冻库2号（红）", by=WANG, at=at(hour=8))
+        county.ledger.execute(Move(code=code, place="冷冻库2号（红）"), by=WANG, at=at(hour=8))
 
 
 def test_issue_refused_for_a_meal_after_the_use_by_date(county: County) -> None:
@@ -221,8 +234,14 @@ def test_a_return_names_the_issue_it_comes_back_from(county: County) -> None:
     county.certify(code)
     lunch = county.issue(code, "5")
     dinner = county.issue(code, "4", meal="dinner", at=at(hour=16))
-    county.ledger.return_to_store(code, "3", "kg", ZHANG, "午餐剩余", by=WANG, at=at(hour=17), issue=lunch["version"])
-    county.ledger.return_to_store(code, "1", "kg", ZHANG, "晚餐剩余", by=WANG, at=at(hour=19))
+    county.ledger.execute(
+        ReturnToStore(code=code, quantity="3", unit="kg", returned_by=ZHANG, reason="午餐剩余", issue=lunch["version"]),
+        by=WANG,
+        at=at(hour=17),
+    )
+    county.ledger.execute(
+        ReturnToStore(code=code, quantity="1", unit="kg", returned_by=ZHANG, reason="晚餐剩余"), by=WANG, at=at(hour=19)
+    )
     batch = county.ledger.batch(code)
     assert (batch.still_out(lunch["version"]), batch.still_out(dinner["version"])) == (Decimal(2), Decimal(3))
 
@@ -233,6 +252,14 @@ def test_a_return_is_refused_beyond_what_its_issue_still_has_out(county: County)
     lunch = county.issue(code, "5")
     county.issue(code, "4", meal="dinner", at=at(hour=16))
     with pytest.raises(RuleViolation, match="still has out"):
-        county.ledger.return_to_store(code, "6", "kg", ZHANG, "", by=WANG, at=at(hour=17), issue=lunch["version"])
+        county.ledger.execute(
+            ReturnToStore(code=code, quantity="6", unit="kg", returned_by=ZHANG, reason="", issue=lunch["version"]),
+            by=WANG,
+            at=at(hour=17),
+        )
     with pytest.raises(NotFound, match="no live issue"):
-        county.ledger.return_to_store(code, "1", "kg", ZHANG, "", by=WANG, at=at(hour=17), issue=1)
+        county.ledger.execute(
+            ReturnToStore(code=code, quantity="1", unit="kg", returned_by=ZHANG, reason="", issue=1),
+            by=WANG,
+            at=at(hour=17),
+        )

@@ -10,8 +10,9 @@ import pytest
 from domain.errors import NotFound, RuleViolation, ValidationError
 from domain.ledger import Ledger
 from domain.rules import DEFAULT_PROFILE
+from domain.sampling import DisposeSample, RetainSample, SendSampleToLaboratory
 from domain.values import Principal
-from tests.county import DAY, WANG, County, at
+from tests.county import DAY, WANG, County, at, send
 
 
 def retain(county: County, grams: int = 125, **overrides: object) -> dict[str, str]:
@@ -28,7 +29,7 @@ def retain(county: County, grams: int = 125, **overrides: object) -> dict[str, s
         "at": at(hour=12, minute=15),
     }
     fields.update(overrides)
-    return county.ledger.retain_sample(**fields)  # type: ignore[arg-type]
+    return send(county.ledger, RetainSample, fields)
 
 
 def test_sample_keeps_its_batches_and_its_keep_until_time(county: County) -> None:
@@ -56,19 +57,25 @@ def test_a_stricter_county_profile_raises_the_minimum(ledger: Ledger) -> None:
 def test_disposal_before_48_hours_is_refused_without_a_reason(county: County) -> None:
     sample_id = retain(county)["sample_id"]
     with pytest.raises(RuleViolation, match="must be kept until"):
-        county.ledger.dispose_sample(sample_id, "", by=WANG, at=at(DAY + timedelta(days=2), 12, 9))
-    county.ledger.dispose_sample(sample_id, "", by=WANG, at=at(DAY + timedelta(days=2), 12, 10))
+        county.ledger.execute(
+            DisposeSample(sample_id=sample_id, reason=""), by=WANG, at=at(DAY + timedelta(days=2), 12, 9)
+        )
+    county.ledger.execute(
+        DisposeSample(sample_id=sample_id, reason=""), by=WANG, at=at(DAY + timedelta(days=2), 12, 10)
+    )
     assert county.ledger.sample(sample_id).disposed_at is not None
 
 
 def test_early_disposal_with_a_reason_is_recorded(county: County) -> None:
     sample_id = retain(county)["sample_id"]
-    county.ledger.send_sample_to_laboratory(
-        sample_id, "县疾控中心", "学生腹泻，调查员取样", by=Principal("inv-1", "investigator"), at=at(hour=20)
+    county.ledger.execute(
+        SendSampleToLaboratory(sample_id=sample_id, laboratory="县疾控中心", reason="学生腹泻，调查员取样"),
+        by=Principal("inv-1", "investigator"),
+        at=at(hour=20),
     )
     assert county.ledger.sample(sample_id).sent_to == "县疾控中心"
     with pytest.raises(RuleViolation, match="already disposed"):
-        county.ledger.dispose_sample(sample_id, "误操作", by=WANG, at=at(hour=21))
+        county.ledger.execute(DisposeSample(sample_id=sample_id, reason="误操作"), by=WANG, at=at(hour=21))
 
 
 def test_a_sample_keeps_the_keep_until_of_the_profile_it_was_sealed_under(ledger: Ledger) -> None:

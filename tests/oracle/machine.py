@@ -19,8 +19,31 @@ from typing import Any, ClassVar
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
 
+from domain.command import Command
 from domain.errors import DomainError
+from domain.handoff import (
+    CancelIssueOffer,
+    ConfirmIssue,
+    Correct,
+    Inspect,
+    IssueToKitchen,
+    Move,
+    OfferIssue,
+    PutOnHold,
+    Release,
+    ReturnToStore,
+    WriteOff,
+)
+from domain.intake import (
+    AnnounceDelivery,
+    AttachCertificate,
+    AttachCertificateToDelivery,
+    ReceiveAnnounced,
+    ReceiveBatch,
+)
 from domain.ledger import Ledger
+from domain.registry import RecordHealthCheck, RecordStaffCertificate, ReinstateStaff, SuspendStaff
+from domain.sampling import DisposeSample, RetainSample
 from domain.values import Principal
 from projections.service import Projections
 from tests.oracle.county import (
@@ -69,9 +92,9 @@ class CountyHistory(RuleBasedStateMachine):
     def today(self) -> date:
         return self.clock.now.date()
 
-    def _try(self, command: Callable[..., dict[str, Any]], *args: Any, **kwargs: Any) -> dict[str, Any] | None:
+    def _try(self, command: Command, by: Principal) -> dict[str, Any] | None:
         try:
-            return command(*args, **kwargs)
+            return self.ledger.execute(command, by=by)
         except DomainError:
             self.refused += 1
             return None
@@ -115,11 +138,25 @@ class CountyHistory(RuleBasedStateMachine):
         self.seen.invoices += 1
         by, co = (keeper(school, 2), keeper(school)) if second_signer else (keeper(school), keeper(school, 2))
         done = self._try(
-            self.ledger.receive_batch, school=school, supplier=supplier, product=name, category=category,
-            quantity=Decimal(quantity), unit=unit, supplier_lot=lot, production_date=self.today - timedelta(days=1),
-            use_by_date=self.today + timedelta(days=keeps_days), invoice_number=f"FP{self.seen.invoices:04d}",
-            place=PLACES[0], co_signers=[co.person_id], sensory_ok=True, sensory_notes="", by=by, gtin=gtin,
-        )  # fmt: skip
+            ReceiveBatch(
+                school=school,
+                supplier=supplier,
+                product=name,
+                category=category,
+                quantity=Decimal(quantity),
+                unit=unit,
+                supplier_lot=lot,
+                production_date=self.today - timedelta(days=1),
+                use_by_date=self.today + timedelta(days=keeps_days),
+                invoice_number=f"FP{self.seen.invoices:04d}",
+                place=PLACES[0],
+                co_signers=[co.person_id],
+                sensory_ok=True,
+                sensory_notes="",
+                gtin=gtin,
+            ),
+            by=by,
+        )
         if done is None:
             return
         code = done["code"]
@@ -141,31 +178,64 @@ class CountyHistory(RuleBasedStateMachine):
         self.seen.invoices += 1
         sender = Principal(supplier, "supplier")
         announced = self._try(
-            self.ledger.announce_delivery, supplier, f"DN{self.seen.invoices:04d}", school, name, category,
-            Decimal(quantity), unit, lot, self.today - timedelta(days=1), self.today + timedelta(days=3),
-            f"FP{self.seen.invoices:04d}", self.today, by=sender, gtin=gtin,
-        )  # fmt: skip
+            AnnounceDelivery(
+                supplier=supplier,
+                reference=f"DN{self.seen.invoices:04d}",
+                school=school,
+                product=name,
+                category=category,
+                quantity=Decimal(quantity),
+                unit=unit,
+                supplier_lot=lot,
+                production_date=self.today - timedelta(days=1),
+                use_by_date=self.today + timedelta(days=3),
+                invoice_number=f"FP{self.seen.invoices:04d}",
+                expected_on=self.today,
+                gtin=gtin,
+            ),
+            by=sender,
+        )
         if announced is None:
             return
         kinds = ("quality_inspection_report", "invoice", "animal_quarantine_certificate", "meat_quality_certificate")
         for kind in kinds if certified else ():
             self._try(
-                self.ledger.attach_certificate_to_delivery, announced["announcement_id"], kind, f"{kind[:2]}-DN",
-                "县食品检验检测中心", self.today - timedelta(days=1), hashlib.sha256(kind.encode()).hexdigest(),
+                AttachCertificateToDelivery(
+                    announcement=announced["announcement_id"],
+                    kind=kind,
+                    number=f"{kind[:2]}-DN",
+                    issuer="县食品检验检测中心",
+                    issue_date=self.today - timedelta(days=1),
+                    sha256=hashlib.sha256(kind.encode()).hexdigest(),
+                ),
                 by=sender,
-            )  # fmt: skip
-        done = self._try(self.ledger.receive_announced, announced["announcement_id"], PLACES[1],
-                         [keeper(school, 2).person_id], True, "", by=keeper(school))  # fmt: skip
+            )
+        done = self._try(
+            ReceiveAnnounced(
+                announcement=announced["announcement_id"],
+                place=PLACES[1],
+                co_signers=[keeper(school, 2).person_id],
+                sensory_ok=True,
+                sensory_notes="",
+            ),
+            by=keeper(school),
+        )
         if done is not None:
             self.seen.batches.append(done["code"])
             self.seen.received[done["code"]] = (school, supplier, unit)
 
     def _certify(self, code: str, kind: str) -> None:
         self._try(
-            self.ledger.attach_certificate, code, kind, f"{kind[:2].upper()}-{code}", "县食品检验检测中心",
-            self.today - timedelta(days=1), hashlib.sha256(f"{code}{kind}".encode()).hexdigest(),
+            AttachCertificate(
+                code=code,
+                kind=kind,
+                number=f"{kind[:2].upper()}-{code}",
+                issuer="县食品检验检测中心",
+                issue_date=self.today - timedelta(days=1),
+                sha256=hashlib.sha256(f"{code}{kind}".encode()).hexdigest(),
+            ),
             by=Principal(self.seen.received[code][1], "supplier"),
-        )  # fmt: skip
+        )
 
     @precondition(lambda self: self.seen.batches)
     @rule(pick=st.integers(0, 99))
@@ -183,7 +253,7 @@ class CountyHistory(RuleBasedStateMachine):
         code = self._batch(pick)
         school = self._school_of(code)
         by = {"keeper": keeper(school), "head": head(school), "central": head("CG01"), "admin": ADMIN}[who]
-        self._try(self.ledger.inspect, code, stage, passed, "" if passed else "有异味", by=by)
+        self._try(Inspect(code=code, stage=stage, passed=passed, notes="" if passed else "有异味"), by=by)
 
     # --- in the store room -------------------------------------------------------------------------
 
@@ -194,15 +264,15 @@ class CountyHistory(RuleBasedStateMachine):
         code = self._batch(pick)
         by = head(self._school_of(code))
         if self.ledger.batch(code).on_hold:
-            self._try(self.ledger.release, code, "检测合格，解除封存", by=by)
+            self._try(Release(code=code, reason="检测合格，解除封存"), by=by)
         else:
-            self._try(self.ledger.put_on_hold, code, reason, by=by)
+            self._try(PutOnHold(code=code, reason=reason), by=by)
 
     @precondition(lambda self: self.seen.batches)
     @rule(pick=st.integers(0, 99), place=st.sampled_from(PLACES))
     def move(self, pick: int, place: str) -> None:
         code = self._batch(pick)
-        self._try(self.ledger.move, code, place, by=keeper(self._school_of(code)))
+        self._try(Move(code=code, place=place), by=keeper(self._school_of(code)))
 
     def _meal_date(self, days_ahead: int) -> date:
         return self.today + timedelta(days=days_ahead)
@@ -223,8 +293,12 @@ class CountyHistory(RuleBasedStateMachine):
         code = self._batch(pick)
         school, _, unit = self.seen.received[code]
         meal_date = self._meal_date(days_ahead)
-        done = self._try(self.ledger.issue_to_kitchen, code, Decimal(quantity), unit, meal_date, meal,
-                         taken_by=cook(school), by=keeper(school))  # fmt: skip
+        done = self._try(
+            IssueToKitchen(
+                code=code, quantity=Decimal(quantity), unit=unit, meal_date=meal_date, meal=meal, taken_by=cook(school)
+            ),
+            by=keeper(school),
+        )
         if done is not None:
             self.seen.meals.append((school, meal_date, meal))
 
@@ -234,8 +308,17 @@ class CountyHistory(RuleBasedStateMachine):
     def offer(self, pick: int, quantity: str, meal: str, days_ahead: int) -> None:
         code = self._batch(pick)
         school, _, unit = self.seen.received[code]
-        done = self._try(self.ledger.offer_issue, code, Decimal(quantity), unit, self._meal_date(days_ahead), meal,
-                         taken_by=cook(school), by=keeper(school, 2))  # fmt: skip
+        done = self._try(
+            OfferIssue(
+                code=code,
+                quantity=Decimal(quantity),
+                unit=unit,
+                meal_date=self._meal_date(days_ahead),
+                meal=meal,
+                taken_by=cook(school),
+            ),
+            by=keeper(school, 2),
+        )
         if done is not None:
             self.seen.offers.append((code, done["offer"]))
 
@@ -245,7 +328,7 @@ class CountyHistory(RuleBasedStateMachine):
         code, offer = self.seen.offers.pop(pick % len(self.seen.offers))
         school = self._school_of(code)
         pending = self.ledger.batch(code).offers.get(offer)
-        if self._try(self.ledger.confirm_issue, code, offer, by=Principal(cook(school), "kitchen")) and pending:
+        if self._try(ConfirmIssue(code=code, offer=offer), by=Principal(cook(school), "kitchen")) and pending:
             assert pending.meal_date is not None and pending.meal is not None
             self.seen.meals.append((school, pending.meal_date, pending.meal.value))
 
@@ -253,7 +336,7 @@ class CountyHistory(RuleBasedStateMachine):
     @rule(pick=st.integers(0, 99))
     def cancel_offer(self, pick: int) -> None:
         code, offer = self.seen.offers.pop(pick % len(self.seen.offers))
-        self._try(self.ledger.cancel_issue_offer, code, offer, "厨房不需要了", by=keeper(self._school_of(code), 2))
+        self._try(CancelIssueOffer(code=code, offer=offer, reason="厨房不需要了"), by=keeper(self._school_of(code), 2))
 
     @precondition(lambda self: self.seen.batches)
     @rule(pick=st.integers(0, 99), part=st.sampled_from(("all of the last", "half of the last", "0.5", "all out")),
@@ -271,9 +354,17 @@ class CountyHistory(RuleBasedStateMachine):
                     "all out": batch.issued_net}[part]  # fmt: skip
         if quantity > 0:
             school = batch.school_id
-            self._try(self.ledger.return_to_store, code, quantity.quantize(Decimal("0.001")), batch.unit,
-                      returned_by=cook(school), reason="用剩", by=keeper(school),
-                      issue={None: None, "last": issues[-1], "first": issues[0]}[names])  # fmt: skip
+            self._try(
+                ReturnToStore(
+                    code=code,
+                    quantity=quantity.quantize(Decimal("0.001")),
+                    unit=batch.unit,
+                    returned_by=cook(school),
+                    reason="用剩",
+                    issue={None: None, "last": issues[-1], "first": issues[0]}[names],
+                ),
+                by=keeper(school),
+            )
 
     @precondition(lambda self: self.seen.batches)
     @rule(pick=st.integers(0, 99), meal=st.sampled_from(MEALS), part=st.sampled_from(("half of the last", "0.5")),
@@ -288,8 +379,15 @@ class CountyHistory(RuleBasedStateMachine):
     def write_off(self, pick: int, quantity: str | None) -> None:
         code = self._batch(pick)
         school = self._school_of(code)
-        self._try(self.ledger.write_off, code, "变质报损", witness=keeper(school, 2).person_id, by=keeper(school),
-                  quantity=Decimal(quantity) if quantity else None)  # fmt: skip
+        self._try(
+            WriteOff(
+                code=code,
+                reason="变质报损",
+                witness=keeper(school, 2).person_id,
+                quantity=Decimal(quantity) if quantity else None,
+            ),
+            by=keeper(school),
+        )
 
     @precondition(lambda self: self.seen.batches)
     @rule(pick=st.integers(0, 99), kind=st.sampled_from(("issue", "issue", "return", "write_off", "certificate",
@@ -303,7 +401,7 @@ class CountyHistory(RuleBasedStateMachine):
         if not versions:
             return
         version = versions[which % len(versions)]
-        self._try(self.ledger.correct, code, version, "录入错误", by=keeper(batch.school_id))
+        self._try(Correct(code=code, corrects_version=version, reason="录入错误"), by=keeper(batch.school_id))
 
     # --- samples and staff -------------------------------------------------------------------------
 
@@ -313,8 +411,18 @@ class CountyHistory(RuleBasedStateMachine):
         school, meal_date, meal = self.seen.meals[pick % len(self.seen.meals)]
         at_school = [c for c in self.seen.batches if self._school_of(c) == school]
         chosen = [c for i, c in enumerate(at_school) if batches >> (i % 3) & 1]
-        done = self._try(self.ledger.retain_sample, school, meal_date, meal, "红烧肉", grams, "留样柜1", chosen,
-                         by=keeper(school))  # fmt: skip
+        done = self._try(
+            RetainSample(
+                school=school,
+                meal_date=meal_date,
+                meal=meal,
+                dish="红烧肉",
+                grams=grams,
+                fridge="留样柜1",
+                batch_codes=chosen,
+            ),
+            by=keeper(school),
+        )
         if done is not None:
             self.seen.samples.append(done["sample_id"])
 
@@ -322,22 +430,32 @@ class CountyHistory(RuleBasedStateMachine):
     @rule(pick=st.integers(0, 99), early=st.booleans())
     def dispose_sample(self, pick: int, early: bool) -> None:
         sample = self.seen.samples[pick % len(self.seen.samples)]
-        self._try(self.ledger.dispose_sample, sample, "送检完毕" if early else "", by=ADMIN)
+        self._try(DisposeSample(sample_id=sample, reason="送检完毕" if early else ""), by=ADMIN)
 
     @rule(person=st.sampled_from([p for p, _ in STAFF]), change=st.sampled_from(("health", "training", "suspend",
           "reinstate")), days=st.integers(-3, 45))  # fmt: skip
     def staff_change(self, person: str, change: str, days: int) -> None:
         """A certificate recorded that runs out soon or ran out already, or a suspension (调岗停岗) or its end."""
         if change == "suspend":
-            self._try(self.ledger.suspend_staff, person, "腹泻，调岗停岗", by=ADMIN)
+            self._try(SuspendStaff(person_id=person, reason="腹泻，调岗停岗"), by=ADMIN)
         elif change == "reinstate":
-            self._try(self.ledger.reinstate_staff, person, "康复", by=ADMIN)
+            self._try(ReinstateStaff(person_id=person, reason="康复"), by=ADMIN)
         else:
-            self._try(self.ledger.record_staff_certificate, person, change, f"{change[:2]}-{person}-{days}",
-                      date(2026, 1, 1), self.today + timedelta(days=days), by=ADMIN)  # fmt: skip
+            self._try(
+                RecordStaffCertificate(
+                    person_id=person,
+                    kind=change,
+                    number=f"{change[:2]}-{person}-{days}",
+                    valid_from=date(2026, 1, 1),
+                    valid_until=self.today + timedelta(days=days),
+                ),
+                by=ADMIN,
+            )
 
     @rule(school=st.sampled_from(SCHOOLS), who=st.sampled_from(("keeper1", "keeper2", "cook")), passed=st.booleans())
     def health_check(self, school: str, who: str, passed: bool) -> None:
         """晨午检 of someone who handles food, today: a failed one keeps them off food work for the day."""
         person = f"{school}-{who}"
-        self._try(self.ledger.record_health_check, person, self.today, passed, "" if passed else "发热", by=ADMIN)
+        self._try(
+            RecordHealthCheck(person_id=person, day=self.today, passed=passed, notes="" if passed else "发热"), by=ADMIN
+        )

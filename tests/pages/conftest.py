@@ -22,7 +22,9 @@ from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, P
 from api.app import create_app
 from api.settings import Settings
 from api.tokens import Credentials
+from domain.intake import AnnounceDelivery, AttachCertificateToDelivery
 from domain.ledger import Ledger
+from domain.registry import RegisterStaff
 from domain.rules import Category
 from projections.service import Projections
 from tests.county import ADMIN, DAY, LI, SUPPLIER, WANG, ZHANG, County, at, digest
@@ -58,37 +60,49 @@ class SchoolDay:
 
     def announce_pork(self, reference: str = "HX-DN-20260302-01") -> str:
         """恒鑫 announced this morning's pork, with all four certificates."""
-        announced = self.ledger.announce_delivery(
-            supplier="SUP-HX",
-            reference=reference,
-            school="CG01",
-            product="猪肉（前腿）",
-            category="meat",
-            quantity="20",
-            unit="kg",
-            supplier_lot="HX260301-2",
-            production_date=DAY - timedelta(days=1),
-            use_by_date=DAY + timedelta(days=3),
-            invoice_number="FP20260302001",
-            expected_on=DAY,
+        announced = self.ledger.execute(
+            AnnounceDelivery(
+                supplier="SUP-HX",
+                reference=reference,
+                school="CG01",
+                product="猪肉（前腿）",
+                category="meat",
+                quantity="20",
+                unit="kg",
+                supplier_lot="HX260301-2",
+                production_date=DAY - timedelta(days=1),
+                use_by_date=DAY + timedelta(days=3),
+                invoice_number="FP20260302001",
+                expected_on=DAY,
+                gtin="6901234567892",
+                pork=True,
+            ),
             by=SUPPLIER,
-            gtin="6901234567892",
-            pork=True,
             at=at(DAY - timedelta(days=1), 16),
         )
         delivery = str(announced["announcement_id"])
         for kind in sorted(self.ledger.profile.certificates_required(Category.MEAT, pork=True)):
-            self.ledger.attach_certificate_to_delivery(
-                delivery, kind, f"{kind[:2].upper()}-0301", "县食品检验检测中心", DAY - timedelta(days=1),
-                digest(reference + kind), by=SUPPLIER, at=at(DAY - timedelta(days=1), 16, 5),
-            )  # fmt: skip
+            self.ledger.execute(
+                AttachCertificateToDelivery(
+                    announcement=delivery,
+                    kind=kind,
+                    number=f"{kind[:2].upper()}-0301",
+                    issuer="县食品检验检测中心",
+                    issue_date=DAY - timedelta(days=1),
+                    sha256=digest(reference + kind),
+                ),
+                by=SUPPLIER,
+                at=at(DAY - timedelta(days=1), 16, 5),
+            )
         return delivery
 
 
 @pytest.fixture
 def school_day(ledger: Ledger) -> SchoolDay:
     county = County.set_up(ledger)
-    ledger.register_staff(PRINCIPAL, "陈校长", "CG01", ["principal"], by=ADMIN, at=at(DAY, 6))
+    ledger.execute(
+        RegisterStaff(person_id=PRINCIPAL, name="陈校长", school="CG01", roles=["principal"]), by=ADMIN, at=at(DAY, 6)
+    )
     day = SchoolDay(ledger, county)
     ledger.clock = lambda: day.now
     credentials = Credentials(ledger)

@@ -8,6 +8,9 @@ from datetime import date
 import httpx
 
 from api.tokens import Credentials
+from domain.handoff import PutOnHold, ReturnToStore
+from domain.registry import RecordStaffCertificate, RegisterStaff
+from domain.sampling import RetainSample
 from domain.values import Principal
 from tests.api.files import pdf_report
 from tests.county import ADMIN, DAY, WANG, XH_STOREKEEPER, ZHANG, at
@@ -21,10 +24,18 @@ def staff_xh01(school_day: SchoolDay) -> None:
     """新华镇中心小学 gets a second storekeeper (intake needs two signers) and a kitchen lead."""
     ledger = school_day.ledger
     for person, name, role in (("XH01-wu", "吴芳", "storekeeper"), ("XH01-he", "何师傅", "kitchen")):
-        ledger.register_staff(person, name, "XH01", [role], by=ADMIN, at=at(DAY, 6))
+        ledger.execute(RegisterStaff(person_id=person, name=name, school="XH01", roles=[role]), by=ADMIN, at=at(DAY, 6))
         for kind in ("health", "training"):
-            ledger.record_staff_certificate(
-                person, kind, f"{kind}-{person}", date(2026, 1, 1), date(2026, 8, 31), by=ADMIN, at=at(DAY, 6)
+            ledger.execute(
+                RecordStaffCertificate(
+                    person_id=person,
+                    kind=kind,
+                    number=f"{kind}-{person}",
+                    valid_from=date(2026, 1, 1),
+                    valid_until=date(2026, 8, 31),
+                ),
+                by=ADMIN,
+                at=at(DAY, 6),
             )
 
 
@@ -41,8 +52,12 @@ def potatoes_and_tomatoes_share_a_lot(school_day: SchoolDay) -> tuple[str, str]:
     county.certify(tomatoes)
     county.issue(potatoes, "10")
     county.issue(tomatoes, "6", taken_by="XH01-he", by=Principal(XH_STOREKEEPER, "storekeeper"))
-    ledger.return_to_store(potatoes, "2", "kg", ZHANG, "午餐剩余", by=WANG, at=at(DAY, 13))
-    ledger.put_on_hold(potatoes, "学生午餐后腹泻，待查", by=WANG, at=at(DAY, 14))
+    ledger.execute(
+        ReturnToStore(code=potatoes, quantity="2", unit="kg", returned_by=ZHANG, reason="午餐剩余"),
+        by=WANG,
+        at=at(DAY, 13),
+    )
+    ledger.execute(PutOnHold(code=potatoes, reason="学生午餐后腹泻，待查"), by=WANG, at=at(DAY, 14))
     school_day.catch_up()
     return potatoes, tomatoes
 
@@ -61,8 +76,19 @@ def same_pork_at_two_schools(school_day: SchoolDay, server: str) -> tuple[str, s
     upload_quality_report(school_day, server, ours)
     county.issue(ours, "12")
     county.issue(theirs, "8", taken_by="XH01-he", by=Principal(XH_STOREKEEPER, "storekeeper"))
-    ledger.retain_sample(
-        "CG01", DAY, "lunch", "红烧肉", 130, "留样柜1", [ours], by=WANG, sealed_at=at(DAY, 12, 10), at=at(DAY, 12, 15)
+    ledger.execute(
+        RetainSample(
+            school="CG01",
+            meal_date=DAY,
+            meal="lunch",
+            dish="红烧肉",
+            grams=130,
+            fridge="留样柜1",
+            batch_codes=[ours],
+            sealed_at=at(DAY, 12, 10),
+        ),
+        by=WANG,
+        at=at(DAY, 12, 15),
     )
     school_day.catch_up()
     return ours, theirs

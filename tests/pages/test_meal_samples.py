@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
+from domain.sampling import RetainSample
 from domain.values import Principal
 from tests.county import DAY, WANG, ZHANG, at
 from tests.pages.accessibility import assert_accessible
@@ -31,10 +32,20 @@ def test_the_samples_page_shows_what_lunch_still_lacks_until_it_is_complete(
     )  # fmt: skip
     county.certify(greens)
     county.issue(greens, "8", at=at(hour=10, minute=5))
-    ledger.retain_sample(
-        "CG01", DAY, "lunch", "清炒青菜", 150, "留样柜1", [greens],
-        by=Principal(ZHANG, "kitchen"), sealed_at=at(DAY, 12, 5), at=at(DAY, 12, 5),
-    )  # fmt: skip
+    ledger.execute(
+        RetainSample(
+            school="CG01",
+            meal_date=DAY,
+            meal="lunch",
+            dish="清炒青菜",
+            grams=150,
+            fridge="留样柜1",
+            batch_codes=[greens],
+            sealed_at=at(DAY, 12, 5),
+        ),
+        by=Principal(ZHANG, "kitchen"),
+        at=at(DAY, 12, 5),
+    )
     school_day.set_clock(12, 10)
     school_day.catch_up()
 

@@ -12,6 +12,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
+from domain.handoff import Inspect
 from domain.values import Principal
 from projections.stock import warehouse_ledger
 from tests.county import DAY, WANG, at
@@ -33,8 +34,12 @@ def a_week_with_gaps(school_day: SchoolDay, server: str) -> tuple[str, str]:
         use_by_date=DAY + timedelta(days=2), gtin=None, place="蔬菜库（绿）", at=at(hour=7, minute=45),
     )  # fmt: skip
     county.certify(greens, skip=("invoice",))
-    ledger.inspect(greens, "issue", False, "叶片发黄、有异味", by=WANG, at=at(hour=9))
-    ledger.inspect(ours, "issue", True, "色泽正常", by=Principal(PRINCIPAL, "principal"), at=at(hour=9, minute=30))
+    ledger.execute(Inspect(code=greens, stage="issue", passed=False, notes="叶片发黄、有异味"), by=WANG, at=at(hour=9))
+    ledger.execute(
+        Inspect(code=ours, stage="issue", passed=True, notes="色泽正常"),
+        by=Principal(PRINCIPAL, "principal"),
+        at=at(hour=9, minute=30),
+    )
     county.issue(ours, "3", meal="dinner", at=at(hour=15))
     school_day.catch_up()
     return ours, greens

@@ -9,6 +9,7 @@ import pytest
 
 from api.settings import eventsourcing_env
 from domain.ledger import Ledger
+from domain.registry import RecordStaffCertificate, RegisterStaff
 from projections.service import Projections
 from tests.county import ADMIN, DAY, County, at
 
@@ -28,9 +29,19 @@ def two_schools(county: County) -> County:
     """The small county, with XH01 staffed to receive (two signers) and to cook."""
     when = at(DAY - timedelta(days=30))
     for person, name, role in ((XH_SECOND, "吴海燕", "storekeeper"), (XH_KITCHEN, "钱师傅", "kitchen")):
-        county.ledger.register_staff(person, name, "XH01", [role], by=ADMIN, at=when)
+        county.ledger.execute(
+            RegisterStaff(person_id=person, name=name, school="XH01", roles=[role]), by=ADMIN, at=when
+        )
         for kind, number in (("health", f"JK-{person}"), ("training", f"PX-{person}")):
-            county.ledger.record_staff_certificate(
-                person, kind, number, date(2026, 1, 1), date(2026, 12, 31), by=ADMIN, at=when
+            county.ledger.execute(
+                RecordStaffCertificate(
+                    person_id=person,
+                    kind=kind,
+                    number=number,
+                    valid_from=date(2026, 1, 1),
+                    valid_until=date(2026, 12, 31),
+                ),
+                by=ADMIN,
+                at=when,
             )
     return county

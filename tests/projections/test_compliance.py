@@ -8,8 +8,11 @@ from decimal import Decimal
 
 from api.demo import seed_demo
 from api.settings import eventsourcing_env
+from domain.handoff import Correct, Inspect, IssueToKitchen
 from domain.ledger import Ledger
+from domain.registry import RegisterStaff
 from domain.rules import DEFAULT_PROFILE
+from domain.sampling import DisposeSample, RetainSample
 from domain.values import Principal
 from projections.compliance import compliance_report
 from projections.service import Projections
@@ -38,7 +41,9 @@ def test_a_voided_certificate_counts_as_missing(county: County, views: Projectio
     code = county.receive(supplier="SUP-LY", product="青菜", category="plant", supplier_lot="LY1", gtin=None)
     county.certify(code)
     invoice = next(e for e in county.ledger.history(code) if e.details.get("kind") == "invoice")
-    county.ledger.correct(code, invoice.version, "发票号码有误", by=WANG, at=at(hour=8))
+    county.ledger.execute(
+        Correct(code=code, corrects_version=invoice.version, reason="发票号码有误"), by=WANG, at=at(hour=8)
+    )
     views.catch_up()
 
     gaps = compliance_report(views, DAY, DAY, today=DAY)["missing_certificates"]
@@ -48,9 +53,13 @@ def test_a_voided_certificate_counts_as_missing(county: County, views: Projectio
 
 def test_failed_inspections_are_listed_unless_voided(county: County, views: Projections) -> None:
     code = county.receive()
-    county.ledger.inspect(code, "intake", False, "包装破损", by=WANG, at=at(hour=8))
-    wrong = county.ledger.inspect(code, "intake", False, "误录", by=WANG, at=at(hour=8, minute=5))
-    county.ledger.correct(code, wrong["version"], "录入错误", by=WANG, at=at(hour=8, minute=6))
+    county.ledger.execute(Inspect(code=code, stage="intake", passed=False, notes="包装破损"), by=WANG, at=at(hour=8))
+    wrong = county.ledger.execute(
+        Inspect(code=code, stage="intake", passed=False, notes="误录"), by=WANG, at=at(hour=8, minute=5)
+    )
+    county.ledger.execute(
+        Correct(code=code, corrects_version=wrong["version"], reason="录入错误"), by=WANG, at=at(hour=8, minute=6)
+    )
     views.catch_up()
 
     failed = compliance_report(views, DAY, DAY, "CG01", today=DAY)["failed_inspections"]
@@ -69,11 +78,39 @@ def test_sample_gaps_missing_short_early_and_disagreeing_with_the_ledger(county:
     county.issue(pork, "5")
     county.issue(greens, "3", at=at(hour=10, minute=5))
     county.issue(pork, "4", meal="dinner", at=at(hour=15))
-    sample = ledger.retain_sample("CG01", DAY, "lunch", "红烧肉", 130, "CG01留样柜", [pork], by=WANG,
-                                  sealed_at=at(hour=12, minute=10), at=at(hour=12, minute=15))  # fmt: skip
-    ledger.retain_sample("CG01", DAY, "breakfast", "青菜粥", 125, "CG01留样柜", [greens], by=WANG,
-                         sealed_at=at(hour=8), at=at(hour=8))  # fmt: skip
-    ledger.dispose_sample(sample["sample_id"], "留样柜故障，转移时破损", by=WANG, at=at(DAY + timedelta(days=1)))
+    sample = ledger.execute(
+        RetainSample(
+            school="CG01",
+            meal_date=DAY,
+            meal="lunch",
+            dish="红烧肉",
+            grams=130,
+            fridge="CG01留样柜",
+            batch_codes=[pork],
+            sealed_at=at(hour=12, minute=10),
+        ),
+        by=WANG,
+        at=at(hour=12, minute=15),
+    )
+    ledger.execute(
+        RetainSample(
+            school="CG01",
+            meal_date=DAY,
+            meal="breakfast",
+            dish="青菜粥",
+            grams=125,
+            fridge="CG01留样柜",
+            batch_codes=[greens],
+            sealed_at=at(hour=8),
+        ),
+        by=WANG,
+        at=at(hour=8),
+    )
+    ledger.execute(
+        DisposeSample(sample_id=sample["sample_id"], reason="留样柜故障，转移时破损"),
+        by=WANG,
+        at=at(DAY + timedelta(days=1)),
+    )
     views.catch_up()
 
     gaps = compliance_report(views, DAY, DAY, "CG01", today=DAY)["samples"]
@@ -99,8 +136,20 @@ def test_samples_under_a_stricter_profiles_grams_are_short(county: County, datab
     code = county.receive()
     county.certify(code)
     county.issue(code, "5")
-    county.ledger.retain_sample("CG01", DAY, "lunch", "红烧肉", 130, "CG01留样柜", [code], by=WANG,
-                                sealed_at=at(hour=12), at=at(hour=12))  # fmt: skip
+    county.ledger.execute(
+        RetainSample(
+            school="CG01",
+            meal_date=DAY,
+            meal="lunch",
+            dish="红烧肉",
+            grams=130,
+            fridge="CG01留样柜",
+            batch_codes=[code],
+            sealed_at=at(hour=12),
+        ),
+        by=WANG,
+        at=at(hour=12),
+    )
     stricter = replace(county.ledger.profile, sample_grams=150)
     views = Projections(eventsourcing_env(database_url), profile=stricter, ledger=county.ledger)
     try:
@@ -129,14 +178,24 @@ def a_week_of_supervisors_checks(county: County) -> None:
     """At CG01 in the week of DAY: 陈校长 checks on two days, 刘校长 of the central school once, logistics once."""
     ledger = county.ledger
     for person, name, school in ((CHEN.person_id, "陈校长", "CG01"), (VISITOR.person_id, "刘校长", "XH01")):
-        ledger.register_staff(person, name, school, ["principal"], by=ADMIN, at=at(DAY - timedelta(days=30)))
+        ledger.execute(
+            RegisterStaff(person_id=person, name=name, school=school, roles=["principal"]),
+            by=ADMIN,
+            at=at(DAY - timedelta(days=30)),
+        )
     code = county.receive()
     wednesday = DAY + timedelta(days=2)
-    ledger.inspect(code, "intake", True, "抽查入库", by=CHEN, at=at(hour=9))
-    ledger.inspect(code, "intake", True, "同一次抽查", by=CHEN, at=at(hour=9, minute=10))  # same check, same day
-    ledger.inspect(code, "issue", True, "抽查出库", by=CHEN, at=at(wednesday, hour=10))
-    ledger.inspect(code, "issue", True, "中心校检查", by=VISITOR, at=at(wednesday, hour=11))
-    ledger.inspect(code, "issue", True, "后勤检查", by=ADMIN, at=at(wednesday, hour=14))
+    ledger.execute(Inspect(code=code, stage="intake", passed=True, notes="抽查入库"), by=CHEN, at=at(hour=9))
+    ledger.execute(
+        Inspect(code=code, stage="intake", passed=True, notes="同一次抽查"), by=CHEN, at=at(hour=9, minute=10)
+    )  # same check, same day
+    ledger.execute(Inspect(code=code, stage="issue", passed=True, notes="抽查出库"), by=CHEN, at=at(wednesday, hour=10))
+    ledger.execute(
+        Inspect(code=code, stage="issue", passed=True, notes="中心校检查"), by=VISITOR, at=at(wednesday, hour=11)
+    )
+    ledger.execute(
+        Inspect(code=code, stage="issue", passed=True, notes="后勤检查"), by=ADMIN, at=at(wednesday, hour=14)
+    )
 
 
 def test_supervisors_checks_are_counted_per_week_and_month_against_section_15(
@@ -211,7 +270,13 @@ def test_a_fresh_demo_county_keeps_a_sample_of_every_issue_and_its_supervisors_c
     lunch = sunday - timedelta(days=2)  # that Friday
     keeper = Principal("CG01-1", "storekeeper")
     eleven = datetime.combine(lunch, time(11), SHANGHAI)
-    ledger.issue_to_kitchen(rice["code"], Decimal(1), "kg", lunch, "lunch", "CG01-3", by=keeper, at=eleven)
+    ledger.execute(
+        IssueToKitchen(
+            code=rice["code"], quantity=Decimal(1), unit="kg", meal_date=lunch, meal="lunch", taken_by="CG01-3"
+        ),
+        by=keeper,
+        at=eleven,
+    )
     views.catch_up()
 
     found = compliance_report(views, monday, sunday, "CG01", today=today)["samples"]["disagreements"]

@@ -8,6 +8,8 @@ from decimal import Decimal
 
 from openpyxl import load_workbook
 
+from domain.handoff import WriteOff
+from domain.sampling import RetainSample
 from projections.exports import ledger_xlsx, trace_csv, trace_xlsx
 from projections.service import Projections
 from projections.stock import warehouse_ledger
@@ -19,9 +21,21 @@ def lunch(county: County) -> str:
     code = county.receive()
     county.certify(code)
     county.issue(code, "5")
-    county.ledger.write_off(code, "变质", LI, by=WANG, quantity="1", at=at(hour=16))
-    county.ledger.retain_sample("CG01", DAY, "lunch", "红烧肉", 150, "CG01留样柜", [code], by=WANG,
-                                sealed_at=at(hour=12, minute=10), at=at(hour=12, minute=15))  # fmt: skip
+    county.ledger.execute(WriteOff(code=code, reason="变质", witness=LI, quantity="1"), by=WANG, at=at(hour=16))
+    county.ledger.execute(
+        RetainSample(
+            school="CG01",
+            meal_date=DAY,
+            meal="lunch",
+            dish="红烧肉",
+            grams=150,
+            fridge="CG01留样柜",
+            batch_codes=[code],
+            sealed_at=at(hour=12, minute=10),
+        ),
+        by=WANG,
+        at=at(hour=12, minute=15),
+    )
     return code
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from api.settings import eventsourcing_env
 from domain.ledger import Ledger
+from domain.registry import RecordHealthCheck
 from domain.rules import DEFAULT_PROFILE, RulesProfile
 from projections.service import Projections
 from projections.tracing import trace_backward
@@ -27,7 +28,9 @@ def strict_views(database_url: str, ledger: Ledger) -> Iterator[Projections]:
 
 def a_lunch_where_only_the_kitchen_lead_was_checked(county: County) -> None:
     """Recorded before the county required daily checks: only 张师傅 had his check on DAY."""
-    county.ledger.record_health_check(ZHANG, DAY, True, "体温正常", by=ADMIN, at=at(hour=6))
+    county.ledger.execute(
+        RecordHealthCheck(person_id=ZHANG, day=DAY, passed=True, notes="体温正常"), by=ADMIN, at=at(hour=6)
+    )
     code = county.receive()
     county.certify(code)
     county.issue(code)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from domain.handoff import Correct, Inspect
+from domain.registry import SuspendStaff
+from domain.sampling import RetainSample
 from domain.values import Principal
 from projections.service import Projections
 from projections.tracing import trace_backward, trace_forward
@@ -26,11 +29,27 @@ def lunch_at_two_schools(county: County) -> dict[str, str]:
     county.issue(pork_cg, "5")
     county.issue(greens, "3", at=at(hour=10, minute=10))
     county.issue(pork_xh, "2", taken_by=XH_KITCHEN, by=XH_KEEPER)
-    ledger.inspect(pork_cg, "issue", True, "出库查验正常", by=WANG, at=at(hour=9, minute=50))
+    ledger.execute(
+        Inspect(code=pork_cg, stage="issue", passed=True, notes="出库查验正常"), by=WANG, at=at(hour=9, minute=50)
+    )
     for dish, code in (("红烧肉", pork_cg), ("清炒青菜", greens)):
-        ledger.retain_sample("CG01", DAY, "lunch", dish, 150, "CG01留样柜", [code], by=WANG,
-                             sealed_at=at(hour=12, minute=10), at=at(hour=12, minute=15))  # fmt: skip
-    ledger.suspend_staff(ZHANG, "腹泻，调岗停岗", by=ADMIN, at=at(hour=14))  # after lunch: he was fit when he took it
+        ledger.execute(
+            RetainSample(
+                school="CG01",
+                meal_date=DAY,
+                meal="lunch",
+                dish=dish,
+                grams=150,
+                fridge="CG01留样柜",
+                batch_codes=[code],
+                sealed_at=at(hour=12, minute=10),
+            ),
+            by=WANG,
+            at=at(hour=12, minute=15),
+        )
+    ledger.execute(
+        SuspendStaff(person_id=ZHANG, reason="腹泻，调岗停岗"), by=ADMIN, at=at(hour=14)
+    )  # after lunch: he was fit when he took it
     return {"pork_cg": pork_cg, "pork_xh": pork_xh, "greens": greens}
 
 
@@ -138,7 +157,11 @@ def test_backward_trace_gives_each_handlers_certificates_as_they_stood_that_day(
 def test_a_voided_issue_is_not_part_of_the_meal(two_schools: County, views: Projections) -> None:
     codes = lunch_at_two_schools(two_schools)
     wrong = two_schools.issue(codes["pork_cg"], "1", meal="dinner", taken_by=LI, at=at(hour=15))
-    two_schools.ledger.correct(codes["pork_cg"], wrong["version"], "录错餐次", by=WANG, at=at(hour=15, minute=5))
+    two_schools.ledger.execute(
+        Correct(code=codes["pork_cg"], corrects_version=wrong["version"], reason="录错餐次"),
+        by=WANG,
+        at=at(hour=15, minute=5),
+    )
     views.catch_up()
 
     assert trace_backward(views, "CG01", DAY, "dinner")["batches"] == []

@@ -6,6 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from api.demo import seed_demo
+from domain.handoff import CancelIssueOffer, ConfirmIssue, Correct, Move, OfferIssue, ReturnToStore, WriteOff
 from domain.ledger import Ledger
 from domain.values import Principal
 from projections.service import Projections
@@ -23,14 +24,24 @@ def a_day_in_the_store_room(county: County) -> tuple[str, str, int]:
     county.certify(a)
     county.certify(b)
     county.issue(a, "5")
-    ledger.return_to_store(a, "1", "kg", ZHANG, "未用完", by=WANG, at=at(hour=13))
+    ledger.execute(
+        ReturnToStore(code=a, quantity="1", unit="kg", returned_by=ZHANG, reason="未用完"), by=WANG, at=at(hour=13)
+    )
     dinner = county.issue(a, "3", meal="dinner", at=at(hour=15))
-    ledger.correct(a, dinner["version"], "重复录入", by=WANG, at=at(hour=16))
-    ledger.move(a, "冷冻库2号（红）", by=WANG, at=at(hour=16, minute=30))
-    ledger.write_off(a, "解冻后变质", LI, by=WANG, quantity="2", at=at(hour=17))
-    offer = ledger.offer_issue(b, "2", "kg", DAY, "dinner", ZHANG, by=WANG, at=at(hour=17, minute=10))["offer"]
-    ledger.cancel_issue_offer(b, offer, "菜单调整", by=WANG, at=at(hour=17, minute=20))
-    ledger.offer_issue(b, "4", "kg", DAY, "dinner", ZHANG, by=WANG, at=at(hour=17, minute=30))
+    ledger.execute(Correct(code=a, corrects_version=dinner["version"], reason="重复录入"), by=WANG, at=at(hour=16))
+    ledger.execute(Move(code=a, place="冷冻库2号（红）"), by=WANG, at=at(hour=16, minute=30))
+    ledger.execute(WriteOff(code=a, reason="解冻后变质", witness=LI, quantity="2"), by=WANG, at=at(hour=17))
+    offer = ledger.execute(
+        OfferIssue(code=b, quantity="2", unit="kg", meal_date=DAY, meal="dinner", taken_by=ZHANG),
+        by=WANG,
+        at=at(hour=17, minute=10),
+    )["offer"]
+    ledger.execute(CancelIssueOffer(code=b, offer=offer, reason="菜单调整"), by=WANG, at=at(hour=17, minute=20))
+    ledger.execute(
+        OfferIssue(code=b, quantity="4", unit="kg", meal_date=DAY, meal="dinner", taken_by=ZHANG),
+        by=WANG,
+        at=at(hour=17, minute=30),
+    )
     return a, b, dinner["version"]
 
 
@@ -178,11 +189,15 @@ def test_the_ledger_agrees_with_every_batch_of_a_demo_county(ledger: Ledger, vie
 def test_offers_are_not_movements(county: County, views: Projections) -> None:
     code = county.receive()
     county.certify(code)
-    offer = county.ledger.offer_issue(code, "6", "kg", DAY, "lunch", ZHANG, by=WANG, at=at(hour=9))["offer"]
+    offer = county.ledger.execute(
+        OfferIssue(code=code, quantity="6", unit="kg", meal_date=DAY, meal="lunch", taken_by=ZHANG),
+        by=WANG,
+        at=at(hour=9),
+    )["offer"]
     views.catch_up()
     assert [r["kind"] for r in warehouse_ledger(views, "CG01", "2026-03")["rows"]] == ["in"]
 
-    county.ledger.confirm_issue(code, offer, by=Principal(ZHANG, "kitchen"), at=at(hour=9, minute=5))
+    county.ledger.execute(ConfirmIssue(code=code, offer=offer), by=Principal(ZHANG, "kitchen"), at=at(hour=9, minute=5))
     views.catch_up()
 
     rows = warehouse_ledger(views, "CG01", "2026-03")["rows"]
