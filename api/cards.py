@@ -6,8 +6,8 @@ from api.schemas import BatchCard, CertificateOut, PendingIssueOut
 from api.tokens import Caller
 from domain.batch import IngredientBatch
 from domain.errors import NotFound
+from domain.glossary import CERTIFICATE_NAMES_ZH
 from domain.ledger import Ledger
-from domain.rules import CERTIFICATE_NAMES_ZH
 from domain.validity import past_use_by
 from domain.values import Role
 

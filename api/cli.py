@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from api import cli_documents, cli_evidence, cli_investigate
 from api.settings import Settings, SettingsError
 from domain.errors import DomainError
+from domain.glossary import ROLES, details_zh, zh
 from domain.printable import printable
 from domain.values import Principal, Role
 
@@ -157,10 +158,10 @@ def _history(settings: Settings, args: argparse.Namespace) -> int:
     zone = ZoneInfo(ledger.profile.timezone)
     for entry in entries:
         when = entry.at.astimezone(zone)
-        details = ", ".join(f"{k}={v}" for k, v in entry.as_json()["details"].items() if v not in (None, "", []))
+        details = details_zh(entry.what, entry.as_json()["details"])  # names, never identifiers: a person reads it
         line = (
-            f"{entry.version:>3}  {when:%Y-%m-%d %H:%M%z}  {entry.what_zh} {entry.what:<16} "
-            f"{entry.by.person_id} ({entry.by.role})  {details}"
+            f"{entry.version:>3}  {when:%Y-%m-%d %H:%M%z}  {entry.what_zh}  "
+            f"{entry.by.person_id}（{zh(ROLES, entry.by.role)}）  {details}"
         )
         print(printable(line, one_line=True))  # a stored ESC must not drive the reader's terminal
     return 0

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from api.settings import Settings
+from domain.glossary import MEALS, TRACE_EVENTS, UNITS, zh
 from domain.printable import printable
 from projections.failures import ViewFailed
 from projections.known import require_known
@@ -200,46 +201,50 @@ def _print(result: dict[str, Any], as_json: bool, summary: Any) -> int:
 
 
 def _trace_summary(trace: dict[str, Any]) -> list[str]:
+    """The trace as an investigator reads it at the terminal: in Chinese, names never identifiers."""
     lines = []
     for batch in trace["batches"]:
-        meals = ", ".join(f"{i['meal_date']} {i['meal']}" for i in batch["issues"] if not i["voided"])
-        lines.append(f"{batch['code']}  {batch['school']}  {batch['product']}  lot {batch['lot']}  "
-                     f"{batch['supplier']}  {batch['quantity']} {batch['unit']}  → {meals or '未出库'}")  # fmt: skip
+        unit = zh(UNITS, batch["unit"])
+        meals = "、".join(f"{i['meal_date']} {zh(MEALS, i['meal'])}" for i in batch["issues"] if not i["voided"])
+        lines.append(f"{batch['code']}  {batch['school']}  {batch['product']}  批号 {batch['lot']}  "
+                     f"{batch['supplier']}  {batch['quantity']} {unit}  → {meals or '未出库'}")  # fmt: skip
         if "net_for_meal" in batch:
-            lines.append(f"  for this meal: issued {batch['issued_for_meal']}, returned {batch['returned_for_meal']}, "
-                         f"net {batch['net_for_meal']} {batch['unit']}")  # fmt: skip
-        lines += [f"  {h['acted_at']}  {h['action']} by {h['person']}: {h['reason']}" for h in batch["holds"]]
-        lines += [f"  {w['written_off_at']}  written off {w['quantity']} {batch['unit']} by {w['written_off_by']} "
-                  f"(witness {w['witness']}): {w['reason']}" + (" [voided]" if w["voided"] else "")
+            lines.append(f"  本餐：出库 {batch['issued_for_meal']}，退库 {batch['returned_for_meal']}，"
+                         f"净用 {batch['net_for_meal']} {unit}")  # fmt: skip
+        lines += [f"  {h['acted_at']}  {zh(TRACE_EVENTS, h['action'])}  {h['person']}：{h['reason']}"
+                  for h in batch["holds"]]  # fmt: skip
+        lines += [f"  {w['written_off_at']}  报损销毁 {w['quantity']} {unit}  {w['written_off_by']}"
+                  f"（见证 {w['witness']}）：{w['reason']}" + ("（已更正作废）" if w["voided"] else "")
                   for w in batch["write_offs"]]  # fmt: skip
     for batch in trace.get("voided_batches", []):
-        lines.append(f"{batch['code']}  {batch['product']}: recorded for this meal, then voided")
+        lines.append(f"{batch['code']}  {batch['product']}：曾记为本餐出库，已更正作废")
     for person in trace.get("people", []):
         fit = all(h["fit_for_food_work"] for h in person["handled"])
-        lines.append(
-            f"person {person['person_id']} {person['name']}: {'fit' if fit else 'NOT FIT'} on the days handled"
-        )
+        fitness = "可从事食品工作" if fit else "不可从事食品工作"
+        lines.append(f"经手人 {person['person_id']} {person['name']}：经手当日{fitness}")
     for school in trace.get("other_schools", []):
-        lines.append(f"same lots also at {school['code']} {school.get('name', '')}: "
-                     + ", ".join(b["code"] for b in school["batches"]))  # fmt: skip
+        lines.append(f"同批号也在 {school['code']} {school.get('name', '')}："
+                     + "、".join(b["code"] for b in school["batches"]))  # fmt: skip
     for batch in trace.get("same_lots_at_school", []):
-        lines.append(f"same lot also here in {batch['code']} (received {batch['received_on']})")
+        lines.append(f"本校同批号的其他批次 {batch['code']}（{batch['received_on']} 入库）")
     for sample in trace.get("samples", []):
-        lines.append(f"sample {sample['school']} {sample['meal_date']} {sample['meal']} {sample['dish']} "
+        lines.append(f"留样 {sample['school']} {sample['meal_date']} {zh(MEALS, sample['meal'])} {sample['dish']} "
                      f"{sample['grams']} g")  # fmt: skip
-    return lines or ["nothing found"]
+    return lines or ["没有找到"]
 
 
 def _batch_summary(state: dict[str, Any]) -> list[str]:
     if not state["exists"]:
-        return [f"{state['code']} had not been received by {state['as_of']}"]
+        return [f"{state['code']} 在 {state['as_of']} 时尚未入库"]
+    unit = zh(UNITS, state["unit"])
     return [
-        f"{state['code']} as of {state['as_of']} (version {state['version']})",
-        f"  {state['product']} at {state['school']}, {state['place']}; on hand {state['on_hand']} {state['unit']}"
-        + ("; ON HOLD: " + state["hold_reason"] if state["on_hold"] else "")
-        + (f"; EXPIRED (use-by {state['use_by_date']})" if state.get("expired") else ""),
-        *(f"  {m['at']}  {m['kind']} {m['quantity']}  {m['given_by']} → {m['taken_by']}" for m in state["movements"]),
-    ]
+        f"{state['code']} 截至 {state['as_of']}（第{state['version']}条记录）",
+        f"  {state['product']}  {state['school']}  {state['place']}；库存 {state['on_hand']} {unit}"
+        + ("；已封存：" + state["hold_reason"] if state["on_hold"] else "")
+        + (f"；已过期（保质期至 {state['use_by_date']}）" if state.get("expired") else ""),
+        *(f"  {m['at']}  {zh(TRACE_EVENTS, m['kind'])} {m['quantity']} {unit}  {m['given_by']} → {m['taken_by']}"
+          for m in state["movements"]),
+    ]  # fmt: skip
 
 
 def _moment(text: str) -> datetime:

@@ -17,7 +17,8 @@ from eventsourcing.domain import Aggregate, event
 from domain.batch import Certificate
 from domain.delivery import Delivery
 from domain.errors import AlreadyExists, RuleViolation
-from domain.rules import CERTIFICATE_NAMES_ZH, CertificateKind
+from domain.glossary import CERTIFICATE_NAMES_ZH
+from domain.rules import CertificateKind
 from domain.values import Principal
 
 ANNOUNCEMENT_NAMESPACE = uuid5(NAMESPACE_URL, "https://foodtrace.invalid/announcement")

@@ -16,7 +16,8 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from domain.errors import AlreadyExists, NotFound, Refusal, RuleViolation, ValidationError, refused
-from domain.rules import CERTIFICATE_NAMES_ZH, Category, CertificateKind
+from domain.glossary import CERTIFICATE_NAMES_ZH, UNIT_NAMES_ZH
+from domain.rules import Category, CertificateKind
 from domain.validity import check_period, past_use_by, valid_on
 from domain.values import Meal, Principal, Stage
 
@@ -590,7 +591,7 @@ class IngredientBatch(Aggregate):
     def _check_unit(self, unit: str) -> None:
         if unit != self.unit:
             raise ValidationError(
-                zh=f"单位应为{self.unit}，与入库单位一致",
+                zh=f"单位应为{UNIT_NAMES_ZH.get(self.unit, self.unit)}，与入库单位一致",
                 en=f"use the batch's unit {self.unit!r}, not {unit!r}",
                 field="unit",
             )

@@ -8,24 +8,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from domain.glossary import BATCH_EVENTS, names_zh
 from domain.values import Principal
 
 _HIDDEN = {"originator_id", "originator_version", "originator_topic", "timestamp", "by", "at"}
 
-WHAT_ZH = {
-    "Received": "入库验收",
-    "CertificateAttached": "附证明",
-    "Inspected": "查验",
-    "PutOnHold": "封存",
-    "Released": "解封",
-    "Moved": "移库",
-    "IssueOffered": "出库待确认",
-    "IssueOfferCancelled": "取消出库",
-    "IssuedToKitchen": "出库至厨房",
-    "ReturnedToStore": "退库",
-    "WrittenOff": "报损销毁",
-    "Corrected": "更正",
-}
+WHAT_ZH = names_zh(BATCH_EVENTS)
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,9 @@ from domain.errors import ProfileTooLoose
 class Category(StrEnum):
     """Ingredient category; it fixes the colour code (色标管理, §14)."""
 
-    PLANT = "plant"  # 植物类
-    MEAT = "meat"  # 肉制品
-    AQUATIC = "aquatic"  # 水产品类
+    PLANT = "plant"  # 植物类 (names shown: domain.glossary)
+    MEAT = "meat"  # 肉类
+    AQUATIC = "aquatic"  # 水产类
     OTHER = "other"
 
 
@@ -34,14 +34,6 @@ class CertificateKind(StrEnum):
     INVOICE = "invoice"  # 正式发票
     OTHER = "other"
 
-
-CERTIFICATE_NAMES_ZH = {
-    CertificateKind.QUALITY_INSPECTION_REPORT: "同批次质量检测报告",
-    CertificateKind.ANIMAL_QUARANTINE_CERTIFICATE: "动物检疫合格证明",
-    CertificateKind.MEAT_QUALITY_CERTIFICATE: "肉品品质检验合格证明",
-    CertificateKind.INVOICE: "正式发票",
-    CertificateKind.OTHER: "其他证明",
-}
 
 _ALWAYS = frozenset({CertificateKind.QUALITY_INSPECTION_REPORT, CertificateKind.INVOICE})
 _ANIMAL = _ALWAYS | {CertificateKind.ANIMAL_QUARANTINE_CERTIFICATE}

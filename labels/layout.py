@@ -12,6 +12,7 @@ from datetime import date, datetime
 import qrcode
 from qrcode.constants import ERROR_CORRECT_H, ERROR_CORRECT_L, ERROR_CORRECT_M, ERROR_CORRECT_Q
 
+from domain.glossary import SAMPLE_WORDS, zh
 from domain.printable import printable
 from domain.rules import DEFAULT_PROFILE, RulesProfile
 from labels.fonts import text_width
@@ -102,8 +103,8 @@ def sample_layout(label: SampleLabel, size: str, dpi: int) -> Layout:
         items.append(symbol)
     lines = [
         label.dish,
-        f"封存 {_moment(label.sealed_at)}",
-        f"留至 {_moment(label.keep_until)}",
+        f"{zh(SAMPLE_WORDS, 'sealed_at_short')} {_moment(label.sealed_at)}",  # not 封存: that is a batch on hold
+        f"{zh(SAMPLE_WORDS, 'keep_until')} {_moment(label.keep_until)}",
         f"留样人 {label.sealed_by}",
     ]
     if label.fridge:

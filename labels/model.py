@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
+from domain.glossary import CATEGORIES, MEALS, names_zh
 from domain.rules import Category
 from domain.values import Meal
 
@@ -18,13 +19,9 @@ RGB = tuple[int, int, int]
 # Label stock the thermal printers take, width × height in millimetres.
 SIZES: dict[str, tuple[float, float]] = {"40x30": (40, 30), "50x30": (50, 30), "60x40": (60, 40)}
 
-CATEGORY_NAMES_ZH = {
-    Category.PLANT: "植物类",
-    Category.MEAT: "肉制品",
-    Category.AQUATIC: "水产品类",
-    Category.OTHER: "其他",
-}
-MEAL_NAMES_ZH = {Meal.BREAKFAST: "早餐", Meal.LUNCH: "午餐", Meal.DINNER: "晚餐"}
+# One name for a category and a meal everywhere: the card, the 台账 and the label say the same.
+CATEGORY_NAMES_ZH = names_zh(CATEGORIES)
+MEAL_NAMES_ZH = names_zh(MEALS)
 # The colour names of the rules profile (色标管理), as printed.
 COLOUR_RGB: dict[str, RGB | None] = {
     "green": (0, 150, 64),

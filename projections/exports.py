@@ -17,6 +17,18 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from domain.glossary import (
+    CERTIFICATES,
+    COLOURS,
+    MEALS,
+    ROLES,
+    SAMPLE_WORDS,
+    STAGES,
+    TRACE_EVENTS,
+    UNITS,
+    names_zh,
+    zh,
+)
 from projections.cells import append_row, csv_line
 from projections.rows import Row
 
@@ -25,15 +37,13 @@ TRACE_COLUMNS = (
     ("lot", "批号"), ("product", "品名"), ("quantity", "数量"), ("unit", "单位"), ("supplier", "供应商"),
     ("place", "存放位置"), ("who", "经手人"), ("certificates", "证明编号"), ("details", "备注"),
 )  # fmt: skip
-EVENT_ZH = {
-    "received": "入库验收", "certificate": "附证明", "inspection": "查验", "issue": "出库", "return": "退库",
-    "write_off": "报损销毁", "hold": "封存", "release": "解封", "sample": "留样",
-}  # fmt: skip
+EVENT_ZH = names_zh(TRACE_EVENTS)
+KEEP_UNTIL = zh(SAMPLE_WORDS, "keep_until")
 LEDGER_HEADERS = (
     "日期", "时间", "品名", "批次码", "批号", "供应商", "色标", "摘要", "入库数量", "出库数量", "本批结存", "品名结存",
     "单位", "经手人", "领用人/见证人", "备注",
 )  # fmt: skip
-COLOUR_ZH = {"green": "绿", "red": "红", "yellow": "黄", "none": ""}
+COLOUR_ZH = names_zh(COLOURS)
 
 
 def trace_event_rows(trace: dict[str, Any]) -> list[Row]:
@@ -53,7 +63,7 @@ def trace_event_rows(trace: dict[str, Any]) -> list[Row]:
         rows.append({
             **where, "at": s["sealed_at"], "event": "sample", "lot": "", "product": s["dish"],
             "quantity": str(s["grams"]), "unit": "g", "supplier": "", "place": s["fridge"], "who": s["sealed_by"],
-            "certificates": "", "details": f"{s['meal_date']} {s['meal']}；留至 {s['keep_until']}",
+            "certificates": "", "details": f"{s['meal_date']} {zh(MEALS, s['meal'])}；{KEEP_UNTIL} {s['keep_until']}",
         })  # fmt: skip
     rows.sort(key=lambda r: (r["at"], r["code"], r["event"]))
     return rows
@@ -70,20 +80,21 @@ def _batch_rows(b: Row, names: dict[str, Any]) -> list[Row]:
         "certificates": live, "details": f"供应商批号 {b['supplier_lot']}；保质期至 {b['use_by_date']}",
     }]  # fmt: skip
     for c in b["certificates"]:
-        details = f"{c['kind']}；{c['issuer']}；sha256 {c['sha256']}" + _voided(c)
+        details = f"{zh(CERTIFICATES, c['kind'])}；{c['issuer']}；sha256 {c['sha256']}" + _voided(c)
         rows.append({**base, "at": c["attached_at"], "event": "certificate", "who": c["attached_by"],
                      "certificates": c["number"], "details": details})  # fmt: skip
     for i in b["inspections"]:
-        details = f"{i['stage']}：{'合格' if i['passed'] else '不合格'} {i['notes']}" + _voided(i)
+        details = f"{zh(STAGES, i['stage'])}：{'合格' if i['passed'] else '不合格'} {i['notes']}" + _voided(i)
+        who = f"{i['inspector']}（{zh(ROLES, i['by_role'])}）"
         rows.append({**base, "at": i["inspected_at"], "event": "inspection",
-                     "who": f"{i['inspector']}（{i['by_role']}）", "certificates": "", "details": details})  # fmt: skip
+                     "who": who, "certificates": "", "details": details})  # fmt: skip
     for i in b["issues"]:
         returned = f"；已退库 {i['returned']}，净用 {i['net']}" if i.get("returned", "0") != "0" else ""
         rows.append({**base, "school": i["school"], "at": i["issued_at"], "event": "issue", "quantity": i["quantity"],
                      "who": f"{i['given_by']} → {i['taken_by']}", "certificates": "",
-                     "details": f"{i['meal_date']} {i['meal']}" + returned + _voided(i)})  # fmt: skip
+                     "details": f"{i['meal_date']} {zh(MEALS, i['meal'])}" + returned + _voided(i)})  # fmt: skip
     for x in b.get("returns", []):
-        meal = f"退自 {x['meal_date']} {x['meal']}（第{x['issue']}条出库）" if x["issue"] else "未注明出库"
+        meal = f"退自 {x['meal_date']} {zh(MEALS, x['meal'])}（第{x['issue']}条出库）" if x["issue"] else "未注明出库"
         rows.append({**base, "at": x["returned_at"], "event": "return", "quantity": x["quantity"],
                      "who": f"{x['returned_by']} → {x['received_by']}", "certificates": "",
                      "details": f"{meal}；{x['reason']}" + _voided(x)})  # fmt: skip
@@ -92,7 +103,8 @@ def _batch_rows(b: Row, names: dict[str, Any]) -> list[Row]:
                      "who": f"{w['written_off_by']}（见证 {w['witness']}）", "certificates": "",
                      "details": w["reason"] + _voided(w)})  # fmt: skip
     for h in b.get("holds", []):
-        rows.append({**base, "at": h["acted_at"], "event": h["action"], "who": f"{h['person']}（{h['role']}）",
+        who = f"{h['person']}（{zh(ROLES, h['role'])}）"
+        rows.append({**base, "at": h["acted_at"], "event": h["action"], "who": who,
                      "certificates": "", "details": h["reason"]})  # fmt: skip
     return rows
 
@@ -134,16 +146,17 @@ def ledger_xlsx(ledger: dict[str, Any]) -> bytes:
     append_row(sheet, list(LEDGER_HEADERS))
     for opening in ledger["opening"]:
         append_row(sheet, [None, None, opening["product"], None, None, None, None, "上月结存", None, None, None,
-                      Decimal(opening["product_balance"]), opening["unit"], None, None, None])  # fmt: skip
+                      Decimal(opening["product_balance"]), zh(UNITS, opening["unit"]), None, None, None])  # fmt: skip
     for r in ledger["rows"]:
         moment = _local(r["moved_at"])
         summary = r["kind_zh"] + (f"（{r['from_place']}→{r['to_place']}）" if r["kind"] == "move" else "")
         if r["meal_date"]:
-            summary += f"（{r['meal_date']} {r['meal']}）"
+            summary += f"（{r['meal_date']} {zh(MEALS, r['meal'])}）"
         append_row(sheet, [
             moment.date(), moment.time(), r["product"], r["code"], r["lot"], r["supplier_name"],
             COLOUR_ZH.get(r["colour"], r["colour"]), summary, _number(r["quantity_in"]), _number(r["quantity_out"]),
-            Decimal(r["batch_balance"]), Decimal(r["product_balance"]), r["unit"], *_paper_people(r), _remark(r),
+            Decimal(r["batch_balance"]), Decimal(r["product_balance"]), zh(UNITS, r["unit"]), *_paper_people(r),
+            _remark(r),
         ])  # fmt: skip
     _table(sheet, header_row=3, columns=len(LEDGER_HEADERS))
     return _bytes(book)
@@ -186,6 +199,8 @@ def _cell(key: str, value: Any) -> Any:
         return Decimal(value)
     if key == "event":
         return EVENT_ZH.get(value, value)
+    if key == "unit":
+        return zh(UNITS, value)
     return value
 
 

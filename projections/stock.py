@@ -6,10 +6,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from domain.glossary import LEDGER_KINDS, names_zh
 from projections.rows import Row, expired, people, plain, plain_rows
 from projections.service import Projections, Reader
 
-KIND_ZH = {"in": "入库", "out": "出库", "move": "移库", "return": "退库", "write_off": "报损", "correction": "冲销"}
+KIND_ZH = names_zh(LEDGER_KINDS)
 
 
 def month_range(month: str) -> tuple[date, date]:

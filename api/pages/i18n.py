@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import Request
 
 from api.pages.i18n_office import OFFICE_WORDS
+from domain.glossary import CATEGORIES, CERTIFICATES, MEALS, ROLES, SAMPLE_WORDS, STAGES, UNITS, page_words
 
 LANGUAGES = ("zh", "en")
 LANG_COOKIE = "ft_lang"
@@ -25,12 +26,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "use_token": ("使用令牌登录", "Sign in with the token"),
     "token_refused": ("令牌无效或已过期", "The token is unknown or expired"),
     "signed_in_as": ("当前登录", "Signed in as"),
-    "storekeeper": ("仓管员", "storekeeper"),
-    "kitchen": ("厨师长", "kitchen lead"),
-    "principal": ("校长/食品安全员", "principal"),
-    "investigator": ("调查员", "investigator"),
-    "admin": ("管理员", "admin"),
-    "supplier": ("供应商", "supplier"),
     "office": ("办公室", "office"),
     "scan": ("扫码", "Scan"),
     "scan_label": ("扫描批次标签", "Scan a batch label"),
@@ -58,10 +53,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "no": ("否", "No"),
     "product": ("品名", "Product"),
     "category": ("类别", "Category"),
-    "cat_plant": ("植物类", "Plant"),
-    "cat_meat": ("肉类", "Meat"),
-    "cat_aquatic": ("水产类", "Aquatic"),
-    "cat_other": ("其他", "Other"),
     "lot": ("批号", "Lot"),
     "supplier_lot": ("供应商批号", "Supplier lot"),
     "on_hand": ("库存", "On hand"),
@@ -73,11 +64,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "certificates": ("证明材料", "Certificates"),
     "certificates_missing": ("缺少", "Missing"),
     "certificates_complete": ("证明齐全", "All certificates present"),
-    "cert_quality_inspection_report": ("同批次质量检测报告", "Quality inspection report"),
-    "cert_animal_quarantine_certificate": ("动物检疫合格证明", "Animal quarantine certificate"),
-    "cert_meat_quality_certificate": ("肉品品质检验合格证明", "Meat quality certificate"),
-    "cert_invoice": ("正式发票", "Invoice"),
-    "cert_other": ("其他证明", "Other certificate"),
     "cert_number": ("证明编号", "Certificate number"),
     "cert_issuer": ("出具单位", "Issued by"),
     "cert_issue_date": ("出具日期", "Issue date"),
@@ -98,9 +84,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "act_write_off": ("报损销毁", "Write off"),
     "act_attach_certificate": ("上传证明", "Attach certificate"),
     "stage": ("环节", "Stage"),
-    "stage_purchase": ("采购", "Purchase"),
-    "stage_intake": ("入库", "Intake"),
-    "stage_issue": ("出库", "Issue"),
     "passed": ("合格", "Passed"),
     "notes": ("备注", "Notes"),
     "reason": ("原因", "Reason"),
@@ -109,9 +92,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "quantity_all": ("不填则全部", "Leave empty for all"),
     "meal_date": ("用餐日期", "Meal date"),
     "meal": ("餐次", "Meal"),
-    "meal_breakfast": ("早餐", "Breakfast"),
-    "meal_lunch": ("午餐", "Lunch"),
-    "meal_dinner": ("晚餐", "Dinner"),
     "taken_by": ("领用人编号（厨师长）", "Taken by (kitchen lead's person ID)"),
     "taker_pin": (
         "厨师长在此输入PIN（不在场可留空，由其手机确认）",
@@ -161,10 +141,16 @@ WORDS: dict[str, tuple[str, str]] = {
     "batch_codes": ("所用批次码（可选，用逗号分隔）", "Batches used (optional, comma separated)"),
     "add_by_scan": ("扫码添加批次", "Add a batch by scan"),
     "no_samples": ("尚无留样记录", "No samples yet"),
-    "sealed_at": ("封存时间", "Sealed at"),
-    "keep_until": ("可处理时间", "May be disposed after"),
     "not_found": ("页面不存在", "Page not found"),
     **OFFICE_WORDS,
+    # The domain's terms, named once for pages, command line, labels and exports alike (domain.glossary).
+    **page_words("", ROLES),
+    **page_words("cat_", CATEGORIES),
+    **page_words("cert_", CERTIFICATES),
+    **page_words("stage_", STAGES),
+    **page_words("meal_", MEALS),
+    **page_words("unit_", UNITS),
+    **SAMPLE_WORDS,
 }
 
 

@@ -154,7 +154,9 @@ def test_storekeeper_records_the_days_samples(phones: Phones, school_day: School
     # Each sample shows when it may be disposed of: 48 hours after it was sealed.
     first = phone.locator("#sample-list li").first
     expect(first).to_contain_text("红烧肉 · 130 g")
-    expect(first).to_contain_text("可处理时间：3/4 12:10")
+    expect(first).to_contain_text("留样时间 3/2 12:10")
+    expect(first).to_contain_text("留样至：3/4 12:10")
+    expect(first).not_to_contain_text("封存")  # 封存 is a batch put on hold, never a sample
 
     # 100 g is too little: the rule's reason, in plain words; nothing is recorded.
     form.get_by_label("菜品").fill("清炒青菜")

@@ -44,7 +44,7 @@ def test_trace_forward_by_lot_prints_where_it_went(
     lunch: str, database_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert foodtrace(database_url, "trace", "forward", "--lot", "HX260301-2") == 0
-    assert f"{lunch}  CG01  猪肉（前腿）  lot HX260301-2  SUP-HX  20 kg  → 2026-03-02 lunch" in capsys.readouterr().out
+    assert f"{lunch}  CG01  猪肉（前腿）  批号 HX260301-2  SUP-HX  20 kg  → 2026-03-02 午餐" in capsys.readouterr().out
 
 
 def test_trace_forward_combines_a_lot_with_its_supplier_and_product(
@@ -105,6 +105,6 @@ def test_batch_as_of_a_day_past_its_use_by_date_says_expired(
 ) -> None:
     # Received on DAY with use-by DAY + 3: usable on that day, expired the day after.
     assert foodtrace(database_url, "batch", lunch, "--as-of", at(DAY + timedelta(days=3), 20).isoformat()) == 0
-    assert "EXPIRED" not in capsys.readouterr().out
+    assert "已过期" not in capsys.readouterr().out
     assert foodtrace(database_url, "batch", lunch, "--as-of", at(DAY + timedelta(days=4), 8).isoformat()) == 0
-    assert "EXPIRED (use-by 2026-03-05)" in capsys.readouterr().out
+    assert "已过期（保质期至 2026-03-05）" in capsys.readouterr().out

@@ -143,7 +143,7 @@ def test_trace_exports_carry_returns_write_offs_and_holds(county: County, views:
 
     assert [e[0] for e in events] == ["入库验收", "出库", "退库", "封存", "报损销毁"]
     assert "已退库 2，净用 3" in events[1][2]
-    assert "退自 2026-03-02 lunch" in events[2][2] and "午餐剩余" in events[2][2]
+    assert "退自 2026-03-02 午餐" in events[2][2] and "午餐剩余" in events[2][2]
     assert events[3][2] == PRINCIPAL_REASON
     assert events[4][2] == "冷库断电，变质"
     assert all(word in csv_lines for word in ("退库", "封存", "报损销毁"))

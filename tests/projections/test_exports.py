@@ -91,7 +91,7 @@ def test_the_monthly_ledger_has_the_paper_books_title_headers_and_rows(county: C
     # 14 kg were still in store at the end of March, past their use-by date of 5 March: 已过期.
     assert body == [
         ("猪肉（前腿）", code, "红", "入库", 20, None, 20, "王建国、李秀英", None, "已过期"),
-        ("猪肉（前腿）", code, "红", "出库（2026-03-02 lunch）", None, 5, 15, "王建国", "张师傅", "已过期"),
+        ("猪肉（前腿）", code, "红", "出库（2026-03-02 午餐）", None, 5, 15, "王建国", "张师傅", "已过期"),
         ("猪肉（前腿）", code, "红", "报损", None, 1, 14, "王建国", "李秀英", "已过期 变质"),
     ]
     assert rows[3][5] == "恒鑫肉类食品有限公司"

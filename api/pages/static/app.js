@@ -224,6 +224,11 @@
   function mealName(meal) {
     return t("meal_" + meal);
   }
+  // A unit as the county writes it (瓶, 袋, kg); one stored before the glossary knew it is shown as stored.
+  function unitName(unit) {
+    const key = "unit_" + unit;
+    return key in config.words ? t(key) : unit;
+  }
   function paren(text) {
     return config.lang === "en" ? ` (${text})` : `（${text}）`;
   }
@@ -274,7 +279,7 @@
   window.FT = {
     config, t, session, saveSession, requireSession, request, Problem, NetworkFailure, newKey,
     notice, showProblem, clearMessages, bindForm, recall, el, setText, formatMoment, categoryName, roleName, nextPage,
-    homeFor, mealName, paren,
+    homeFor, mealName, unitName, paren,
   };
   setUpBar();
 })();

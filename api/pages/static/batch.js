@@ -33,15 +33,15 @@
     setText("category", FT.categoryName(c.category) + (c.pork ? " · " + t("pork") : ""));
     setText("code", c.code);
     setText("product", c.product);
-    setText("on-hand", `${c.on_hand} ${c.unit}`);
+    setText("on-hand", `${c.on_hand} ${FT.unitName(c.unit)}`);
     setText("use-by", c.use_by_date);
     setText("lot", c.lot);
     setText("supplier-lot", c.supplier_lot);
     setText("supplier", c.supplier_name);
     setText("place", c.place);
     setText("received", FT.formatMoment(c.received_at));
-    setText("reserved", Number(c.reserved) ? `${c.reserved} ${c.unit}` : "");
-    document.querySelectorAll(".unit").forEach((node) => (node.textContent = c.unit));
+    setText("reserved", Number(c.reserved) ? `${c.reserved} ${FT.unitName(c.unit)}` : "");
+    document.querySelectorAll(".unit").forEach((node) => (node.textContent = FT.unitName(c.unit)));
     const hold = document.getElementById("hold");
     hold.hidden = !c.on_hold;
     hold.textContent = c.on_hold ? `${t("on_hold")}：${c.hold_reason}` : "";
@@ -75,7 +75,7 @@
     section.hidden = !c.pending_issues.length;
     for (const offer of c.pending_issues) {
       const mine = offer.taken_by === me.person_id && c.actions.includes("confirm_issue");
-      const what = `${offer.quantity} ${offer.unit} ${c.product} · ${t("lot")} ${c.lot} · ${t("for_meal")} ${offer.meal_date} ${mealName(offer.meal)}`;
+      const what = `${offer.quantity} ${FT.unitName(offer.unit)} ${c.product} · ${t("lot")} ${c.lot} · ${t("for_meal")} ${offer.meal_date} ${mealName(offer.meal)}`;
       const item = el("li", { class: mine ? "mine" : "" });
       if (mine) {
         item.append(el("p", { class: "large", text: `${t("you_take")} ${what}` }), el("p", { text: `${t("given_by")}：${offer.given_by_name}` }));

@@ -14,7 +14,7 @@
       document.getElementById("handoff-list").replaceChildren(
         ...waiting.map((h) =>
           el("li", {}, el("a", { href: "/app/batch/" + encodeURIComponent(h.code) + "#confirm" },
-            `${h.product} ${h.quantity} ${h.unit} · ${h.meal_date} · ${h.code}`)),
+            `${h.product} ${h.quantity} ${FT.unitName(h.unit)} · ${h.meal_date} · ${h.code}`)),
         ),
       );
       document.getElementById("handoffs").hidden = false;

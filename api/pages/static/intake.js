@@ -39,7 +39,7 @@
         "button",
         { type: "button", class: `delivery band-edge-${COLOURS[d.category] || "none"}`, "data-id": d.announcement_id },
         el("span", { class: "large", text: d.product }),
-        el("span", { text: `${d.quantity} ${d.unit} · ${FT.categoryName(d.category)} · ${d.supplier}` }),
+        el("span", { text: `${d.quantity} ${FT.unitName(d.unit)} · ${FT.categoryName(d.category)} · ${d.supplier}` }),
         el("span", { text: `${t("reference")} ${d.reference} · ${t("expected_on")} ${d.expected_on}` }),
       );
       button.addEventListener("click", () => choose(d));
@@ -62,8 +62,8 @@
     document.getElementById("receive-band").className = "band band-" + (COLOURS[d.category] || "none");
     document.getElementById("receive-category").textContent = FT.categoryName(d.category);
     document.getElementById("receive-reference").textContent = d.reference;
-    document.getElementById("receive-product").textContent = `${d.product} · ${d.quantity} ${d.unit}`;
-    document.getElementById("receive-unit").textContent = d.unit;
+    document.getElementById("receive-product").textContent = `${d.product} · ${d.quantity} ${FT.unitName(d.unit)}`;
+    document.getElementById("receive-unit").textContent = FT.unitName(d.unit);
     document.getElementById("receive-facts").replaceChildren(
       fact(t("supplier"), d.supplier),
       fact(t("supplier_lot"), d.supplier_lot),

@@ -20,7 +20,7 @@
   const amount = (value) => (value === null || value === undefined ? "" : value);
 
   function balanceRow(label, balance) {
-    const cells = [label, "", balance.product, "", "", "", "", "", "", balance.product_balance, balance.unit, "", "", ""];
+    const cells = [label, "", balance.product, "", "", "", "", "", "", balance.product_balance, FT.unitName(balance.unit), "", "", ""];
     return el("tr", { class: "balance" }, ...cells.map((text, i) => el(i === 0 ? "th" : "td", i === 0 ? { scope: "row", text } : { class: i === 9 ? "number" : "", text })));
   }
 
@@ -41,7 +41,7 @@
         amount(row.quantity_out),
         row.batch_balance,
         row.product_balance,
-        row.unit,
+        FT.unitName(row.unit),
         row.given_by_name,
         row.taken_by_name,
         remark(row),

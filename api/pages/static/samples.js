@@ -45,7 +45,7 @@
         "div",
         { class: "grow" },
         el("p", {}, el("strong", { text: batch.product }), " ", el("span", { class: "code", text: batch.code })),
-        el("p", { text: `${t("issued")} ${batch.issued} ${batch.unit} · ` + (sampled ? `${t("sampled_in")}${t("colon")}${batch.sampled_in.join(t("list_sep"))}` : t("meal_missing")) }),
+        el("p", { text: `${t("issued")} ${batch.issued} ${FT.unitName(batch.unit)} · ` + (sampled ? `${t("sampled_in")}${t("colon")}${batch.sampled_in.join(t("list_sep"))}` : t("meal_missing")) }),
       ),
     );
     if (!sampled) {

@@ -26,7 +26,7 @@
       [t("lot"), (b) => b.lot],
       [t("supplier"), (b) => b.supplier],
       [t("school"), (b) => b.school],
-      [t("quantity"), (b) => `${b.quantity} ${b.unit}`, "number"],
+      [t("quantity"), (b) => `${b.quantity} ${FT.unitName(b.unit)}`, "number"],
       [t("received"), (b) => FT.office.formatFull(b.received_at)],
       [t("use_by"), (b) => b.use_by_date],
       [t("status"), status],

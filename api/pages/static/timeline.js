@@ -44,17 +44,17 @@
   // --- what: each kind of event in a line of plain words -------------------------------------------------
   const unit = () => (card ? card.unit : "");
   const DETAILS = {
-    Received: (d) => [`${d.quantity} ${d.unit}`, `${t("place")} ${d.place}`, `${t("signers")} ${(d.signers || []).map(who).join(t("list_sep"))}`, d.sensory_check && `${t("sensory")} ${d.sensory_check}`, d.arrival_temperature !== null && d.arrival_temperature !== undefined && `${t("temperature")} ${d.arrival_temperature} °C`],
+    Received: (d) => [`${d.quantity} ${FT.unitName(d.unit)}`, `${t("place")} ${d.place}`, `${t("signers")} ${(d.signers || []).map(who).join(t("list_sep"))}`, d.sensory_check && `${t("sensory")} ${d.sensory_check}`, d.arrival_temperature !== null && d.arrival_temperature !== undefined && `${t("temperature")} ${d.arrival_temperature} °C`],
     CertificateAttached: (d) => [`${t("cert_" + d.kind)} ${d.number}`, d.issuer, `${t("cert_issue_date")} ${d.issue_date}`],
     Inspected: (d) => [t("stage_" + d.stage), d.passed ? t("passed") : t("failed"), d.notes],
     PutOnHold: (d) => [d.reason],
     Released: (d) => [d.reason],
     Moved: (d) => [`${d.from_place} → ${d.to_place}`],
-    IssueOffered: (d) => [`${d.quantity} ${unit()}`, `${t("for_meal")} ${d.meal_date} ${FT.mealName(d.meal)}`, `${who(d.given_by)} → ${who(d.taken_by)}`],
+    IssueOffered: (d) => [`${d.quantity} ${FT.unitName(unit())}`, `${t("for_meal")} ${d.meal_date} ${FT.mealName(d.meal)}`, `${who(d.given_by)} → ${who(d.taken_by)}`],
     IssueOfferCancelled: (d) => [d.reason],
-    IssuedToKitchen: (d) => [`${d.quantity} ${unit()}`, `${t("for_meal")} ${d.meal_date} ${FT.mealName(d.meal)}`, `${who(d.given_by)} → ${who(d.taken_by)}`],
-    ReturnedToStore: (d) => [`${d.quantity} ${unit()}`, `${who(d.returned_by)} → ${who(d.received_by)}`, d.issue && t("returned_from", { n: d.issue }), d.reason],
-    WrittenOff: (d) => [d.quantity && `${d.quantity} ${unit()}`, d.reason, `${t("witnessed_by")} ${who(d.witness)}`],
+    IssuedToKitchen: (d) => [`${d.quantity} ${FT.unitName(unit())}`, `${t("for_meal")} ${d.meal_date} ${FT.mealName(d.meal)}`, `${who(d.given_by)} → ${who(d.taken_by)}`],
+    ReturnedToStore: (d) => [`${d.quantity} ${FT.unitName(unit())}`, `${who(d.returned_by)} → ${who(d.received_by)}`, d.issue && t("returned_from", { n: d.issue }), d.reason],
+    WrittenOff: (d) => [d.quantity && `${d.quantity} ${FT.unitName(unit())}`, d.reason, `${t("witnessed_by")} ${who(d.witness)}`],
     Corrected: (d) => [t("corrects", { n: d.corrects_version }), d.reason],
   };
   function describe(entry) {
@@ -113,9 +113,9 @@
     setText("school", c.school);
     setText("supplier", `${c.supplier_name} (${c.supplier})`);
     setText("lot", c.lot === c.supplier_lot ? c.lot : `${c.lot}${FT.paren(c.supplier_lot)}`);
-    setText("received", `${FT.office.formatFull(c.received_at)} · ${c.received_quantity} ${c.unit}`);
+    setText("received", `${FT.office.formatFull(c.received_at)} · ${c.received_quantity} ${FT.unitName(c.unit)}`);
     setText("use-by", c.use_by_date);
-    setText("on-hand", `${c.on_hand} ${c.unit}`);
+    setText("on-hand", `${c.on_hand} ${FT.unitName(c.unit)}`);
     setText("place", c.place);
     const hold = document.getElementById("hold");
     hold.hidden = !c.on_hold;
@@ -182,7 +182,7 @@
       el(
         "dl",
         { class: "facts key" },
-        fact(t("on_hand"), `${then.on_hand} ${then.unit}`, "as-of-on-hand"),
+        fact(t("on_hand"), `${then.on_hand} ${FT.unitName(then.unit)}`, "as-of-on-hand"),
         fact(t("place"), then.place, "as-of-place"),
         fact(t("status"), then.on_hold ? t("on_hold") : t("in_store"), "as-of-hold"),
         el("div", { class: "wide" }, el("dt", { text: t("certificates") }), el("dd", { id: "as-of-certificates", text: certificates })),

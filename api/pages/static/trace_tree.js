@@ -51,8 +51,8 @@
 
   // Issued, and when some came back, returned and net: what the meal really used.
   function quantities(q, unit) {
-    if (q.returned === "0" || q.returned === undefined) return `${t("issued")} ${q.issued} ${unit}`;
-    return `${t("issued")} ${q.issued} ${unit} · ${t("returned")} ${q.returned} ${unit} · ${t("net_used")} ${q.net} ${unit}`;
+    if (q.returned === "0" || q.returned === undefined) return `${t("issued")} ${q.issued} ${FT.unitName(unit)}`;
+    return `${t("issued")} ${q.issued} ${FT.unitName(unit)} · ${t("returned")} ${q.returned} ${FT.unitName(unit)} · ${t("net_used")} ${q.net} ${FT.unitName(unit)}`;
   }
   function voidedMark(row) {
     return row.voided ? [" ", bad(t("voided"))] : [];
@@ -63,12 +63,12 @@
       leaf("hold", h.action === "hold" ? bad(t("held")) : good(t("released")), ` · ${h.reason} · ${who(h.person)} · ${FT.formatMoment(h.acted_at)}`),
     );
     for (const w of b.write_offs || []) {
-      leaves.push(leaf("write-off", bad(`${t("written_off")} ${w.quantity} ${b.unit}`), ` · ${w.reason} · ${who(w.written_off_by)}${FT.paren(`${t("witnessed_by")} ${who(w.witness)}`)} · ${FT.formatMoment(w.written_off_at)}`, ...voidedMark(w)));
+      leaves.push(leaf("write-off", bad(`${t("written_off")} ${w.quantity} ${FT.unitName(b.unit)}`), ` · ${w.reason} · ${who(w.written_off_by)}${FT.paren(`${t("witnessed_by")} ${who(w.witness)}`)} · ${FT.formatMoment(w.written_off_at)}`, ...voidedMark(w)));
     }
     return leaves;
   }
   function returnLeaf(x, unit, who) {
-    return leaf("return", `${t("returned")} ${x.quantity} ${unit}`, FT.paren(`${who(x.returned_by)} → ${who(x.received_by)}${t("comma")}${FT.formatMoment(x.returned_at)}`), x.reason ? ` · ${x.reason}` : "", ...voidedMark(x));
+    return leaf("return", `${t("returned")} ${x.quantity} ${FT.unitName(unit)}`, FT.paren(`${who(x.returned_by)} → ${who(x.received_by)}${t("comma")}${FT.formatMoment(x.returned_at)}`), x.reason ? ` · ${x.reason}` : "", ...voidedMark(x));
   }
   const byId = (id) => id;
 
@@ -90,11 +90,11 @@
     });
     if (!children.length) children.push(leaf("muted", t("not_issued")));
     for (const i of b.issues.filter((i) => i.voided)) {
-      children.push(leaf("voided", `${meal(i.meal_date, i.meal)} · ${t("issued")} ${i.quantity} ${b.unit}`, ...voidedMark(i)));
+      children.push(leaf("voided", `${meal(i.meal_date, i.meal)} · ${t("issued")} ${i.quantity} ${FT.unitName(b.unit)}`, ...voidedMark(i)));
     }
     children.push(...movementLeaves(b, byId));
     const held = b.on_hold ? [" ", bad(t("on_hold"))] : [];
-    return branch(batchHead(b, ` · ${t("received")} ${FT.formatMoment(b.received_at)} · ${b.quantity} ${b.unit}`, ...held), children);
+    return branch(batchHead(b, ` · ${t("received")} ${FT.formatMoment(b.received_at)} · ${b.quantity} ${FT.unitName(b.unit)}`, ...held), children);
   }
 
   // --- backward ----------------------------------------------------------------------------------------
@@ -107,14 +107,14 @@
     const batches = trace.batches.map((b) => backwardBatch(b, names, suppliers.get(b.supplier), q));
     if (!batches.length) batches.push(leaf("muted", t("meal_empty")));
     for (const b of trace.voided_batches || []) {
-      batches.push(leaf("voided", batchHead(b, " ", bad(t("voided_for_meal")), ` · ${b.issues_for_meal.map((i) => `${i.quantity} ${b.unit}`).join(t("semicolon"))}`)));
+      batches.push(leaf("voided", batchHead(b, " ", bad(t("voided_for_meal")), ` · ${b.issues_for_meal.map((i) => `${i.quantity} ${FT.unitName(b.unit)}`).join(t("semicolon"))}`)));
     }
     return tree(title, branch(node("root", el("strong", { text: title })), batches));
   }
 
   function backwardBatch(b, names, supplier, q) {
     const who = (id) => names.get(id) || id;
-    const issued = b.issues_for_meal.map((i) => `${i.quantity} ${b.unit}` + FT.paren(`${who(i.given_by)} → ${who(i.taken_by)}${t("comma")}${FT.formatMoment(i.issued_at)}`) + (i.voided ? ` ${t("voided")}` : ""));
+    const issued = b.issues_for_meal.map((i) => `${i.quantity} ${FT.unitName(b.unit)}` + FT.paren(`${who(i.given_by)} → ${who(i.taken_by)}${t("comma")}${FT.formatMoment(i.issued_at)}`) + (i.voided ? ` ${t("voided")}` : ""));
     const children = b.returns_for_meal.map((x) => returnLeaf(x, b.unit, who));
     if (supplier) {
       const licence = supplier.licence_at_delivery[b.code];
@@ -132,7 +132,7 @@
     }
     children.push(...movementLeaves(b, who));
     children.push(...samplesFor(b, q.meal_date, q.meal));
-    const back = b.returned_for_meal !== "0" ? ` · ${t("returned")} ${b.returned_for_meal} ${b.unit} · ${t("net_used")} ${b.net_for_meal} ${b.unit}` : "";
+    const back = b.returned_for_meal !== "0" ? ` · ${t("returned")} ${b.returned_for_meal} ${FT.unitName(b.unit)} · ${t("net_used")} ${b.net_for_meal} ${FT.unitName(b.unit)}` : "";
     return branch(batchHead(b, ` · ${t("issued")} ${issued.join(t("semicolon"))}${back}`), children);
   }
 
@@ -170,7 +170,7 @@
     const children = b.meals.map((m) => leaf("meal", el("strong", { text: meal(m.meal_date, m.meal) }), ` · ${quantities(m, b.unit)} · `, backwardLink(b.school, m.meal_date, m.meal)));
     if (!children.length) children.push(leaf("muted", t("not_issued")));
     children.push(...movementLeaves(b, byId));
-    return branch(batchHead(b, ` · ${b.quantity} ${b.unit}`, ...(b.on_hold ? [" ", bad(t("on_hold"))] : [])), children);
+    return branch(batchHead(b, ` · ${b.quantity} ${FT.unitName(b.unit)}`, ...(b.on_hold ? [" ", bad(t("on_hold"))] : [])), children);
   }
 
   function otherSchools(trace) {
