@@ -17,6 +17,7 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from domain.glossary import CHECKS, month_bounds, month_zh, week_bounds, week_zh, zh
 from domain.rules import Category, CertificateKind
 from domain.validity import ended
 from projections.rows import Row, plain, plain_rows
@@ -40,7 +41,7 @@ def _report(r: Reader, start: date, end: date, school: str | None, today: date) 
         "failed_inspections": failed_inspections(r, start, end, school),
         "samples": sample_gaps(r, start, end, school),
         "staff_certificates_expiring": staff_certificates_expiring(r, today, school),
-        "supervision": supervision(r, start, end, school),
+        "supervision": supervision(r, start, end, school, today),
     }
 
 
@@ -174,8 +175,12 @@ def staff_certificates_expiring(r: Reader, today: date, school: str | None) -> l
     return found
 
 
-def supervision(r: Reader, start: date, end: date, school: str | None) -> list[Row]:
-    """§15 check counts per school and week/month against their minima (see the module's docstring)."""
+def supervision(r: Reader, start: date, end: date, school: str | None, today: date) -> list[Row]:
+    """§15 check counts per school and week/month against their minima (see the module's docstring).
+
+    A period still running on the county's ``today`` is ``in_progress`` until its minimum is met, never failed;
+    one not yet begun is ``upcoming``. ``met`` says only whether the minimum is reached.
+    """
     where, params = _where(school, "on_date", start, end, "i.")
     rows = r.select(
         "SELECT DISTINCT i.school, i.on_date, i.inspector, i.by_role, s.school AS home FROM view_trace_inspections i "
@@ -194,21 +199,38 @@ def supervision(r: Reader, start: date, end: date, school: str | None) -> list[R
         else:
             counts[(row["school"], "central_principal", month)] += 1
     schools = [school] if school else _all_schools(r)
-    weeks = sorted({_week(start + timedelta(days=n)) for n in range((end - start).days + 1)})
-    months = sorted({(start + timedelta(days=n)).isoformat()[:7] for n in range((end - start).days + 1)})
+    days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+    weeks = {_week(day): week_bounds(day) for day in days}
+    months = {day.isoformat()[:7]: month_bounds(day) for day in days}
     profile = r.profile
-    periods = [("school_principal", w, profile.school_checks_per_week) for w in weeks] + [
+    periods = [("school_principal", w, profile.school_checks_per_week) for w in sorted(weeks)] + [
         (kind, m, minimum)
-        for m in months
+        for m in sorted(months)
         for kind, minimum in (("central_principal", profile.central_principal_checks_per_month),
                               ("central_logistics", profile.central_logistics_checks_per_month))
     ]  # fmt: skip
-    return [
-        {"school": s, "check": kind, "period": period, "count": counts[(s, kind, period)], "minimum": minimum,
-         "met": counts[(s, kind, period)] >= minimum}
-        for s in schools
-        for kind, period, minimum in periods
-    ]  # fmt: skip
+    bounds = {**weeks, **months}
+    found = []
+    for s in schools:
+        for kind, period, minimum in periods:
+            count, (first, last) = counts[(s, kind, period)], bounds[period]
+            found.append({
+                "school": s, "check": kind, "check_zh": zh(CHECKS, kind), "period": period,
+                "period_start": first.isoformat(), "period_end": last.isoformat(),
+                "period_zh": week_zh(first) if period in weeks else month_zh(first),
+                "count": count, "minimum": minimum, "met": count >= minimum,
+                "status": _standing(count >= minimum, first, last, today),
+            })  # fmt: skip
+    return found
+
+
+def _standing(met: bool, first: date, last: date, today: date) -> str:
+    """Met, or else: not begun, still running (the county's today falls in it), or over and failed."""
+    if met:
+        return "met"
+    if today < first:
+        return "upcoming"
+    return "in_progress" if today <= last else "not_met"
 
 
 def _week(day: date) -> str:

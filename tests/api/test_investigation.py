@@ -181,3 +181,16 @@ def test_product_search_over_http_folds_half_width_brackets(api: Api) -> None:
 
     assert [b["code"] for b in found["items"]] == [code]
     assert [b["code"] for b in forward["batches"]] == [code]
+
+
+def test_compliance_answers_this_week_as_in_progress_in_words_a_principal_uses(api: Api) -> None:
+    """The county's today (DAY, a Monday) is in this week and month: short of checks, but not yet failed."""
+    api.catch_up()
+    week = {"start": str(DAY), "end": str(DAY), "school": "CG01"}
+    answer = api.get("investigator", "/api/v1/compliance", params=week)
+    rows = {r["check"]: r for r in answer.json()["supervision"]}
+
+    mine = rows["school_principal"]
+    assert (mine["count"], mine["status"], mine["period_zh"]) == (0, "in_progress", "第10周（3月2日–3月8日）")
+    assert rows["central_logistics"]["period_zh"] == "2026年3月"
+    assert all(r["status"] == "in_progress" and "§" not in r["check_zh"] for r in rows.values())

@@ -283,3 +283,42 @@ def test_a_fresh_demo_county_keeps_a_sample_of_every_issue_and_its_supervisors_c
     assert [(d["meal_date"], d["issued_but_not_sampled"]) for d in found] == [
         (lunch.isoformat(), [{"code": rice["code"], "product": "大米"}])
     ]
+
+
+def test_a_week_or_month_still_running_on_the_countys_today_is_in_progress_not_failed(
+    county: County, views: Projections
+) -> None:
+    """陈校长 checked once on Monday: by Wednesday her week is 进行中; only after Sunday is it 未达标."""
+    a_week_of_supervisors_checks(county)
+    views.catch_up()
+    week = (DAY, DAY + timedelta(days=6))  # Monday 2 March to Sunday 8 March 2026
+
+    def standing(today: date) -> list[tuple[str, str, str]]:
+        rows = compliance_report(views, *week, "CG01", today=today)["supervision"]
+        return [(r["check"], r["period_zh"], r["status"]) for r in rows]
+
+    assert standing(date(2026, 2, 27))[2] == ("central_logistics", "2026年3月", "upcoming")  # not begun
+    assert standing(DAY + timedelta(days=6)) == [  # Sunday, the week's last day
+        ("school_principal", "第10周（3月2日–3月8日）", "met"),
+        ("central_principal", "2026年3月", "met"),
+        ("central_logistics", "2026年3月", "in_progress"),
+    ]
+    assert standing(date(2026, 4, 1))[2] == ("central_logistics", "2026年3月", "not_met")
+
+
+def test_a_running_week_short_of_its_checks_is_in_progress_until_it_ends(county: County, views: Projections) -> None:
+    ledger = county.ledger
+    ledger.register_staff(CHEN.person_id, "陈校长", "CG01", ["principal"], by=ADMIN, at=at(DAY - timedelta(days=30)))
+    code = county.receive()
+    ledger.inspect(code, "intake", True, "抽查入库", by=CHEN, at=at(hour=9))  # one of the two a week
+    views.catch_up()
+
+    def school_week(today: date) -> dict[str, object]:
+        rows = compliance_report(views, DAY, DAY, "CG01", today=today)["supervision"]
+        return next(r for r in rows if r["check"] == "school_principal")
+
+    running = school_week(DAY)  # the week began today
+    assert (running["count"], running["met"], running["status"]) == (1, False, "in_progress")
+    assert (running["period_start"], running["period_end"]) == ("2026-03-02", "2026-03-08")
+    assert running["check_zh"] == "校长/食品安全员抽查（每周）"
+    assert school_week(DAY + timedelta(days=7))["status"] == "not_met"

@@ -1,5 +1,5 @@
 // 合规检查: a school's gaps for a week or a month — missing certificates, failed inspections, sample gaps and
-// disagreements with the ledger, staff certificates running out, §15 supervision checks against their minima.
+// disagreements with the ledger, staff certificates running out, the canteen checks (§15) against their minima.
 "use strict";
 (function () {
   const FT = window.FT;
@@ -66,13 +66,27 @@
     ];
   }
 
+  // A period as a principal names it: 第48周（11月23日–11月29日）, 2026年11月; the server words it in Chinese.
+  function periodName(r) {
+    if (FT.config.lang === "zh") return r.period_zh;
+    const day = (iso) => new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", timeZone: "UTC" }).format(new Date(iso + "T00:00:00Z"));
+    if (r.period.includes("W")) return t("week_of", { week: Number(r.period.split("W")[1]), start: day(r.period_start), end: day(r.period_end) });
+    return new Intl.DateTimeFormat("en-GB", { month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(r.period_start + "T00:00:00Z"));
+  }
+  // Still running (or not begun) is not failed: only a period that is over can fall short.
+  function standing(r) {
+    if (r.status === "met") return good(t("met"));
+    if (r.status === "not_met") return bad(t("not_met"));
+    return el("span", { text: t(r.status) });
+  }
+
   function supervisionTable(rows) {
     return FT.office.table(t("supervision"), [
       [t("school"), (r) => r.school],
       [t("kind"), (r) => t("check_" + r.check)],
-      [t("period"), (r) => r.period],
+      [t("period"), periodName],
       [t("count"), (r) => t("count_of_minimum", { count: r.count, minimum: r.minimum }), "number"],
-      [t("status"), (r) => (r.met ? good(t("met")) : bad(t("not_met")))],
+      [t("status"), standing],
     ], rows);
   }
 
@@ -83,7 +97,7 @@
     const boxes = document.getElementById("sections");
     tiles.replaceChildren();
     boxes.replaceChildren();
-    const unmet = report.supervision.filter((r) => !r.met);
+    const unmet = report.supervision.filter((r) => r.status === "not_met");
     for (const [id, key, rows, columns] of [...sections(report), ["supervision", "supervision", unmet, null]]) {
       const link = el("a", { href: "#" + id }, el("span", { class: "tile-count", text: String(rows.length) }), el("span", { text: t(key) }));
       tiles.append(el("li", { class: rows.length ? "gap" : "clear" }, link));
