@@ -308,9 +308,11 @@ def test_a_week_or_month_still_running_on_the_countys_today_is_in_progress_not_f
 
 def test_a_running_week_short_of_its_checks_is_in_progress_until_it_ends(county: County, views: Projections) -> None:
     ledger = county.ledger
-    ledger.register_staff(CHEN.person_id, "陈校长", "CG01", ["principal"], by=ADMIN, at=at(DAY - timedelta(days=30)))
+    staff = RegisterStaff(person_id=CHEN.person_id, name="陈校长", school="CG01", roles=["principal"])
+    ledger.execute(staff, by=ADMIN, at=at(DAY - timedelta(days=30)))
     code = county.receive()
-    ledger.inspect(code, "intake", True, "抽查入库", by=CHEN, at=at(hour=9))  # one of the two a week
+    # one of the two a week
+    ledger.execute(Inspect(code=code, stage="intake", passed=True, notes="抽查入库"), by=CHEN, at=at(hour=9))
     views.catch_up()
 
     def school_week(today: date) -> dict[str, object]:
