@@ -261,3 +261,28 @@ def test_compliance_and_the_ledger_pages_in_words_a_principal_uses(demo: Demo, o
     oil_rows = page.locator("#book-table tbody tr").filter(has_text="食用油")
     expect(oil_rows.first).to_contain_text("瓶")
     assert_in_words("the 台账 page", page.locator("main").inner_text())
+
+
+def test_an_investigators_timeline_and_traces_in_words_a_principal_uses(demo: Demo, office: Phones) -> None:
+    batch = oil(demo)
+    lunch = batch["issues"][0]
+    page = office.open(viewport=DESKTOP)
+    page.goto("/app/sign-in")
+    page.get_by_text("办公室人员：粘贴令牌").click()
+    page.get_by_label("令牌").fill(demo.summary["newcomer"]["investigator_token"])
+    page.get_by_role("button", name="使用令牌登录").click()
+    expect(page.locator("#who")).not_to_be_empty()
+
+    page.goto(f"/app/batch/{batch['code']}/timeline")
+    expect(page.locator("#timeline li.event").first).to_contain_text("入库验收")
+    expect(page.locator("#forward-tree")).to_contain_text("瓶")
+    assert_in_words("the oil's timeline", page.locator("main").inner_text())
+
+    page.goto(f"/app/trace?school=CG01&meal_date={lunch['meal_date']}&meal={lunch['meal']}")
+    expect(page.locator("#trace-tree")).to_contain_text(batch["code"])
+    expect(page.locator("#others")).not_to_be_empty()
+    assert_in_words("a meal's trace page", page.locator("main").inner_text())
+
+    page.goto(f"/app/trace?lot={batch['lot']}")
+    expect(page.locator("#trace-tree")).to_contain_text(batch["code"])
+    assert_in_words("a lot's trace page", page.locator("main").inner_text())
