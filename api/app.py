@@ -15,6 +15,7 @@ from fastapi.openapi.utils import get_openapi
 from api import pages, redaction
 from api.body_limit import BodyLimit
 from api.checkpoints import Checkpoints, CheckpointSchedule
+from api.deps import LedgerDep
 from api.documents import DocumentStore
 from api.errors import PROBLEM_JSON, Problem, install_error_handlers
 from api.pin_limits import PinLimits
@@ -113,15 +114,13 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
         return {"status": "live"}
 
     @app.get("/health/ready", tags=["operations"], responses={503: {"description": "the database does not answer"}})
-    def ready(request: Request) -> dict[str, Any]:
+    def ready(current: LedgerDep) -> dict[str, Any]:
         """Ready to serve: the database answers (503 at once when it does not)."""
-        current: Ledger = request.app.state.ledger
         return {"status": "ready", "events": current.recorder.max_notification_id() or 0}
 
     @app.get("/health", tags=["operations"], responses={503: {"description": "the database does not answer"}})
-    def health(request: Request) -> dict[str, Any]:
+    def health(current: LedgerDep) -> dict[str, Any]:
         """Ready, and which store this server writes to (503 while the database is away)."""
-        current: Ledger = request.app.state.ledger
         position = current.recorder.max_notification_id()
         return {"status": "ok", "store": settings.describe(), "events": position or 0}
 

@@ -1,21 +1,31 @@
 """Who may call what: bearer tokens, roles, and the school or supplier a caller acts for.
 
-Every route under /api/v1 depends on ``Allow(...)``, which names the roles that may call it; a test walks
-every route and every role, so a route that forgot its check fails the build.
+Every route under /api/v1 depends on one of the callers named here (each an ``Allow(...)`` of the roles in
+README's table); a test walks every route and every role, so a route that forgot its check fails the build.
+What a caller may see is narrowed by its scope: another school's or supplier's record answers 404.
 """
 
 from __future__ import annotations
 
-from fastapi import Request
+from typing import Annotated
+from uuid import UUID
 
+from fastapi import Depends, Request
+
+from api.deps import CredentialsDep
 from api.errors import ApiError
-from api.tokens import Caller, Credentials
+from api.tokens import Caller
+from domain.announcement import DeliveryAnnouncement
 from domain.batch import IngredientBatch
+from domain.errors import NotFound
+from domain.ledger import Ledger
+from domain.sample import FoodSample
+from domain.staff import StaffMember
 from domain.values import Role
 
 EVERYONE = tuple(Role)
 SCHOOL_ROLES = (Role.STOREKEEPER, Role.KITCHEN, Role.PRINCIPAL)
-STORE = (Role.STOREKEEPER, Role.ADMIN)
+COUNTY_WIDE = (Role.INVESTIGATOR, Role.ADMIN)  # see every school and supplier
 
 
 class Allow:
@@ -24,12 +34,11 @@ class Allow:
     def __init__(self, *roles: Role) -> None:
         self.roles = frozenset(roles)
 
-    def __call__(self, request: Request) -> Caller:
+    def __call__(self, request: Request, credentials: CredentialsDep) -> Caller:
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise ApiError(401, "unauthenticated", "请先登录", "sign in: send Authorization: Bearer <token>")
-        credentials: Credentials = request.app.state.credentials
         caller = credentials.caller(token.strip())
         if caller is None:
             raise ApiError(401, "unauthenticated", "登录已失效，请重新登录", "the token is unknown or revoked")
@@ -37,6 +46,24 @@ class Allow:
             raise ApiError(403, "forbidden", "您的岗位无权进行此操作", f"a {caller.role.value} may not do this")
         request.state.caller = caller
         return caller
+
+
+# The callers, as README's role table names them.
+# Every role reads; what each one sees is narrowed by its scope (the visible_* loaders below).
+Reader = Annotated[Caller, Depends(Allow(*EVERYONE))]
+# A school's own records (its 台账, stock, staff, samples, compliance) are no supplier's business.
+SchoolReader = Annotated[Caller, Depends(Allow(*SCHOOL_ROLES, *COUNTY_WIDE))]
+SchoolStaff = Annotated[Caller, Depends(Allow(*SCHOOL_ROLES, Role.ADMIN))]
+Investigator = Annotated[Caller, Depends(Allow(*COUNTY_WIDE))]
+Admin = Annotated[Caller, Depends(Allow(Role.ADMIN))]
+Storekeeper = Annotated[Caller, Depends(Allow(Role.STOREKEEPER, Role.ADMIN))]
+Kitchen = Annotated[Caller, Depends(Allow(Role.KITCHEN))]
+Supervisor = Annotated[Caller, Depends(Allow(Role.STOREKEEPER, Role.PRINCIPAL, Role.ADMIN))]
+SampleKeeper = Annotated[Caller, Depends(Allow(Role.STOREKEEPER, Role.KITCHEN, Role.ADMIN))]
+SchoolAdmin = Annotated[Caller, Depends(Allow(Role.PRINCIPAL, Role.ADMIN))]
+HealthChecker = Annotated[Caller, Depends(Allow(Role.PRINCIPAL, Role.STOREKEEPER, Role.ADMIN))]
+Supplier = Annotated[Caller, Depends(Allow(Role.SUPPLIER, Role.ADMIN))]
+CertificateAttacher = Annotated[Caller, Depends(Allow(Role.SUPPLIER, Role.STOREKEEPER, Role.ADMIN))]
 
 
 def check_school(caller: Caller, school: str) -> None:
@@ -59,15 +86,45 @@ def check_supplier(caller: Caller, supplier: str) -> None:
     not_found_unless(caller.role is not Role.SUPPLIER or caller.scope == supplier)
 
 
-def may_see_batch(caller: Caller, batch: IngredientBatch) -> bool:
-    if caller.role in (Role.ADMIN, Role.INVESTIGATOR):
+def may_see(caller: Caller, school: str | None, supplier: str | None = None) -> bool:
+    """A record of ``school`` (delivered by ``supplier``): the county sees all, the others their own."""
+    if caller.role in COUNTY_WIDE:
         return True
     if caller.role is Role.SUPPLIER:
-        return batch.supplier_id == caller.scope
-    return batch.school_id == caller.scope
+        return supplier is not None and supplier == caller.scope
+    return school is not None and school == caller.scope
 
 
 def not_found_unless(visible: bool) -> None:
     """Refuse as if the record did not exist, so that a caller learns nothing about other schools."""
     if not visible:
         raise ApiError(404, "not_found", "记录不存在", "no such record")
+
+
+def visible_batch(ledger: Ledger, caller: Caller, code: str) -> IngredientBatch:
+    """The batch, if this caller may see it; otherwise 404, as if it did not exist."""
+    try:
+        batch = ledger.batch(code)
+    except NotFound:
+        not_found_unless(False)
+        raise
+    not_found_unless(may_see(caller, batch.school_id, batch.supplier_id))
+    return batch
+
+
+def visible_announcement(ledger: Ledger, caller: Caller, announcement_id: UUID) -> DeliveryAnnouncement:
+    announcement = ledger.announcement(announcement_id)
+    not_found_unless(may_see(caller, announcement.school_id, announcement.supplier_id))
+    return announcement
+
+
+def visible_sample(ledger: Ledger, caller: Caller, sample_id: UUID) -> FoodSample:
+    sample = ledger.sample(sample_id)
+    not_found_unless(may_see(caller, sample.school_id))
+    return sample
+
+
+def visible_staff(ledger: Ledger, caller: Caller, person_id: str) -> StaffMember:
+    member = ledger.staff(person_id)
+    not_found_unless(may_see(caller, member.school_id))
+    return member

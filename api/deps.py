@@ -1,52 +1,42 @@
-"""What routes share: the ledger, the caller, the Idempotency-Key header, and visible-record loaders."""
+"""What routes are handed: the parts the app opened at start (ledger, views, stores) and the Idempotency-Key header.
+
+Routes take these as typed dependencies and never read ``app.state`` themselves; who the caller is and what
+they may see is api/auth.py's.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
 
-from api.auth import may_see_batch, not_found_unless
 from api.checkpoints import Checkpoints
 from api.documents import DocumentStore
 from api.errors import ApiError
+from api.pin_limits import PinLimits
 from api.settings import Settings
-from api.tokens import Caller, Credentials
-from domain.batch import IngredientBatch
-from domain.errors import NotFound
+from api.tokens import Credentials
 from domain.ledger import Ledger
+from projections.service import Projections
 
 
-def get_ledger(request: Request) -> Ledger:
-    ledger: Ledger = request.app.state.ledger
-    return ledger
+def _opened(name: str) -> Callable[[Request], Any]:
+    """A dependency that hands a route the part the app's lifespan opened as ``app.state.<name>``."""
+
+    def opened(request: Request) -> Any:
+        return getattr(request.app.state, name)
+
+    return opened
 
 
-def get_documents(request: Request) -> DocumentStore:
-    store: DocumentStore = request.app.state.documents
-    return store
-
-
-def get_checkpoints(request: Request) -> Checkpoints:
-    checkpoints: Checkpoints = request.app.state.checkpoints
-    return checkpoints
-
-
-def get_settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-def get_credentials(request: Request) -> Credentials:
-    credentials: Credentials = request.app.state.credentials
-    return credentials
-
-
-LedgerDep = Annotated[Ledger, Depends(get_ledger)]
-DocumentsDep = Annotated[DocumentStore, Depends(get_documents)]
-CheckpointsDep = Annotated[Checkpoints, Depends(get_checkpoints)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
-CredentialsDep = Annotated[Credentials, Depends(get_credentials)]
+LedgerDep = Annotated[Ledger, Depends(_opened("ledger"))]
+Views = Annotated[Projections, Depends(_opened("projections"))]
+DocumentsDep = Annotated[DocumentStore, Depends(_opened("documents"))]
+CheckpointsDep = Annotated[Checkpoints, Depends(_opened("checkpoints"))]
+SettingsDep = Annotated[Settings, Depends(_opened("settings"))]
+CredentialsDep = Annotated[Credentials, Depends(_opened("credentials"))]
+PinLimitsDep = Annotated[PinLimits, Depends(_opened("pin_limits"))]
 
 
 def idempotency_key(
@@ -73,14 +63,3 @@ def idempotency_key(
 
 
 IdempotencyKey = Annotated[str | None, Depends(idempotency_key)]
-
-
-def visible_batch(ledger: Ledger, caller: Caller, code: str) -> IngredientBatch:
-    """The batch, if this caller may see it; otherwise 404, as if it did not exist."""
-    try:
-        batch = ledger.batch(code)
-    except NotFound:
-        not_found_unless(False)
-        raise
-    not_found_unless(may_see_batch(caller, batch))
-    return batch

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Depends, Query, Request, Response
+from fastapi import Depends, Query, Response
 
+from api.deps import SettingsDep, Views
 from api.errors import ApiError
-from projections.service import Projections
 
 AFTER = (
     "a log position, e.g. a write's `position`: wait until the answer includes it (at most a few seconds, "
@@ -29,12 +29,13 @@ class ReadAfter:
 
     def __init__(
         self,
-        request: Request,
+        views: Views,
+        settings: SettingsDep,
         response: Response,
         after: Annotated[int | None, Query(ge=0, le=2**62, description=AFTER)] = None,
     ) -> None:
-        self.views: Projections = request.app.state.projections
-        self.wait_seconds: float = request.app.state.settings.read_wait_seconds
+        self.views = views
+        self.wait_seconds = settings.read_wait_seconds
         self.response = response
         self.after = after
         self.headers: dict[str, str] = {}

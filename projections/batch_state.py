@@ -1,16 +1,40 @@
-"""A batch as it stood at any past moment, replayed from its own events (not from a view): for investigators."""
+"""A batch from its own events (not from a view): a page of its history, and the batch as it stood at a past moment."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
 
+from domain.errors import NotFound
 from domain.ledger import Ledger
 from domain.validity import past_use_by
 
 
 def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else (str(value) if value is not None else None)
+
+
+def history_page(ledger: Ledger, code: str, after: int, limit: int) -> tuple[list[dict[str, Any]], int | None]:
+    """The batch's events past version ``after``, at most ``limit``, each naming who recorded it; and the version
+    to continue after, when there is more."""
+    entries = [e for e in ledger.history(code) if e.version > after]
+    page = entries[:limit]
+    names = staff_names(ledger, {e.by.person_id for e in page})
+    items = [e.as_json() for e in page]
+    for item in items:
+        item["by"]["name"] = names.get(item["by"]["person_id"])
+    return items, page[-1].version if len(entries) > limit else None
+
+
+def staff_names(ledger: Ledger, people: set[str]) -> dict[str, str]:
+    """Names of the registered staff among ``people`` (suppliers and office users have none)."""
+    names = {}
+    for person in people:
+        try:
+            names[person] = ledger.staff(person).name
+        except NotFound:
+            continue
+    return names
 
 
 def batch_as_of(ledger: Ledger, code: str, moment: datetime) -> dict[str, Any]:

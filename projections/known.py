@@ -36,3 +36,9 @@ def lot_recorded(views: Projections, lot: str) -> bool:
         [normalise_lot(lot), lot.strip()],
     )
     return bool(found)
+
+
+def county_schools(views: Projections) -> list[dict[str, str]]:
+    """The schools the trace index knows, by code."""
+    rows = views.view("trace").select("SELECT code, name, district FROM view_trace_schools ORDER BY code")
+    return [{"code": r["code"], "name": r["name"], "district": r["district"]} for r in rows]

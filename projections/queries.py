@@ -1,10 +1,12 @@
 """Every read the HTTP API and the CLI offer, in one place. Each takes a ``Projections`` (or the Ledger, for a
-batch as of a moment) and returns plain JSON values; exports return file bytes."""
+batch's own history and the batch as of a moment) and returns plain JSON values; exports return file bytes."""
 
-from projections.batch_state import batch_as_of
+from projections.batch_state import batch_as_of, history_page
 from projections.compliance import compliance_report
 from projections.exports import ledger_xlsx, trace_csv, trace_xlsx
-from projections.known import require_known
+from projections.handoffs import waiting_handoffs
+from projections.known import county_schools, require_known
+from projections.meal_samples import meal_samples
 from projections.search import require_found, search_batches
 from projections.stock import expiring, stock_on_hand, warehouse_ledger
 from projections.tracing import trace_backward, trace_forward
@@ -12,8 +14,11 @@ from projections.tracing import trace_backward, trace_forward
 __all__ = [
     "batch_as_of",
     "compliance_report",
+    "county_schools",
     "expiring",
+    "history_page",
     "ledger_xlsx",
+    "meal_samples",
     "require_found",
     "require_known",
     "search_batches",
@@ -22,5 +27,6 @@ __all__ = [
     "trace_csv",
     "trace_forward",
     "trace_xlsx",
+    "waiting_handoffs",
     "warehouse_ledger",
 ]

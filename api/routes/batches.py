@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
-from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 
-from api.auth import SCHOOL_ROLES, Allow, check_school, school_of
+from api.auth import (
+    SCHOOL_ROLES,
+    Kitchen,
+    Reader,
+    SchoolStaff,
+    Storekeeper,
+    Supervisor,
+    check_school,
+    school_of,
+    visible_batch,
+)
 from api.cards import batch_card
-from api.deps import CredentialsDep, IdempotencyKey, LedgerDep, visible_batch
+from api.deps import CredentialsDep, IdempotencyKey, LedgerDep, PinLimitsDep, Views
 from api.errors import ApiError
-from api.pin_limits import PinLimits
-from api.routes.investigate import Views
 from api.schemas import (
     BatchCard,
     CommandResult,
@@ -25,7 +31,6 @@ from api.schemas import (
     MoveRequest,
     Page,
     ReasonRequest,
-    ReceiveAnnouncedRequest,
     ReturnRequest,
     WriteOffRequest,
 )
@@ -44,17 +49,13 @@ from domain.handoff import (
     ReturnToStore,
     WriteOff,
 )
-from domain.intake import ReceiveAnnounced, ReceiveBatch, RejectDelivery
+from domain.intake import ReceiveBatch
 from domain.ledger import Ledger
 from domain.values import Role
 from labels.payload import parse
+from projections import queries
 
 router = APIRouter(prefix="/api/v1", tags=["store room"])
-
-Reader = Annotated[Caller, Depends(Allow(*SCHOOL_ROLES, Role.SUPPLIER, Role.INVESTIGATOR, Role.ADMIN))]
-Storekeeper = Annotated[Caller, Depends(Allow(Role.STOREKEEPER, Role.ADMIN))]
-Kitchen = Annotated[Caller, Depends(Allow(Role.KITCHEN))]
-Supervisor = Annotated[Caller, Depends(Allow(Role.STOREKEEPER, Role.PRINCIPAL, Role.ADMIN))]
 
 
 @router.get("/scan", response_model=BatchCard, summary="Resolve a scanned label to the batch card")
@@ -104,55 +105,6 @@ def receive(body: IntakeRequest, ledger: LedgerDep, caller: Storekeeper, key: Id
         idempotency_key=key,
     )
     return CommandResult(**result)
-
-
-@router.post(
-    "/deliveries/{announcement_id}/receive",
-    response_model=CommandResult,
-    status_code=201,
-    summary="入库验收 of an announced delivery: scan, check, confirm",
-    tags=["deliveries"],
-)
-def receive_announced(
-    announcement_id: UUID,
-    body: ReceiveAnnouncedRequest,
-    ledger: LedgerDep,
-    caller: Storekeeper,
-    key: IdempotencyKey = None,
-) -> CommandResult:
-    announcement = ledger.announcement(announcement_id)
-    check_school(caller, announcement.school_id)
-    result = ledger.execute(
-        ReceiveAnnounced(
-            announcement=announcement_id,
-            place=body.place,
-            co_signers=body.co_signers,
-            sensory_ok=body.sensory_ok,
-            sensory_notes=body.sensory_notes,
-            quantity=body.quantity,
-            arrival_temperature=body.arrival_temperature,
-        ),
-        by=caller.principal,
-        idempotency_key=key,
-    )
-    return CommandResult(**result)
-
-
-@router.post(
-    "/deliveries/{announcement_id}/reject",
-    response_model=CommandResult,
-    summary="拒收 at the door",
-    tags=["deliveries"],
-)
-def reject_delivery(
-    announcement_id: UUID, body: ReasonRequest, ledger: LedgerDep, caller: Storekeeper, key: IdempotencyKey = None
-) -> CommandResult:
-    check_school(caller, ledger.announcement(announcement_id).school_id)
-    return CommandResult(
-        **ledger.execute(
-            RejectDelivery(announcement=announcement_id, reason=body.reason), by=caller.principal, idempotency_key=key
-        )
-    )
 
 
 @router.post("/batches/{code}/inspections", response_model=CommandResult, summary="查验: record an inspection")
@@ -209,6 +161,7 @@ def issue(
     body: IssueRequest,
     ledger: LedgerDep,
     credentials: CredentialsDep,
+    limits: PinLimitsDep,
     caller: Storekeeper,
     request: Request,
     key: IdempotencyKey = None,
@@ -228,7 +181,6 @@ def issue(
             idempotency_key=key,
         )
         return CommandResult(**result)
-    limits: PinLimits = request.app.state.pin_limits
     counted = limits.try_pin(body.taken_by, request.client.host if request.client else None, "taker_pin")
     if not credentials.pin_matches(body.taken_by, body.taker_pin):
         raise ApiError(
@@ -347,35 +299,10 @@ def _acting_school(caller: Caller, requested: str | None) -> str:
 
 @router.get("/handoffs", response_model=Page[HandoffOut], summary="Hand-offs waiting for the taker's signature")
 def waiting_handoffs(
-    ledger: LedgerDep,
     views: Views,
-    caller: Annotated[Caller, Depends(Allow(*SCHOOL_ROLES, Role.ADMIN))],
+    caller: SchoolStaff,
     school: Annotated[str | None, Query(max_length=64, description="admins only")] = None,
 ) -> dict[str, object]:
     """A kitchen lead sees what waits for them without scanning; the store room sees all its open hand-offs."""
-    chosen = school_of(caller, school)
-    rows = views.view("warehouse").select(
-        "SELECT code FROM view_warehouse_batches WHERE school = ? AND reserved > 0 ORDER BY code", [chosen]
-    )
-    items = []
-    for row in rows:
-        batch = ledger.batch(row["code"])
-        for offer, pending in batch.offers.items():
-            if caller.role is Role.KITCHEN and pending.taken_by != caller.person_id:
-                continue
-            items.append(
-                HandoffOut(
-                    code=batch.code,
-                    product=batch.product,
-                    colour=ledger.profile.colour(batch.category),
-                    offer=offer,
-                    quantity=str(pending.quantity),
-                    unit=batch.unit,
-                    meal_date=pending.meal_date or date.min,
-                    meal=pending.meal.value if pending.meal else "",
-                    given_by=pending.given_by,
-                    taken_by=pending.taken_by,
-                    offered_at=pending.at,
-                )
-            )
-    return {"items": items, "next_cursor": None}
+    taker = caller.person_id if caller.role is Role.KITCHEN else None
+    return {"items": queries.waiting_handoffs(views, school_of(caller, school), taker), "next_cursor": None}

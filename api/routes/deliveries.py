@@ -1,24 +1,29 @@
-"""Suppliers announce deliveries before they arrive and follow their status."""
+"""Deliveries: suppliers announce them and attach their certificates; the store room receives or rejects them."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
-from api.auth import SCHOOL_ROLES, Allow, not_found_unless
-from api.deps import IdempotencyKey, LedgerDep
+from api.auth import SCHOOL_ROLES, Reader, Storekeeper, Supplier, check_school, check_supplier, visible_announcement
+from api.deps import DocumentsDep, IdempotencyKey, LedgerDep
 from api.errors import ApiError
-from api.schemas import AnnouncementOut, AnnouncementRequest, CommandResult, Page
-from api.tokens import Caller
+from api.schemas import (
+    AnnouncementOut,
+    AnnouncementRequest,
+    CommandResult,
+    Page,
+    ReasonRequest,
+    ReceiveAnnouncedRequest,
+)
+from api.uploads import CertificateForm
 from domain.announcement import DeliveryAnnouncement
-from domain.intake import AnnounceDelivery
+from domain.intake import AnnounceDelivery, AttachCertificateToDelivery, ReceiveAnnounced, RejectDelivery
 from domain.values import Role
 
 router = APIRouter(prefix="/api/v1", tags=["deliveries"])
-Supplier = Annotated[Caller, Depends(Allow(Role.SUPPLIER, Role.ADMIN))]
-Reader = Annotated[Caller, Depends(Allow(Role.SUPPLIER, *SCHOOL_ROLES, Role.INVESTIGATOR, Role.ADMIN))]
 
 
 @router.post("/deliveries", response_model=CommandResult, status_code=201, summary="送货预告: announce a delivery")
@@ -54,11 +59,43 @@ def announce(
     return CommandResult(**result)
 
 
+@router.post(
+    "/deliveries/{announcement_id}/certificates",
+    response_model=CommandResult,
+    status_code=201,
+    summary="Attach a certificate file to an announced delivery",
+    tags=["certificates"],
+)
+def attach_to_delivery(
+    announcement_id: UUID,
+    form: CertificateForm,
+    ledger: LedgerDep,
+    documents: DocumentsDep,
+    caller: Supplier,
+    key: IdempotencyKey = None,
+) -> CommandResult:
+    announcement = visible_announcement(ledger, caller, announcement_id)
+    check_supplier(caller, announcement.supplier_id)
+    document = form.store(documents)
+    result = ledger.execute(
+        AttachCertificateToDelivery(
+            announcement=announcement_id,
+            kind=form.kind,
+            number=form.number,
+            issuer=form.issuer,
+            issue_date=form.issue_date,
+            sha256=document.sha256,
+            expiry_date=form.expiry_date,
+        ),
+        by=caller.principal,
+        idempotency_key=key,
+    )
+    return CommandResult(**result, document=document.sha256)
+
+
 @router.get("/deliveries/{announcement_id}", response_model=AnnouncementOut, summary="One announced delivery")
 def get_delivery(announcement_id: UUID, ledger: LedgerDep, caller: Reader) -> AnnouncementOut:
-    announcement = ledger.announcement(announcement_id)
-    not_found_unless(_may_see(caller, announcement))
-    return announcement_out(announcement)
+    return announcement_out(visible_announcement(ledger, caller, announcement_id))
 
 
 @router.get("/deliveries", response_model=Page[AnnouncementOut], summary="Announced deliveries and their status")
@@ -76,12 +113,53 @@ def list_deliveries(
     return {"items": items, "next_cursor": str(next_cursor) if next_cursor else None}
 
 
-def _may_see(caller: Caller, announcement: DeliveryAnnouncement) -> bool:
-    if caller.role is Role.SUPPLIER:
-        return announcement.supplier_id == caller.scope
-    if caller.role in SCHOOL_ROLES:
-        return announcement.school_id == caller.scope
-    return True
+@router.post(
+    "/deliveries/{announcement_id}/receive",
+    response_model=CommandResult,
+    status_code=201,
+    summary="入库验收 of an announced delivery: scan, check, confirm",
+    tags=["store room"],
+)
+def receive_announced(
+    announcement_id: UUID,
+    body: ReceiveAnnouncedRequest,
+    ledger: LedgerDep,
+    caller: Storekeeper,
+    key: IdempotencyKey = None,
+) -> CommandResult:
+    announcement = ledger.announcement(announcement_id)
+    check_school(caller, announcement.school_id)
+    result = ledger.execute(
+        ReceiveAnnounced(
+            announcement=announcement_id,
+            place=body.place,
+            co_signers=body.co_signers,
+            sensory_ok=body.sensory_ok,
+            sensory_notes=body.sensory_notes,
+            quantity=body.quantity,
+            arrival_temperature=body.arrival_temperature,
+        ),
+        by=caller.principal,
+        idempotency_key=key,
+    )
+    return CommandResult(**result)
+
+
+@router.post(
+    "/deliveries/{announcement_id}/reject",
+    response_model=CommandResult,
+    summary="拒收 at the door",
+    tags=["store room"],
+)
+def reject_delivery(
+    announcement_id: UUID, body: ReasonRequest, ledger: LedgerDep, caller: Storekeeper, key: IdempotencyKey = None
+) -> CommandResult:
+    check_school(caller, ledger.announcement(announcement_id).school_id)
+    return CommandResult(
+        **ledger.execute(
+            RejectDelivery(announcement=announcement_id, reason=body.reason), by=caller.principal, idempotency_key=key
+        )
+    )
 
 
 def announcement_out(a: DeliveryAnnouncement) -> AnnouncementOut:

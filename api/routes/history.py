@@ -5,28 +5,23 @@ from __future__ import annotations
 import logging
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import AwareDatetime
 
-from api.auth import SCHOOL_ROLES, Allow, not_found_unless
-from api.deps import DocumentsDep, LedgerDep, SettingsDep, visible_batch
+from api.auth import Reader, not_found_unless, visible_batch
+from api.deps import DocumentsDep, LedgerDep, SettingsDep
 from api.documents import Document, DocumentAltered, DocumentStore
 from api.errors import ApiError
 from api.freshness import STALE_RESPONSES, Fresh
 from api.labelling import batch_label
 from api.schemas import Dpi, HistoryEntryOut, Page
 from api.schemas_investigate import BatchAsOfOut
-from api.tokens import Caller
-from domain.errors import NotFound
-from domain.ledger import Ledger
-from domain.values import Role
 from labels.render import render_batch_label, render_sheet
 from projections import queries
 
 log = logging.getLogger("foodtrace.documents")
 router = APIRouter(prefix="/api/v1", tags=["records"])
-Reader = Annotated[Caller, Depends(Allow(*SCHOOL_ROLES, Role.SUPPLIER, Role.INVESTIGATOR, Role.ADMIN))]
 LABEL_MEDIA = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 
 
@@ -39,26 +34,8 @@ def history(
     cursor: Annotated[str | None, Query(pattern=r"^[0-9]{1,9}$", description="from next_cursor")] = None,
 ) -> dict[str, Any]:
     batch = visible_batch(ledger, caller, code)
-    after = int(cursor) if cursor else 0
-    entries = [e for e in ledger.history(batch.code) if e.version > after]
-    page = entries[:limit]
-    next_cursor = str(page[-1].version) if len(entries) > limit else None
-    names = staff_names(ledger, {e.by.person_id for e in page})
-    items = [e.as_json() for e in page]
-    for item in items:
-        item["by"]["name"] = names.get(item["by"]["person_id"])
-    return {"items": items, "next_cursor": next_cursor}
-
-
-def staff_names(ledger: Ledger, people: set[str]) -> dict[str, str]:
-    """Names of the registered staff among ``people`` (suppliers and office users have none)."""
-    names = {}
-    for person in people:
-        try:
-            names[person] = ledger.staff(person).name
-        except NotFound:
-            continue
-    return names
+    items, last = queries.history_page(ledger, batch.code, int(cursor or 0), limit)
+    return {"items": items, "next_cursor": str(last) if last is not None else None}
 
 
 @router.get(

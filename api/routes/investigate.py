@@ -9,22 +9,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from api.auth import SCHOOL_ROLES, Allow, check_school, school_of
+from api.auth import COUNTY_WIDE, SCHOOL_ROLES, Investigator, Reader, SchoolReader, check_school, school_of
+from api.deps import Views
 from api.errors import ApiError
 from api.freshness import STALE_RESPONSES, Fresh, ReadAfter
 from api.schemas_investigate import TraceBackwardOut, TraceForwardOut
-from api.tokens import Caller
 from domain.values import Role
 from projections import queries
-from projections.service import Projections
 
 router = APIRouter(prefix="/api/v1", tags=["investigations"])
-Investigator = Annotated[Caller, Depends(Allow(Role.INVESTIGATOR, Role.ADMIN))]
-Searcher = Annotated[Caller, Depends(Allow(*SCHOOL_ROLES, Role.SUPPLIER, Role.INVESTIGATOR, Role.ADMIN))]
-SchoolReader = Annotated[Caller, Depends(Allow(*SCHOOL_ROLES, Role.INVESTIGATOR, Role.ADMIN))]
 Json = dict[str, Any]
 Export = Literal["json", "xlsx", "csv"]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -32,14 +28,6 @@ FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"content": {"application/json": {}, XLSX: {}, "text/csv": {}}},
     **STALE_RESPONSES,
 }
-
-
-def get_views(request: Request) -> Projections:
-    views: Projections = request.app.state.projections
-    return views
-
-
-Views = Annotated[Projections, Depends(get_views)]
 
 
 @router.get(
@@ -50,7 +38,7 @@ Views = Annotated[Projections, Depends(get_views)]
 )
 def search(
     views: Views,
-    caller: Searcher,
+    caller: Reader,
     fresh: Fresh,
     lot: Annotated[str | None, Query(max_length=64, description="the start of a lot")] = None,
     supplier: Annotated[str | None, Query(max_length=64, description="part of a supplier's name or code")] = None,
@@ -70,7 +58,7 @@ def search(
     page = int(cursor or 1)
     freshness = fresh.reading("trace")
     # Only the county-wide roles learn that a lot exists nowhere; a school or supplier sees an empty page.
-    county_wide = caller.role in (Role.INVESTIGATOR, Role.ADMIN)
+    county_wide = caller.role in COUNTY_WIDE
     queries.require_known(views, school=school or None, supplier=own)
     queries.require_found(views, supplier=supplier, lot=lot if county_wide else None)
     found = queries.search_batches(
@@ -221,55 +209,13 @@ def meal_samples(
     chosen = school_of(caller, school)
     queries.require_known(views, school=chosen)
     freshness = fresh.reading("trace")
-    trace = queries.trace_backward(views, chosen, meal_date, meal)
-    profile = views.profile
-    sampled_in: dict[str, list[str]] = {}
-    for sample in trace["samples"]:
-        for code in sample.get("batch_codes", []):
-            sampled_in.setdefault(code, []).append(sample["dish"])
-    batches = [
-        {
-            "code": b["code"],
-            "product": b["product"],
-            "colour": profile.colour(b["category"]),
-            "unit": b["unit"],
-            "issued": b["issued_for_meal"],
-            "sampled_in": sampled_in.get(b["code"], []),
-        }
-        for b in trace["batches"]
-    ]
-    missing = [
-        {
-            "code": b["code"],
-            "product": b["product"],
-            "zh": "已出库用于本餐，尚无留样",
-            "en": "issued for this meal; no sample names it",
-        }
-        for b in batches
-        if not b["sampled_in"]
-    ]
-    return {
-        "school": chosen,
-        "meal_date": meal_date.isoformat(),
-        "meal": meal,
-        "sample_grams": profile.sample_grams,
-        "sample_hours": profile.sample_hours,
-        "samples": trace["samples"],
-        "batches": batches,
-        "missing": missing,
-        "complete": bool(trace["samples"]) and not missing,
-        "freshness": freshness,
-    }
+    return {**queries.meal_samples(views, chosen, meal_date, meal), "freshness": freshness}
 
 
 @router.get("/schools", response_model=Json, responses=STALE_RESPONSES, summary="The county's schools")
 def schools(views: Views, caller: Investigator, fresh: Fresh) -> Json:
     freshness = fresh.reading("trace")
-    rows = views.view("trace").select("SELECT code, name, district FROM view_trace_schools ORDER BY code")
-    return {
-        "items": [{"code": r["code"], "name": r["name"], "district": r["district"]} for r in rows],
-        "freshness": freshness,
-    }
+    return {"items": queries.county_schools(views), "freshness": freshness}
 
 
 @router.get("/projections", response_model=Json, summary="Each view's position and how far it lags the log")

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter
 
-from fastapi import APIRouter, Depends
-
-from api.auth import SCHOOL_ROLES, Allow, check_school, not_found_unless
+from api.auth import Admin, HealthChecker, SchoolAdmin, SchoolReader, check_school, visible_staff
 from api.deps import CredentialsDep, IdempotencyKey, LedgerDep
 from api.errors import ApiError
 from api.schemas import (
@@ -38,10 +36,6 @@ from domain.staff import StaffMember
 from domain.values import Role
 
 router = APIRouter(prefix="/api/v1", tags=["registry"])
-Admin = Annotated[Caller, Depends(Allow(Role.ADMIN))]
-SchoolAdmin = Annotated[Caller, Depends(Allow(Role.PRINCIPAL, Role.ADMIN))]
-HealthChecker = Annotated[Caller, Depends(Allow(Role.PRINCIPAL, Role.STOREKEEPER, Role.ADMIN))]
-Reader = Annotated[Caller, Depends(Allow(*SCHOOL_ROLES, Role.INVESTIGATOR, Role.ADMIN))]
 
 
 @router.post("/schools", response_model=CommandResult, status_code=201, summary="Register a school")
@@ -122,8 +116,8 @@ def register_staff(
 @router.get(
     "/staff/{person_id}", response_model=StaffOut, summary="A staff member and whether they may handle food today"
 )
-def get_staff(person_id: str, ledger: LedgerDep, caller: Reader) -> StaffOut:
-    return staff_out(ledger, _visible(ledger, caller, person_id))
+def get_staff(person_id: str, ledger: LedgerDep, caller: SchoolReader) -> StaffOut:
+    return staff_out(ledger, visible_staff(ledger, caller, person_id))
 
 
 @router.post(
@@ -201,14 +195,8 @@ def set_pin(
     return CommandResult(person_id=person_id, status="pin_set", position=position)
 
 
-def _visible(ledger: Ledger, caller: Caller, person_id: str) -> StaffMember:
-    member = ledger.staff(person_id)
-    not_found_unless(caller.role in (Role.ADMIN, Role.INVESTIGATOR) or member.school_id == caller.scope)
-    return member
-
-
 def _own_school(ledger: Ledger, caller: Caller, person_id: str) -> StaffMember:
-    member = _visible(ledger, caller, person_id)
+    member = visible_staff(ledger, caller, person_id)
     if caller.role is not Role.ADMIN:
         check_school(caller, member.school_id or "")
     return member

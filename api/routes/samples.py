@@ -2,30 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import Response
 
-from api.auth import SCHOOL_ROLES, Allow, check_school, not_found_unless, school_of
+from api.auth import SampleKeeper, SchoolReader, check_school, school_of, visible_sample
 from api.deps import IdempotencyKey, LedgerDep
 from api.labelling import sample_label
 from api.schemas import CommandResult, DisposalRequest, Dpi, LaboratoryRequest, SampleOut, SampleRequest
-from api.tokens import Caller
 from domain.sample import FoodSample
 from domain.sampling import DisposeSample, RetainSample, SendSampleToLaboratory
-from domain.values import Role
 from labels.render import render_sample_label
 
 router = APIRouter(prefix="/api/v1", tags=["samples"])
-Keeper = Annotated[Caller, Depends(Allow(Role.STOREKEEPER, Role.KITCHEN, Role.ADMIN))]
-Reader = Annotated[Caller, Depends(Allow(*SCHOOL_ROLES, Role.INVESTIGATOR, Role.ADMIN))]
 LABEL_MEDIA = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 
 
 @router.post("/samples", response_model=CommandResult, status_code=201, summary="留样: record a sealed sample")
-def retain(body: SampleRequest, ledger: LedgerDep, caller: Keeper, key: IdempotencyKey = None) -> CommandResult:
+def retain(body: SampleRequest, ledger: LedgerDep, caller: SampleKeeper, key: IdempotencyKey = None) -> CommandResult:
     school = school_of(caller, body.school)
     result = ledger.execute(
         RetainSample(
@@ -45,15 +41,15 @@ def retain(body: SampleRequest, ledger: LedgerDep, caller: Keeper, key: Idempote
 
 
 @router.get("/samples/{sample_id}", response_model=SampleOut, summary="One food sample")
-def get_sample(sample_id: UUID, ledger: LedgerDep, caller: Reader) -> SampleOut:
-    return sample_out(_visible(ledger, caller, sample_id))
+def get_sample(sample_id: UUID, ledger: LedgerDep, caller: SchoolReader) -> SampleOut:
+    return sample_out(visible_sample(ledger, caller, sample_id))
 
 
 @router.post("/samples/{sample_id}/disposal", response_model=CommandResult, summary="Dispose of a sample")
 def dispose(
-    sample_id: UUID, body: DisposalRequest, ledger: LedgerDep, caller: Keeper, key: IdempotencyKey = None
+    sample_id: UUID, body: DisposalRequest, ledger: LedgerDep, caller: SampleKeeper, key: IdempotencyKey = None
 ) -> CommandResult:
-    sample = _visible(ledger, caller, sample_id)
+    sample = visible_sample(ledger, caller, sample_id)
     check_school(caller, sample.school_id)
     return CommandResult(
         **ledger.execute(
@@ -66,9 +62,9 @@ def dispose(
     "/samples/{sample_id}/laboratory", response_model=CommandResult, summary="送检: send a sample to a laboratory"
 )
 def send_to_laboratory(
-    sample_id: UUID, body: LaboratoryRequest, ledger: LedgerDep, caller: Keeper, key: IdempotencyKey = None
+    sample_id: UUID, body: LaboratoryRequest, ledger: LedgerDep, caller: SampleKeeper, key: IdempotencyKey = None
 ) -> CommandResult:
-    sample = _visible(ledger, caller, sample_id)
+    sample = visible_sample(ledger, caller, sample_id)
     check_school(caller, sample.school_id)
     return CommandResult(
         **ledger.execute(
@@ -88,21 +84,15 @@ def send_to_laboratory(
 def label(
     sample_id: UUID,
     ledger: LedgerDep,
-    caller: Reader,
+    caller: SchoolReader,
     format: Literal["png", "svg", "pdf"] = "png",
     size: Literal["40x30", "50x30", "60x40"] = "40x30",
     dpi: Dpi = Dpi.THERMAL,
 ) -> Response:
-    sample = _visible(ledger, caller, sample_id)
+    sample = visible_sample(ledger, caller, sample_id)
     return Response(
         render_sample_label(sample_label(ledger, sample), format, size, int(dpi)), media_type=LABEL_MEDIA[format]
     )
-
-
-def _visible(ledger: LedgerDep, caller: Caller, sample_id: UUID) -> FoodSample:
-    sample = ledger.sample(sample_id)
-    not_found_unless(caller.role in (Role.ADMIN, Role.INVESTIGATOR) or sample.school_id == caller.scope)
-    return sample
 
 
 def sample_out(s: FoodSample) -> SampleOut:

@@ -1,0 +1,43 @@
+"""A certificate's upload form: what the document is, and its file, read with a cap, checked by its bytes, kept."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated
+
+from fastapi import Depends, File, Form, UploadFile
+
+from api.documents import MAX_BYTES, Document, DocumentStore, inspect_upload
+from api.schemas import CertificateKindName
+
+
+@dataclass(frozen=True)
+class CertificateUpload:
+    kind: CertificateKindName
+    number: str
+    issuer: str
+    issue_date: date
+    expiry_date: date | None
+    file: UploadFile
+
+    def store(self, documents: DocumentStore) -> Document:
+        """Keep the file, even if the command then refuses it: the sweep removes files no event names."""
+        content = self.file.file.read(MAX_BYTES + 1)  # one byte past the cap is enough to refuse it (413)
+        document = inspect_upload(content)
+        documents.put(content, document)
+        return document
+
+
+def certificate_upload(
+    kind: Annotated[CertificateKindName, Form(description="what the document is")],
+    number: Annotated[str, Form(min_length=1, max_length=100, description="the certificate's own number")],
+    issuer: Annotated[str, Form(min_length=1, max_length=200)],
+    issue_date: Annotated[date, Form()],
+    file: Annotated[UploadFile, File(description=f"PDF, JPEG or PNG, at most {MAX_BYTES // 1024 // 1024} MB")],
+    expiry_date: Annotated[date | None, Form()] = None,
+) -> CertificateUpload:
+    return CertificateUpload(kind, number, issuer, issue_date, expiry_date, file)
+
+
+CertificateForm = Annotated[CertificateUpload, Depends(certificate_upload)]
