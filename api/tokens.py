@@ -1,8 +1,9 @@
-"""API tokens and kitchen PINs, stored in the ledger's own event store as hashes only.
+"""API tokens, staff sessions and kitchen PINs, stored in the ledger's own event store as hashes only.
 
 A token is shown once when it is created; the store keeps its SHA-256 (a token has 256 random bits, so a
 plain hash is enough). A token's stream id follows from its hash, so checking a request is one read.
-PINs are short, so they are kept as salted PBKDF2 hashes.
+PINs are short, so they are kept as salted PBKDF2 hashes. Issue, expiry and revocation are timed by the
+Ledger's clock, as every other record is.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate, event
 
 from domain.errors import NotFound, ValidationError
-from domain.ledger import Ledger, utc_now
+from domain.ledger import Ledger
 from domain.values import Principal, Role
 
 TOKEN_NAMESPACE = uuid5(NAMESPACE_URL, "https://foodtrace.invalid/token")
@@ -44,6 +45,16 @@ class Caller:
     @property
     def principal(self) -> Principal:
         return Principal(self.person_id, self.role.value)
+
+
+@dataclass(frozen=True)
+class Session:
+    """A signed-in caller: their token (shown once, when signing in), their name and until when it works."""
+
+    token: str
+    caller: Caller
+    name: str
+    expires_at: datetime | None
 
 
 class ApiToken(Aggregate):
@@ -134,33 +145,36 @@ class Credentials:
             label,
             expires_at,
             by,
-            utc_now(),
+            self.ledger.clock(),
         )
         self.ledger.save(record)
         return token, record.id
+
+    def _token(self, token_id: UUID) -> ApiToken | None:
+        try:
+            record: Aggregate = self.ledger.repository.get(token_id)
+        except AggregateNotFoundError:
+            return None
+        return record if isinstance(record, ApiToken) else None
 
     def caller(self, token: str) -> Caller | None:
         """The caller a token stands for, or None when it is unknown or revoked."""
         if not token.startswith(TOKEN_PREFIX):
             return None
-        try:
-            record: Aggregate = self.ledger.repository.get(ApiToken.create_id(token_hash(token)))
-        except AggregateNotFoundError:
+        record = self._token(ApiToken.create_id(token_hash(token)))
+        if record is None:
             return None
-        assert isinstance(record, ApiToken)
-        if record.revoked_at is not None or (record.expires_at is not None and record.expires_at <= utc_now()):
+        expired = record.expires_at is not None and record.expires_at <= self.ledger.clock()
+        if record.revoked_at is not None or expired:
             return None
         return Caller(record.person_id, Role(record.role), record.scope, record.id)
 
     def revoke(self, token_id: UUID, reason: str, by: Principal) -> None:
-        try:
-            record: Aggregate = self.ledger.repository.get(token_id)
-        except AggregateNotFoundError:
-            raise NotFound(zh="令牌不存在", en="no such token") from None
-        if not isinstance(record, ApiToken):
+        record = self._token(token_id)
+        if record is None:
             raise NotFound(zh="令牌不存在", en="no such token")
         if record.revoked_at is None:
-            record.revoke(reason, by, utc_now())
+            record.revoke(reason, by, self.ledger.clock())
             self.ledger.save(record)
 
     def list_tokens(self) -> list[dict[str, str | bool | None]]:
@@ -176,8 +190,8 @@ class Credentials:
             start = page[-1].id + 1
         rows: list[dict[str, str | bool | None]] = []
         for token_id in ids:
-            record: Aggregate = self.ledger.repository.get(token_id)
-            assert isinstance(record, ApiToken)
+            record = self._token(token_id)
+            assert record is not None
             rows.append(
                 {
                     "id": str(record.id),
@@ -191,7 +205,7 @@ class Credentials:
             )
         return rows
 
-    def sign_in(self, person_id: str, pin: str, role: str | None, hours: int = 12) -> tuple[str, Caller, str]:
+    def sign_in(self, person_id: str, pin: str, role: str | None, hours: int = 12) -> Session:
         """A staff member signs in on a phone with their PIN: a token for one working day in one of their roles."""
         member = self.ledger.staff(person_id)
         if not self.pin_matches(person_id, pin):
@@ -199,11 +213,19 @@ class Credentials:
         chosen = role or member.roles[0]
         if chosen not in member.roles:
             raise ValidationError(zh="您没有该岗位", en=f"{person_id} does not hold the role {chosen}", field="role")
-        expires = utc_now() + timedelta(hours=hours)
+        expires = self.ledger.clock() + timedelta(hours=hours)
         token, token_id = self.create_token(
             person_id, chosen, member.school_id, "PIN sign-in", Principal(person_id, chosen), expires
         )
-        return token, Caller(person_id, Role(chosen), member.school_id, token_id), member.name
+        return Session(token, Caller(person_id, Role(chosen), member.school_id, token_id), member.name, expires)
+
+    def session(self, caller: Caller) -> Session:
+        """Who a token belongs to, named as the school knows them, and until when it works (the secret not again)."""
+        name = caller.person_id
+        if SCOPED_ROLES.get(caller.role) == "school":
+            name = self.ledger.staff(caller.person_id).name
+        record = self._token(caller.token_id) if caller.token_id else None
+        return Session("", caller, name, record.expires_at if record else None)
 
     def set_pin(self, person_id: str, pin: str, by: Principal) -> int:
         """Set or change a person's PIN; returns the log position of the change."""
@@ -215,9 +237,9 @@ class Credentials:
         try:
             record: Aggregate = self.ledger.repository.get(PersonPin.create_id(person_id))
             assert isinstance(record, PersonPin)
-            record.change(salt, digest, PIN_ITERATIONS, by, utc_now())
+            record.change(salt, digest, PIN_ITERATIONS, by, self.ledger.clock())
         except AggregateNotFoundError:
-            record = PersonPin(person_id, salt, digest, PIN_ITERATIONS, by, utc_now())
+            record = PersonPin(person_id, salt, digest, PIN_ITERATIONS, by, self.ledger.clock())
         return self.ledger.save(record)[-1].notification.id
 
     def pin_matches(self, person_id: str, pin: str) -> bool:

@@ -5,19 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field, StringConstraints
 
-from api.auth import EVERYONE, SCHOOL_ROLES, Allow
-from api.deps import CredentialsDep
+from api import tokens
+from api.auth import Reader
+from api.deps import CredentialsDep, PinLimitsDep
 from api.errors import ApiError
-from api.pin_limits import PinLimits
-from api.tokens import Caller
 from domain.errors import NotFound, ValidationError
 
 router = APIRouter(prefix="/api/v1", tags=["sign in"])
 current_router = APIRouter(prefix="/api/v1", tags=["sign in"])
-Anyone = Annotated[Caller, Depends(Allow(*EVERYONE))]
 
 
 class SignIn(BaseModel):
@@ -34,13 +32,24 @@ class Session(BaseModel):
     scope: str | None
     expires_at: datetime | None = Field(description="null for a token made on the command line, which does not expire")
 
+    @classmethod
+    def of(cls, session: tokens.Session) -> Session:
+        caller = session.caller
+        return cls(
+            token=session.token,
+            person_id=caller.person_id,
+            name=session.name,
+            role=caller.role.value,
+            scope=caller.scope,
+            expires_at=session.expires_at,
+        )
+
 
 @router.post("/sessions", response_model=Session, status_code=201, summary="Sign in with person id and PIN")
-def sign_in(body: SignIn, credentials: CredentialsDep, request: Request) -> Session:
-    limits: PinLimits = request.app.state.pin_limits
+def sign_in(body: SignIn, credentials: CredentialsDep, limits: PinLimitsDep, request: Request) -> Session:
     counted = limits.try_pin(body.person_id, request.client.host if request.client else None)
     try:
-        token, caller, name = credentials.sign_in(body.person_id, body.pin, body.role)
+        session = credentials.sign_in(body.person_id, body.pin, body.role)
     except (NotFound, ValidationError) as refused:
         # The same answer for an unknown person and a wrong PIN: nothing to learn by guessing.
         if isinstance(refused, ValidationError) and refused.details.get("field") == "role":
@@ -48,37 +57,16 @@ def sign_in(body: SignIn, credentials: CredentialsDep, request: Request) -> Sess
             raise
         raise ApiError(401, "wrong_credentials", "人员编号或PIN错误", "wrong person id or PIN", "pin") from None
     limits.succeeded(counted)
-    record = credentials.ledger.repository.get(caller.token_id) if caller.token_id else None
-    expires = getattr(record, "expires_at", None)
-    assert isinstance(expires, datetime)
-    return Session(
-        token=token,
-        person_id=caller.person_id,
-        name=name,
-        role=caller.role.value,
-        scope=caller.scope,
-        expires_at=expires,
-    )
+    return Session.of(session)
 
 
 @current_router.get("/sessions/current", response_model=Session, summary="Who this token belongs to")
-def current(caller: Anyone, credentials: CredentialsDep) -> Session:
-    record = credentials.ledger.repository.get(caller.token_id) if caller.token_id else None
-    name = caller.person_id
-    if caller.role in SCHOOL_ROLES:
-        name = credentials.ledger.staff(caller.person_id).name
-    return Session(
-        token="",
-        person_id=caller.person_id,
-        name=name,
-        role=caller.role.value,
-        scope=caller.scope,
-        expires_at=getattr(record, "expires_at", None),
-    )
+def current(caller: Reader, credentials: CredentialsDep) -> Session:
+    return Session.of(credentials.session(caller))
 
 
 @current_router.delete("/sessions/current", status_code=204, summary="Sign out: revoke this token on the server")
-def sign_out(caller: Anyone, credentials: CredentialsDep) -> Response:
+def sign_out(caller: Reader, credentials: CredentialsDep) -> Response:
     if caller.token_id is not None:
         credentials.revoke(caller.token_id, "signed out", caller.principal)
     return Response(status_code=204)
