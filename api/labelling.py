@@ -1,9 +1,15 @@
-"""From ledger records to what labels print: the one place that reads a batch or sample for a label."""
+"""From ledger records to what labels print: the one place that reads a batch or sample for a label, and the
+format, size and resolution a label printer asks for."""
 
 from __future__ import annotations
 
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
+from fastapi import Depends
+from fastapi.responses import Response
+
+from api.schemas import Dpi
 from domain.batch import IngredientBatch
 from domain.ledger import Ledger
 from domain.sample import FoodSample
@@ -45,3 +51,25 @@ def sample_label(ledger: Ledger, sample: FoodSample) -> SampleLabel:
         fridge=sample.fridge,
         payload=None,
     )
+
+
+LABEL_MEDIA = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
+LABEL_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"content": {m: {} for m in LABEL_MEDIA.values()}}}
+LabelSize = Literal["40x30", "50x30", "60x40"]
+
+
+class Printing:
+    """A dependency: how the label printer wants it (format, size, dots per inch), and the answer in that format."""
+
+    def __init__(
+        self, format: Literal["png", "svg", "pdf"] = "png", size: LabelSize = "40x30", dpi: Dpi = Dpi.THERMAL
+    ) -> None:
+        self.format = format
+        self.size = size
+        self.dpi = int(dpi)
+
+    def response(self, content: bytes) -> Response:
+        return Response(content, media_type=LABEL_MEDIA[self.format])
+
+
+PrintingDep = Annotated[Printing, Depends()]

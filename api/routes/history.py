@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
@@ -14,15 +14,14 @@ from api.deps import DocumentsDep, LedgerDep, SettingsDep
 from api.documents import Document, DocumentAltered, DocumentStore
 from api.errors import ApiError
 from api.freshness import STALE_RESPONSES, Fresh
-from api.labelling import batch_label
-from api.schemas import Dpi, HistoryEntryOut, Page
+from api.labelling import LABEL_RESPONSES, LabelSize, PrintingDep, batch_label
+from api.schemas import HistoryEntryOut, Page
 from api.schemas_investigate import BatchAsOfOut
 from labels.render import render_batch_label, render_sheet
 from projections import queries
 
 log = logging.getLogger("foodtrace.documents")
 router = APIRouter(prefix="/api/v1", tags=["records"])
-LABEL_MEDIA = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 
 
 @router.get("/batches/{code}/history", response_model=Page[HistoryEntryOut], summary="Every event of a batch, in order")
@@ -105,7 +104,7 @@ def label_sheet(
     settings: SettingsDep,
     caller: Reader,
     code: Annotated[list[str], Query(min_length=1, max_length=200, description="batch codes, repeated")],
-    size: Literal["40x30", "50x30", "60x40"] = "60x40",
+    size: LabelSize = "60x40",
 ) -> Response:
     labels = [batch_label(ledger, visible_batch(ledger, caller, c), settings.resolver_base) for c in code]
     return Response(render_sheet(labels, size, profile=ledger.profile), media_type="application/pdf")
@@ -115,19 +114,8 @@ def label_sheet(
     "/batches/{code}/label",
     summary="The batch label (批次标签) to print",
     response_class=Response,
-    responses={200: {"content": {m: {} for m in LABEL_MEDIA.values()}}},
+    responses=LABEL_RESPONSES,
 )
-def label(
-    code: str,
-    ledger: LedgerDep,
-    settings: SettingsDep,
-    caller: Reader,
-    format: Literal["png", "svg", "pdf"] = "png",
-    size: Literal["40x30", "50x30", "60x40"] = "40x30",
-    dpi: Dpi = Dpi.THERMAL,
-) -> Response:
-    batch = visible_batch(ledger, caller, code)
-    content = render_batch_label(
-        batch_label(ledger, batch, settings.resolver_base), format, size, int(dpi), ledger.profile
-    )
-    return Response(content, media_type=LABEL_MEDIA[format])
+def label(code: str, ledger: LedgerDep, settings: SettingsDep, caller: Reader, printing: PrintingDep) -> Response:
+    found = batch_label(ledger, visible_batch(ledger, caller, code), settings.resolver_base)
+    return printing.response(render_batch_label(found, printing.format, printing.size, printing.dpi, ledger.profile))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Literal
 from uuid import UUID
 
 from fastapi import APIRouter
@@ -10,14 +9,13 @@ from fastapi.responses import Response
 
 from api.auth import SampleKeeper, SchoolReader, check_school, school_of, visible_sample
 from api.deps import IdempotencyKey, LedgerDep
-from api.labelling import sample_label
-from api.schemas import CommandResult, DisposalRequest, Dpi, LaboratoryRequest, SampleOut, SampleRequest
+from api.labelling import LABEL_RESPONSES, PrintingDep, sample_label
+from api.schemas import CommandResult, DisposalRequest, LaboratoryRequest, SampleOut, SampleRequest
 from domain.sample import FoodSample
 from domain.sampling import DisposeSample, RetainSample, SendSampleToLaboratory
 from labels.render import render_sample_label
 
 router = APIRouter(prefix="/api/v1", tags=["samples"])
-LABEL_MEDIA = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 
 
 @router.post("/samples", response_model=CommandResult, status_code=201, summary="留样: record a sealed sample")
@@ -79,20 +77,11 @@ def send_to_laboratory(
     "/samples/{sample_id}/label",
     summary="The sample label (留样标签) to print",
     response_class=Response,
-    responses={200: {"content": {m: {} for m in LABEL_MEDIA.values()}}},
+    responses=LABEL_RESPONSES,
 )
-def label(
-    sample_id: UUID,
-    ledger: LedgerDep,
-    caller: SchoolReader,
-    format: Literal["png", "svg", "pdf"] = "png",
-    size: Literal["40x30", "50x30", "60x40"] = "40x30",
-    dpi: Dpi = Dpi.THERMAL,
-) -> Response:
-    sample = visible_sample(ledger, caller, sample_id)
-    return Response(
-        render_sample_label(sample_label(ledger, sample), format, size, int(dpi)), media_type=LABEL_MEDIA[format]
-    )
+def label(sample_id: UUID, ledger: LedgerDep, caller: SchoolReader, printing: PrintingDep) -> Response:
+    found = sample_label(ledger, visible_sample(ledger, caller, sample_id))
+    return printing.response(render_sample_label(found, printing.format, printing.size, printing.dpi))
 
 
 def sample_out(s: FoodSample) -> SampleOut:
