@@ -87,6 +87,7 @@ def _page(request: Request, template: str, title_key: str, **context: Any) -> HT
         "lang": lang,
         "words": t,
         "today": profile.local_date(ledger.clock()).isoformat(),
+        "now": ledger.clock().isoformat(),  # sessions expire by the server's clock, not a phone's
         "timezone": profile.timezone,
         "sample_grams": profile.sample_grams,
         "sample_hours": profile.sample_hours,

@@ -13,10 +13,12 @@
 
   // --- who is signed in -------------------------------------------------------------------------
   // localStorage, not sessionStorage: a label scanned with the phone's camera app opens a new tab.
+  // A session expires by the server's clock (the Ledger's): a phone's own clock is often set wrong.
+  const SERVER_AHEAD = config.now ? Date.parse(config.now) - Date.now() : 0;
   function session() {
     try {
       const found = JSON.parse(localStorage.getItem(SESSION) || "null");
-      if (found && found.expires_at && Date.parse(found.expires_at) <= Date.now()) return null;
+      if (found && found.expires_at && Date.parse(found.expires_at) <= Date.now() + SERVER_AHEAD) return null;
       return found;
     } catch (error) {
       return null;
