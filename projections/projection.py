@@ -3,6 +3,11 @@
 The library's ``Projection.process_event`` writes one event per transaction (about 1,400 events/s into
 PostgreSQL); a rebuild of three years would take hours. ``process`` takes a chunk of events instead, and
 the view records the chunk's last notification id in the same transaction as the rows.
+
+Each view dispatches an event to its handler by the event's class (``handle``, a ``singledispatchmethod`` as in
+the library's own projections), and reads from the log exactly the events it has handlers for (``topics``).
+The domain's other events it lists as ``not_needed``; tests/projections/test_dispatch.py checks that every
+event class the domain defines is one or the other, for every view.
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ from abc import abstractmethod
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
+from eventsourcing.dispatch import singledispatchmethod
+from eventsourcing.domain import DomainEvent
 from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
 from eventsourcing.utils import get_topic
@@ -58,14 +65,47 @@ def event_name(event: Event) -> str:
     return str(type(event).__qualname__)
 
 
+def event_class(aggregate: type, name: str) -> type[Any]:
+    """One of an aggregate's event classes, by name: ``@event("Received")`` makes them where mypy cannot see.
+
+    A name the aggregate has no event for fails here, as the module that asks is imported.
+    """
+    found = vars(aggregate).get(name)
+    if not (isinstance(found, type) and issubclass(found, DomainEvent)):
+        raise AttributeError(f"{aggregate.__qualname__} has no event class {name!r}")
+    return found
+
+
+def events_of(aggregate: type, names: str) -> tuple[type[Any], ...]:
+    """Several of an aggregate's event classes: ``names`` separated by spaces, as namedtuple's fields are."""
+    return tuple(event_class(aggregate, name) for name in names.split())
+
+
 def topics_of(aggregate: type, *events: str) -> tuple[str, ...]:
-    """The stored topics of an aggregate's events (classes that ``@event`` makes, so looked up by name)."""
-    return tuple(get_topic(getattr(aggregate, name)) for name in events)
+    """The stored topics of an aggregate's events."""
+    return tuple(get_topic(event_class(aggregate, name)) for name in events)
+
+
+class UnhandledEvent(TypeError):
+    """An event reached a view that has no handler for it: the view stops there rather than drop it unseen."""
 
 
 class ChunkProjection(Projection[PostgresView | SQLiteView]):
     name: str = ""
     schema: ClassVar[Schema]
+    not_needed: ClassVar[tuple[type[DomainEvent], ...]] = ()  # the domain's events this view has no use for
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.topics = tuple(get_topic(event) for event in cls.handled())
+
+    @classmethod
+    def handled(cls) -> tuple[type[DomainEvent], ...]:
+        """The event classes this view's ``handle`` has a handler for, in the order they were registered."""
+        handle = cls.__dict__.get("handle")
+        if not isinstance(handle, singledispatchmethod):
+            raise TypeError(f"{cls.__name__} must define its own @singledispatchmethod handle(event, chunk, id)")
+        return tuple(event for event in handle.dispatcher.registry if event is not object)
 
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
         """The library's one-event entry point, for its ProjectionRunner on PostgreSQL."""

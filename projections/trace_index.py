@@ -13,19 +13,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
+from operator import itemgetter
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.dispatch import singledispatchmethod
+
+from domain.announcement import DeliveryAnnouncement
 from domain.batch import IngredientBatch
 from domain.gs1 import normalise_product, product_key
+from domain.idempotency import IdempotencyRecord
 from domain.rules import DEFAULT_PROFILE, RulesProfile
 from domain.sample import FoodSample
 from domain.school import School
 from domain.staff import StaffMember
 from domain.supplier import Supplier
-from projections.projection import ChunkProjection, Event, Numbered, event_name, topics_of
+from projections.projection import ChunkProjection, Event, Numbered, UnhandledEvent, event_class, event_name, events_of
 from projections.store import PostgresView, SQLiteView, Writer
 from projections.trace_schema import COLUMNS, SCHEMA
+
+# Each table's columns in the order of COLUMNS, to turn a row given by name into the tuple that is inserted.
+_IN_ORDER = {table: itemgetter(*(c.strip() for c in columns.split(","))) for table, columns in COLUMNS.items()}
 
 
 @dataclass
@@ -36,36 +44,24 @@ class _Chunk:
     staff: dict[UUID, str] = field(default_factory=dict)  # staff id: person id
     suppliers: dict[UUID, str] = field(default_factory=dict)  # supplier id: code
 
+    def add(self, table: str, **row: Any) -> None:
+        """A row of ``table``, every column named (a column missing or unknown fails here, not in a wrong place)."""
+        in_order = _IN_ORDER[table](row)
+        if len(row) != len(in_order):
+            raise TypeError(f"{table} has no column among {sorted(row)}")
+        self.rows[table].append(in_order)
+
 
 class TraceIndex(ChunkProjection):
     name = "view_trace"
     schema = SCHEMA
-    topics: tuple[str, ...] = (
-        topics_of(School, "Registered")
-        + topics_of(Supplier, "Registered", "LicenceRenewed")
-        + topics_of(
-            StaffMember,
-            "Registered",
-            "HealthCertificateRecorded",
-            "TrainingCertificateRecorded",
-            "HealthChecked",
-            "Suspended",
-            "Reinstated",
-        )
-        + topics_of(
-            IngredientBatch,
-            "Received",
-            "CertificateAttached",
-            "Inspected",
-            "PutOnHold",
-            "Released",
-            "Moved",
-            "IssuedToKitchen",
-            "ReturnedToStore",
-            "WrittenOff",
-            "Corrected",
-        )
-        + topics_of(FoodSample, "Retained", "Disposed", "SentToLaboratory")
+    # A supplier's tender and suspension are not yet shown to investigators; offers reserve stock and move none;
+    # announcements are paperwork before the batch exists (its Received is indexed); idempotency records.
+    not_needed = (
+        events_of(Supplier, "TenderAwarded Suspended Reinstated")
+        + events_of(IngredientBatch, "IssueOffered IssueOfferCancelled")
+        + events_of(DeliveryAnnouncement, "Announced CertificateAttached Received Rejected Withdrawn")
+        + events_of(IdempotencyRecord, "Recorded")
     )
 
     def __init__(self, view: PostgresView | SQLiteView, profile: RulesProfile = DEFAULT_PROFILE) -> None:
@@ -74,10 +70,9 @@ class TraceIndex(ChunkProjection):
 
     def apply(self, events: Sequence[Numbered], writer: Writer) -> None:
         chunk = self._load(events, writer)
+        handle = self.handle
         for notification_id, event in events:
-            handler = getattr(self, "_" + event_name(event).replace(".", "_"), None)
-            if handler is not None:
-                handler(chunk, notification_id, event)
+            handle(event, chunk, notification_id)
         for table, columns in COLUMNS.items():
             if chunk.rows[table]:
                 writer.insert(table, columns, chunk.rows[table])
@@ -105,143 +100,286 @@ class TraceIndex(ChunkProjection):
             chunk.suppliers[UUID(str(row["supplier_id"]))] = row["code"]
         return chunk
 
+    @singledispatchmethod
+    def handle(self, event: Event, chunk: _Chunk, notification_id: int) -> None:
+        raise UnhandledEvent(f"{self.name} has no handler for {event_name(event)}")
+
     # --- schools, suppliers, staff ----------------------------------------------------------------
 
-    def _School_Registered(self, chunk: _Chunk, _: int, e: Event) -> None:
-        chunk.rows["view_trace_schools"].append((e.code, e.name, e.district))
+    @handle.register(event_class(School, "Registered"))
+    def _school_registered(self, e: Event, chunk: _Chunk, _: int) -> None:
+        chunk.add("view_trace_schools", code=e.code, name=e.name, district=e.district)
 
-    def _Supplier_Registered(self, chunk: _Chunk, _: int, e: Event) -> None:
+    @handle.register(event_class(Supplier, "Registered"))
+    def _supplier_registered(self, e: Event, chunk: _Chunk, _: int) -> None:
         chunk.suppliers[e.originator_id] = e.code
-        chunk.rows["view_trace_suppliers"].append(
-            (e.code, e.originator_id, e.name, e.licence_number, e.licence_valid_from, e.licence_valid_until)
+        chunk.add(
+            "view_trace_suppliers",
+            code=e.code,
+            supplier_id=e.originator_id,
+            name=e.name,
+            licence_number=e.licence_number,
+            licence_valid_from=e.licence_valid_from,
+            licence_valid_until=e.licence_valid_until,
         )
-        chunk.rows["view_trace_licences"].append(
-            (e.code, e.originator_version, e.licence_number, e.licence_valid_from, e.licence_valid_until, e.at)
+        chunk.add(
+            "view_trace_licences",
+            supplier=e.code,
+            version=e.originator_version,
+            number=e.licence_number,
+            valid_from=e.licence_valid_from,
+            valid_until=e.licence_valid_until,
+            recorded_at=e.at,
         )
 
-    def _Supplier_LicenceRenewed(self, chunk: _Chunk, _: int, e: Event) -> None:
+    @handle.register(event_class(Supplier, "LicenceRenewed"))
+    def _licence_renewed(self, e: Event, chunk: _Chunk, _: int) -> None:
         code = chunk.suppliers[e.originator_id]
-        chunk.rows["view_trace_licences"].append(
-            (code, e.originator_version, e.number, e.valid_from, e.valid_until, e.at)
+        chunk.add(
+            "view_trace_licences",
+            supplier=code,
+            version=e.originator_version,
+            number=e.number,
+            valid_from=e.valid_from,
+            valid_until=e.valid_until,
+            recorded_at=e.at,
         )
-        chunk.updates.append((
+        sql = (
             "UPDATE view_trace_suppliers SET licence_number = ?, licence_valid_from = ?, licence_valid_until = ? "
-            "WHERE code = ?",
-            (e.number, e.valid_from, e.valid_until, code),
-        ))  # fmt: skip
+            "WHERE code = ?"
+        )
+        chunk.updates.append((sql, (e.number, e.valid_from, e.valid_until, code)))
 
-    def _StaffMember_Registered(self, chunk: _Chunk, _: int, e: Event) -> None:
+    @handle.register(event_class(StaffMember, "Registered"))
+    def _staff_registered(self, e: Event, chunk: _Chunk, _: int) -> None:
         chunk.staff[e.originator_id] = e.person_id
-        chunk.rows["view_trace_staff"].append((e.person_id, e.originator_id, e.name, e.school_id, ",".join(e.roles)))
+        chunk.add(
+            "view_trace_staff",
+            person_id=e.person_id,
+            staff_id=e.originator_id,
+            name=e.name,
+            school=e.school_id,
+            roles=",".join(e.roles),
+        )
 
     def _staff_event(self, chunk: _Chunk, e: Event, kind: str, **values: Any) -> None:
-        chunk.rows["view_trace_staff_events"].append((
-            chunk.staff[e.originator_id], e.originator_version, kind, values.get("number"), values.get("valid_from"),
-            values.get("valid_until"), values.get("day"), values.get("passed"), values.get("reason"), e.at,
-        ))  # fmt: skip
+        found = {"number": None, "valid_from": None, "valid_until": None, "day": None, "passed": None, "reason": None}
+        found.update(values)
+        chunk.add(
+            "view_trace_staff_events",
+            person_id=chunk.staff[e.originator_id],
+            version=e.originator_version,
+            kind=kind,
+            at=e.at,
+            **found,
+        )
 
-    def _StaffMember_HealthCertificateRecorded(self, chunk: _Chunk, _: int, e: Event) -> None:
+    @handle.register(event_class(StaffMember, "HealthCertificateRecorded"))
+    def _health_certificate(self, e: Event, chunk: _Chunk, _: int) -> None:
         self._staff_event(chunk, e, "health", number=e.number, valid_from=e.valid_from, valid_until=e.valid_until)
 
-    def _StaffMember_TrainingCertificateRecorded(self, chunk: _Chunk, _: int, e: Event) -> None:
+    @handle.register(event_class(StaffMember, "TrainingCertificateRecorded"))
+    def _training_certificate(self, e: Event, chunk: _Chunk, _: int) -> None:
         self._staff_event(chunk, e, "training", number=e.number, valid_from=e.valid_from, valid_until=e.valid_until)
 
-    def _StaffMember_HealthChecked(self, chunk: _Chunk, _: int, e: Event) -> None:
+    @handle.register(event_class(StaffMember, "HealthChecked"))
+    def _health_checked(self, e: Event, chunk: _Chunk, _: int) -> None:
         self._staff_event(chunk, e, "check", day=e.day, passed=e.passed, reason=e.notes)
 
-    def _StaffMember_Suspended(self, chunk: _Chunk, _: int, e: Event) -> None:
+    @handle.register(event_class(StaffMember, "Suspended"))
+    def _staff_suspended(self, e: Event, chunk: _Chunk, _: int) -> None:
         self._staff_event(chunk, e, "suspended", reason=e.reason)
 
-    def _StaffMember_Reinstated(self, chunk: _Chunk, _: int, e: Event) -> None:
+    @handle.register(event_class(StaffMember, "Reinstated"))
+    def _staff_reinstated(self, e: Event, chunk: _Chunk, _: int) -> None:
         self._staff_event(chunk, e, "reinstated", reason=e.reason)
 
     # --- batches ------------------------------------------------------------------------------------
 
-    def _IngredientBatch_Received(self, chunk: _Chunk, notification_id: int, e: Event) -> None:
+    @handle.register(event_class(IngredientBatch, "Received"))
+    def _received(self, e: Event, chunk: _Chunk, notification_id: int) -> None:
         chunk.batches[e.originator_id] = (e.code, e.school_id)
-        chunk.rows["view_trace_batches"].append((
-            e.originator_id, e.code, e.school_id, e.supplier_id, e.product, e.category, e.pork, e.quantity, e.unit,
-            e.supplier_lot, e.lot, e.gtin, e.production_date, e.use_by_date, e.invoice_number, e.place,
-            ",".join(e.signers), e.sensory_check, e.by.person_id, e.at, self.profile.local_date(e.at), False, "",
-            notification_id, product_key(e.gtin, e.product), normalise_product(e.product),
-        ))  # fmt: skip
+        chunk.add(
+            "view_trace_batches",
+            batch_id=e.originator_id,
+            code=e.code,
+            school=e.school_id,
+            supplier=e.supplier_id,
+            product=e.product,
+            category=e.category,
+            pork=e.pork,
+            quantity=e.quantity,
+            unit=e.unit,
+            supplier_lot=e.supplier_lot,
+            lot=e.lot,
+            gtin=e.gtin,
+            production_date=e.production_date,
+            use_by_date=e.use_by_date,
+            invoice_number=e.invoice_number,
+            place=e.place,
+            signers=",".join(e.signers),
+            sensory_check=e.sensory_check,
+            received_by=e.by.person_id,
+            received_at=e.at,
+            received_on=self.profile.local_date(e.at),
+            on_hold=False,
+            hold_reason="",
+            notification_id=notification_id,
+            product_key=product_key(e.gtin, e.product),
+            product_folded=normalise_product(e.product),
+        )
 
-    def _IngredientBatch_CertificateAttached(self, chunk: _Chunk, _: int, e: Event) -> None:
-        chunk.rows["view_trace_certificates"].append((
-            e.originator_id, e.originator_version, e.kind, e.number, e.issuer, e.issue_date, e.expiry_date, e.sha256,
-            e.by.person_id, e.at, False,
-        ))  # fmt: skip
+    @handle.register(event_class(IngredientBatch, "CertificateAttached"))
+    def _certificate_attached(self, e: Event, chunk: _Chunk, _: int) -> None:
+        chunk.add(
+            "view_trace_certificates",
+            batch_id=e.originator_id,
+            version=e.originator_version,
+            kind=e.kind,
+            number=e.number,
+            issuer=e.issuer,
+            issue_date=e.issue_date,
+            expiry_date=e.expiry_date,
+            sha256=e.sha256,
+            attached_by=e.by.person_id,
+            attached_at=e.at,
+            voided=False,
+        )
 
-    def _IngredientBatch_Inspected(self, chunk: _Chunk, _: int, e: Event) -> None:
-        school = chunk.batches[e.originator_id][1]
-        chunk.rows["view_trace_inspections"].append((
-            e.originator_id, e.originator_version, school, e.stage, e.passed, e.notes, e.inspector, e.by.role, e.at,
-            self.profile.local_date(e.at), False,
-        ))  # fmt: skip
+    @handle.register(event_class(IngredientBatch, "Inspected"))
+    def _inspected(self, e: Event, chunk: _Chunk, _: int) -> None:
+        chunk.add(
+            "view_trace_inspections",
+            **self._batch_fact(chunk, e),
+            stage=e.stage,
+            passed=e.passed,
+            notes=e.notes,
+            inspector=e.inspector,
+            by_role=e.by.role,
+            inspected_at=e.at,
+            on_date=self.profile.local_date(e.at),
+        )
 
-    def _IngredientBatch_PutOnHold(self, chunk: _Chunk, _: int, e: Event) -> None:
-        sql = "UPDATE view_trace_batches SET on_hold = ?, hold_reason = ? WHERE batch_id = ?"
-        chunk.updates.append((sql, (True, e.reason, e.originator_id)))
+    @handle.register(event_class(IngredientBatch, "PutOnHold"))
+    def _put_on_hold(self, e: Event, chunk: _Chunk, _: int) -> None:
+        chunk.updates.append((_HOLD, (True, e.reason, e.originator_id)))
         self._hold_history(chunk, e, "hold")
 
-    def _IngredientBatch_Released(self, chunk: _Chunk, _: int, e: Event) -> None:
-        sql = "UPDATE view_trace_batches SET on_hold = ?, hold_reason = ? WHERE batch_id = ?"
-        chunk.updates.append((sql, (False, "", e.originator_id)))
+    @handle.register(event_class(IngredientBatch, "Released"))
+    def _released(self, e: Event, chunk: _Chunk, _: int) -> None:
+        chunk.updates.append((_HOLD, (False, "", e.originator_id)))
         self._hold_history(chunk, e, "release")
 
     def _hold_history(self, chunk: _Chunk, e: Event, action: str) -> None:
-        chunk.rows["view_trace_holds"].append(
-            (e.originator_id, e.originator_version, action, e.reason, e.by.person_id, e.by.role, e.at)
+        chunk.add(
+            "view_trace_holds",
+            batch_id=e.originator_id,
+            version=e.originator_version,
+            action=action,
+            reason=e.reason,
+            person=e.by.person_id,
+            role=e.by.role,
+            acted_at=e.at,
         )
 
-    def _IngredientBatch_Moved(self, chunk: _Chunk, _: int, e: Event) -> None:
+    @handle.register(event_class(IngredientBatch, "Moved"))
+    def _moved(self, e: Event, chunk: _Chunk, _: int) -> None:
         chunk.updates.append(
             ("UPDATE view_trace_batches SET place = ? WHERE batch_id = ?", (e.to_place, e.originator_id))
         )
 
-    def _IngredientBatch_IssuedToKitchen(self, chunk: _Chunk, _: int, e: Event) -> None:
-        school = chunk.batches[e.originator_id][1]
-        chunk.rows["view_trace_issues"].append((
-            e.originator_id, e.originator_version, school, e.meal_date, e.meal, e.quantity, e.given_by, e.taken_by,
-            e.at, e.offer, False,
-        ))  # fmt: skip
+    @handle.register(event_class(IngredientBatch, "IssuedToKitchen"))
+    def _issued_to_kitchen(self, e: Event, chunk: _Chunk, _: int) -> None:
+        chunk.add(
+            "view_trace_issues",
+            **self._batch_fact(chunk, e),
+            meal_date=e.meal_date,
+            meal=e.meal,
+            quantity=e.quantity,
+            given_by=e.given_by,
+            taken_by=e.taken_by,
+            issued_at=e.at,
+            offer=e.offer,
+        )
 
-    def _IngredientBatch_ReturnedToStore(self, chunk: _Chunk, _: int, e: Event) -> None:
-        school = chunk.batches[e.originator_id][1]
-        chunk.rows["view_trace_returns"].append((
-            e.originator_id, e.originator_version, school, e.quantity, e.returned_by, e.received_by, e.reason, e.at,
-            e.issue, False,
-        ))  # fmt: skip
+    @handle.register(event_class(IngredientBatch, "ReturnedToStore"))
+    def _returned_to_store(self, e: Event, chunk: _Chunk, _: int) -> None:
+        chunk.add(
+            "view_trace_returns",
+            **self._batch_fact(chunk, e),
+            quantity=e.quantity,
+            returned_by=e.returned_by,
+            received_by=e.received_by,
+            reason=e.reason,
+            returned_at=e.at,
+            issue=e.issue,
+        )
 
-    def _IngredientBatch_WrittenOff(self, chunk: _Chunk, _: int, e: Event) -> None:
-        school = chunk.batches[e.originator_id][1]
-        chunk.rows["view_trace_write_offs"].append((
-            e.originator_id, e.originator_version, school, e.quantity, e.reason, e.witness, e.by.person_id, e.at,
-            False,
-        ))  # fmt: skip
+    @handle.register(event_class(IngredientBatch, "WrittenOff"))
+    def _written_off(self, e: Event, chunk: _Chunk, _: int) -> None:
+        chunk.add(
+            "view_trace_write_offs",
+            **self._batch_fact(chunk, e),
+            quantity=e.quantity,
+            reason=e.reason,
+            witness=e.witness,
+            written_off_by=e.by.person_id,
+            written_off_at=e.at,
+        )
 
-    def _IngredientBatch_Corrected(self, chunk: _Chunk, _: int, e: Event) -> None:
-        table = {
-            "certificate": "certificates", "inspection": "inspections", "issue": "issues", "return": "returns",
-            "write_off": "write_offs",
-        }.get(e.kind)  # fmt: skip
+    def _batch_fact(self, chunk: _Chunk, e: Event) -> dict[str, Any]:
+        """The columns a fact about a batch at its school starts with; a correction may void it later."""
+        school = chunk.batches[e.originator_id][1]
+        return {"batch_id": e.originator_id, "version": e.originator_version, "school": school, "voided": False}
+
+    @handle.register(event_class(IngredientBatch, "Corrected"))
+    def _corrected(self, e: Event, chunk: _Chunk, _: int) -> None:
+        table = _VOIDABLE.get(e.kind)
         if table is not None:
             sql = f"UPDATE view_trace_{table} SET voided = ? WHERE batch_id = ? AND version = ?"
             chunk.updates.append((sql, (True, e.originator_id, e.corrects_version)))
 
     # --- food samples -------------------------------------------------------------------------------
 
-    def _FoodSample_Retained(self, chunk: _Chunk, _: int, e: Event) -> None:
-        chunk.rows["view_trace_samples"].append((
-            e.originator_id, e.school_id, e.meal_date, e.meal, e.dish, e.grams, e.sealed_at, e.keep_until, e.fridge,
-            e.sealed_by, None, None, None, None,
-        ))  # fmt: skip
-        chunk.rows["view_trace_sample_batches"] += [(e.originator_id, code) for code in dict.fromkeys(e.batch_codes)]
+    @handle.register(event_class(FoodSample, "Retained"))
+    def _retained(self, e: Event, chunk: _Chunk, _: int) -> None:
+        chunk.add(
+            "view_trace_samples",
+            sample_id=e.originator_id,
+            school=e.school_id,
+            meal_date=e.meal_date,
+            meal=e.meal,
+            dish=e.dish,
+            grams=e.grams,
+            sealed_at=e.sealed_at,
+            keep_until=e.keep_until,
+            fridge=e.fridge,
+            sealed_by=e.sealed_by,
+            disposed_at=None,
+            disposal_reason=None,
+            sent_to=None,
+            sent_at=None,
+        )
+        for code in dict.fromkeys(e.batch_codes):
+            chunk.add("view_trace_sample_batches", sample_id=e.originator_id, code=code)
 
-    def _FoodSample_Disposed(self, chunk: _Chunk, _: int, e: Event) -> None:
+    @handle.register(event_class(FoodSample, "Disposed"))
+    def _disposed(self, e: Event, chunk: _Chunk, _: int) -> None:
         sql = "UPDATE view_trace_samples SET disposed_at = ?, disposal_reason = ? WHERE sample_id = ?"
         chunk.updates.append((sql, (e.at, e.reason, e.originator_id)))
 
-    def _FoodSample_SentToLaboratory(self, chunk: _Chunk, _: int, e: Event) -> None:
+    @handle.register(event_class(FoodSample, "SentToLaboratory"))
+    def _sent_to_laboratory(self, e: Event, chunk: _Chunk, _: int) -> None:
         sql = "UPDATE view_trace_samples SET sent_to = ?, sent_at = ? WHERE sample_id = ?"
         chunk.updates.append((sql, (e.laboratory, e.at, e.originator_id)))
+
+
+_HOLD = "UPDATE view_trace_batches SET on_hold = ?, hold_reason = ? WHERE batch_id = ?"
+# What a correction can void, by its kind: the table of the voided row (view_trace_<table>).
+_VOIDABLE = {
+    "certificate": "certificates",
+    "inspection": "inspections",
+    "issue": "issues",
+    "return": "returns",
+    "write_off": "write_offs",
+}

@@ -14,12 +14,17 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.dispatch import singledispatchmethod
+
+from domain.announcement import DeliveryAnnouncement
 from domain.batch import IngredientBatch
+from domain.idempotency import IdempotencyRecord
 from domain.rules import DEFAULT_PROFILE, RulesProfile
+from domain.sample import FoodSample
 from domain.school import School
 from domain.staff import StaffMember
 from domain.supplier import Supplier
-from projections.projection import ChunkProjection, Event, Numbered, event_name, topics_of
+from projections.projection import ChunkProjection, Event, Numbered, UnhandledEvent, event_class, event_name, events_of
 from projections.store import PostgresView, Schema, SQLiteView, Writer
 
 SCHEMA = Schema(
@@ -68,6 +73,11 @@ BATCH_COLUMNS = (
 )
 
 
+_BATCH_EVENT = event_class(IngredientBatch, "Event")
+_RECEIVED, _CORRECTED = events_of(IngredientBatch, "Received Corrected")
+_CLOSING_OFFERS = events_of(IngredientBatch, "IssuedToKitchen IssueOfferCancelled")
+
+
 @dataclass
 class _Chunk:
     """What a chunk of events reads and changes, written back at its end."""
@@ -88,23 +98,16 @@ class _Chunk:
 class WarehouseLedger(ChunkProjection):
     name = "view_warehouse"
     schema = SCHEMA
-    topics: tuple[str, ...] = (
-        topics_of(School, "Registered")
-        + topics_of(Supplier, "Registered")
-        + topics_of(StaffMember, "Registered")
-        + topics_of(
-            IngredientBatch,
-            "Received",
-            "Moved",
-            "PutOnHold",
-            "Released",
-            "IssueOffered",
-            "IssueOfferCancelled",
-            "IssuedToKitchen",
-            "ReturnedToStore",
-            "WrittenOff",
-            "Corrected",
-        )
+    # What moves no stock and names no one: licences, staff papers, a batch's papers and checks, samples,
+    # announcements of a delivery (stock arrives with the batch's Received), idempotency records.
+    not_needed = (
+        events_of(Supplier, "LicenceRenewed TenderAwarded Suspended Reinstated")
+        + events_of(StaffMember, "HealthCertificateRecorded TrainingCertificateRecorded HealthChecked")
+        + events_of(StaffMember, "Suspended Reinstated")
+        + events_of(IngredientBatch, "CertificateAttached Inspected")
+        + events_of(FoodSample, "Retained Disposed SentToLaboratory")
+        + events_of(DeliveryAnnouncement, "Announced CertificateAttached Received Rejected Withdrawn")
+        + events_of(IdempotencyRecord, "Recorded")
     )
 
     def __init__(self, view: PostgresView | SQLiteView, profile: RulesProfile = DEFAULT_PROFILE) -> None:
@@ -113,33 +116,32 @@ class WarehouseLedger(ChunkProjection):
 
     def apply(self, events: Sequence[Numbered], writer: Writer) -> None:
         chunk = self._load(events, writer)
+        handle = self.handle
         for notification_id, event in events:
-            handler = getattr(self, "_" + event_name(event).replace(".", "_"), None)
-            if handler is not None:
-                handler(chunk, notification_id, event)
+            handle(event, chunk, notification_id)
         self._write(chunk, writer)
 
     # --- reading what the chunk needs ---------------------------------------------------------------
 
     def _load(self, events: Sequence[Numbered], writer: Writer) -> _Chunk:
         chunk = _Chunk()
-        ids = {e.originator_id for _, e in events if event_name(e).startswith("IngredientBatch.")}
+        ids = {e.originator_id for _, e in events if isinstance(e, _BATCH_EVENT)}
         for row in writer.select_in("SELECT * FROM view_warehouse_batches WHERE batch_id IN", list(ids)):
             row["batch_id"] = UUID(str(row["batch_id"]))
             row["on_hold"] = bool(row["on_hold"])
             for key in ("received", "on_hand", "reserved"):
                 row[key] = Decimal(row[key])
             chunk.batches[row["batch_id"]] = row
-        keys = {_key(e.school_id, e.product, e.unit) for _, e in events if event_name(e) == "IngredientBatch.Received"}
+        keys = {_key(e.school_id, e.product, e.unit) for _, e in events if isinstance(e, _RECEIVED)}
         keys |= {_key(b["school"], b["product"], b["unit"]) for b in chunk.batches.values()}
         # The table is small (schools × products): matching the joined key scans it, and returns only what we need.
         sql = "SELECT * FROM view_warehouse_products WHERE school || '|' || product || '|' || unit IN"
         for row in writer.select_in(sql, sorted(keys)):
             chunk.products[(row["school"], row["product"], row["unit"])] = Decimal(row["on_hand"])
-        offered = [e.originator_id for _, e in events if event_name(e) in _CLOSING_OFFERS]
+        offered = [e.originator_id for _, e in events if isinstance(e, _CLOSING_OFFERS)]
         for row in writer.select_in("SELECT * FROM view_warehouse_offers WHERE batch_id IN", offered):
             chunk.offers[(UUID(str(row["batch_id"])), row["version"])] = Decimal(row["quantity"])
-        corrected = [e.originator_id for _, e in events if event_name(e) == "IngredientBatch.Corrected"]
+        corrected = [e.originator_id for _, e in events if isinstance(e, _CORRECTED)]
         sql = (
             "SELECT batch_id, version, kind, quantity_in, quantity_out FROM view_warehouse_movements WHERE batch_id IN"
         )
@@ -149,74 +151,104 @@ class WarehouseLedger(ChunkProjection):
 
     # --- one handler per event --------------------------------------------------------------------
 
-    def _School_Registered(self, chunk: _Chunk, _: int, event: Event) -> None:
-        chunk.names[event.code] = event.name
+    @singledispatchmethod
+    def handle(self, event: Event, chunk: _Chunk, notification_id: int) -> None:
+        raise UnhandledEvent(f"{self.name} has no handler for {event_name(event)}")
 
-    def _Supplier_Registered(self, chunk: _Chunk, _: int, event: Event) -> None:
-        chunk.names[event.code] = event.name
+    @handle.register(event_class(School, "Registered"))
+    @handle.register(event_class(Supplier, "Registered"))
+    def _named(self, e: Event, chunk: _Chunk, _: int) -> None:
+        chunk.names[e.code] = e.name
 
-    def _StaffMember_Registered(self, chunk: _Chunk, _: int, event: Event) -> None:
-        chunk.names[event.person_id] = event.name
+    @handle.register(event_class(StaffMember, "Registered"))
+    def _staff_registered(self, e: Event, chunk: _Chunk, _: int) -> None:
+        chunk.names[e.person_id] = e.name
 
-    def _IngredientBatch_Received(self, chunk: _Chunk, notification_id: int, event: Event) -> None:
-        chunk.batches[event.originator_id] = {
-            "batch_id": event.originator_id, "code": event.code, "school": event.school_id,
-            "supplier": event.supplier_id, "product": event.product, "category": event.category, "unit": event.unit,
-            "lot": event.lot, "received_at": event.at, "use_by_date": event.use_by_date, "place": event.place,
-            "received": event.quantity, "on_hand": Decimal(0), "reserved": Decimal(0), "on_hold": False,
-        }  # fmt: skip
-        chunk.new_batches.add(event.originator_id)
-        self._movement(chunk, notification_id, event, "in", event.quantity, event.supplier_id, ",".join(event.signers))
+    @handle.register(_RECEIVED)
+    def _received(self, e: Event, chunk: _Chunk, notification_id: int) -> None:
+        chunk.batches[e.originator_id] = {
+            "batch_id": e.originator_id,
+            "code": e.code,
+            "school": e.school_id,
+            "supplier": e.supplier_id,
+            "product": e.product,
+            "category": e.category,
+            "unit": e.unit,
+            "lot": e.lot,
+            "received_at": e.at,
+            "use_by_date": e.use_by_date,
+            "place": e.place,
+            "received": e.quantity,
+            "on_hand": Decimal(0),
+            "reserved": Decimal(0),
+            "on_hold": False,
+        }
+        chunk.new_batches.add(e.originator_id)
+        self._movement(
+            e, chunk, notification_id, kind="in", change=e.quantity, given=e.supplier_id, taken=",".join(e.signers)
+        )
 
-    def _IngredientBatch_Moved(self, chunk: _Chunk, notification_id: int, event: Event) -> None:
-        row = self._movement(chunk, notification_id, event, "move", Decimal(0), event.by.person_id, "")
-        row.update(from_place=event.from_place, to_place=event.to_place)
-        chunk.batches[event.originator_id]["place"] = event.to_place
+    @handle.register(event_class(IngredientBatch, "Moved"))
+    def _moved(self, e: Event, chunk: _Chunk, notification_id: int) -> None:
+        row = self._movement(e, chunk, notification_id, kind="move", change=Decimal(0), given=e.by.person_id, taken="")
+        row.update(from_place=e.from_place, to_place=e.to_place)
+        chunk.batches[e.originator_id]["place"] = e.to_place
 
-    def _IngredientBatch_PutOnHold(self, chunk: _Chunk, _: int, event: Event) -> None:
-        self._batch(chunk, event)["on_hold"] = True
+    @handle.register(event_class(IngredientBatch, "PutOnHold"))
+    def _put_on_hold(self, e: Event, chunk: _Chunk, _: int) -> None:
+        self._batch(chunk, e)["on_hold"] = True
 
-    def _IngredientBatch_Released(self, chunk: _Chunk, _: int, event: Event) -> None:
-        self._batch(chunk, event)["on_hold"] = False
+    @handle.register(event_class(IngredientBatch, "Released"))
+    def _released(self, e: Event, chunk: _Chunk, _: int) -> None:
+        self._batch(chunk, e)["on_hold"] = False
 
-    def _IngredientBatch_IssueOffered(self, chunk: _Chunk, _: int, event: Event) -> None:
-        chunk.offers[(event.originator_id, event.originator_version)] = event.quantity
-        chunk.new_offers.add((event.originator_id, event.originator_version))
-        self._batch(chunk, event)["reserved"] += event.quantity
+    @handle.register(event_class(IngredientBatch, "IssueOffered"))
+    def _issue_offered(self, e: Event, chunk: _Chunk, _: int) -> None:
+        chunk.offers[(e.originator_id, e.originator_version)] = e.quantity
+        chunk.new_offers.add((e.originator_id, e.originator_version))
+        self._batch(chunk, e)["reserved"] += e.quantity
 
-    def _IngredientBatch_IssueOfferCancelled(self, chunk: _Chunk, _: int, event: Event) -> None:
-        self._close_offer(chunk, event, event.offer)
+    @handle.register(event_class(IngredientBatch, "IssueOfferCancelled"))
+    def _issue_offer_cancelled(self, e: Event, chunk: _Chunk, _: int) -> None:
+        self._close_offer(chunk, e, e.offer)
 
-    def _IngredientBatch_IssuedToKitchen(self, chunk: _Chunk, notification_id: int, event: Event) -> None:
-        row = self._movement(chunk, notification_id, event, "out", -event.quantity, event.given_by, event.taken_by)
-        row.update(meal_date=event.meal_date, meal=event.meal)
-        if event.offer is not None:
-            self._close_offer(chunk, event, event.offer)
+    @handle.register(event_class(IngredientBatch, "IssuedToKitchen"))
+    def _issued_to_kitchen(self, e: Event, chunk: _Chunk, notification_id: int) -> None:
+        row = self._movement(
+            e, chunk, notification_id, kind="out", change=-e.quantity, given=e.given_by, taken=e.taken_by
+        )
+        row.update(meal_date=e.meal_date, meal=e.meal)
+        if e.offer is not None:
+            self._close_offer(chunk, e, e.offer)
 
-    def _IngredientBatch_ReturnedToStore(self, chunk: _Chunk, notification_id: int, event: Event) -> None:
-        row = self._movement(chunk, notification_id, event, "return", event.quantity, event.returned_by,
-                             event.received_by)  # fmt: skip
-        row["note"] = event.reason
+    @handle.register(event_class(IngredientBatch, "ReturnedToStore"))
+    def _returned_to_store(self, e: Event, chunk: _Chunk, notification_id: int) -> None:
+        row = self._movement(
+            e, chunk, notification_id, kind="return", change=e.quantity, given=e.returned_by, taken=e.received_by
+        )
+        row["note"] = e.reason
 
-    def _IngredientBatch_WrittenOff(self, chunk: _Chunk, notification_id: int, event: Event) -> None:
-        row = self._movement(chunk, notification_id, event, "write_off", -event.quantity, event.by.person_id,
-                             event.witness)  # fmt: skip
-        row["note"] = event.reason
+    @handle.register(event_class(IngredientBatch, "WrittenOff"))
+    def _written_off(self, e: Event, chunk: _Chunk, notification_id: int) -> None:
+        row = self._movement(
+            e, chunk, notification_id, kind="write_off", change=-e.quantity, given=e.by.person_id, taken=e.witness
+        )
+        row["note"] = e.reason
 
-    def _IngredientBatch_Corrected(self, chunk: _Chunk, notification_id: int, event: Event) -> None:
-        voided = chunk.movements.get((event.originator_id, event.corrects_version))
+    @handle.register(_CORRECTED)
+    def _corrected(self, e: Event, chunk: _Chunk, notification_id: int) -> None:
+        voided = chunk.movements.get((e.originator_id, e.corrects_version))
         if voided is None:  # a certificate or an inspection: not a movement
             return
         # Red-ink reversal: the voided row's column again, negated.
-        if voided["quantity_out"] is not None:
-            row = self._movement(chunk, notification_id, event, "correction", Decimal(voided["quantity_out"]),
-                                 event.by.person_id, "")  # fmt: skip
-            row.update(quantity_in=None, quantity_out=-Decimal(voided["quantity_out"]))
-        else:
-            row = self._movement(chunk, notification_id, event, "correction", -Decimal(voided["quantity_in"]),
-                                 event.by.person_id, "")  # fmt: skip
-            row.update(quantity_in=-Decimal(voided["quantity_in"]), quantity_out=None)
-        row.update(note=event.reason, corrects_version=event.corrects_version)
+        out = voided["quantity_out"] is not None
+        amount = Decimal(voided["quantity_out"] if out else voided["quantity_in"])
+        change = amount if out else -amount
+        row = self._movement(
+            e, chunk, notification_id, kind="correction", change=change, given=e.by.person_id, taken=""
+        )
+        row.update(quantity_in=None if out else -amount, quantity_out=-amount if out else None)
+        row.update(note=e.reason, corrects_version=e.corrects_version)
 
     # --- shared steps -------------------------------------------------------------------------------
 
@@ -231,7 +263,7 @@ class WarehouseLedger(ChunkProjection):
             chunk.closed_offers.add((event.originator_id, offer))
 
     def _movement(
-        self, chunk: _Chunk, notification_id: int, event: Event, kind: str, change: Decimal, given: str, taken: str
+        self, event: Event, chunk: _Chunk, notification_id: int, *, kind: str, change: Decimal, given: str, taken: str
     ) -> dict[str, Any]:
         """Record a movement of ``change`` (signed: into the store is positive) and move both balances."""
         batch = self._batch(chunk, event)
@@ -240,16 +272,32 @@ class WarehouseLedger(ChunkProjection):
         chunk.products[product] = chunk.products.get(product, Decimal(0)) + change
         chunk.touched_products.add(product)
         row = {
-            "batch_id": event.originator_id, "version": event.originator_version, "notification_id": notification_id,
-            "school": batch["school"], "on_date": self.profile.local_date(event.at), "moved_at": event.at,
-            "code": batch["code"], "product": batch["product"], "unit": batch["unit"],
-            "category": batch["category"], "supplier": batch["supplier"], "lot": batch["lot"], "kind": kind,
+            "batch_id": event.originator_id,
+            "version": event.originator_version,
+            "notification_id": notification_id,
+            "school": batch["school"],
+            "on_date": self.profile.local_date(event.at),
+            "moved_at": event.at,
+            "code": batch["code"],
+            "product": batch["product"],
+            "unit": batch["unit"],
+            "category": batch["category"],
+            "supplier": batch["supplier"],
+            "lot": batch["lot"],
+            "kind": kind,
             "quantity_in": change if change > 0 or kind == "in" else None,
             "quantity_out": -change if change < 0 else None,
-            "batch_balance": batch["on_hand"], "product_balance": chunk.products[product],
-            "given_by": given, "taken_by": taken, "from_place": batch["place"], "to_place": batch["place"],
-            "meal_date": None, "meal": None, "note": "", "corrects_version": None,
-        }  # fmt: skip
+            "batch_balance": batch["on_hand"],
+            "product_balance": chunk.products[product],
+            "given_by": given,
+            "taken_by": taken,
+            "from_place": batch["place"],
+            "to_place": batch["place"],
+            "meal_date": None,
+            "meal": None,
+            "note": "",
+            "corrects_version": None,
+        }
         if kind == "move":
             row.update(quantity_in=None, quantity_out=None)
         chunk.new_movements.append(row)
@@ -297,6 +345,3 @@ _CHANGING = ("place", "on_hand", "reserved", "on_hold", "in_stock")
 
 def _key(school: str, product: str, unit: str) -> str:
     return f"{school}|{product}|{unit}"
-
-
-_CLOSING_OFFERS = ("IngredientBatch.IssuedToKitchen", "IngredientBatch.IssueOfferCancelled")

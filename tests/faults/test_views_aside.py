@@ -6,19 +6,22 @@ from typing import Any
 
 import pytest
 
+from domain.batch import IngredientBatch
 from domain.handoff import PutOnHold
 from projections.failures import ViewFailed
+from projections.projection import event_class
 from projections.service import Projections
 from projections.trace_index import TraceIndex
 from tests.county import WANG, County, at
+from tests.faults.handlers import replace_handler
 from tests.projections.test_cli_investigate import foodtrace
 
 
 def broken_hold_handler(monkeypatch: pytest.MonkeyPatch) -> None:
-    def bug(self: TraceIndex, chunk: Any, notification_id: int, event: Any) -> None:
+    def bug(self: TraceIndex, event: Any, chunk: Any, notification_id: int) -> None:
         raise RuntimeError("a handler bug meets this event")
 
-    monkeypatch.setattr(TraceIndex, "_IngredientBatch_PutOnHold", bug)
+    replace_handler(monkeypatch, TraceIndex, event_class(IngredientBatch, "PutOnHold"), bug)
 
 
 def rows(views: Projections) -> list[dict[str, Any]]:

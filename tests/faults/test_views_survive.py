@@ -8,11 +8,14 @@ from typing import Any
 
 import pytest
 
+from domain.batch import IngredientBatch
 from domain.handoff import PutOnHold
 from domain.values import Stage
+from projections.projection import event_class
 from projections.service import Projections
 from projections.trace_index import TraceIndex
 from tests.county import WANG, ZHANG, County, at
+from tests.faults.handlers import replace_handler
 from tests.hostile import stored_batch
 
 
@@ -64,14 +67,14 @@ def test_failing_handler_is_reported_in_status_and_does_not_stall_others(
     county.ledger.execute(PutOnHold(code=first, reason="供应商召回"), by=WANG, at=at(hour=9))
     poison = county.ledger.recorder.max_notification_id() or 0
     later = county.receive(supplier_lot="HX260302-1", at=at(hour=9, minute=30))
-    original = TraceIndex._IngredientBatch_PutOnHold
+    original = TraceIndex._put_on_hold
 
-    def bug(self: TraceIndex, chunk: Any, notification_id: int, event: Any) -> None:
+    def bug(self: TraceIndex, event: Any, chunk: Any, notification_id: int) -> None:
         if event.reason == "供应商召回":
             raise RuntimeError("a handler bug meets this event")
-        original(self, chunk, notification_id, event)
+        original(self, event, chunk, notification_id)
 
-    monkeypatch.setattr(TraceIndex, "_IngredientBatch_PutOnHold", bug)
+    replace_handler(monkeypatch, TraceIndex, event_class(IngredientBatch, "PutOnHold"), bug)
 
     with caplog.at_level(logging.ERROR):
         views.catch_up()
