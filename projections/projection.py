@@ -23,6 +23,7 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
 from eventsourcing.utils import get_topic
 
+from domain.rules import DEFAULT_PROFILE, RulesProfile
 from projections.store import PostgresView, Schema, SQLiteView, Writer, view_text
 
 LEDGER = "Ledger"  # the application whose log the views follow (its name keys the tracking rows)
@@ -86,14 +87,32 @@ def topics_of(aggregate: type, *events: str) -> tuple[str, ...]:
     return tuple(get_topic(event_class(aggregate, name)) for name in events)
 
 
+def named(event: Event, names: str) -> dict[str, Any]:
+    """The event's fields of these names (separated by spaces), for the columns that have the same names."""
+    return {name: getattr(event, name) for name in names.split()}
+
+
 class UnhandledEvent(TypeError):
     """An event reached a view that has no handler for it: the view stops there rather than drop it unseen."""
+
+
+def handlers() -> singledispatchmethod[None]:
+    """A view's own dispatch by event class: ``handle = handlers()``, then ``@handle.register(EventClass)``.
+
+    Each handler takes ``(self, event, chunk, notification_id)``; an event with none raises UnhandledEvent.
+    """
+    return singledispatchmethod(_unhandled)
+
+
+def _unhandled(self: ChunkProjection, event: Event, chunk: Any, notification_id: int) -> None:
+    raise UnhandledEvent(f"{self.name} has no handler for {event_name(event)}")
 
 
 class ChunkProjection(Projection[PostgresView | SQLiteView]):
     name: str = ""
     schema: ClassVar[Schema]
     not_needed: ClassVar[tuple[type[DomainEvent], ...]] = ()  # the domain's events this view has no use for
+    handle: ClassVar[singledispatchmethod[None]]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -104,8 +123,12 @@ class ChunkProjection(Projection[PostgresView | SQLiteView]):
         """The event classes this view's ``handle`` has a handler for, in the order they were registered."""
         handle = cls.__dict__.get("handle")
         if not isinstance(handle, singledispatchmethod):
-            raise TypeError(f"{cls.__name__} must define its own @singledispatchmethod handle(event, chunk, id)")
+            raise TypeError(f"{cls.__name__} must have a dispatch of its own: handle = handlers()")
         return tuple(event for event in handle.dispatcher.registry if event is not object)
+
+    def __init__(self, view: PostgresView | SQLiteView, profile: RulesProfile = DEFAULT_PROFILE) -> None:
+        super().__init__(view)
+        self.profile = profile
 
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
         """The library's one-event entry point, for its ProjectionRunner on PostgreSQL."""
@@ -117,6 +140,18 @@ class ChunkProjection(Projection[PostgresView | SQLiteView]):
             if events:
                 self.apply(events, writer)
 
-    @abstractmethod
     def apply(self, events: Sequence[Numbered], writer: Writer) -> None:
-        """Write the rows for these events (in log order)."""
+        """Write the rows for these events: what they need read once, each handled in log order, then written."""
+        chunk = self.load(events, writer)
+        handle = self.handle
+        for notification_id, event in events:
+            handle(event, chunk, notification_id)
+        self.write(chunk, writer)
+
+    @abstractmethod
+    def load(self, events: Sequence[Numbered], writer: Writer) -> Any:
+        """What the chunk's handlers read and change, read from the view in a few queries."""
+
+    @abstractmethod
+    def write(self, chunk: Any, writer: Writer) -> None:
+        """Write back what the handlers changed."""

@@ -82,7 +82,7 @@ class Projections:
         for cls in PROJECTIONS:
             view, factory = open_view(cls.name, cls.schema, env)
             self._factories.append(factory)
-            self.projections[cls.name.removeprefix("view_")] = cls(view, profile)  # type: ignore[call-arg]
+            self.projections[cls.name.removeprefix("view_")] = cls(view, profile)
         self._lock = threading.Lock()  # one catch-up at a time in this process
         self._retry_after: dict[str, float] = {}  # a stalled view's next try, by the follower
         self._stopping = threading.Event()
@@ -298,7 +298,7 @@ class Projections:
     def _aside(self, projection: ChunkProjection) -> Iterator[ChunkProjection]:
         view, factory = open_view(projection.name, projection.schema, self._env, aside=True)
         try:
-            yield type(projection)(view, self.profile)  # type: ignore[call-arg]
+            yield type(projection)(view, self.profile)
         finally:
             discard(view, factory)
 

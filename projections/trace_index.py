@@ -17,21 +17,25 @@ from operator import itemgetter
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.dispatch import singledispatchmethod
-
 from domain.announcement import DeliveryAnnouncement
 from domain.batch import IngredientBatch
 from domain.gs1 import normalise_product, product_key
 from domain.idempotency import IdempotencyRecord
-from domain.rules import DEFAULT_PROFILE, RulesProfile
 from domain.sample import FoodSample
 from domain.school import School
 from domain.staff import StaffMember
 from domain.supplier import Supplier
-from projections.projection import ChunkProjection, Event, Numbered, UnhandledEvent, event_class, event_name, events_of
-from projections.store import PostgresView, SQLiteView, Writer
+from projections.projection import ChunkProjection, Event, Numbered, event_class, event_name, events_of, handlers, named
+from projections.store import Writer
 from projections.trace_schema import COLUMNS, SCHEMA
 
+# The domain's events this index has no use for (tests/projections/test_dispatch.py: all others have a handler).
+NOT_NEEDED = (
+    events_of(Supplier, "TenderAwarded Suspended Reinstated")  # not yet shown to investigators
+    + events_of(IngredientBatch, "IssueOffered IssueOfferCancelled")  # an offer moves nothing; the issue is indexed
+    + events_of(DeliveryAnnouncement, "Announced CertificateAttached Received Rejected Withdrawn")  # before a batch
+    + events_of(IdempotencyRecord, "Recorded")
+)
 # Each table's columns in the order of COLUMNS, to turn a row given by name into the tuple that is inserted.
 _IN_ORDER = {table: itemgetter(*(c.strip() for c in columns.split(","))) for table, columns in COLUMNS.items()}
 
@@ -55,132 +59,56 @@ class _Chunk:
 class TraceIndex(ChunkProjection):
     name = "view_trace"
     schema = SCHEMA
-    # A supplier's tender and suspension are not yet shown to investigators; offers reserve stock and move none;
-    # announcements are paperwork before the batch exists (its Received is indexed); idempotency records.
-    not_needed = (
-        events_of(Supplier, "TenderAwarded Suspended Reinstated")
-        + events_of(IngredientBatch, "IssueOffered IssueOfferCancelled")
-        + events_of(DeliveryAnnouncement, "Announced CertificateAttached Received Rejected Withdrawn")
-        + events_of(IdempotencyRecord, "Recorded")
-    )
-
-    def __init__(self, view: PostgresView | SQLiteView, profile: RulesProfile = DEFAULT_PROFILE) -> None:
-        super().__init__(view)
-        self.profile = profile
-
-    def apply(self, events: Sequence[Numbered], writer: Writer) -> None:
-        chunk = self._load(events, writer)
-        handle = self.handle
-        for notification_id, event in events:
-            handle(event, chunk, notification_id)
-        for table, columns in COLUMNS.items():
-            if chunk.rows[table]:
-                writer.insert(table, columns, chunk.rows[table])
-        # Consecutive updates of one kind go together; their order (event order) is kept.
-        for sql, group in groupby(chunk.updates, key=lambda update: update[0]):
-            writer.executemany(sql, [params for _, params in group])
-
-    def _load(self, events: Sequence[Numbered], writer: Writer) -> _Chunk:
-        chunk = _Chunk()
-        wanted: dict[str, set[UUID]] = {"IngredientBatch": set(), "StaffMember": set(), "Supplier": set()}
-        for _, event in events:
-            aggregate = event_name(event).split(".")[0]
-            if aggregate in wanted:
-                wanted[aggregate].add(event.originator_id)
-        batches = list(wanted["IngredientBatch"])
-        for row in writer.select_in("SELECT batch_id, code, school FROM view_trace_batches WHERE batch_id IN", batches):
-            chunk.batches[UUID(str(row["batch_id"]))] = (row["code"], row["school"])
-        for row in writer.select_in(
-            "SELECT staff_id, person_id FROM view_trace_staff WHERE staff_id IN", list(wanted["StaffMember"])
-        ):
-            chunk.staff[UUID(str(row["staff_id"]))] = row["person_id"]
-        for row in writer.select_in(
-            "SELECT supplier_id, code FROM view_trace_suppliers WHERE supplier_id IN", list(wanted["Supplier"])
-        ):
-            chunk.suppliers[UUID(str(row["supplier_id"]))] = row["code"]
-        return chunk
-
-    @singledispatchmethod
-    def handle(self, event: Event, chunk: _Chunk, notification_id: int) -> None:
-        raise UnhandledEvent(f"{self.name} has no handler for {event_name(event)}")
+    not_needed = NOT_NEEDED
+    handle = handlers()
 
     # --- schools, suppliers, staff ----------------------------------------------------------------
 
     @handle.register(event_class(School, "Registered"))
     def _school_registered(self, e: Event, chunk: _Chunk, _: int) -> None:
-        chunk.add("view_trace_schools", code=e.code, name=e.name, district=e.district)
+        chunk.add("view_trace_schools", **named(e, "code name district"))
 
     @handle.register(event_class(Supplier, "Registered"))
     def _supplier_registered(self, e: Event, chunk: _Chunk, _: int) -> None:
         chunk.suppliers[e.originator_id] = e.code
-        chunk.add(
-            "view_trace_suppliers",
-            code=e.code,
-            supplier_id=e.originator_id,
-            name=e.name,
-            licence_number=e.licence_number,
-            licence_valid_from=e.licence_valid_from,
-            licence_valid_until=e.licence_valid_until,
-        )
-        chunk.add(
-            "view_trace_licences",
-            supplier=e.code,
-            version=e.originator_version,
-            number=e.licence_number,
-            valid_from=e.licence_valid_from,
-            valid_until=e.licence_valid_until,
-            recorded_at=e.at,
-        )
+        supplier = named(e, "code name licence_number licence_valid_from licence_valid_until")
+        chunk.add("view_trace_suppliers", **supplier, supplier_id=e.originator_id)
+        licence = {"number": e.licence_number, "valid_from": e.licence_valid_from, "valid_until": e.licence_valid_until}
+        self._licence(chunk, e, e.code, **licence)
 
     @handle.register(event_class(Supplier, "LicenceRenewed"))
     def _licence_renewed(self, e: Event, chunk: _Chunk, _: int) -> None:
         code = chunk.suppliers[e.originator_id]
-        chunk.add(
-            "view_trace_licences",
-            supplier=code,
-            version=e.originator_version,
-            number=e.number,
-            valid_from=e.valid_from,
-            valid_until=e.valid_until,
-            recorded_at=e.at,
-        )
+        self._licence(chunk, e, code, **named(e, "number valid_from valid_until"))
         sql = (
             "UPDATE view_trace_suppliers SET licence_number = ?, licence_valid_from = ?, licence_valid_until = ? "
             "WHERE code = ?"
         )
         chunk.updates.append((sql, (e.number, e.valid_from, e.valid_until, code)))
 
+    def _licence(self, chunk: _Chunk, e: Event, supplier: str, **licence: Any) -> None:
+        chunk.add("view_trace_licences", supplier=supplier, version=e.originator_version, recorded_at=e.at, **licence)
+
     @handle.register(event_class(StaffMember, "Registered"))
     def _staff_registered(self, e: Event, chunk: _Chunk, _: int) -> None:
         chunk.staff[e.originator_id] = e.person_id
+        roles = ",".join(e.roles)
         chunk.add(
-            "view_trace_staff",
-            person_id=e.person_id,
-            staff_id=e.originator_id,
-            name=e.name,
-            school=e.school_id,
-            roles=",".join(e.roles),
+            "view_trace_staff", **named(e, "person_id name"), staff_id=e.originator_id, school=e.school_id, roles=roles
         )
 
     def _staff_event(self, chunk: _Chunk, e: Event, kind: str, **values: Any) -> None:
-        found = {"number": None, "valid_from": None, "valid_until": None, "day": None, "passed": None, "reason": None}
-        found.update(values)
-        chunk.add(
-            "view_trace_staff_events",
-            person_id=chunk.staff[e.originator_id],
-            version=e.originator_version,
-            kind=kind,
-            at=e.at,
-            **found,
-        )
+        row = {**dict.fromkeys(("number", "valid_from", "valid_until", "day", "passed", "reason")), **values}
+        row.update(person_id=chunk.staff[e.originator_id], version=e.originator_version, kind=kind, at=e.at)
+        chunk.add("view_trace_staff_events", **row)
 
     @handle.register(event_class(StaffMember, "HealthCertificateRecorded"))
     def _health_certificate(self, e: Event, chunk: _Chunk, _: int) -> None:
-        self._staff_event(chunk, e, "health", number=e.number, valid_from=e.valid_from, valid_until=e.valid_until)
+        self._staff_event(chunk, e, "health", **named(e, "number valid_from valid_until"))
 
     @handle.register(event_class(StaffMember, "TrainingCertificateRecorded"))
     def _training_certificate(self, e: Event, chunk: _Chunk, _: int) -> None:
-        self._staff_event(chunk, e, "training", number=e.number, valid_from=e.valid_from, valid_until=e.valid_until)
+        self._staff_event(chunk, e, "training", **named(e, "number valid_from valid_until"))
 
     @handle.register(event_class(StaffMember, "HealthChecked"))
     def _health_checked(self, e: Event, chunk: _Chunk, _: int) -> None:
@@ -201,24 +129,12 @@ class TraceIndex(ChunkProjection):
         chunk.batches[e.originator_id] = (e.code, e.school_id)
         chunk.add(
             "view_trace_batches",
+            **named(e, "code product category pork quantity unit supplier_lot lot gtin production_date use_by_date"),
+            **named(e, "invoice_number place sensory_check"),
             batch_id=e.originator_id,
-            code=e.code,
             school=e.school_id,
             supplier=e.supplier_id,
-            product=e.product,
-            category=e.category,
-            pork=e.pork,
-            quantity=e.quantity,
-            unit=e.unit,
-            supplier_lot=e.supplier_lot,
-            lot=e.lot,
-            gtin=e.gtin,
-            production_date=e.production_date,
-            use_by_date=e.use_by_date,
-            invoice_number=e.invoice_number,
-            place=e.place,
             signers=",".join(e.signers),
-            sensory_check=e.sensory_check,
             received_by=e.by.person_id,
             received_at=e.at,
             received_on=self.profile.local_date(e.at),
@@ -231,34 +147,15 @@ class TraceIndex(ChunkProjection):
 
     @handle.register(event_class(IngredientBatch, "CertificateAttached"))
     def _certificate_attached(self, e: Event, chunk: _Chunk, _: int) -> None:
-        chunk.add(
-            "view_trace_certificates",
-            batch_id=e.originator_id,
-            version=e.originator_version,
-            kind=e.kind,
-            number=e.number,
-            issuer=e.issuer,
-            issue_date=e.issue_date,
-            expiry_date=e.expiry_date,
-            sha256=e.sha256,
-            attached_by=e.by.person_id,
-            attached_at=e.at,
-            voided=False,
-        )
+        certificate = named(e, "kind number issuer issue_date expiry_date sha256")
+        by = {"attached_by": e.by.person_id, "attached_at": e.at}
+        chunk.add("view_trace_certificates", **_versioned(e), **certificate, **by, voided=False)
 
     @handle.register(event_class(IngredientBatch, "Inspected"))
     def _inspected(self, e: Event, chunk: _Chunk, _: int) -> None:
-        chunk.add(
-            "view_trace_inspections",
-            **self._batch_fact(chunk, e),
-            stage=e.stage,
-            passed=e.passed,
-            notes=e.notes,
-            inspector=e.inspector,
-            by_role=e.by.role,
-            inspected_at=e.at,
-            on_date=self.profile.local_date(e.at),
-        )
+        inspection = named(e, "stage passed notes inspector")
+        by = {"by_role": e.by.role, "inspected_at": e.at, "on_date": self.profile.local_date(e.at)}
+        chunk.add("view_trace_inspections", **self._batch_fact(chunk, e), **inspection, **by)
 
     @handle.register(event_class(IngredientBatch, "PutOnHold"))
     def _put_on_hold(self, e: Event, chunk: _Chunk, _: int) -> None:
@@ -271,16 +168,8 @@ class TraceIndex(ChunkProjection):
         self._hold_history(chunk, e, "release")
 
     def _hold_history(self, chunk: _Chunk, e: Event, action: str) -> None:
-        chunk.add(
-            "view_trace_holds",
-            batch_id=e.originator_id,
-            version=e.originator_version,
-            action=action,
-            reason=e.reason,
-            person=e.by.person_id,
-            role=e.by.role,
-            acted_at=e.at,
-        )
+        by = {"person": e.by.person_id, "role": e.by.role, "acted_at": e.at}
+        chunk.add("view_trace_holds", **_versioned(e), action=action, reason=e.reason, **by)
 
     @handle.register(event_class(IngredientBatch, "Moved"))
     def _moved(self, e: Event, chunk: _Chunk, _: int) -> None:
@@ -290,47 +179,22 @@ class TraceIndex(ChunkProjection):
 
     @handle.register(event_class(IngredientBatch, "IssuedToKitchen"))
     def _issued_to_kitchen(self, e: Event, chunk: _Chunk, _: int) -> None:
-        chunk.add(
-            "view_trace_issues",
-            **self._batch_fact(chunk, e),
-            meal_date=e.meal_date,
-            meal=e.meal,
-            quantity=e.quantity,
-            given_by=e.given_by,
-            taken_by=e.taken_by,
-            issued_at=e.at,
-            offer=e.offer,
-        )
+        issue = named(e, "meal_date meal quantity given_by taken_by offer")
+        chunk.add("view_trace_issues", **self._batch_fact(chunk, e), **issue, issued_at=e.at)
 
     @handle.register(event_class(IngredientBatch, "ReturnedToStore"))
     def _returned_to_store(self, e: Event, chunk: _Chunk, _: int) -> None:
-        chunk.add(
-            "view_trace_returns",
-            **self._batch_fact(chunk, e),
-            quantity=e.quantity,
-            returned_by=e.returned_by,
-            received_by=e.received_by,
-            reason=e.reason,
-            returned_at=e.at,
-            issue=e.issue,
-        )
+        returned = named(e, "quantity returned_by received_by reason issue")
+        chunk.add("view_trace_returns", **self._batch_fact(chunk, e), **returned, returned_at=e.at)
 
     @handle.register(event_class(IngredientBatch, "WrittenOff"))
     def _written_off(self, e: Event, chunk: _Chunk, _: int) -> None:
-        chunk.add(
-            "view_trace_write_offs",
-            **self._batch_fact(chunk, e),
-            quantity=e.quantity,
-            reason=e.reason,
-            witness=e.witness,
-            written_off_by=e.by.person_id,
-            written_off_at=e.at,
-        )
+        by = {"written_off_by": e.by.person_id, "written_off_at": e.at}
+        chunk.add("view_trace_write_offs", **self._batch_fact(chunk, e), **named(e, "quantity reason witness"), **by)
 
     def _batch_fact(self, chunk: _Chunk, e: Event) -> dict[str, Any]:
         """The columns a fact about a batch at its school starts with; a correction may void it later."""
-        school = chunk.batches[e.originator_id][1]
-        return {"batch_id": e.originator_id, "version": e.originator_version, "school": school, "voided": False}
+        return {**_versioned(e), "school": chunk.batches[e.originator_id][1], "voided": False}
 
     @handle.register(event_class(IngredientBatch, "Corrected"))
     def _corrected(self, e: Event, chunk: _Chunk, _: int) -> None:
@@ -343,23 +207,9 @@ class TraceIndex(ChunkProjection):
 
     @handle.register(event_class(FoodSample, "Retained"))
     def _retained(self, e: Event, chunk: _Chunk, _: int) -> None:
-        chunk.add(
-            "view_trace_samples",
-            sample_id=e.originator_id,
-            school=e.school_id,
-            meal_date=e.meal_date,
-            meal=e.meal,
-            dish=e.dish,
-            grams=e.grams,
-            sealed_at=e.sealed_at,
-            keep_until=e.keep_until,
-            fridge=e.fridge,
-            sealed_by=e.sealed_by,
-            disposed_at=None,
-            disposal_reason=None,
-            sent_to=None,
-            sent_at=None,
-        )
+        sample = named(e, "meal_date meal dish grams sealed_at keep_until fridge sealed_by")
+        later = dict.fromkeys(("disposed_at", "disposal_reason", "sent_to", "sent_at"))  # set as it leaves the fridge
+        chunk.add("view_trace_samples", sample_id=e.originator_id, school=e.school_id, **sample, **later)
         for code in dict.fromkeys(e.batch_codes):
             chunk.add("view_trace_sample_batches", sample_id=e.originator_id, code=code)
 
@@ -372,6 +222,41 @@ class TraceIndex(ChunkProjection):
     def _sent_to_laboratory(self, e: Event, chunk: _Chunk, _: int) -> None:
         sql = "UPDATE view_trace_samples SET sent_to = ?, sent_at = ? WHERE sample_id = ?"
         chunk.updates.append((sql, (e.laboratory, e.at, e.originator_id)))
+
+    # --- reading and writing a chunk ---------------------------------------------------------------
+
+    def load(self, events: Sequence[Numbered], writer: Writer) -> _Chunk:
+        chunk = _Chunk()
+        wanted: dict[str, set[UUID]] = {"IngredientBatch": set(), "StaffMember": set(), "Supplier": set()}
+        for _, event in events:
+            aggregate = event_name(event).split(".")[0]
+            if aggregate in wanted:
+                wanted[aggregate].add(event.originator_id)
+        batches = list(wanted["IngredientBatch"])
+        for row in writer.select_in("SELECT batch_id, code, school FROM view_trace_batches WHERE batch_id IN", batches):
+            chunk.batches[UUID(str(row["batch_id"]))] = (row["code"], row["school"])
+        for row in writer.select_in(
+            "SELECT staff_id, person_id FROM view_trace_staff WHERE staff_id IN", list(wanted["StaffMember"])
+        ):
+            chunk.staff[UUID(str(row["staff_id"]))] = row["person_id"]
+        for row in writer.select_in(
+            "SELECT supplier_id, code FROM view_trace_suppliers WHERE supplier_id IN", list(wanted["Supplier"])
+        ):
+            chunk.suppliers[UUID(str(row["supplier_id"]))] = row["code"]
+        return chunk
+
+    def write(self, chunk: _Chunk, writer: Writer) -> None:
+        for table, columns in COLUMNS.items():
+            if chunk.rows[table]:
+                writer.insert(table, columns, chunk.rows[table])
+        # Consecutive updates of one kind go together; their order (event order) is kept.
+        for sql, group in groupby(chunk.updates, key=lambda update: update[0]):
+            writer.executemany(sql, [params for _, params in group])
+
+
+def _versioned(e: Event) -> dict[str, Any]:
+    """A batch's event as the key of its row: the batch and the event's version in it."""
+    return {"batch_id": e.originator_id, "version": e.originator_version}
 
 
 _HOLD = "UPDATE view_trace_batches SET on_hold = ?, hold_reason = ? WHERE batch_id = ?"
