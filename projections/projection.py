@@ -13,6 +13,7 @@ event class the domain defines is one or the other, for every view.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from abc import abstractmethod
 from collections.abc import Sequence
 from typing import Any, ClassVar
@@ -88,8 +89,17 @@ def topics_of(aggregate: type, *events: str) -> tuple[str, ...]:
 
 
 def named(event: Event, names: str) -> dict[str, Any]:
-    """The event's fields of these names (separated by spaces), for the columns that have the same names."""
-    return {name: getattr(event, name) for name in names.split()}
+    """The event's fields of these names (separated by spaces), for the columns that have the same names.
+
+    Read from the stored fields directly: ``getattr`` by name costs about a microsecond on these classes.
+    """
+    fields = vars(event)
+    return {name: fields[name] for name in _split(names)}
+
+
+@functools.cache
+def _split(names: str) -> tuple[str, ...]:
+    return tuple(names.split())
 
 
 class UnhandledEvent(TypeError):
