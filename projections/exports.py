@@ -39,9 +39,11 @@ TRACE_COLUMNS = (
 )  # fmt: skip
 EVENT_ZH = names_zh(TRACE_EVENTS)
 KEEP_UNTIL = zh(SAMPLE_WORDS, "keep_until")
-LEDGER_HEADERS = (
-    "日期", "时间", "品名", "批次码", "批号", "供应商", "色标", "摘要", "入库数量", "出库数量", "本批结存", "品名结存",
-    "单位", "经手人", "领用人/见证人", "备注",
+LEDGER_COLUMNS = (
+    ("date", "日期"), ("time", "时间"), ("product", "品名"), ("code", "批次码"), ("lot", "批号"),
+    ("supplier", "供应商"), ("colour", "色标"), ("summary", "摘要"), ("quantity_in", "入库数量"),
+    ("quantity_out", "出库数量"), ("batch_balance", "本批结存"), ("product_balance", "品名结存"), ("unit", "单位"),
+    ("handler", "经手人"), ("receiver", "领用人/见证人"), ("remark", "备注"),
 )  # fmt: skip
 COLOUR_ZH = names_zh(COLOURS)
 
@@ -139,27 +141,49 @@ def ledger_xlsx(ledger: dict[str, Any]) -> bytes:
     year, month = ledger["month"].split("-")
     sheet.title = f"{year}年{int(month)}月"
     append_row(sheet, [f"{ledger['school_name']}食材进出库台账（{year}年{int(month)}月）"])
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(LEDGER_HEADERS))
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(LEDGER_COLUMNS))
     sheet["A1"].font = Font(size=14, bold=True)
     sheet["A1"].alignment = Alignment(horizontal="center")
     append_row(sheet, [f"学校编号：{ledger['school']}"])
-    append_row(sheet, list(LEDGER_HEADERS))
+    append_row(sheet, [header for _, header in LEDGER_COLUMNS])
     for opening in ledger["opening"]:
-        append_row(sheet, [None, None, opening["product"], None, None, None, None, "上月结存", None, None, None,
-                      Decimal(opening["product_balance"]), zh(UNITS, opening["unit"]), None, None, None])  # fmt: skip
+        brought = {"product_balance": Decimal(opening["product_balance"]), "unit": zh(UNITS, opening["unit"])}
+        append_row(sheet, _ledger_cells(product=opening["product"], summary="上月结存", **brought))
     for r in ledger["rows"]:
         moment = _local(r["moved_at"])
         summary = r["kind_zh"] + (f"（{r['from_place']}→{r['to_place']}）" if r["kind"] == "move" else "")
         if r["meal_date"]:
             summary += f"（{r['meal_date']} {zh(MEALS, r['meal'])}）"
-        append_row(sheet, [
-            moment.date(), moment.time(), r["product"], r["code"], r["lot"], r["supplier_name"],
-            COLOUR_ZH.get(r["colour"], r["colour"]), summary, _number(r["quantity_in"]), _number(r["quantity_out"]),
-            Decimal(r["batch_balance"]), Decimal(r["product_balance"]), zh(UNITS, r["unit"]), *_paper_people(r),
-            _remark(r),
-        ])  # fmt: skip
-    _table(sheet, header_row=3, columns=len(LEDGER_HEADERS))
+        handler, receiver = _paper_people(r)
+        cells = _ledger_cells(
+            date=moment.date(),
+            time=moment.time(),
+            product=r["product"],
+            code=r["code"],
+            lot=r["lot"],
+            supplier=r["supplier_name"],
+            colour=COLOUR_ZH.get(r["colour"], r["colour"]),
+            summary=summary,
+            quantity_in=_number(r["quantity_in"]),
+            quantity_out=_number(r["quantity_out"]),
+            batch_balance=Decimal(r["batch_balance"]),
+            product_balance=Decimal(r["product_balance"]),
+            unit=zh(UNITS, r["unit"]),
+            handler=handler,
+            receiver=receiver,
+            remark=_remark(r),
+        )
+        append_row(sheet, cells)
+    _table(sheet, header_row=3, columns=len(LEDGER_COLUMNS))
     return _bytes(book)
+
+
+def _ledger_cells(**cells: Any) -> list[Any]:
+    """A row of the paper book with its cells named (LEDGER_COLUMNS); a cell not given is left blank."""
+    unknown = set(cells) - {key for key, _ in LEDGER_COLUMNS}
+    if unknown:
+        raise KeyError(f"the 台账 has no column {sorted(unknown)}")
+    return [cells.get(key) for key, _ in LEDGER_COLUMNS]
 
 
 def _remark(row: Row) -> str:
