@@ -1,4 +1,5 @@
-"""What routes are handed: the parts the app opened at start (ledger, views, stores) and the Idempotency-Key header.
+"""What routes are handed: the parts the app opened at start (ledger, views, stores), and a recorder that runs a
+command under the request's Idempotency-Key.
 
 Routes take these as typed dependencies and never read ``app.state`` themselves; who the caller is and what
 they may see is api/auth.py's.
@@ -15,8 +16,10 @@ from api.checkpoints import Checkpoints
 from api.documents import DocumentStore
 from api.errors import ApiError
 from api.pin_limits import PinLimits
+from api.schemas import CommandResult
 from api.settings import Settings
-from api.tokens import Credentials
+from api.tokens import Caller, Credentials
+from domain.command import Command
 from domain.ledger import Ledger
 from projections.service import Projections
 
@@ -63,3 +66,18 @@ def idempotency_key(
 
 
 IdempotencyKey = Annotated[str | None, Depends(idempotency_key)]
+
+
+class Recorder:
+    """A dependency: runs one command for the caller under the request's Idempotency-Key, and says what it recorded."""
+
+    def __init__(self, ledger: LedgerDep, key: IdempotencyKey = None) -> None:
+        self.ledger = ledger
+        self.key = key
+
+    def __call__(self, command: Command, caller: Caller, **extra: Any) -> CommandResult:
+        result = self.ledger.execute(command, by=caller.principal, idempotency_key=self.key)
+        return CommandResult(**result, **extra)
+
+
+Record = Annotated[Recorder, Depends()]

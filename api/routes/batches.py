@@ -18,7 +18,7 @@ from api.auth import (
     visible_batch,
 )
 from api.cards import batch_card
-from api.deps import CredentialsDep, IdempotencyKey, LedgerDep, PinLimitsDep, Views
+from api.deps import CredentialsDep, LedgerDep, PinLimitsDep, Record, Views
 from api.errors import ApiError
 from api.schemas import (
     BatchCard,
@@ -78,9 +78,9 @@ def get_batch(code: str, ledger: LedgerDep, caller: Reader) -> BatchCard:
 @router.post(
     "/batches", response_model=CommandResult, status_code=201, summary="入库验收: receive an unannounced delivery"
 )
-def receive(body: IntakeRequest, ledger: LedgerDep, caller: Storekeeper, key: IdempotencyKey = None) -> CommandResult:
+def receive(body: IntakeRequest, caller: Storekeeper, record: Record) -> CommandResult:
     school = _acting_school(caller, body.school)
-    result = ledger.execute(
+    return record(
         ReceiveBatch(
             school=school,
             supplier=body.supplier,
@@ -101,53 +101,32 @@ def receive(body: IntakeRequest, ledger: LedgerDep, caller: Storekeeper, key: Id
             arrival_temperature=body.arrival_temperature,
             pork=body.pork,
         ),
-        by=caller.principal,
-        idempotency_key=key,
+        caller,
     )
-    return CommandResult(**result)
 
 
 @router.post("/batches/{code}/inspections", response_model=CommandResult, summary="查验: record an inspection")
-def inspect(
-    code: str, body: InspectionRequest, ledger: LedgerDep, caller: Supervisor, key: IdempotencyKey = None
-) -> CommandResult:
+def inspect(code: str, body: InspectionRequest, ledger: LedgerDep, caller: Supervisor, record: Record) -> CommandResult:
     batch = _own_school_batch(ledger, caller, code)
-    result = ledger.execute(
-        Inspect(code=batch.code, stage=body.stage, passed=body.passed, notes=body.notes),
-        by=caller.principal,
-        idempotency_key=key,
-    )
-    return CommandResult(**result)
+    return record(Inspect(code=batch.code, stage=body.stage, passed=body.passed, notes=body.notes), caller)
 
 
 @router.post("/batches/{code}/moves", response_model=CommandResult, summary="移库: store or move to a place")
-def move(
-    code: str, body: MoveRequest, ledger: LedgerDep, caller: Storekeeper, key: IdempotencyKey = None
-) -> CommandResult:
+def move(code: str, body: MoveRequest, ledger: LedgerDep, caller: Storekeeper, record: Record) -> CommandResult:
     batch = _own_school_batch(ledger, caller, code)
-    return CommandResult(
-        **ledger.execute(Move(code=batch.code, place=body.place), by=caller.principal, idempotency_key=key)
-    )
+    return record(Move(code=batch.code, place=body.place), caller)
 
 
 @router.post("/batches/{code}/holds", response_model=CommandResult, summary="封存: put on hold")
-def hold(
-    code: str, body: ReasonRequest, ledger: LedgerDep, caller: Supervisor, key: IdempotencyKey = None
-) -> CommandResult:
+def hold(code: str, body: ReasonRequest, ledger: LedgerDep, caller: Supervisor, record: Record) -> CommandResult:
     batch = _own_school_batch(ledger, caller, code)
-    return CommandResult(
-        **ledger.execute(PutOnHold(code=batch.code, reason=body.reason), by=caller.principal, idempotency_key=key)
-    )
+    return record(PutOnHold(code=batch.code, reason=body.reason), caller)
 
 
 @router.post("/batches/{code}/releases", response_model=CommandResult, summary="解封: release from hold")
-def release(
-    code: str, body: ReasonRequest, ledger: LedgerDep, caller: Supervisor, key: IdempotencyKey = None
-) -> CommandResult:
+def release(code: str, body: ReasonRequest, ledger: LedgerDep, caller: Supervisor, record: Record) -> CommandResult:
     batch = _own_school_batch(ledger, caller, code)
-    return CommandResult(
-        **ledger.execute(Release(code=batch.code, reason=body.reason), by=caller.principal, idempotency_key=key)
-    )
+    return record(Release(code=batch.code, reason=body.reason), caller)
 
 
 @router.post(
@@ -164,42 +143,30 @@ def issue(
     limits: PinLimitsDep,
     caller: Storekeeper,
     request: Request,
-    key: IdempotencyKey = None,
+    record: Record,
 ) -> CommandResult:
     batch = _own_school_batch(ledger, caller, code)
-    if body.taker_pin is None:
-        result = ledger.execute(
-            OfferIssue(
-                code=batch.code,
-                quantity=body.quantity,
-                unit=body.unit,
-                meal_date=body.meal_date,
-                meal=body.meal,
-                taken_by=body.taken_by,
-            ),
-            by=caller.principal,
-            idempotency_key=key,
-        )
-        return CommandResult(**result)
-    counted = limits.try_pin(body.taken_by, request.client.host if request.client else None, "taker_pin")
-    if not credentials.pin_matches(body.taken_by, body.taker_pin):
-        raise ApiError(
-            403, "wrong_pin", "领用人PIN错误，交接未完成", "the taker's PIN is wrong; nothing was issued", "taker_pin"
-        )
-    limits.succeeded(counted)
-    result = ledger.execute(
-        IssueToKitchen(
-            code=batch.code,
-            quantity=body.quantity,
-            unit=body.unit,
-            meal_date=body.meal_date,
-            meal=body.meal,
-            taken_by=body.taken_by,
-        ),
-        by=caller.principal,
-        idempotency_key=key,
+    signed = body.taker_pin is not None  # the taker signs at once with their PIN: a complete hand-off
+    if body.taker_pin is not None:
+        counted = limits.try_pin(body.taken_by, request.client.host if request.client else None, "taker_pin")
+        if not credentials.pin_matches(body.taken_by, body.taker_pin):
+            raise ApiError(
+                403,
+                "wrong_pin",
+                "领用人PIN错误，交接未完成",
+                "the taker's PIN is wrong; nothing was issued",
+                "taker_pin",
+            )
+        limits.succeeded(counted)
+    handoff = (IssueToKitchen if signed else OfferIssue)(
+        code=batch.code,
+        quantity=body.quantity,
+        unit=body.unit,
+        meal_date=body.meal_date,
+        meal=body.meal,
+        taken_by=body.taken_by,
     )
-    return CommandResult(**result, status="issued")
+    return record(handoff, caller, status="issued") if signed else record(handoff, caller)
 
 
 @router.post(
@@ -207,13 +174,9 @@ def issue(
     response_model=CommandResult,
     summary="领用确认: the kitchen lead signs the hand-off with their own credential",
 )
-def confirm_issue(
-    code: str, offer: int, ledger: LedgerDep, caller: Kitchen, key: IdempotencyKey = None
-) -> CommandResult:
+def confirm_issue(code: str, offer: int, ledger: LedgerDep, caller: Kitchen, record: Record) -> CommandResult:
     batch = _own_school_batch(ledger, caller, code)
-    return CommandResult(
-        **ledger.execute(ConfirmIssue(code=batch.code, offer=offer), by=caller.principal, idempotency_key=key)
-    )
+    return record(ConfirmIssue(code=batch.code, offer=offer), caller)
 
 
 @router.post(
@@ -222,65 +185,46 @@ def confirm_issue(
     summary="Cancel a hand-off the taker has not confirmed",
 )
 def cancel_issue(
-    code: str, offer: int, body: ReasonRequest, ledger: LedgerDep, caller: Storekeeper, key: IdempotencyKey = None
+    code: str, offer: int, body: ReasonRequest, ledger: LedgerDep, caller: Storekeeper, record: Record
 ) -> CommandResult:
     batch = _own_school_batch(ledger, caller, code)
-    return CommandResult(
-        **ledger.execute(
-            CancelIssueOffer(code=batch.code, offer=offer, reason=body.reason), by=caller.principal, idempotency_key=key
-        )
-    )
+    return record(CancelIssueOffer(code=batch.code, offer=offer, reason=body.reason), caller)
 
 
 @router.post(
     "/batches/{code}/returns", response_model=CommandResult, summary="退库: the kitchen hands back what it did not use"
 )
 def return_to_store(
-    code: str, body: ReturnRequest, ledger: LedgerDep, caller: Storekeeper, key: IdempotencyKey = None
+    code: str, body: ReturnRequest, ledger: LedgerDep, caller: Storekeeper, record: Record
 ) -> CommandResult:
     batch = _own_school_batch(ledger, caller, code)
-    return CommandResult(
-        **ledger.execute(
-            ReturnToStore(
-                code=batch.code,
-                quantity=body.quantity,
-                unit=body.unit,
-                returned_by=body.returned_by,
-                reason=body.reason,
-                issue=body.issue,
-            ),
-            by=caller.principal,
-            idempotency_key=key,
-        )
+    return record(
+        ReturnToStore(
+            code=batch.code,
+            quantity=body.quantity,
+            unit=body.unit,
+            returned_by=body.returned_by,
+            reason=body.reason,
+            issue=body.issue,
+        ),
+        caller,
     )
 
 
 @router.post("/batches/{code}/write-offs", response_model=CommandResult, summary="报损销毁, with a witness")
 def write_off(
-    code: str, body: WriteOffRequest, ledger: LedgerDep, caller: Storekeeper, key: IdempotencyKey = None
+    code: str, body: WriteOffRequest, ledger: LedgerDep, caller: Storekeeper, record: Record
 ) -> CommandResult:
     batch = _own_school_batch(ledger, caller, code)
-    return CommandResult(
-        **ledger.execute(
-            WriteOff(code=batch.code, reason=body.reason, witness=body.witness, quantity=body.quantity),
-            by=caller.principal,
-            idempotency_key=key,
-        )
-    )
+    return record(WriteOff(code=batch.code, reason=body.reason, witness=body.witness, quantity=body.quantity), caller)
 
 
 @router.post("/batches/{code}/corrections", response_model=CommandResult, summary="更正: void an earlier event")
 def correct(
-    code: str, body: CorrectionRequest, ledger: LedgerDep, caller: Storekeeper, key: IdempotencyKey = None
+    code: str, body: CorrectionRequest, ledger: LedgerDep, caller: Storekeeper, record: Record
 ) -> CommandResult:
     batch = _own_school_batch(ledger, caller, code)
-    return CommandResult(
-        **ledger.execute(
-            Correct(code=batch.code, corrects_version=body.corrects_version, reason=body.reason),
-            by=caller.principal,
-            idempotency_key=key,
-        )
-    )
+    return record(Correct(code=batch.code, corrects_version=body.corrects_version, reason=body.reason), caller)
 
 
 def _own_school_batch(ledger: Ledger, caller: Caller, code: str) -> IngredientBatch:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.auth import CertificateAttacher, check_school, visible_batch
-from api.deps import DocumentsDep, IdempotencyKey, LedgerDep
+from api.deps import DocumentsDep, LedgerDep, Record
 from api.schemas import CommandResult
 from api.uploads import CertificateForm
 from domain.intake import AttachCertificate
@@ -29,13 +29,13 @@ def attach_to_batch(
     ledger: LedgerDep,
     documents: DocumentsDep,
     caller: CertificateAttacher,
-    key: IdempotencyKey = None,
+    record: Record,
 ) -> CommandResult:
     batch = visible_batch(ledger, caller, code)
     if caller.role is Role.STOREKEEPER:
         check_school(caller, batch.school_id)
     document = form.store(documents)
-    result = ledger.execute(
+    return record(
         AttachCertificate(
             code=batch.code,
             kind=form.kind,
@@ -45,7 +45,6 @@ def attach_to_batch(
             sha256=document.sha256,
             expiry_date=form.expiry_date,
         ),
-        by=caller.principal,
-        idempotency_key=key,
+        caller,
+        document=document.sha256,
     )
-    return CommandResult(**result, document=document.sha256)

@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 
 from api.auth import SCHOOL_ROLES, Reader, Storekeeper, Supplier, check_school, check_supplier, visible_announcement
-from api.deps import DocumentsDep, IdempotencyKey, LedgerDep
+from api.deps import DocumentsDep, LedgerDep, Record
 from api.errors import ApiError
 from api.schemas import (
     AnnouncementOut,
@@ -27,15 +27,13 @@ router = APIRouter(prefix="/api/v1", tags=["deliveries"])
 
 
 @router.post("/deliveries", response_model=CommandResult, status_code=201, summary="送货预告: announce a delivery")
-def announce(
-    body: AnnouncementRequest, ledger: LedgerDep, caller: Supplier, key: IdempotencyKey = None
-) -> CommandResult:
+def announce(body: AnnouncementRequest, caller: Supplier, record: Record) -> CommandResult:
     supplier = caller.scope if caller.role is Role.SUPPLIER else body.supplier
     if caller.role is Role.SUPPLIER and body.supplier not in (None, caller.scope):
         raise ApiError(403, "forbidden", "只能为本公司预告送货", f"you act for supplier {caller.scope}")
     if not supplier:
         raise ApiError(422, "invalid_input", "请填写供应商", "supplier is required", "supplier")
-    result = ledger.execute(
+    return record(
         AnnounceDelivery(
             supplier=supplier,
             reference=body.reference,
@@ -53,10 +51,8 @@ def announce(
             unit_price=body.unit_price,
             pork=body.pork,
         ),
-        by=caller.principal,
-        idempotency_key=key,
+        caller,
     )
-    return CommandResult(**result)
 
 
 @router.post(
@@ -72,12 +68,12 @@ def attach_to_delivery(
     ledger: LedgerDep,
     documents: DocumentsDep,
     caller: Supplier,
-    key: IdempotencyKey = None,
+    record: Record,
 ) -> CommandResult:
     announcement = visible_announcement(ledger, caller, announcement_id)
     check_supplier(caller, announcement.supplier_id)
     document = form.store(documents)
-    result = ledger.execute(
+    return record(
         AttachCertificateToDelivery(
             announcement=announcement_id,
             kind=form.kind,
@@ -87,10 +83,9 @@ def attach_to_delivery(
             sha256=document.sha256,
             expiry_date=form.expiry_date,
         ),
-        by=caller.principal,
-        idempotency_key=key,
+        caller,
+        document=document.sha256,
     )
-    return CommandResult(**result, document=document.sha256)
 
 
 @router.get("/deliveries/{announcement_id}", response_model=AnnouncementOut, summary="One announced delivery")
@@ -125,11 +120,11 @@ def receive_announced(
     body: ReceiveAnnouncedRequest,
     ledger: LedgerDep,
     caller: Storekeeper,
-    key: IdempotencyKey = None,
+    record: Record,
 ) -> CommandResult:
     announcement = ledger.announcement(announcement_id)
     check_school(caller, announcement.school_id)
-    result = ledger.execute(
+    return record(
         ReceiveAnnounced(
             announcement=announcement_id,
             place=body.place,
@@ -139,10 +134,8 @@ def receive_announced(
             quantity=body.quantity,
             arrival_temperature=body.arrival_temperature,
         ),
-        by=caller.principal,
-        idempotency_key=key,
+        caller,
     )
-    return CommandResult(**result)
 
 
 @router.post(
@@ -152,14 +145,10 @@ def receive_announced(
     tags=["store room"],
 )
 def reject_delivery(
-    announcement_id: UUID, body: ReasonRequest, ledger: LedgerDep, caller: Storekeeper, key: IdempotencyKey = None
+    announcement_id: UUID, body: ReasonRequest, ledger: LedgerDep, caller: Storekeeper, record: Record
 ) -> CommandResult:
     check_school(caller, ledger.announcement(announcement_id).school_id)
-    return CommandResult(
-        **ledger.execute(
-            RejectDelivery(announcement=announcement_id, reason=body.reason), by=caller.principal, idempotency_key=key
-        )
-    )
+    return record(RejectDelivery(announcement=announcement_id, reason=body.reason), caller)
 
 
 def announcement_out(a: DeliveryAnnouncement) -> AnnouncementOut:

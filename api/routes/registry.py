@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.auth import Admin, HealthChecker, SchoolAdmin, SchoolReader, check_school, visible_staff
-from api.deps import CredentialsDep, IdempotencyKey, LedgerDep
+from api.deps import CredentialsDep, LedgerDep, Record
 from api.errors import ApiError
 from api.schemas import (
     CommandResult,
@@ -39,77 +39,49 @@ router = APIRouter(prefix="/api/v1", tags=["registry"])
 
 
 @router.post("/schools", response_model=CommandResult, status_code=201, summary="Register a school")
-def register_school(body: SchoolRequest, ledger: LedgerDep, caller: Admin, key: IdempotencyKey = None) -> CommandResult:
-    return CommandResult(
-        **ledger.execute(
-            RegisterSchool(code=body.code, name=body.name, district=body.district),
-            by=caller.principal,
-            idempotency_key=key,
-        )
-    )
+def register_school(body: SchoolRequest, caller: Admin, record: Record) -> CommandResult:
+    return record(RegisterSchool(code=body.code, name=body.name, district=body.district), caller)
 
 
 @router.post("/suppliers", response_model=CommandResult, status_code=201, summary="Register a supplier")
-def register_supplier(
-    body: SupplierRequest, ledger: LedgerDep, caller: Admin, key: IdempotencyKey = None
-) -> CommandResult:
-    return CommandResult(
-        **ledger.execute(
-            RegisterSupplier(
-                code=body.code,
-                name=body.name,
-                licence_number=body.licence_number,
-                licence_valid_from=body.licence_valid_from,
-                licence_valid_until=body.licence_valid_until,
-                tender_start=body.tender_start,
-                tender_end=body.tender_end,
-            ),
-            by=caller.principal,
-            idempotency_key=key,
-        )
+def register_supplier(body: SupplierRequest, caller: Admin, record: Record) -> CommandResult:
+    return record(
+        RegisterSupplier(
+            code=body.code,
+            name=body.name,
+            licence_number=body.licence_number,
+            licence_valid_from=body.licence_valid_from,
+            licence_valid_until=body.licence_valid_until,
+            tender_start=body.tender_start,
+            tender_end=body.tender_end,
+        ),
+        caller,
     )
 
 
 @router.post("/suppliers/{code}/licence", response_model=CommandResult, summary="Renew a supplier's licence")
-def renew_licence(
-    code: str, body: LicenceRequest, ledger: LedgerDep, caller: Admin, key: IdempotencyKey = None
-) -> CommandResult:
-    return CommandResult(
-        **ledger.execute(
-            RenewSupplierLicence(
-                code=code, number=body.number, valid_from=body.valid_from, valid_until=body.valid_until
-            ),
-            by=caller.principal,
-            idempotency_key=key,
-        )
+def renew_licence(code: str, body: LicenceRequest, caller: Admin, record: Record) -> CommandResult:
+    return record(
+        RenewSupplierLicence(code=code, number=body.number, valid_from=body.valid_from, valid_until=body.valid_until),
+        caller,
     )
 
 
 @router.post("/suppliers/{code}/suspension", response_model=CommandResult, summary="Suspend a supplier")
-def suspend_supplier(
-    code: str, body: ReasonRequest, ledger: LedgerDep, caller: Admin, key: IdempotencyKey = None
-) -> CommandResult:
-    return CommandResult(
-        **ledger.execute(SuspendSupplier(code=code, reason=body.reason), by=caller.principal, idempotency_key=key)
-    )
+def suspend_supplier(code: str, body: ReasonRequest, caller: Admin, record: Record) -> CommandResult:
+    return record(SuspendSupplier(code=code, reason=body.reason), caller)
 
 
 @router.post("/staff", response_model=CommandResult, status_code=201, summary="Register a staff member")
-def register_staff(
-    body: StaffRequest, ledger: LedgerDep, caller: SchoolAdmin, key: IdempotencyKey = None
-) -> CommandResult:
+def register_staff(body: StaffRequest, caller: SchoolAdmin, record: Record) -> CommandResult:
     if caller.role is not Role.ADMIN:
         check_school(caller, body.school or "")
         if set(body.roles) & {"investigator", "admin"}:
             raise ApiError(
                 403, "forbidden", "学校只能登记本校岗位人员", "a school registers only its own canteen roles"
             )
-    return CommandResult(
-        **ledger.execute(
-            RegisterStaff(person_id=body.person_id, name=body.name, school=body.school, roles=list(body.roles)),
-            by=caller.principal,
-            idempotency_key=key,
-        )
+    return record(
+        RegisterStaff(person_id=body.person_id, name=body.name, school=body.school, roles=list(body.roles)), caller
     )
 
 
@@ -126,60 +98,43 @@ def get_staff(person_id: str, ledger: LedgerDep, caller: SchoolReader) -> StaffO
     summary="Record a health (健康证) or training (培训合格证) certificate",
 )
 def record_certificate(
-    person_id: str, body: StaffCertificateRequest, ledger: LedgerDep, caller: SchoolAdmin, key: IdempotencyKey = None
+    person_id: str, body: StaffCertificateRequest, ledger: LedgerDep, caller: SchoolAdmin, record: Record
 ) -> CommandResult:
     _own_school(ledger, caller, person_id)
-    return CommandResult(
-        **ledger.execute(
-            RecordStaffCertificate(
-                person_id=person_id,
-                kind=body.kind,
-                number=body.number,
-                valid_from=body.valid_from,
-                valid_until=body.valid_until,
-            ),
-            by=caller.principal,
-            idempotency_key=key,
-        )
+    return record(
+        RecordStaffCertificate(
+            person_id=person_id,
+            kind=body.kind,
+            number=body.number,
+            valid_from=body.valid_from,
+            valid_until=body.valid_until,
+        ),
+        caller,
     )
 
 
 @router.post("/staff/{person_id}/health-checks", response_model=CommandResult, summary="晨午检: a daily health check")
 def record_health_check(
-    person_id: str, body: HealthCheckRequest, ledger: LedgerDep, caller: HealthChecker, key: IdempotencyKey = None
+    person_id: str, body: HealthCheckRequest, ledger: LedgerDep, caller: HealthChecker, record: Record
 ) -> CommandResult:
     _own_school(ledger, caller, person_id)
-    return CommandResult(
-        **ledger.execute(
-            RecordHealthCheck(person_id=person_id, day=body.day, passed=body.passed, notes=body.notes),
-            by=caller.principal,
-            idempotency_key=key,
-        )
-    )
+    return record(RecordHealthCheck(person_id=person_id, day=body.day, passed=body.passed, notes=body.notes), caller)
 
 
 @router.post("/staff/{person_id}/suspension", response_model=CommandResult, summary="调岗停岗: suspend from food work")
 def suspend_staff(
-    person_id: str, body: ReasonRequest, ledger: LedgerDep, caller: SchoolAdmin, key: IdempotencyKey = None
+    person_id: str, body: ReasonRequest, ledger: LedgerDep, caller: SchoolAdmin, record: Record
 ) -> CommandResult:
     _own_school(ledger, caller, person_id)
-    return CommandResult(
-        **ledger.execute(
-            SuspendStaff(person_id=person_id, reason=body.reason), by=caller.principal, idempotency_key=key
-        )
-    )
+    return record(SuspendStaff(person_id=person_id, reason=body.reason), caller)
 
 
 @router.post("/staff/{person_id}/reinstatement", response_model=CommandResult, summary="Return to food work")
 def reinstate_staff(
-    person_id: str, body: ReasonRequest, ledger: LedgerDep, caller: SchoolAdmin, key: IdempotencyKey = None
+    person_id: str, body: ReasonRequest, ledger: LedgerDep, caller: SchoolAdmin, record: Record
 ) -> CommandResult:
     _own_school(ledger, caller, person_id)
-    return CommandResult(
-        **ledger.execute(
-            ReinstateStaff(person_id=person_id, reason=body.reason), by=caller.principal, idempotency_key=key
-        )
-    )
+    return record(ReinstateStaff(person_id=person_id, reason=body.reason), caller)
 
 
 @router.post(

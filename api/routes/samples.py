@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from api.auth import SampleKeeper, SchoolReader, check_school, school_of, visible_sample
-from api.deps import IdempotencyKey, LedgerDep
+from api.deps import LedgerDep, Record
 from api.labelling import LABEL_RESPONSES, PrintingDep, sample_label
 from api.schemas import CommandResult, DisposalRequest, LaboratoryRequest, SampleOut, SampleRequest
 from domain.sample import FoodSample
@@ -19,9 +19,9 @@ router = APIRouter(prefix="/api/v1", tags=["samples"])
 
 
 @router.post("/samples", response_model=CommandResult, status_code=201, summary="留样: record a sealed sample")
-def retain(body: SampleRequest, ledger: LedgerDep, caller: SampleKeeper, key: IdempotencyKey = None) -> CommandResult:
+def retain(body: SampleRequest, caller: SampleKeeper, record: Record) -> CommandResult:
     school = school_of(caller, body.school)
-    result = ledger.execute(
+    return record(
         RetainSample(
             school=school,
             meal_date=body.meal_date,
@@ -32,10 +32,8 @@ def retain(body: SampleRequest, ledger: LedgerDep, caller: SampleKeeper, key: Id
             batch_codes=body.batch_codes,
             sealed_at=body.sealed_at,
         ),
-        by=caller.principal,
-        idempotency_key=key,
+        caller,
     )
-    return CommandResult(**result)
 
 
 @router.get("/samples/{sample_id}", response_model=SampleOut, summary="One food sample")
@@ -45,32 +43,22 @@ def get_sample(sample_id: UUID, ledger: LedgerDep, caller: SchoolReader) -> Samp
 
 @router.post("/samples/{sample_id}/disposal", response_model=CommandResult, summary="Dispose of a sample")
 def dispose(
-    sample_id: UUID, body: DisposalRequest, ledger: LedgerDep, caller: SampleKeeper, key: IdempotencyKey = None
+    sample_id: UUID, body: DisposalRequest, ledger: LedgerDep, caller: SampleKeeper, record: Record
 ) -> CommandResult:
     sample = visible_sample(ledger, caller, sample_id)
     check_school(caller, sample.school_id)
-    return CommandResult(
-        **ledger.execute(
-            DisposeSample(sample_id=sample_id, reason=body.reason), by=caller.principal, idempotency_key=key
-        )
-    )
+    return record(DisposeSample(sample_id=sample_id, reason=body.reason), caller)
 
 
 @router.post(
     "/samples/{sample_id}/laboratory", response_model=CommandResult, summary="送检: send a sample to a laboratory"
 )
 def send_to_laboratory(
-    sample_id: UUID, body: LaboratoryRequest, ledger: LedgerDep, caller: SampleKeeper, key: IdempotencyKey = None
+    sample_id: UUID, body: LaboratoryRequest, ledger: LedgerDep, caller: SampleKeeper, record: Record
 ) -> CommandResult:
     sample = visible_sample(ledger, caller, sample_id)
     check_school(caller, sample.school_id)
-    return CommandResult(
-        **ledger.execute(
-            SendSampleToLaboratory(sample_id=sample_id, laboratory=body.laboratory, reason=body.reason),
-            by=caller.principal,
-            idempotency_key=key,
-        )
-    )
+    return record(SendSampleToLaboratory(sample_id=sample_id, laboratory=body.laboratory, reason=body.reason), caller)
 
 
 @router.get(
