@@ -12,15 +12,15 @@ import hashlib
 import re
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from api.deps import LedgerDep
 from api.errors import ApiError
 from api.pages.i18n import language, words
-from domain.ledger import Ledger
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -78,36 +78,47 @@ templates.env.globals["asset"] = asset
 templates.env.globals["nav"] = NAV
 
 
-def _page(request: Request, template: str, title_key: str, **context: Any) -> HTMLResponse:
-    ledger: Ledger = request.app.state.ledger
-    profile = ledger.profile
-    lang = language(request)
-    t = words(lang)
-    config = {
-        "lang": lang,
-        "words": t,
-        "today": profile.local_date(ledger.clock()).isoformat(),
-        "now": ledger.clock().isoformat(),  # sessions expire by the server's clock, not a phone's
-        "timezone": profile.timezone,
-        "sample_grams": profile.sample_grams,
-        "sample_hours": profile.sample_hours,
-        "api": "/api/v1",
-        "detector": asset(DETECTOR),
-        "reader_wasm": asset(READER_WASM),
-        **context,
-    }
-    return templates.TemplateResponse(
-        request,
-        template,
-        {"t": t, "lang": lang, "title": t[title_key], "config": config, **context},
-        headers=PAGE_HEADERS,
-    )
+class Render:
+    """A dependency: a page's template, filled in with the words in the reader's language, the county's today, the
+    server's clock and the rules' numbers."""
+
+    def __init__(self, request: Request, ledger: LedgerDep) -> None:
+        self.request = request
+        self.ledger = ledger
+
+    def __call__(self, template: str, title_key: str, **context: Any) -> HTMLResponse:
+        request, ledger = self.request, self.ledger
+        profile = ledger.profile
+        lang = language(request)
+        t = words(lang)
+        config = {
+            "lang": lang,
+            "words": t,
+            "today": profile.local_date(ledger.clock()).isoformat(),
+            "now": ledger.clock().isoformat(),  # sessions expire by the server's clock, not a phone's
+            "timezone": profile.timezone,
+            "sample_grams": profile.sample_grams,
+            "sample_hours": profile.sample_hours,
+            "api": "/api/v1",
+            "detector": asset(DETECTOR),
+            "reader_wasm": asset(READER_WASM),
+            **context,
+        }
+        return templates.TemplateResponse(
+            request,
+            template,
+            {"t": t, "lang": lang, "title": t[title_key], "config": config, **context},
+            headers=PAGE_HEADERS,
+        )
+
+
+Page = Annotated[Render, Depends()]
 
 
 @router.get("")
-def home(request: Request) -> HTMLResponse:
+def home(render: Page) -> HTMLResponse:
     """Home is the scan button."""
-    return _page(request, "home.html", "scan", page="home")
+    return render("home.html", "scan", page="home")
 
 
 @router.get("/")
@@ -116,56 +127,56 @@ def home_slash() -> RedirectResponse:
 
 
 @router.get("/sign-in")
-def sign_in(request: Request) -> HTMLResponse:
-    return _page(request, "sign_in.html", "sign_in", page="sign-in")
+def sign_in(render: Page) -> HTMLResponse:
+    return render("sign_in.html", "sign_in", page="sign-in")
 
 
 @router.get("/batch/{code}")
-def batch(request: Request, code: str) -> HTMLResponse:
+def batch(code: str, render: Page) -> HTMLResponse:
     """Where a label's QR code lands (/b/{code} and GS1 Digital Link paths redirect here)."""
     if not CODE.match(code):
         raise ApiError(404, "not_found", "找不到该页面或记录", "not found")
-    return _page(request, "batch.html", "open_card", page="batch", code=code)
+    return render("batch.html", "open_card", page="batch", code=code)
 
 
 @router.get("/intake")
-def intake(request: Request) -> HTMLResponse:
-    return _page(request, "intake.html", "intake", page="intake")
+def intake(render: Page) -> HTMLResponse:
+    return render("intake.html", "intake", page="intake")
 
 
 @router.get("/samples")
-def samples(request: Request) -> HTMLResponse:
-    return _page(request, "samples.html", "samples", page="samples")
+def samples(render: Page) -> HTMLResponse:
+    return render("samples.html", "samples", page="samples")
 
 
 @router.get("/batch/{code}/timeline")
-def timeline(request: Request, code: str) -> HTMLResponse:
+def timeline(code: str, render: Page) -> HTMLResponse:
     """An investigator's view of one batch: every event, its state at a chosen moment, its documents, where it went."""
     if not CODE.match(code):
         raise ApiError(404, "not_found", "找不到该页面或记录", "not found")
-    return _page(request, "timeline.html", "timeline_title", page="timeline", code=code, wide=True)
+    return render("timeline.html", "timeline_title", page="timeline", code=code, wide=True)
 
 
 @router.get("/search")
-def search(request: Request) -> HTMLResponse:
-    return _page(request, "search.html", "search_title", page="search", wide=True)
+def search(render: Page) -> HTMLResponse:
+    return render("search.html", "search_title", page="search", wide=True)
 
 
 @router.get("/trace")
-def trace(request: Request) -> HTMLResponse:
+def trace(render: Page) -> HTMLResponse:
     """Forward from a lot (?lot=) or backward from a meal (?school=&meal_date=&meal=)."""
-    return _page(request, "trace.html", "trace_title", page="trace", wide=True)
+    return render("trace.html", "trace_title", page="trace", wide=True)
 
 
 @router.get("/compliance")
-def compliance(request: Request) -> HTMLResponse:
-    return _page(request, "compliance.html", "compliance_title", page="compliance", wide=True)
+def compliance(render: Page) -> HTMLResponse:
+    return render("compliance.html", "compliance_title", page="compliance", wide=True)
 
 
 @router.get("/ledger")
-def ledger(request: Request) -> HTMLResponse:
+def ledger(render: Page) -> HTMLResponse:
     """进出库台账: a school's month, laid out like the paper book."""
-    return _page(request, "ledger.html", "ledger_title", page="ledger", wide=True)
+    return render("ledger.html", "ledger_title", page="ledger", wide=True)
 
 
 @router.get("/static/{name:path}")
