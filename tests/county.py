@@ -14,6 +14,7 @@ from domain.handoff import IssueToKitchen
 from domain.intake import AttachCertificate, ReceiveBatch
 from domain.ledger import Ledger
 from domain.registry import RecordStaffCertificate, RegisterSchool, RegisterStaff, RegisterSupplier, SuspendStaff
+from domain.sampling import RetainSample
 from domain.values import Principal
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -41,6 +42,32 @@ def send(ledger: Ledger, kind: type[Command], fields: dict[str, Any]) -> dict[st
     fields = dict(fields)
     outer = {k: fields.pop(k) for k in ("by", "at", "idempotency_key") if k in fields}
     return ledger.execute(kind(**fields), **outer)
+
+
+def retain_sample(
+    ledger: Ledger,
+    dish: str,
+    batch_codes: list[str],
+    *,
+    sealed_at: datetime,
+    at: datetime,
+    grams: int = 130,
+    fridge: str = "留样柜1",
+    meal: str = "lunch",
+    by: Principal = WANG,
+) -> dict[str, Any]:
+    """留样 at CG01 on DAY: the tests' samples differ in the dish, its batches and a few of the other fields."""
+    sample = RetainSample(
+        school="CG01",
+        meal_date=DAY,
+        meal=meal,
+        dish=dish,
+        grams=grams,
+        fridge=fridge,
+        batch_codes=batch_codes,
+        sealed_at=sealed_at,
+    )
+    return ledger.execute(sample, by=by, at=at)
 
 
 @dataclass

@@ -10,10 +10,9 @@ from datetime import date, timedelta
 from openpyxl import load_workbook
 
 from domain.registry import RecordStaffCertificate, RegisterStaff
-from domain.sampling import RetainSample
 from domain.values import Principal
 from tests.api.conftest import Api
-from tests.county import ADMIN, DAY, WANG, XH_STOREKEEPER, ZHANG, at
+from tests.county import ADMIN, DAY, WANG, XH_STOREKEEPER, ZHANG, at, retain_sample
 
 LOT = "HX260301-2"
 
@@ -47,20 +46,7 @@ def the_same_pork_at_two_schools(api: Api) -> tuple[str, str]:
         county.certify(code)
     county.issue(ours, "12")
     county.issue(theirs, "8", taken_by="XH01-he", by=Principal(XH_STOREKEEPER, "storekeeper"))
-    ledger.execute(
-        RetainSample(
-            school="CG01",
-            meal_date=DAY,
-            meal="lunch",
-            dish="红烧肉",
-            grams=130,
-            fridge="留样柜1",
-            batch_codes=[ours],
-            sealed_at=at(DAY, 12, 10),
-        ),
-        by=WANG,
-        at=at(DAY, 12, 15),
-    )
+    retain_sample(ledger, "红烧肉", [ours], sealed_at=at(DAY, 12, 10), at=at(DAY, 12, 15))
     api.catch_up()
     return ours, theirs
 

@@ -15,9 +15,9 @@ from pathlib import Path
 from domain.handoff import Correct, Inspect, Move, PutOnHold, Release, ReturnToStore, WriteOff
 from domain.ledger import Ledger
 from domain.registry import RecordHealthCheck, RenewSupplierLicence
-from domain.sampling import DisposeSample, RetainSample
+from domain.sampling import DisposeSample
 from domain.values import Principal
-from tests.county import DAY, LI, WANG, ZHANG, County, at
+from tests.county import DAY, LI, WANG, ZHANG, County, at, retain_sample
 
 HERE = Path(__file__).parent
 
@@ -49,20 +49,7 @@ def main(name: str) -> None:
     county.ledger.execute(
         WriteOff(code=code, reason="冷库断电，变质", witness=LI, quantity="1.5"), by=WANG, at=at(hour=15)
     )
-    sample = ledger.execute(
-        RetainSample(
-            school="CG01",
-            meal_date=DAY,
-            meal="lunch",
-            dish="红烧肉",
-            grams=130,
-            fridge="留样柜1",
-            batch_codes=[code],
-            sealed_at=at(hour=12, minute=10),
-        ),
-        by=WANG,
-        at=at(hour=12, minute=15),
-    )
+    sample = retain_sample(ledger, "红烧肉", [code], sealed_at=at(hour=12, minute=10), at=at(hour=12, minute=15))
     ledger.execute(DisposeSample(sample_id=sample["sample_id"], reason=""), by=WANG, at=at(DAY + timedelta(days=2), 13))
     ledger.execute(
         RecordHealthCheck(person_id=ZHANG, day=DAY, passed=True, notes="体温36.5℃"),

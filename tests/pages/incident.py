@@ -10,10 +10,9 @@ import httpx
 from api.tokens import Credentials
 from domain.handoff import PutOnHold, ReturnToStore
 from domain.registry import RecordStaffCertificate, RegisterStaff
-from domain.sampling import RetainSample
 from domain.values import Principal
 from tests.api.files import pdf_report
-from tests.county import ADMIN, DAY, WANG, XH_STOREKEEPER, ZHANG, at
+from tests.county import ADMIN, DAY, WANG, XH_STOREKEEPER, ZHANG, at, retain_sample
 from tests.pages.conftest import SchoolDay
 
 LOT = "HX260301-2"
@@ -76,20 +75,7 @@ def same_pork_at_two_schools(school_day: SchoolDay, server: str) -> tuple[str, s
     upload_quality_report(school_day, server, ours)
     county.issue(ours, "12")
     county.issue(theirs, "8", taken_by="XH01-he", by=Principal(XH_STOREKEEPER, "storekeeper"))
-    ledger.execute(
-        RetainSample(
-            school="CG01",
-            meal_date=DAY,
-            meal="lunch",
-            dish="红烧肉",
-            grams=130,
-            fridge="留样柜1",
-            batch_codes=[ours],
-            sealed_at=at(DAY, 12, 10),
-        ),
-        by=WANG,
-        at=at(DAY, 12, 15),
-    )
+    retain_sample(ledger, "红烧肉", [ours], sealed_at=at(DAY, 12, 10), at=at(DAY, 12, 15))
     school_day.catch_up()
     return ours, theirs
 

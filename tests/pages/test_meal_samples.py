@@ -8,9 +8,8 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from domain.sampling import RetainSample
 from domain.values import Principal
-from tests.county import DAY, WANG, ZHANG, at
+from tests.county import DAY, WANG, ZHANG, at, retain_sample
 from tests.pages.accessibility import assert_accessible
 from tests.pages.conftest import Phones, SchoolDay, screenshot
 from tests.pages.steps import open_app
@@ -32,17 +31,12 @@ def test_the_samples_page_shows_what_lunch_still_lacks_until_it_is_complete(
     )  # fmt: skip
     county.certify(greens)
     county.issue(greens, "8", at=at(hour=10, minute=5))
-    ledger.execute(
-        RetainSample(
-            school="CG01",
-            meal_date=DAY,
-            meal="lunch",
-            dish="清炒青菜",
-            grams=150,
-            fridge="留样柜1",
-            batch_codes=[greens],
-            sealed_at=at(DAY, 12, 5),
-        ),
+    retain_sample(
+        ledger,
+        "清炒青菜",
+        [greens],
+        grams=150,
+        sealed_at=at(DAY, 12, 5),
         by=Principal(ZHANG, "kitchen"),
         at=at(DAY, 12, 5),
     )

@@ -12,12 +12,12 @@ from domain.handoff import Correct, Inspect, IssueToKitchen
 from domain.ledger import Ledger
 from domain.registry import RegisterStaff
 from domain.rules import DEFAULT_PROFILE
-from domain.sampling import DisposeSample, RetainSample
+from domain.sampling import DisposeSample
 from domain.values import Principal
 from projections.compliance import compliance_report
 from projections.service import Projections
 from projections.stock import stock_on_hand
-from tests.county import ADMIN, DAY, EXPIRED, SHANGHAI, WANG, County, at
+from tests.county import ADMIN, DAY, EXPIRED, SHANGHAI, WANG, County, at, retain_sample
 
 CHEN = Principal("CG01-chen", "principal")  # 陈校长, CG01's principal
 VISITOR = Principal("XH01-head", "principal")  # the central school's principal, visiting CG01
@@ -78,32 +78,17 @@ def test_sample_gaps_missing_short_early_and_disagreeing_with_the_ledger(county:
     county.issue(pork, "5")
     county.issue(greens, "3", at=at(hour=10, minute=5))
     county.issue(pork, "4", meal="dinner", at=at(hour=15))
-    sample = ledger.execute(
-        RetainSample(
-            school="CG01",
-            meal_date=DAY,
-            meal="lunch",
-            dish="红烧肉",
-            grams=130,
-            fridge="CG01留样柜",
-            batch_codes=[pork],
-            sealed_at=at(hour=12, minute=10),
-        ),
-        by=WANG,
-        at=at(hour=12, minute=15),
+    sample = retain_sample(
+        ledger, "红烧肉", [pork], fridge="CG01留样柜", sealed_at=at(hour=12, minute=10), at=at(hour=12, minute=15)
     )
-    ledger.execute(
-        RetainSample(
-            school="CG01",
-            meal_date=DAY,
-            meal="breakfast",
-            dish="青菜粥",
-            grams=125,
-            fridge="CG01留样柜",
-            batch_codes=[greens],
-            sealed_at=at(hour=8),
-        ),
-        by=WANG,
+    retain_sample(
+        ledger,
+        "青菜粥",
+        [greens],
+        meal="breakfast",
+        grams=125,
+        fridge="CG01留样柜",
+        sealed_at=at(hour=8),
         at=at(hour=8),
     )
     ledger.execute(
@@ -136,20 +121,7 @@ def test_samples_under_a_stricter_profiles_grams_are_short(county: County, datab
     code = county.receive()
     county.certify(code)
     county.issue(code, "5")
-    county.ledger.execute(
-        RetainSample(
-            school="CG01",
-            meal_date=DAY,
-            meal="lunch",
-            dish="红烧肉",
-            grams=130,
-            fridge="CG01留样柜",
-            batch_codes=[code],
-            sealed_at=at(hour=12),
-        ),
-        by=WANG,
-        at=at(hour=12),
-    )
+    retain_sample(county.ledger, "红烧肉", [code], fridge="CG01留样柜", sealed_at=at(hour=12), at=at(hour=12))
     stricter = replace(county.ledger.profile, sample_grams=150)
     views = Projections(eventsourcing_env(database_url), profile=stricter, ledger=county.ledger)
     try:

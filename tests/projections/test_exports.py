@@ -9,12 +9,11 @@ from decimal import Decimal
 from openpyxl import load_workbook
 
 from domain.handoff import WriteOff
-from domain.sampling import RetainSample
 from projections.exports import ledger_xlsx, trace_csv, trace_xlsx
 from projections.service import Projections
 from projections.stock import warehouse_ledger
 from projections.tracing import trace_backward
-from tests.county import DAY, LI, WANG, County, at
+from tests.county import DAY, LI, WANG, County, at, retain_sample
 
 
 def lunch(county: County) -> str:
@@ -22,18 +21,13 @@ def lunch(county: County) -> str:
     county.certify(code)
     county.issue(code, "5")
     county.ledger.execute(WriteOff(code=code, reason="变质", witness=LI, quantity="1"), by=WANG, at=at(hour=16))
-    county.ledger.execute(
-        RetainSample(
-            school="CG01",
-            meal_date=DAY,
-            meal="lunch",
-            dish="红烧肉",
-            grams=150,
-            fridge="CG01留样柜",
-            batch_codes=[code],
-            sealed_at=at(hour=12, minute=10),
-        ),
-        by=WANG,
+    retain_sample(
+        county.ledger,
+        "红烧肉",
+        [code],
+        grams=150,
+        fridge="CG01留样柜",
+        sealed_at=at(hour=12, minute=10),
         at=at(hour=12, minute=15),
     )
     return code

@@ -6,11 +6,10 @@ from decimal import Decimal
 
 from domain.handoff import Correct, Inspect
 from domain.registry import SuspendStaff
-from domain.sampling import RetainSample
 from domain.values import Principal
 from projections.service import Projections
 from projections.tracing import trace_backward, trace_forward
-from tests.county import ADMIN, DAY, LI, WANG, ZHANG, County, at
+from tests.county import ADMIN, DAY, LI, WANG, ZHANG, County, at, retain_sample
 from tests.projections.conftest import XH_KITCHEN, XH_SECOND
 
 XH_KEEPER = Principal("XH01-zhou", "storekeeper")
@@ -33,18 +32,13 @@ def lunch_at_two_schools(county: County) -> dict[str, str]:
         Inspect(code=pork_cg, stage="issue", passed=True, notes="出库查验正常"), by=WANG, at=at(hour=9, minute=50)
     )
     for dish, code in (("红烧肉", pork_cg), ("清炒青菜", greens)):
-        ledger.execute(
-            RetainSample(
-                school="CG01",
-                meal_date=DAY,
-                meal="lunch",
-                dish=dish,
-                grams=150,
-                fridge="CG01留样柜",
-                batch_codes=[code],
-                sealed_at=at(hour=12, minute=10),
-            ),
-            by=WANG,
+        retain_sample(
+            ledger,
+            dish,
+            [code],
+            grams=150,
+            fridge="CG01留样柜",
+            sealed_at=at(hour=12, minute=10),
             at=at(hour=12, minute=15),
         )
     ledger.execute(
