@@ -18,6 +18,7 @@ from api.auth import (
     visible_batch,
 )
 from api.cards import batch_card
+from api.commands import command
 from api.deps import CredentialsDep, LedgerDep, PinLimitsDep, Record, Views
 from api.errors import ApiError
 from api.schemas import (
@@ -81,26 +82,7 @@ def get_batch(code: str, ledger: LedgerDep, caller: Reader) -> BatchCard:
 def receive(body: IntakeRequest, caller: Storekeeper, record: Record) -> CommandResult:
     school = _acting_school(caller, body.school)
     return record(
-        ReceiveBatch(
-            school=school,
-            supplier=body.supplier,
-            product=body.product,
-            category=body.category,
-            quantity=body.quantity,
-            unit=body.unit,
-            supplier_lot=body.supplier_lot,
-            production_date=body.production_date,
-            use_by_date=body.use_by_date,
-            invoice_number=body.invoice_number,
-            place=body.place,
-            co_signers=body.co_signers,
-            sensory_ok=body.sensory_ok,
-            sensory_notes=body.sensory_notes,
-            gtin=body.gtin,
-            unit_price=body.unit_price,
-            arrival_temperature=body.arrival_temperature,
-            pork=body.pork,
-        ),
+        command(ReceiveBatch, body, school=school),
         caller,
     )
 
@@ -108,7 +90,7 @@ def receive(body: IntakeRequest, caller: Storekeeper, record: Record) -> Command
 @router.post("/batches/{code}/inspections", response_model=CommandResult, summary="查验: record an inspection")
 def inspect(code: str, body: InspectionRequest, ledger: LedgerDep, caller: Supervisor, record: Record) -> CommandResult:
     batch = _own_school_batch(ledger, caller, code)
-    return record(Inspect(code=batch.code, stage=body.stage, passed=body.passed, notes=body.notes), caller)
+    return record(command(Inspect, body, code=batch.code), caller)
 
 
 @router.post("/batches/{code}/moves", response_model=CommandResult, summary="移库: store or move to a place")
@@ -158,14 +140,7 @@ def issue(
                 "taker_pin",
             )
         limits.succeeded(counted)
-    handoff = (IssueToKitchen if signed else OfferIssue)(
-        code=batch.code,
-        quantity=body.quantity,
-        unit=body.unit,
-        meal_date=body.meal_date,
-        meal=body.meal,
-        taken_by=body.taken_by,
-    )
+    handoff = command(IssueToKitchen if signed else OfferIssue, body, {"taker_pin"}, code=batch.code)
     return record(handoff, caller, status="issued") if signed else record(handoff, caller)
 
 
@@ -199,14 +174,7 @@ def return_to_store(
 ) -> CommandResult:
     batch = _own_school_batch(ledger, caller, code)
     return record(
-        ReturnToStore(
-            code=batch.code,
-            quantity=body.quantity,
-            unit=body.unit,
-            returned_by=body.returned_by,
-            reason=body.reason,
-            issue=body.issue,
-        ),
+        command(ReturnToStore, body, code=batch.code),
         caller,
     )
 
@@ -216,7 +184,7 @@ def write_off(
     code: str, body: WriteOffRequest, ledger: LedgerDep, caller: Storekeeper, record: Record
 ) -> CommandResult:
     batch = _own_school_batch(ledger, caller, code)
-    return record(WriteOff(code=batch.code, reason=body.reason, witness=body.witness, quantity=body.quantity), caller)
+    return record(command(WriteOff, body, code=batch.code), caller)
 
 
 @router.post("/batches/{code}/corrections", response_model=CommandResult, summary="更正: void an earlier event")
@@ -224,7 +192,7 @@ def correct(
     code: str, body: CorrectionRequest, ledger: LedgerDep, caller: Storekeeper, record: Record
 ) -> CommandResult:
     batch = _own_school_batch(ledger, caller, code)
-    return record(Correct(code=batch.code, corrects_version=body.corrects_version, reason=body.reason), caller)
+    return record(command(Correct, body, code=batch.code), caller)
 
 
 def _own_school_batch(ledger: Ledger, caller: Caller, code: str) -> IngredientBatch:

@@ -8,6 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 
 from api.auth import SCHOOL_ROLES, Reader, Storekeeper, Supplier, check_school, check_supplier, visible_announcement
+from api.commands import command
 from api.deps import DocumentsDep, LedgerDep, Record
 from api.errors import ApiError
 from api.schemas import (
@@ -34,23 +35,7 @@ def announce(body: AnnouncementRequest, caller: Supplier, record: Record) -> Com
     if not supplier:
         raise ApiError(422, "invalid_input", "请填写供应商", "supplier is required", "supplier")
     return record(
-        AnnounceDelivery(
-            supplier=supplier,
-            reference=body.reference,
-            school=body.school,
-            product=body.product,
-            category=body.category,
-            quantity=body.quantity,
-            unit=body.unit,
-            supplier_lot=body.supplier_lot,
-            production_date=body.production_date,
-            use_by_date=body.use_by_date,
-            invoice_number=body.invoice_number,
-            expected_on=body.expected_on,
-            gtin=body.gtin,
-            unit_price=body.unit_price,
-            pork=body.pork,
-        ),
+        command(AnnounceDelivery, body, supplier=supplier),
         caller,
     )
 
@@ -125,15 +110,7 @@ def receive_announced(
     announcement = ledger.announcement(announcement_id)
     check_school(caller, announcement.school_id)
     return record(
-        ReceiveAnnounced(
-            announcement=announcement_id,
-            place=body.place,
-            co_signers=body.co_signers,
-            sensory_ok=body.sensory_ok,
-            sensory_notes=body.sensory_notes,
-            quantity=body.quantity,
-            arrival_temperature=body.arrival_temperature,
-        ),
+        command(ReceiveAnnounced, body, announcement=announcement_id),
         caller,
     )
 

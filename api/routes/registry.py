@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.auth import Admin, HealthChecker, SchoolAdmin, SchoolReader, check_school, visible_staff
+from api.commands import command
 from api.deps import CredentialsDep, LedgerDep, Record
 from api.errors import ApiError
 from api.schemas import (
@@ -40,21 +41,13 @@ router = APIRouter(prefix="/api/v1", tags=["registry"])
 
 @router.post("/schools", response_model=CommandResult, status_code=201, summary="Register a school")
 def register_school(body: SchoolRequest, caller: Admin, record: Record) -> CommandResult:
-    return record(RegisterSchool(code=body.code, name=body.name, district=body.district), caller)
+    return record(command(RegisterSchool, body), caller)
 
 
 @router.post("/suppliers", response_model=CommandResult, status_code=201, summary="Register a supplier")
 def register_supplier(body: SupplierRequest, caller: Admin, record: Record) -> CommandResult:
     return record(
-        RegisterSupplier(
-            code=body.code,
-            name=body.name,
-            licence_number=body.licence_number,
-            licence_valid_from=body.licence_valid_from,
-            licence_valid_until=body.licence_valid_until,
-            tender_start=body.tender_start,
-            tender_end=body.tender_end,
-        ),
+        command(RegisterSupplier, body),
         caller,
     )
 
@@ -62,7 +55,7 @@ def register_supplier(body: SupplierRequest, caller: Admin, record: Record) -> C
 @router.post("/suppliers/{code}/licence", response_model=CommandResult, summary="Renew a supplier's licence")
 def renew_licence(code: str, body: LicenceRequest, caller: Admin, record: Record) -> CommandResult:
     return record(
-        RenewSupplierLicence(code=code, number=body.number, valid_from=body.valid_from, valid_until=body.valid_until),
+        command(RenewSupplierLicence, body, code=code),
         caller,
     )
 
@@ -80,9 +73,7 @@ def register_staff(body: StaffRequest, caller: SchoolAdmin, record: Record) -> C
             raise ApiError(
                 403, "forbidden", "学校只能登记本校岗位人员", "a school registers only its own canteen roles"
             )
-    return record(
-        RegisterStaff(person_id=body.person_id, name=body.name, school=body.school, roles=list(body.roles)), caller
-    )
+    return record(command(RegisterStaff, body), caller)
 
 
 @router.get(
@@ -102,13 +93,7 @@ def record_certificate(
 ) -> CommandResult:
     _own_school(ledger, caller, person_id)
     return record(
-        RecordStaffCertificate(
-            person_id=person_id,
-            kind=body.kind,
-            number=body.number,
-            valid_from=body.valid_from,
-            valid_until=body.valid_until,
-        ),
+        command(RecordStaffCertificate, body, person_id=person_id),
         caller,
     )
 
@@ -118,7 +103,7 @@ def record_health_check(
     person_id: str, body: HealthCheckRequest, ledger: LedgerDep, caller: HealthChecker, record: Record
 ) -> CommandResult:
     _own_school(ledger, caller, person_id)
-    return record(RecordHealthCheck(person_id=person_id, day=body.day, passed=body.passed, notes=body.notes), caller)
+    return record(command(RecordHealthCheck, body, person_id=person_id), caller)
 
 
 @router.post("/staff/{person_id}/suspension", response_model=CommandResult, summary="调岗停岗: suspend from food work")

@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from api.auth import SampleKeeper, SchoolReader, check_school, school_of, visible_sample
+from api.commands import command
 from api.deps import LedgerDep, Record
 from api.labelling import LABEL_RESPONSES, PrintingDep, sample_label
 from api.schemas import CommandResult, DisposalRequest, LaboratoryRequest, SampleOut, SampleRequest
@@ -22,16 +23,7 @@ router = APIRouter(prefix="/api/v1", tags=["samples"])
 def retain(body: SampleRequest, caller: SampleKeeper, record: Record) -> CommandResult:
     school = school_of(caller, body.school)
     return record(
-        RetainSample(
-            school=school,
-            meal_date=body.meal_date,
-            meal=body.meal,
-            dish=body.dish,
-            grams=body.grams,
-            fridge=body.fridge,
-            batch_codes=body.batch_codes,
-            sealed_at=body.sealed_at,
-        ),
+        command(RetainSample, body, school=school),
         caller,
     )
 
@@ -58,7 +50,7 @@ def send_to_laboratory(
 ) -> CommandResult:
     sample = visible_sample(ledger, caller, sample_id)
     check_school(caller, sample.school_id)
-    return record(SendSampleToLaboratory(sample_id=sample_id, laboratory=body.laboratory, reason=body.reason), caller)
+    return record(command(SendSampleToLaboratory, body, sample_id=sample_id), caller)
 
 
 @router.get(
