@@ -71,18 +71,12 @@ def register_canteen(ledger: Ledger) -> None:
     for person, role in (("wang", "storekeeper"), ("li", "storekeeper"), ("zhao", "kitchen")):
         ledger.execute(RegisterStaff(person_id=person, name=person, school="S001", roles=[role]), by=ADMIN, at=SETUP_AT)
         for kind in ("health", "training"):
-            number = f"{kind[0].upper()}-{person}"
-            ledger.execute(
-                RecordStaffCertificate(
-                    person_id=person,
-                    kind=kind,
-                    number=number,
-                    valid_from=date(2026, 1, 1),
-                    valid_until=date(2026, 12, 31),
-                ),
-                by=ADMIN,
-                at=SETUP_AT,
+            number, valid = (
+                f"{kind[0].upper()}-{person}",
+                {"valid_from": date(2026, 1, 1), "valid_until": date(2026, 12, 31)},
             )
+            certificate = RecordStaffCertificate(person_id=person, kind=kind, number=number, **valid)
+            ledger.execute(certificate, by=ADMIN, at=SETUP_AT)
 
 
 def receive(ledger: Ledger, i: int, key: str | None = None) -> str:

@@ -44,6 +44,22 @@ def send(ledger: Ledger, kind: type[Command], fields: dict[str, Any]) -> dict[st
     return ledger.execute(kind(**fields), **outer)
 
 
+def certificate(kind: str, number: str, sha256: str, issuer: str = "县食品检验检测中心") -> dict[str, Any]:
+    """A same-batch certificate's fields (索证), issued the day before DAY."""
+    return {"kind": kind, "number": number, "issuer": issuer, "issue_date": DAY - timedelta(days=1), "sha256": sha256}
+
+
+def food_worker_certificates(
+    ledger: Ledger, person: str, until: date, *, at: datetime, numbers: tuple[str, str] | None = None
+) -> None:
+    """二证 for a newly registered food worker: health and training certificates from New Year until ``until``."""
+    for kind, number in zip(("health", "training"), numbers or (f"health-{person}", f"training-{person}"), strict=True):
+        recorded = RecordStaffCertificate(
+            person_id=person, kind=kind, number=number, valid_from=date(2026, 1, 1), valid_until=until
+        )
+        ledger.execute(recorded, by=ADMIN, at=at)
+
+
 def retain_sample(
     ledger: Ledger,
     dish: str,
@@ -79,47 +95,24 @@ class County:
         when = at(DAY - timedelta(days=30))
         ledger.execute(RegisterSchool(code="CG01", name="城关第一小学", district="城关镇"), by=ADMIN, at=when)
         ledger.execute(RegisterSchool(code="XH01", name="新华镇中心小学", district="新华镇"), by=ADMIN, at=when)
-        term = {"tender_start": date(2025, 9, 1), "tender_end": date(2026, 7, 15)}
-        supplier = RegisterSupplier(
-            code="SUP-LY",
-            name="绿源蔬菜配送有限公司",
-            licence_number="JY1430101",
-            licence_valid_from=date(2024, 1, 1),
-            licence_valid_until=date(2028, 1, 1),
-            **term,
-        )
-        ledger.execute(supplier, by=ADMIN, at=when)
-        supplier = RegisterSupplier(
-            code="SUP-HX",
-            name="恒鑫肉类食品有限公司",
-            licence_number="JY1430102",
-            licence_valid_from=date(2024, 1, 1),
-            licence_valid_until=date(2028, 1, 1),
-            **term,
-        )
-        ledger.execute(supplier, by=ADMIN, at=when)
-        supplier = RegisterSupplier(
-            code="SUP-OLD",
-            name="东旗禽蛋专业合作社",
-            licence_number="JY1430105",
-            licence_valid_from=date(2021, 1, 1),
-            licence_valid_until=date(2026, 2, 1),
-            **term,
-        )
-        ledger.execute(supplier, by=ADMIN, at=when)
-        ledger.execute(
-            RegisterSupplier(
-                code="SUP-LOST",
-                name="未中标商贸公司",
-                licence_number="JY1430106",
-                licence_valid_from=date(2024, 1, 1),
-                licence_valid_until=date(2028, 1, 1),
-                tender_start=date(2024, 9, 1),
-                tender_end=date(2025, 7, 15),
-            ),
-            by=ADMIN,
-            at=when,
-        )
+        term, lost_tender = (date(2025, 9, 1), date(2026, 7, 15)), (date(2024, 9, 1), date(2025, 7, 15))
+        suppliers = [
+            ("SUP-LY", "绿源蔬菜配送有限公司", "JY1430101", (date(2024, 1, 1), date(2028, 1, 1)), term),
+            ("SUP-HX", "恒鑫肉类食品有限公司", "JY1430102", (date(2024, 1, 1), date(2028, 1, 1)), term),
+            ("SUP-OLD", "东旗禽蛋专业合作社", "JY1430105", (date(2021, 1, 1), date(2026, 2, 1)), term),
+            ("SUP-LOST", "未中标商贸公司", "JY1430106", (date(2024, 1, 1), date(2028, 1, 1)), lost_tender),
+        ]
+        for code, name, licence, (licensed, licence_ends), (tender_start, tender_end) in suppliers:
+            supplier = RegisterSupplier(
+                code=code,
+                name=name,
+                licence_number=licence,
+                licence_valid_from=licensed,
+                licence_valid_until=licence_ends,
+                tender_start=tender_start,
+                tender_end=tender_end,
+            )
+            ledger.execute(supplier, by=ADMIN, at=when)
         staff = [
             (WANG.person_id, "王建国", "CG01", "storekeeper"),
             (LI, "李秀英", "CG01", "storekeeper"),
@@ -187,18 +180,10 @@ class County:
         batch = self.ledger.batch(code)
         for kind in sorted(self.ledger.profile.certificates_required(batch.category, batch.pork)):
             if kind not in skip:
-                self.ledger.execute(
-                    AttachCertificate(
-                        code=code,
-                        kind=kind,
-                        number=f"{kind[:2].upper()}-{code}",
-                        issuer="县食品检验检测中心",
-                        issue_date=DAY - timedelta(days=1),
-                        sha256=digest(code + kind),
-                    ),
-                    by=SUPPLIER,
-                    at=at(hour=7, minute=40),
+                attached = AttachCertificate(
+                    code=code, **certificate(kind, f"{kind[:2].upper()}-{code}", digest(code + kind))
                 )
+                self.ledger.execute(attached, by=SUPPLIER, at=at(hour=7, minute=40))
 
     def issue(self, code: str, quantity: str = "5", **overrides: Any) -> dict[str, Any]:
         fields: dict[str, Any] = {

@@ -9,10 +9,10 @@ from datetime import date, timedelta
 
 from openpyxl import load_workbook
 
-from domain.registry import RecordStaffCertificate, RegisterStaff
+from domain.registry import RegisterStaff
 from domain.values import Principal
 from tests.api.conftest import Api
-from tests.county import ADMIN, DAY, WANG, XH_STOREKEEPER, ZHANG, at, retain_sample
+from tests.county import ADMIN, DAY, WANG, XH_STOREKEEPER, ZHANG, at, food_worker_certificates, retain_sample
 
 LOT = "HX260301-2"
 
@@ -22,18 +22,7 @@ def the_same_pork_at_two_schools(api: Api) -> tuple[str, str]:
     ledger, county = api.ledger, api.county
     for person, name, role in (("XH01-wu", "吴芳", "storekeeper"), ("XH01-he", "何师傅", "kitchen")):
         ledger.execute(RegisterStaff(person_id=person, name=name, school="XH01", roles=[role]), by=ADMIN, at=at(DAY, 6))
-        for kind in ("health", "training"):
-            ledger.execute(
-                RecordStaffCertificate(
-                    person_id=person,
-                    kind=kind,
-                    number=f"{kind}-{person}",
-                    valid_from=date(2026, 1, 1),
-                    valid_until=date(2026, 8, 31),
-                ),
-                by=ADMIN,
-                at=at(DAY, 6),
-            )
+        food_worker_certificates(ledger, person, date(2026, 8, 31), at=at(DAY, 6))
     ours = county.receive(supplier_lot=LOT)
     theirs = county.receive(
         supplier_lot=LOT,

@@ -11,6 +11,7 @@ import json
 import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from domain.handoff import Correct, Inspect, Move, PutOnHold, Release, ReturnToStore, WriteOff
 from domain.ledger import Ledger
@@ -20,6 +21,19 @@ from domain.values import Principal
 from tests.county import DAY, LI, WANG, ZHANG, County, at, retain_sample
 
 HERE = Path(__file__).parent
+
+
+def stored_events(ledger: Ledger) -> list[dict[str, Any]]:
+    """Every stored event as the store holds it, in log order."""
+    return [
+        {
+            "originator_id": str(e.originator_id),
+            "originator_version": e.originator_version,
+            "topic": e.topic,
+            "state": e.state.decode("utf-8"),
+        }
+        for e in ledger.recorder.select_notifications(start=1, limit=10_000)
+    ]
 
 
 def main(name: str) -> None:
@@ -64,15 +78,7 @@ def main(name: str) -> None:
         at=at(hour=6),
     )
     ledger.execute(PutOnHold(code=code, reason="调查中"), by=WANG, at=at(hour=16), idempotency_key="golden-1")
-    records = [
-        {
-            "originator_id": str(e.originator_id),
-            "originator_version": e.originator_version,
-            "topic": e.topic,
-            "state": e.state.decode("utf-8"),
-        }
-        for e in ledger.recorder.select_notifications(start=1, limit=10_000)
-    ]
+    records = stored_events(ledger)
     target.write_text(json.dumps({"batch_code": code, "events": records}, ensure_ascii=False, indent=1) + "\n")
     print(f"wrote {len(records)} events to {target}")
 

@@ -11,7 +11,7 @@ from domain.errors import AlreadyExists, NotFound, RuleViolation, ValidationErro
 from domain.handoff import CancelIssueOffer, ConfirmIssue, OfferIssue, PutOnHold
 from domain.intake import AnnounceDelivery, AttachCertificateToDelivery, ReceiveAnnounced, RejectDelivery
 from domain.values import Principal
-from tests.county import DAY, EXPIRED, LI, SUPPLIER, WANG, ZHANG, County, at, digest, send
+from tests.county import DAY, EXPIRED, LI, SUPPLIER, WANG, ZHANG, County, at, certificate, digest, send
 
 KITCHEN = Principal(ZHANG, "kitchen")
 
@@ -136,18 +136,10 @@ def announce(county: County, reference: str = "HX-DN-0302-01", **overrides: obje
 def test_an_announced_delivery_is_received_with_its_certificates(county: County) -> None:
     announced = announce(county)
     for kind in ("quality_inspection_report", "invoice", "animal_quarantine_certificate", "meat_quality_certificate"):
-        county.ledger.execute(
-            AttachCertificateToDelivery(
-                announcement=announced,
-                kind=kind,
-                number=f"{kind[:2]}-1",
-                issuer="县检测中心",
-                issue_date=DAY - timedelta(days=1),
-                sha256=digest(kind),
-            ),
-            by=SUPPLIER,
-            at=at(DAY - timedelta(days=1), 18, 5),
+        attached = AttachCertificateToDelivery(
+            announcement=announced, **certificate(kind, f"{kind[:2]}-1", digest(kind), "县检测中心")
         )
+        county.ledger.execute(attached, by=SUPPLIER, at=at(DAY - timedelta(days=1), 18, 5))
     received = county.ledger.execute(
         ReceiveAnnounced(
             announcement=announced,

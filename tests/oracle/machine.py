@@ -19,31 +19,10 @@ from typing import Any, ClassVar
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
 
+from domain import handoff, intake, registry, sampling
 from domain.command import Command
 from domain.errors import DomainError
-from domain.handoff import (
-    CancelIssueOffer,
-    ConfirmIssue,
-    Correct,
-    Inspect,
-    IssueToKitchen,
-    Move,
-    OfferIssue,
-    PutOnHold,
-    Release,
-    ReturnToStore,
-    WriteOff,
-)
-from domain.intake import (
-    AnnounceDelivery,
-    AttachCertificate,
-    AttachCertificateToDelivery,
-    ReceiveAnnounced,
-    ReceiveBatch,
-)
 from domain.ledger import Ledger
-from domain.registry import RecordHealthCheck, RecordStaffCertificate, ReinstateStaff, SuspendStaff
-from domain.sampling import DisposeSample, RetainSample
 from domain.values import Principal
 from projections.service import Projections
 from tests.oracle.county import (
@@ -138,7 +117,7 @@ class CountyHistory(RuleBasedStateMachine):
         self.seen.invoices += 1
         by, co = (keeper(school, 2), keeper(school)) if second_signer else (keeper(school), keeper(school, 2))
         done = self._try(
-            ReceiveBatch(
+            intake.ReceiveBatch(
                 school=school,
                 supplier=supplier,
                 product=name,
@@ -178,7 +157,7 @@ class CountyHistory(RuleBasedStateMachine):
         self.seen.invoices += 1
         sender = Principal(supplier, "supplier")
         announced = self._try(
-            AnnounceDelivery(
+            intake.AnnounceDelivery(
                 supplier=supplier,
                 reference=f"DN{self.seen.invoices:04d}",
                 school=school,
@@ -200,7 +179,7 @@ class CountyHistory(RuleBasedStateMachine):
         kinds = ("quality_inspection_report", "invoice", "animal_quarantine_certificate", "meat_quality_certificate")
         for kind in kinds if certified else ():
             self._try(
-                AttachCertificateToDelivery(
+                intake.AttachCertificateToDelivery(
                     announcement=announced["announcement_id"],
                     kind=kind,
                     number=f"{kind[:2]}-DN",
@@ -211,7 +190,7 @@ class CountyHistory(RuleBasedStateMachine):
                 by=sender,
             )
         done = self._try(
-            ReceiveAnnounced(
+            intake.ReceiveAnnounced(
                 announcement=announced["announcement_id"],
                 place=PLACES[1],
                 co_signers=[keeper(school, 2).person_id],
@@ -226,7 +205,7 @@ class CountyHistory(RuleBasedStateMachine):
 
     def _certify(self, code: str, kind: str) -> None:
         self._try(
-            AttachCertificate(
+            intake.AttachCertificate(
                 code=code,
                 kind=kind,
                 number=f"{kind[:2].upper()}-{code}",
@@ -253,7 +232,7 @@ class CountyHistory(RuleBasedStateMachine):
         code = self._batch(pick)
         school = self._school_of(code)
         by = {"keeper": keeper(school), "head": head(school), "central": head("CG01"), "admin": ADMIN}[who]
-        self._try(Inspect(code=code, stage=stage, passed=passed, notes="" if passed else "有异味"), by=by)
+        self._try(handoff.Inspect(code=code, stage=stage, passed=passed, notes="" if passed else "有异味"), by=by)
 
     # --- in the store room -------------------------------------------------------------------------
 
@@ -264,15 +243,15 @@ class CountyHistory(RuleBasedStateMachine):
         code = self._batch(pick)
         by = head(self._school_of(code))
         if self.ledger.batch(code).on_hold:
-            self._try(Release(code=code, reason="检测合格，解除封存"), by=by)
+            self._try(handoff.Release(code=code, reason="检测合格，解除封存"), by=by)
         else:
-            self._try(PutOnHold(code=code, reason=reason), by=by)
+            self._try(handoff.PutOnHold(code=code, reason=reason), by=by)
 
     @precondition(lambda self: self.seen.batches)
     @rule(pick=st.integers(0, 99), place=st.sampled_from(PLACES))
     def move(self, pick: int, place: str) -> None:
         code = self._batch(pick)
-        self._try(Move(code=code, place=place), by=keeper(self._school_of(code)))
+        self._try(handoff.Move(code=code, place=place), by=keeper(self._school_of(code)))
 
     def _meal_date(self, days_ahead: int) -> date:
         return self.today + timedelta(days=days_ahead)
@@ -294,7 +273,7 @@ class CountyHistory(RuleBasedStateMachine):
         school, _, unit = self.seen.received[code]
         meal_date = self._meal_date(days_ahead)
         done = self._try(
-            IssueToKitchen(
+            handoff.IssueToKitchen(
                 code=code, quantity=Decimal(quantity), unit=unit, meal_date=meal_date, meal=meal, taken_by=cook(school)
             ),
             by=keeper(school),
@@ -309,7 +288,7 @@ class CountyHistory(RuleBasedStateMachine):
         code = self._batch(pick)
         school, _, unit = self.seen.received[code]
         done = self._try(
-            OfferIssue(
+            handoff.OfferIssue(
                 code=code,
                 quantity=Decimal(quantity),
                 unit=unit,
@@ -328,7 +307,7 @@ class CountyHistory(RuleBasedStateMachine):
         code, offer = self.seen.offers.pop(pick % len(self.seen.offers))
         school = self._school_of(code)
         pending = self.ledger.batch(code).offers.get(offer)
-        if self._try(ConfirmIssue(code=code, offer=offer), by=Principal(cook(school), "kitchen")) and pending:
+        if self._try(handoff.ConfirmIssue(code=code, offer=offer), by=Principal(cook(school), "kitchen")) and pending:
             assert pending.meal_date is not None and pending.meal is not None
             self.seen.meals.append((school, pending.meal_date, pending.meal.value))
 
@@ -336,7 +315,9 @@ class CountyHistory(RuleBasedStateMachine):
     @rule(pick=st.integers(0, 99))
     def cancel_offer(self, pick: int) -> None:
         code, offer = self.seen.offers.pop(pick % len(self.seen.offers))
-        self._try(CancelIssueOffer(code=code, offer=offer, reason="厨房不需要了"), by=keeper(self._school_of(code), 2))
+        self._try(
+            handoff.CancelIssueOffer(code=code, offer=offer, reason="厨房不需要了"), by=keeper(self._school_of(code), 2)
+        )
 
     @precondition(lambda self: self.seen.batches)
     @rule(pick=st.integers(0, 99), part=st.sampled_from(("all of the last", "half of the last", "0.5", "all out")),
@@ -355,7 +336,7 @@ class CountyHistory(RuleBasedStateMachine):
         if quantity > 0:
             school = batch.school_id
             self._try(
-                ReturnToStore(
+                handoff.ReturnToStore(
                     code=code,
                     quantity=quantity.quantize(Decimal("0.001")),
                     unit=batch.unit,
@@ -380,7 +361,7 @@ class CountyHistory(RuleBasedStateMachine):
         code = self._batch(pick)
         school = self._school_of(code)
         self._try(
-            WriteOff(
+            handoff.WriteOff(
                 code=code,
                 reason="变质报损",
                 witness=keeper(school, 2).person_id,
@@ -401,7 +382,7 @@ class CountyHistory(RuleBasedStateMachine):
         if not versions:
             return
         version = versions[which % len(versions)]
-        self._try(Correct(code=code, corrects_version=version, reason="录入错误"), by=keeper(batch.school_id))
+        self._try(handoff.Correct(code=code, corrects_version=version, reason="录入错误"), by=keeper(batch.school_id))
 
     # --- samples and staff -------------------------------------------------------------------------
 
@@ -412,7 +393,7 @@ class CountyHistory(RuleBasedStateMachine):
         at_school = [c for c in self.seen.batches if self._school_of(c) == school]
         chosen = [c for i, c in enumerate(at_school) if batches >> (i % 3) & 1]
         done = self._try(
-            RetainSample(
+            sampling.RetainSample(
                 school=school,
                 meal_date=meal_date,
                 meal=meal,
@@ -430,19 +411,19 @@ class CountyHistory(RuleBasedStateMachine):
     @rule(pick=st.integers(0, 99), early=st.booleans())
     def dispose_sample(self, pick: int, early: bool) -> None:
         sample = self.seen.samples[pick % len(self.seen.samples)]
-        self._try(DisposeSample(sample_id=sample, reason="送检完毕" if early else ""), by=ADMIN)
+        self._try(sampling.DisposeSample(sample_id=sample, reason="送检完毕" if early else ""), by=ADMIN)
 
     @rule(person=st.sampled_from([p for p, _ in STAFF]), change=st.sampled_from(("health", "training", "suspend",
           "reinstate")), days=st.integers(-3, 45))  # fmt: skip
     def staff_change(self, person: str, change: str, days: int) -> None:
         """A certificate recorded that runs out soon or ran out already, or a suspension (调岗停岗) or its end."""
         if change == "suspend":
-            self._try(SuspendStaff(person_id=person, reason="腹泻，调岗停岗"), by=ADMIN)
+            self._try(registry.SuspendStaff(person_id=person, reason="腹泻，调岗停岗"), by=ADMIN)
         elif change == "reinstate":
-            self._try(ReinstateStaff(person_id=person, reason="康复"), by=ADMIN)
+            self._try(registry.ReinstateStaff(person_id=person, reason="康复"), by=ADMIN)
         else:
             self._try(
-                RecordStaffCertificate(
+                registry.RecordStaffCertificate(
                     person_id=person,
                     kind=change,
                     number=f"{change[:2]}-{person}-{days}",
@@ -457,5 +438,6 @@ class CountyHistory(RuleBasedStateMachine):
         """晨午检 of someone who handles food, today: a failed one keeps them off food work for the day."""
         person = f"{school}-{who}"
         self._try(
-            RecordHealthCheck(person_id=person, day=self.today, passed=passed, notes="" if passed else "发热"), by=ADMIN
+            registry.RecordHealthCheck(person_id=person, day=self.today, passed=passed, notes="" if passed else "发热"),
+            by=ADMIN,
         )

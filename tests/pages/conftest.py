@@ -27,7 +27,7 @@ from domain.ledger import Ledger
 from domain.registry import RegisterStaff
 from domain.rules import Category
 from projections.service import Projections
-from tests.county import ADMIN, DAY, LI, SUPPLIER, WANG, ZHANG, County, at, digest
+from tests.county import ADMIN, DAY, LI, SUPPLIER, WANG, ZHANG, County, at, certificate, digest
 from tests.pages.camera import blank_camera
 
 CHROMIUM = "/usr/bin/chromium"
@@ -82,18 +82,9 @@ class SchoolDay:
         )
         delivery = str(announced["announcement_id"])
         for kind in sorted(self.ledger.profile.certificates_required(Category.MEAT, pork=True)):
-            self.ledger.execute(
-                AttachCertificateToDelivery(
-                    announcement=delivery,
-                    kind=kind,
-                    number=f"{kind[:2].upper()}-0301",
-                    issuer="县食品检验检测中心",
-                    issue_date=DAY - timedelta(days=1),
-                    sha256=digest(reference + kind),
-                ),
-                by=SUPPLIER,
-                at=at(DAY - timedelta(days=1), 16, 5),
-            )
+            fields = certificate(kind, f"{kind[:2].upper()}-0301", digest(reference + kind))
+            attached = AttachCertificateToDelivery(announcement=delivery, **fields)
+            self.ledger.execute(attached, by=SUPPLIER, at=at(DAY - timedelta(days=1), 16, 5))
         return delivery
 
 

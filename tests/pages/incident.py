@@ -9,10 +9,10 @@ import httpx
 
 from api.tokens import Credentials
 from domain.handoff import PutOnHold, ReturnToStore
-from domain.registry import RecordStaffCertificate, RegisterStaff
+from domain.registry import RegisterStaff
 from domain.values import Principal
 from tests.api.files import pdf_report
-from tests.county import ADMIN, DAY, WANG, XH_STOREKEEPER, ZHANG, at, retain_sample
+from tests.county import ADMIN, DAY, WANG, XH_STOREKEEPER, ZHANG, at, food_worker_certificates, retain_sample
 from tests.pages.conftest import SchoolDay
 
 LOT = "HX260301-2"
@@ -24,18 +24,7 @@ def staff_xh01(school_day: SchoolDay) -> None:
     ledger = school_day.ledger
     for person, name, role in (("XH01-wu", "吴芳", "storekeeper"), ("XH01-he", "何师傅", "kitchen")):
         ledger.execute(RegisterStaff(person_id=person, name=name, school="XH01", roles=[role]), by=ADMIN, at=at(DAY, 6))
-        for kind in ("health", "training"):
-            ledger.execute(
-                RecordStaffCertificate(
-                    person_id=person,
-                    kind=kind,
-                    number=f"{kind}-{person}",
-                    valid_from=date(2026, 1, 1),
-                    valid_until=date(2026, 8, 31),
-                ),
-                by=ADMIN,
-                at=at(DAY, 6),
-            )
+        food_worker_certificates(ledger, person, date(2026, 8, 31), at=at(DAY, 6))
 
 
 def potatoes_and_tomatoes_share_a_lot(school_day: SchoolDay) -> tuple[str, str]:

@@ -9,9 +9,9 @@ import pytest
 
 from api.settings import eventsourcing_env
 from domain.ledger import Ledger
-from domain.registry import RecordStaffCertificate, RegisterStaff
+from domain.registry import RegisterStaff
 from projections.service import Projections
-from tests.county import ADMIN, DAY, County, at
+from tests.county import ADMIN, DAY, County, at, food_worker_certificates
 
 XH_SECOND = "XH01-wu"  # 吴, second storekeeper at 新华镇中心小学, so XH01 can sign intake with two people
 XH_KITCHEN = "XH01-qian"  # 钱师傅, kitchen lead at XH01
@@ -32,16 +32,6 @@ def two_schools(county: County) -> County:
         county.ledger.execute(
             RegisterStaff(person_id=person, name=name, school="XH01", roles=[role]), by=ADMIN, at=when
         )
-        for kind, number in (("health", f"JK-{person}"), ("training", f"PX-{person}")):
-            county.ledger.execute(
-                RecordStaffCertificate(
-                    person_id=person,
-                    kind=kind,
-                    number=number,
-                    valid_from=date(2026, 1, 1),
-                    valid_until=date(2026, 12, 31),
-                ),
-                by=ADMIN,
-                at=when,
-            )
+        numbers = (f"JK-{person}", f"PX-{person}")
+        food_worker_certificates(county.ledger, person, date(2026, 12, 31), at=when, numbers=numbers)
     return county

@@ -15,6 +15,7 @@ from domain.idempotency import IdempotencyRecord
 from domain.ledger import Ledger
 from tests.county import WANG
 from tests.golden.idempotency.commands_v1 import COMMANDS
+from tests.golden.write_golden_events import stored_events
 
 TARGET = Path(__file__).parent / "v1.json"
 
@@ -39,15 +40,7 @@ def main() -> None:
     kinds = {kind.command_name(): kind for kind in HANDLERS}
     for key, name, fields in COMMANDS:
         ledger.execute(kinds[name](**fields), by=WANG, idempotency_key=key)
-    records = [
-        {
-            "originator_id": str(e.originator_id),
-            "originator_version": e.originator_version,
-            "topic": e.topic,
-            "state": e.state.decode("utf-8"),
-        }
-        for e in ledger.recorder.select_notifications(start=1, limit=10_000)
-    ]
+    records = stored_events(ledger)
     TARGET.write_text(json.dumps({"events": records}, ensure_ascii=False, indent=1) + "\n")
     print(f"wrote {len(records)} records to {TARGET}")
 
