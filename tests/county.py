@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.command import Command
-from domain.handoff import IssueToKitchen
+from domain.handoff import Correct, Issue, IssueToKitchen, OfferIssue, ReturnToStore
 from domain.intake import AttachCertificate, ReceiveBatch
 from domain.ledger import Ledger
 from domain.registry import RecordStaffCertificate, RegisterSchool, RegisterStaff, RegisterSupplier, SuspendStaff
@@ -73,16 +73,8 @@ def retain_sample(
     by: Principal = WANG,
 ) -> dict[str, Any]:
     """留样 at CG01 on DAY: the tests' samples differ in the dish, its batches and a few of the other fields."""
-    sample = RetainSample(
-        school="CG01",
-        meal_date=DAY,
-        meal=meal,
-        dish=dish,
-        grams=grams,
-        fridge=fridge,
-        batch_codes=batch_codes,
-        sealed_at=sealed_at,
-    )
+    kept = {"school": "CG01", "meal_date": DAY, "meal": meal, "fridge": fridge}
+    sample = RetainSample(**kept, dish=dish, grams=grams, batch_codes=batch_codes, sealed_at=sealed_at)
     return ledger.execute(sample, by=by, at=at)
 
 
@@ -96,22 +88,16 @@ class County:
         ledger.execute(RegisterSchool(code="CG01", name="城关第一小学", district="城关镇"), by=ADMIN, at=when)
         ledger.execute(RegisterSchool(code="XH01", name="新华镇中心小学", district="新华镇"), by=ADMIN, at=when)
         term, lost_tender = (date(2025, 9, 1), date(2026, 7, 15)), (date(2024, 9, 1), date(2025, 7, 15))
+        columns = ("code", "name", "licence_number", "licence_valid_from", "licence_valid_until")
         suppliers = [
-            ("SUP-LY", "绿源蔬菜配送有限公司", "JY1430101", (date(2024, 1, 1), date(2028, 1, 1)), term),
-            ("SUP-HX", "恒鑫肉类食品有限公司", "JY1430102", (date(2024, 1, 1), date(2028, 1, 1)), term),
-            ("SUP-OLD", "东旗禽蛋专业合作社", "JY1430105", (date(2021, 1, 1), date(2026, 2, 1)), term),
-            ("SUP-LOST", "未中标商贸公司", "JY1430106", (date(2024, 1, 1), date(2028, 1, 1)), lost_tender),
+            ("SUP-LY", "绿源蔬菜配送有限公司", "JY1430101", date(2024, 1, 1), date(2028, 1, 1), term),
+            ("SUP-HX", "恒鑫肉类食品有限公司", "JY1430102", date(2024, 1, 1), date(2028, 1, 1), term),
+            ("SUP-OLD", "东旗禽蛋专业合作社", "JY1430105", date(2021, 1, 1), date(2026, 2, 1), term),
+            ("SUP-LOST", "未中标商贸公司", "JY1430106", date(2024, 1, 1), date(2028, 1, 1), lost_tender),
         ]
-        for code, name, licence, (licensed, licence_ends), (tender_start, tender_end) in suppliers:
-            supplier = RegisterSupplier(
-                code=code,
-                name=name,
-                licence_number=licence,
-                licence_valid_from=licensed,
-                licence_valid_until=licence_ends,
-                tender_start=tender_start,
-                tender_end=tender_end,
-            )
+        for *row, (tender_start, tender_end) in suppliers:
+            licensed = dict(zip(columns, row, strict=True))
+            supplier = RegisterSupplier(**licensed, tender_start=tender_start, tender_end=tender_end)
             ledger.execute(supplier, by=ADMIN, at=when)
         staff = [
             (WANG.person_id, "王建国", "CG01", "storekeeper"),
@@ -186,6 +172,24 @@ class County:
                 self.ledger.execute(attached, by=SUPPLIER, at=at(hour=7, minute=40))
 
     def issue(self, code: str, quantity: str = "5", **overrides: Any) -> dict[str, Any]:
+        """出库 at lunch on DAY: 王 gives, 张 takes, both signing at once."""
+        return self._hand_off(IssueToKitchen, code, quantity, overrides)
+
+    def offer(self, code: str, quantity: str, **overrides: Any) -> dict[str, Any]:
+        """出库, 王's signature first: the stock waits for 张 to confirm."""
+        return self._hand_off(OfferIssue, code, quantity, overrides)
+
+    def return_to_store(self, code: str, quantity: str, reason: str, **overrides: Any) -> dict[str, Any]:
+        """退库: 张 brings back what the kitchen did not use; 王 takes it in."""
+        fields = {"code": code, "quantity": quantity, "unit": "kg", "returned_by": ZHANG, "reason": reason, "by": WANG}
+        return send(self.ledger, ReturnToStore, {**fields, **overrides})
+
+    def correct(self, code: str, version: int, reason: str, **overrides: Any) -> dict[str, Any]:
+        """更正 by 王 of the batch's event ``version``."""
+        fields = {"code": code, "corrects_version": version, "reason": reason, "by": WANG}
+        return send(self.ledger, Correct, {**fields, **overrides})
+
+    def _hand_off(self, kind: type[Issue], code: str, quantity: str, overrides: dict[str, Any]) -> dict[str, Any]:
         fields: dict[str, Any] = {
             "code": code,
             "quantity": Decimal(quantity),
@@ -197,4 +201,4 @@ class County:
             "at": at(hour=10),
         }
         fields.update(overrides)
-        return send(self.ledger, IssueToKitchen, fields)
+        return send(self.ledger, kind, fields)

@@ -13,7 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from domain.handoff import Correct, Inspect, Move, PutOnHold, Release, ReturnToStore, WriteOff
+from domain.handoff import Inspect, Move, PutOnHold, Release, WriteOff
 from domain.ledger import Ledger
 from domain.registry import RecordHealthCheck, RenewSupplierLicence
 from domain.sampling import DisposeSample
@@ -51,15 +51,9 @@ def main(name: str) -> None:
     county.ledger.execute(PutOnHold(code=code, reason="待复检"), by=WANG, at=at(hour=8, minute=10))
     county.ledger.execute(Release(code=code, reason="复检合格"), by=WANG, at=at(hour=9))
     issued = county.issue(code, "12.5")
-    county.ledger.execute(
-        Correct(code=code, corrects_version=issued["version"], reason="数量录错"), by=WANG, at=at(hour=10, minute=5)
-    )
+    county.correct(code, issued["version"], "数量录错", at=at(hour=10, minute=5))
     county.issue(code, "10", at=at(hour=10, minute=10))
-    county.ledger.execute(
-        ReturnToStore(code=code, quantity="2.5", unit="kg", returned_by=ZHANG, reason="午餐剩余"),
-        by=WANG,
-        at=at(hour=13),
-    )
+    county.return_to_store(code, "2.5", "午餐剩余", at=at(hour=13))
     county.ledger.execute(
         WriteOff(code=code, reason="冷库断电，变质", witness=LI, quantity="1.5"), by=WANG, at=at(hour=15)
     )

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from domain.errors import NotFound, RuleViolation
-from domain.handoff import Correct, Inspect, Move, ReturnToStore
+from domain.handoff import Inspect, Move
 from tests.county import LI, WANG, ZHANG, County, at
 
 
@@ -17,11 +17,7 @@ def test_a_wrongly_recorded_failed_inspection_is_voided_by_a_correction(county: 
     failed = county.ledger.execute(
         Inspect(code=code, stage="issue", passed=False, notes="误录：应为合格"), by=WANG, at=at(hour=9)
     )
-    county.ledger.execute(
-        Correct(code=code, corrects_version=failed["version"], reason="录入错误，实为合格"),
-        by=WANG,
-        at=at(hour=9, minute=5),
-    )
+    county.correct(code, failed["version"], "录入错误，实为合格", at=at(hour=9, minute=5))
     assert county.issue(code)["on_hand"] == "15"
     whats = [entry.what for entry in county.ledger.history(code)]
     assert whats[-3:] == ["Inspected", "Corrected", "IssuedToKitchen"]
@@ -31,9 +27,7 @@ def test_correcting_an_issue_puts_the_quantity_back(county: County) -> None:
     code = county.receive()
     county.certify(code)
     issued = county.issue(code, "8")
-    county.ledger.execute(
-        Correct(code=code, corrects_version=issued["version"], reason="重复录入"), by=WANG, at=at(hour=11)
-    )
+    county.correct(code, issued["version"], "重复录入", at=at(hour=11))
     assert county.ledger.batch(code).on_hand == Decimal("20")
 
 
@@ -41,33 +35,25 @@ def test_an_event_can_be_corrected_only_once(county: County) -> None:
     code = county.receive()
     county.certify(code)
     issued = county.issue(code, "8")
-    county.ledger.execute(
-        Correct(code=code, corrects_version=issued["version"], reason="重复录入"), by=WANG, at=at(hour=11)
-    )
+    county.correct(code, issued["version"], "重复录入", at=at(hour=11))
     with pytest.raises(RuleViolation, match="already corrected"):
-        county.ledger.execute(
-            Correct(code=code, corrects_version=issued["version"], reason="再次更正"), by=WANG, at=at(hour=11)
-        )
+        county.correct(code, issued["version"], "再次更正", at=at(hour=11))
 
 
 def test_the_receipt_itself_cannot_be_voided(county: County) -> None:
     code = county.receive()
     with pytest.raises(NotFound, match="cannot be corrected"):
-        county.ledger.execute(Correct(code=code, corrects_version=1, reason="想删除"), by=WANG, at=at(hour=11))
+        county.correct(code, 1, "想删除", at=at(hour=11))
 
 
 def test_voiding_a_return_that_stock_no_longer_covers_is_refused(county: County) -> None:
     code = county.receive()
     county.certify(code)
     county.issue(code, "10")
-    returned = county.ledger.execute(
-        ReturnToStore(code=code, quantity="10", unit="kg", returned_by=ZHANG, reason="未用"), by=WANG, at=at(hour=13)
-    )
+    returned = county.return_to_store(code, "10", "未用", at=at(hour=13))
     county.issue(code, "20", at=at(hour=16), meal="dinner")
     with pytest.raises(RuleViolation, match="negative"):
-        county.ledger.execute(
-            Correct(code=code, corrects_version=returned["version"], reason="误录"), by=WANG, at=at(hour=17)
-        )
+        county.correct(code, returned["version"], "误录", at=at(hour=17))
 
 
 def test_history_replays_every_event_in_order_with_who_and_when(county: County) -> None:
@@ -100,11 +86,7 @@ def test_an_issue_partly_returned_cannot_be_voided_before_its_return(county: Cou
     code = county.receive()
     county.certify(code)
     issued = county.issue(code, "10")
-    county.ledger.execute(
-        ReturnToStore(code=code, quantity="4", unit="kg", returned_by=ZHANG, reason="未用完"), by=WANG, at=at(hour=13)
-    )
+    county.return_to_store(code, "4", "未用完", at=at(hour=13))
     with pytest.raises(RuleViolation, match="correct the return first"):
-        county.ledger.execute(
-            Correct(code=code, corrects_version=issued["version"], reason="误录"), by=WANG, at=at(hour=14)
-        )
+        county.correct(code, issued["version"], "误录", at=at(hour=14))
     assert county.ledger.batch(code).on_hand == Decimal("14")

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from domain.errors import AlreadyExists, NotFound, RuleViolation, ValidationError
-from domain.handoff import CancelIssueOffer, ConfirmIssue, OfferIssue, PutOnHold
+from domain.handoff import CancelIssueOffer, ConfirmIssue, PutOnHold
 from domain.intake import AnnounceDelivery, AttachCertificateToDelivery, ReceiveAnnounced, RejectDelivery
 from domain.values import Principal
 from tests.county import DAY, EXPIRED, LI, SUPPLIER, WANG, ZHANG, County, at, certificate, digest, send
@@ -19,11 +19,7 @@ KITCHEN = Principal(ZHANG, "kitchen")
 def test_an_issue_is_complete_only_when_the_taker_confirms(county: County) -> None:
     code = county.receive()
     county.certify(code)
-    offered = county.ledger.execute(
-        OfferIssue(code=code, quantity="8", unit="kg", meal_date=DAY, meal="lunch", taken_by=ZHANG),
-        by=WANG,
-        at=at(hour=10),
-    )
+    offered = county.offer(code, "8")
     batch = county.ledger.batch(code)
     assert offered["status"] == "awaiting_taker"
     assert batch.on_hand == Decimal("20") and batch.reserved == Decimal("8")
@@ -47,11 +43,7 @@ def test_an_issue_is_complete_only_when_the_taker_confirms(county: County) -> No
 def test_only_the_named_taker_can_confirm(county: County) -> None:
     code = county.receive()
     county.certify(code)
-    offered = county.ledger.execute(
-        OfferIssue(code=code, quantity="8", unit="kg", meal_date=DAY, meal="lunch", taken_by=ZHANG),
-        by=WANG,
-        at=at(hour=10),
-    )
+    offered = county.offer(code, "8")
     with pytest.raises(RuleViolation, match="only CG01-zhang"):
         county.ledger.execute(
             ConfirmIssue(code=code, offer=offered["offer"]), by=Principal(LI, "storekeeper"), at=at(hour=10)
@@ -61,11 +53,7 @@ def test_only_the_named_taker_can_confirm(county: County) -> None:
 def test_stock_set_aside_for_one_taker_cannot_be_issued_twice(county: County) -> None:
     code = county.receive()
     county.certify(code)
-    county.ledger.execute(
-        OfferIssue(code=code, quantity="15", unit="kg", meal_date=DAY, meal="lunch", taken_by=ZHANG),
-        by=WANG,
-        at=at(hour=10),
-    )
+    county.offer(code, "15")
     with pytest.raises(RuleViolation, match="awaiting a taker"):
         county.issue(code, "6")
 
@@ -73,11 +61,7 @@ def test_stock_set_aside_for_one_taker_cannot_be_issued_twice(county: County) ->
 def test_a_hold_placed_after_the_offer_stops_the_confirmation(county: County) -> None:
     code = county.receive()
     county.certify(code)
-    offered = county.ledger.execute(
-        OfferIssue(code=code, quantity="8", unit="kg", meal_date=DAY, meal="lunch", taken_by=ZHANG),
-        by=WANG,
-        at=at(hour=10),
-    )
+    offered = county.offer(code, "8")
     county.ledger.execute(PutOnHold(code=code, reason="接到召回通知"), by=WANG, at=at(hour=10, minute=1))
     with pytest.raises(RuleViolation, match="on hold"):
         county.ledger.execute(ConfirmIssue(code=code, offer=offered["offer"]), by=KITCHEN, at=at(hour=10, minute=2))
@@ -86,11 +70,7 @@ def test_a_hold_placed_after_the_offer_stops_the_confirmation(county: County) ->
 def test_a_cancelled_offer_frees_the_stock_and_cannot_be_confirmed(county: County) -> None:
     code = county.receive()
     county.certify(code)
-    offered = county.ledger.execute(
-        OfferIssue(code=code, quantity="8", unit="kg", meal_date=DAY, meal="lunch", taken_by=ZHANG),
-        by=WANG,
-        at=at(hour=10),
-    )
+    offered = county.offer(code, "8")
     county.ledger.execute(
         CancelIssueOffer(code=code, offer=offered["offer"], reason="厨师长未到"), by=WANG, at=at(hour=10, minute=30)
     )
@@ -103,11 +83,7 @@ def test_a_taker_without_valid_certificates_cannot_be_offered_food(county: Count
     code = county.receive()
     county.certify(code)
     with pytest.raises(RuleViolation, match="health certificate"):
-        county.ledger.execute(
-            OfferIssue(code=code, quantity="8", unit="kg", meal_date=DAY, meal="lunch", taken_by=EXPIRED),
-            by=WANG,
-            at=at(hour=10),
-        )
+        county.offer(code, "8", taken_by=EXPIRED)
 
 
 def announce(county: County, reference: str = "HX-DN-0302-01", **overrides: object) -> str:
@@ -161,21 +137,18 @@ def test_an_announced_delivery_is_received_with_its_certificates(county: County)
     assert county.issue(batch.code, "5")  # every certificate arrived with it
 
 
+def receive_at_the_door(county: County, announced: str) -> None:
+    received = ReceiveAnnounced(
+        announcement=announced, place="冷冻库", co_signers=[LI], sensory_ok=True, sensory_notes=""
+    )
+    county.ledger.execute(received, by=WANG, at=at(hour=7))
+
+
 def test_an_announced_delivery_is_received_only_once(county: County) -> None:
     announced = announce(county)
-    county.ledger.execute(
-        ReceiveAnnounced(announcement=announced, place="冷冻库", co_signers=[LI], sensory_ok=True, sensory_notes=""),
-        by=WANG,
-        at=at(hour=7),
-    )
+    receive_at_the_door(county, announced)
     with pytest.raises(RuleViolation, match="already received"):
-        county.ledger.execute(
-            ReceiveAnnounced(
-                announcement=announced, place="冷冻库", co_signers=[LI], sensory_ok=True, sensory_notes=""
-            ),
-            by=WANG,
-            at=at(hour=7),
-        )
+        receive_at_the_door(county, announced)
 
 
 def test_the_same_delivery_note_cannot_be_announced_twice(county: County) -> None:
@@ -191,13 +164,7 @@ def test_a_rejected_delivery_cannot_be_received(county: County) -> None:
     )
     assert county.ledger.announcement(announced).status == "rejected"
     with pytest.raises(RuleViolation, match="already rejected"):
-        county.ledger.execute(
-            ReceiveAnnounced(
-                announcement=announced, place="冷冻库", co_signers=[LI], sensory_ok=True, sensory_notes=""
-            ),
-            by=WANG,
-            at=at(hour=7),
-        )
+        receive_at_the_door(county, announced)
 
 
 def test_announcing_for_after_the_tender_period_is_refused(county: County) -> None:

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from domain.errors import NotFound, RuleViolation, ValidationError
-from domain.handoff import Inspect, Move, PutOnHold, Release, ReturnToStore, WriteOff
+from domain.handoff import Inspect, Move, PutOnHold, Release, WriteOff
 from domain.intake import AttachCertificate
 from domain.registry import RecordHealthCheck
 from domain.rules import CertificateKind
@@ -194,14 +194,10 @@ def test_return_and_write_off_keep_the_balance(county: County) -> None:
     code = county.receive()
     county.certify(code)
     county.issue(code, "10")
-    county.ledger.execute(
-        ReturnToStore(code=code, quantity="2", unit="kg", returned_by=ZHANG, reason="午餐剩余"), by=WANG, at=at(hour=13)
-    )
+    county.return_to_store(code, "2", "午餐剩余", at=at(hour=13))
     assert county.ledger.batch(code).on_hand == Decimal("12")
     with pytest.raises(RuleViolation, match="cannot return more"):
-        county.ledger.execute(
-            ReturnToStore(code=code, quantity="9", unit="kg", returned_by=ZHANG, reason=""), by=WANG, at=at(hour=13)
-        )
+        county.return_to_store(code, "9", "", at=at(hour=13))
     county.ledger.execute(WriteOff(code=code, reason="冷库断电，变质", witness=LI), by=WANG, at=at(hour=15))
     assert county.ledger.batch(code).on_hand == Decimal("0")
     with pytest.raises(RuleViolation, match="nothing of this batch"):
@@ -234,14 +230,8 @@ def test_a_return_names_the_issue_it_comes_back_from(county: County) -> None:
     county.certify(code)
     lunch = county.issue(code, "5")
     dinner = county.issue(code, "4", meal="dinner", at=at(hour=16))
-    county.ledger.execute(
-        ReturnToStore(code=code, quantity="3", unit="kg", returned_by=ZHANG, reason="午餐剩余", issue=lunch["version"]),
-        by=WANG,
-        at=at(hour=17),
-    )
-    county.ledger.execute(
-        ReturnToStore(code=code, quantity="1", unit="kg", returned_by=ZHANG, reason="晚餐剩余"), by=WANG, at=at(hour=19)
-    )
+    county.return_to_store(code, "3", "午餐剩余", issue=lunch["version"], at=at(hour=17))
+    county.return_to_store(code, "1", "晚餐剩余", at=at(hour=19))
     batch = county.ledger.batch(code)
     assert (batch.still_out(lunch["version"]), batch.still_out(dinner["version"])) == (Decimal(2), Decimal(3))
 
@@ -252,14 +242,6 @@ def test_a_return_is_refused_beyond_what_its_issue_still_has_out(county: County)
     lunch = county.issue(code, "5")
     county.issue(code, "4", meal="dinner", at=at(hour=16))
     with pytest.raises(RuleViolation, match="still has out"):
-        county.ledger.execute(
-            ReturnToStore(code=code, quantity="6", unit="kg", returned_by=ZHANG, reason="", issue=lunch["version"]),
-            by=WANG,
-            at=at(hour=17),
-        )
+        county.return_to_store(code, "6", "", issue=lunch["version"], at=at(hour=17))
     with pytest.raises(NotFound, match="no live issue"):
-        county.ledger.execute(
-            ReturnToStore(code=code, quantity="1", unit="kg", returned_by=ZHANG, reason="", issue=1),
-            by=WANG,
-            at=at(hour=17),
-        )
+        county.return_to_store(code, "1", "", issue=1, at=at(hour=17))

@@ -7,7 +7,7 @@ import io
 
 from openpyxl import load_workbook
 
-from domain.handoff import Correct, PutOnHold, Release, ReturnToStore, WriteOff
+from domain.handoff import PutOnHold, Release, WriteOff
 from projections.exports import trace_csv, trace_xlsx
 from projections.service import Projections
 from projections.tracing import trace_backward, trace_forward
@@ -25,9 +25,7 @@ def pork_for_lunch(county: County) -> str:
 def test_trace_shows_returned_and_net_quantity(county: County, views: Projections) -> None:
     code = pork_for_lunch(county)
     county.issue(code, "5")
-    county.ledger.execute(
-        ReturnToStore(code=code, quantity="2", unit="kg", returned_by=ZHANG, reason="午餐剩余"), by=WANG, at=at(hour=13)
-    )
+    county.return_to_store(code, "2", "午餐剩余", at=at(hour=13))
     views.catch_up()
 
     [batch] = trace_backward(views, "CG01", DAY, "lunch")["batches"]
@@ -48,14 +46,8 @@ def test_a_return_counts_for_the_meal_of_the_issue_it_comes_back_from(county: Co
     code = pork_for_lunch(county)
     lunch = county.issue(code, "5")
     county.issue(code, "4", meal="dinner", at=at(hour=16))
-    county.ledger.execute(
-        ReturnToStore(code=code, quantity="3", unit="kg", returned_by=ZHANG, reason="午餐剩余", issue=lunch["version"]),
-        by=WANG,
-        at=at(hour=17),
-    )
-    county.ledger.execute(
-        ReturnToStore(code=code, quantity="1", unit="kg", returned_by=ZHANG, reason="晚餐剩余"), by=WANG, at=at(hour=19)
-    )  # the latest issue
+    county.return_to_store(code, "3", "午餐剩余", issue=lunch["version"], at=at(hour=17))
+    county.return_to_store(code, "1", "晚餐剩余", at=at(hour=19))  # the latest issue
     views.catch_up()
 
     nets = {m["meal"]: (m["issued"], m["returned"], m["net"]) for m in trace_forward(views, lot="HX260301-2")
@@ -69,9 +61,7 @@ def test_voided_issue_is_marked_not_dropped(county: County, views: Projections) 
     code = pork_for_lunch(county)
     county.issue(code, "5")
     wrong = county.issue(code, "1", meal="dinner", at=at(hour=15))
-    county.ledger.execute(
-        Correct(code=code, corrects_version=wrong["version"], reason="录错餐次"), by=WANG, at=at(hour=15, minute=5)
-    )
+    county.correct(code, wrong["version"], "录错餐次", at=at(hour=15, minute=5))
     views.catch_up()
 
     dinner = trace_backward(views, "CG01", DAY, "dinner")
@@ -88,12 +78,8 @@ def test_voided_issue_is_marked_not_dropped(county: County, views: Projections) 
 def test_a_voided_return_is_marked_and_gives_nothing_back(county: County, views: Projections) -> None:
     code = pork_for_lunch(county)
     county.issue(code, "5")
-    back = county.ledger.execute(
-        ReturnToStore(code=code, quantity="2", unit="kg", returned_by=ZHANG, reason="误录"), by=WANG, at=at(hour=13)
-    )
-    county.ledger.execute(
-        Correct(code=code, corrects_version=back["version"], reason="并未退库"), by=WANG, at=at(hour=13, minute=5)
-    )
+    back = county.return_to_store(code, "2", "误录", at=at(hour=13))
+    county.correct(code, back["version"], "并未退库", at=at(hour=13, minute=5))
     views.catch_up()
 
     [batch] = trace_backward(views, "CG01", DAY, "lunch")["batches"]
@@ -129,9 +115,7 @@ def test_trace_shows_write_offs_holds_and_releases_with_reasons_times_and_who(
 def test_trace_exports_carry_returns_write_offs_and_holds(county: County, views: Projections) -> None:
     code = pork_for_lunch(county)
     county.issue(code, "5")
-    county.ledger.execute(
-        ReturnToStore(code=code, quantity="2", unit="kg", returned_by=ZHANG, reason="午餐剩余"), by=WANG, at=at(hour=13)
-    )
+    county.return_to_store(code, "2", "午餐剩余", at=at(hour=13))
     county.ledger.execute(PutOnHold(code=code, reason=PRINCIPAL_REASON), by=WANG, at=at(hour=14))
     county.ledger.execute(WriteOff(code=code, reason="冷库断电，变质", witness=LI), by=WANG, at=at(hour=16))
     views.catch_up()

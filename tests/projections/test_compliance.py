@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from api.demo import seed_demo
 from api.settings import eventsourcing_env
-from domain.handoff import Correct, Inspect, IssueToKitchen
+from domain.handoff import Inspect, IssueToKitchen
 from domain.ledger import Ledger
 from domain.registry import RegisterStaff
 from domain.rules import DEFAULT_PROFILE
@@ -41,9 +41,7 @@ def test_a_voided_certificate_counts_as_missing(county: County, views: Projectio
     code = county.receive(supplier="SUP-LY", product="青菜", category="plant", supplier_lot="LY1", gtin=None)
     county.certify(code)
     invoice = next(e for e in county.ledger.history(code) if e.details.get("kind") == "invoice")
-    county.ledger.execute(
-        Correct(code=code, corrects_version=invoice.version, reason="发票号码有误"), by=WANG, at=at(hour=8)
-    )
+    county.correct(code, invoice.version, "发票号码有误", at=at(hour=8))
     views.catch_up()
 
     gaps = compliance_report(views, DAY, DAY, today=DAY)["missing_certificates"]
@@ -57,9 +55,7 @@ def test_failed_inspections_are_listed_unless_voided(county: County, views: Proj
     wrong = county.ledger.execute(
         Inspect(code=code, stage="intake", passed=False, notes="误录"), by=WANG, at=at(hour=8, minute=5)
     )
-    county.ledger.execute(
-        Correct(code=code, corrects_version=wrong["version"], reason="录入错误"), by=WANG, at=at(hour=8, minute=6)
-    )
+    county.correct(code, wrong["version"], "录入错误", at=at(hour=8, minute=6))
     views.catch_up()
 
     failed = compliance_report(views, DAY, DAY, "CG01", today=DAY)["failed_inspections"]

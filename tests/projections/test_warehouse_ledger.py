@@ -189,11 +189,7 @@ def test_the_ledger_agrees_with_every_batch_of_a_demo_county(ledger: Ledger, vie
 def test_offers_are_not_movements(county: County, views: Projections) -> None:
     code = county.receive()
     county.certify(code)
-    offer = county.ledger.execute(
-        OfferIssue(code=code, quantity="6", unit="kg", meal_date=DAY, meal="lunch", taken_by=ZHANG),
-        by=WANG,
-        at=at(hour=9),
-    )["offer"]
+    offer = county.offer(code, "6", at=at(hour=9))["offer"]
     views.catch_up()
     assert [r["kind"] for r in warehouse_ledger(views, "CG01", "2026-03")["rows"]] == ["in"]
 
