@@ -40,6 +40,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
 from domain.batch import IngredientBatch
+from domain.batch_state import Certificate
 from domain.codes import ALPHABET, check_character, format_code
 from domain.gs1 import normalise_lot
 from domain.ledger import Ledger
@@ -173,8 +174,9 @@ class County:
         for kind in sorted(DEFAULT_PROFILE.certificates_required(Category(product.category), product.pork)):
             number = f"{kind[:2].upper()}{day:%Y%m%d}{rng.randint(100000, 999999)}"
             digest = hashlib.sha256(f"{batch.code}:{kind}".encode()).hexdigest()
-            batch.attach_certificate(kind, number, ISSUERS.get(kind, "县食品检验检测中心"), produced, None, digest,
-                                     supplier, moment + timedelta(minutes=5))  # fmt: skip
+            issuer = ISSUERS.get(kind, "县食品检验检测中心")
+            certificate = Certificate(kind, number, issuer, produced, None, sha256=digest, attached_by=supplier)
+            batch.attach_certificate(certificate, moment + timedelta(minutes=5))
         batch.inspect(Stage.INTAKE, True, "入库查验正常", by.person_id, by, moment + timedelta(minutes=10))
         return batch
 

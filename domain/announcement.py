@@ -14,7 +14,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.batch import Certificate
+from domain.batch_state import Certificate
 from domain.delivery import Delivery
 from domain.errors import AlreadyExists, RuleViolation
 from domain.glossary import CERTIFICATE_NAMES_ZH
@@ -80,24 +80,16 @@ class DeliveryAnnouncement(Aggregate):
         """The goods as announced, for intake to check and receive."""
         return Delivery(**{f.name: getattr(self, f.name) for f in fields(Delivery)})
 
-    def attach_certificate(
-        self,
-        kind: CertificateKind,
-        number: str,
-        issuer: str,
-        issue_date: date,
-        expiry_date: date | None,
-        sha256: str,
-        by: Principal,
-        at: datetime,
-    ) -> None:
+    def attach_certificate(self, certificate: Certificate, at: datetime) -> None:
+        """索证 ahead of the goods: the certificate travels with the announcement onto the batch."""
         self.check_open()
-        Certificate.check_dates(issue_date, expiry_date)
-        if any(c.kind == kind and c.number == number for c in self.certificates):
+        certificate.check_dates()
+        if any(certificate.same_as(c) for c in self.certificates):
+            kind, number = certificate.kind, certificate.number
             raise AlreadyExists(
                 zh=f"已附{CERTIFICATE_NAMES_ZH[kind]}（编号{number}）", en=f"{kind} number {number} is already attached"
             )
-        self._certificate_attached(kind.value, number, issuer, issue_date, expiry_date, sha256.lower(), by=by, at=at)
+        self._certificate_attached(**certificate.event_fields(), by=certificate.attached_by, at=at)
 
     @event("CertificateAttached")
     def _certificate_attached(
@@ -111,9 +103,10 @@ class DeliveryAnnouncement(Aggregate):
         by: Principal,
         at: datetime,
     ) -> None:
-        self.certificates.append(
-            Certificate(CertificateKind(kind), number, issuer, issue_date, expiry_date, sha256, by)
+        attached = Certificate(
+            CertificateKind(kind), number, issuer, issue_date, expiry_date, sha256=sha256, attached_by=by
         )
+        self.certificates.append(attached)
 
     def mark_received(self, batch_code: str, by: Principal, at: datetime) -> None:
         self.check_open()

@@ -124,7 +124,7 @@ def inspect(ledger: Ledger, c: Inspect, by: Principal, at: datetime) -> Outcome:
     """§16 查验: inspect again at warehouse intake and again at issue (入库、出库再次查验)."""
     batch = ledger.batch(c.code)
     stage = parse_choice(Stage, c.stage, "stage", "查验环节")
-    batch.inspect(stage, c.passed, note_text(c.notes, "notes", "查验记录", 500), by.person_id, by, at)
+    batch.inspect(stage, c.passed, note_text(c.notes, "notes", "查验记录", 500), by.person_id, by=by, at=at)
     return [batch], ledger.batch_result(batch)
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from domain.announcement import DeliveryAnnouncement, announcement_id
 from domain.batch import IngredientBatch
+from domain.batch_state import Certificate
 from domain.checks import check_date, check_delivery_dates, check_handler
 from domain.codes import new_batch_code
 from domain.command import Command, Outcome, handles
@@ -131,11 +132,12 @@ def accept(ledger: Ledger, delivery: Delivery, c: Acceptance, by: Principal, at:
 def attach_certificate(ledger: Ledger, c: AttachCertificate, by: Principal, at: datetime) -> Outcome:
     """§13 索证: a same-batch certificate (quality report, quarantine certificate, …) joins the batch."""
     batch = ledger.batch(c.code)
-    batch.attach_certificate(**checked_certificate(ledger, c, at), by=by, at=at)
+    batch.attach_certificate(checked_certificate(ledger, c, by, at), at)
     return [batch], ledger.batch_result(batch)
 
 
-def checked_certificate(ledger: Ledger, c: CertificateDetails, at: datetime) -> dict[str, Any]:
+def checked_certificate(ledger: Ledger, c: CertificateDetails, by: Principal, at: datetime) -> Certificate:
+    """§13 索证: a certificate issued by now, with its file's digest; the batch or announcement checks the rest."""
     today = ledger.profile.local_date(at)
     check_date(ledger.profile, c.issue_date, "issue_date", "签发日期", today)
     check_date(ledger.profile, c.expiry_date, "expiry_date", "有效期", today, shelf_life=True)
@@ -145,14 +147,15 @@ def checked_certificate(ledger: Ledger, c: CertificateDetails, at: datetime) -> 
         )
     if len(c.sha256) != 64 or any(ch not in "0123456789abcdefABCDEF" for ch in c.sha256):
         raise ValidationError(zh="文件摘要格式错误", en="sha256 must be 64 hexadecimal digits", field="sha256")
-    return {
-        "kind": parse_choice(CertificateKind, c.kind, "kind", "证明类型"),
-        "number": require_text(c.number, "number", "证明编号"),
-        "issuer": require_text(c.issuer, "issuer", "签发单位"),
-        "issue_date": c.issue_date,
-        "expiry_date": c.expiry_date,
-        "sha256": c.sha256,
-    }
+    return Certificate(
+        kind=parse_choice(CertificateKind, c.kind, "kind", "证明类型"),
+        number=require_text(c.number, "number", "证明编号"),
+        issuer=require_text(c.issuer, "issuer", "签发单位"),
+        issue_date=c.issue_date,
+        expiry_date=c.expiry_date,
+        sha256=c.sha256,
+        attached_by=by,
+    )
 
 
 @handles(AnnounceDelivery)
@@ -184,7 +187,7 @@ def attach_certificate_to_delivery(
 ) -> Outcome:
     """§13 索证 ahead of the goods: the certificates travel with the announcement onto the batch."""
     found = ledger.announcement(c.announcement)
-    found.attach_certificate(**checked_certificate(ledger, c, at), by=by, at=at)
+    found.attach_certificate(checked_certificate(ledger, c, by, at), at)
     return [found], {"announcement_id": str(found.id), "certificates": len(found.certificates)}
 
 
@@ -194,17 +197,8 @@ def receive_announced(ledger: Ledger, c: ReceiveAnnounced, by: Principal, at: da
     found = ledger.announcement(c.announcement)
     found.check_open()
     batch = accept(ledger, found.delivery().with_quantity(c.quantity), c, by, at)
-    for certificate in found.certificates:
-        batch.attach_certificate(
-            kind=certificate.kind,
-            number=certificate.number,
-            issuer=certificate.issuer,
-            issue_date=certificate.issue_date,
-            expiry_date=certificate.expiry_date,
-            sha256=certificate.sha256,
-            by=certificate.attached_by,
-            at=batch.received_at,
-        )
+    for certificate in found.certificates:  # each signed by the supplier who attached it, at intake's time
+        batch.attach_certificate(certificate, batch.received_at)
     found.mark_received(batch.code, by, batch.received_at)
     return [batch, found], {"code": batch.code, "batch_id": str(batch.id), "announcement_id": str(found.id)}
 

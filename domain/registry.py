@@ -141,7 +141,7 @@ def register_staff(ledger: Ledger, c: RegisterStaff, by: Principal, at: datetime
     ledger.refuse_existing(staff_id(person_id), f"人员{person_id}已登记", f"{person_id} is already registered")
     if c.school is not None:
         ledger.school(c.school)
-    member = StaffMember.register(person_id, require_text(c.name, "name", "姓名"), c.school, c.roles, by, at)
+    member = StaffMember.register(person_id, require_text(c.name, "name", "姓名"), c.school, c.roles, by=by, at=at)
     return [member], {"person_id": person_id}
 
 

@@ -42,7 +42,7 @@ class StaffMember(Aggregate):
             raise ValidationError(
                 zh="请至少选择一个岗位角色", en="a staff member needs at least one role", field="roles"
             )
-        return cls(person_id, name, school_id, sorted({Role(r).value for r in roles}), by, at)
+        return cls(person_id, name, school_id, sorted({Role(r).value for r in roles}), by=by, at=at)
 
     @event("Registered")
     def __init__(

@@ -41,16 +41,9 @@ class Supplier(Aggregate):
     ) -> Supplier:
         check_period(licence_valid_from, licence_valid_until, "licence_valid_until", LICENCE_ZH, "the licence")
         check_period(tender_start, tender_end, "tender_end", TENDER_ZH, "the tender period")
+        licence = {"licence_valid_from": licence_valid_from, "licence_valid_until": licence_valid_until}
         return cls(
-            code,
-            name,
-            licence_number,
-            licence_valid_from,
-            licence_valid_until,
-            tender_start,
-            tender_end,
-            by,
-            at,
+            code, name, licence_number, **licence, tender_start=tender_start, tender_end=tender_end, by=by, at=at
         )
 
     @event("Registered")

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from domain.batch import Certificate
+from domain.batch_state import Certificate
 from domain.errors import ValidationError
 from domain.rules import CertificateKind
 from domain.staff import StaffCertificate
