@@ -64,14 +64,14 @@ class Product:
 
 
 PRODUCTS = [
-    Product("SUP-LY", "青菜", "plant", "kg", (15, 30), 3, None, "4.20"),
-    Product("SUP-LY", "土豆", "plant", "kg", (20, 40), 20, None, "3.10"),
-    Product("SUP-LY", "西红柿", "plant", "kg", (10, 25), 5, None, "5.60"),
-    Product("SUP-HX", "猪肉（前腿）", "meat", "kg", (10, 20), 3, "6901234567892", "26.00"),
-    Product("SUP-HX", "鸡腿肉", "meat", "kg", (8, 16), 3, None, "18.50"),
-    Product("SUP-HY", "草鱼", "aquatic", "kg", (8, 15), 2, None, "16.00"),
-    Product("SUP-WF", "大米", "plant", "kg", (50, 100), 180, "6923456789012", "5.20"),
-    Product("SUP-WF", "食用油", "other", "bottle", (4, 8), 365, "6934567890122", "68.00"),
+    Product("SUP-LY", "青菜", "plant", "kg", amount=(15, 30), shelf_days=3, gtin=None, price="4.20"),
+    Product("SUP-LY", "土豆", "plant", "kg", amount=(20, 40), shelf_days=20, gtin=None, price="3.10"),
+    Product("SUP-LY", "西红柿", "plant", "kg", amount=(10, 25), shelf_days=5, gtin=None, price="5.60"),
+    Product("SUP-HX", "猪肉（前腿）", "meat", "kg", amount=(10, 20), shelf_days=3, gtin="6901234567892", price="26.00"),
+    Product("SUP-HX", "鸡腿肉", "meat", "kg", amount=(8, 16), shelf_days=3, gtin=None, price="18.50"),
+    Product("SUP-HY", "草鱼", "aquatic", "kg", amount=(8, 15), shelf_days=2, gtin=None, price="16.00"),
+    Product("SUP-WF", "大米", "plant", "kg", amount=(50, 100), shelf_days=180, gtin="6923456789012", price="5.20"),
+    Product("SUP-WF", "食用油", "other", "bottle", amount=(4, 8), shelf_days=365, gtin="6934567890122", price="68.00"),
 ]
 DISHES = {
     "青菜": "清炒青菜",
@@ -247,13 +247,34 @@ class Demo:
         otherwise end short (a check is an inspection: one a person and day counts)."""
         profile = self.ledger.profile
         week, month = day.isocalendar()[:2], (day.year, day.month)
-        checks = [(Principal(f"{school}-4", "principal"), week, profile.school_checks_per_week, day.weekday() in (1, 3),
-                   "校长抽查：库房、出库记录与实物相符")]  # fmt: skip
+        checks = [
+            (
+                Principal(f"{school}-4", "principal"),
+                week,
+                profile.school_checks_per_week,
+                day.weekday() in (1, 3),
+                "校长抽查：库房、出库记录与实物相符",
+            )
+        ]
         if school != CENTRAL:
-            checks.append((CENTRAL_PRINCIPAL, month, profile.central_principal_checks_per_month, day.day >= 10,
-                           "中心校校长检查：食堂管理正常"))  # fmt: skip
-        checks.append((CENTRAL_LOGISTICS, month, profile.central_logistics_checks_per_month, day.weekday() == 2,
-                       "中心校后勤检查：索证索票、台账齐全"))  # fmt: skip
+            checks.append(
+                (
+                    CENTRAL_PRINCIPAL,
+                    month,
+                    profile.central_principal_checks_per_month,
+                    day.day >= 10,
+                    "中心校校长检查：食堂管理正常",
+                )
+            )
+        checks.append(
+            (
+                CENTRAL_LOGISTICS,
+                month,
+                profile.central_logistics_checks_per_month,
+                day.weekday() == 2,
+                "中心校后勤检查：索证索票、台账齐全",
+            )
+        )
         for who, period, minimum, usual_day, note in checks:
             key = (school, who.person_id, period)
             done = self.checks.get(key, 0)

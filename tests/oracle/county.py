@@ -62,28 +62,25 @@ class Clock:
         return self.now
 
 
+LICENCE_AND_TENDER = {
+    "licence_valid_from": date(2024, 1, 1),
+    "licence_valid_until": date(2028, 1, 1),
+    "tender_start": date(2025, 9, 1),
+    "tender_end": date(2026, 7, 15),
+}
+
+
 def set_up_county(ledger: Ledger) -> None:
     """Schools, suppliers and staff with their certificates, saved at once (the registry is not under test here;
     each command would be a transaction of its own, and the histories are what the examples spend time on)."""
     at = START - timedelta(days=30)
     registry: list[Aggregate] = [School(code, f"{code}学校", "城关镇", ADMIN, at) for code in SCHOOLS]
     registry += [
-        Supplier.register(
-            code,
-            f"{code}公司",
-            f"JY{code}",
-            date(2024, 1, 1),
-            date(2028, 1, 1),
-            date(2025, 9, 1),
-            date(2026, 7, 15),
-            ADMIN,
-            at,
-        )
-        for code in SUPPLIERS
+        Supplier.register(code, f"{code}公司", f"JY{code}", **LICENCE_AND_TENDER, by=ADMIN, at=at) for code in SUPPLIERS
     ]
     for person, school in STAFF:
         role = {"keeper": "storekeeper", "cook": "kitchen", "head": "principal"}[person.split("-")[1].rstrip("12")]
-        member = StaffMember.register(person, person, school, [role], ADMIN, at)
+        member = StaffMember.register(person, person, school, [role], by=ADMIN, at=at)
         # XH01's second storekeeper's health certificate runs out on the histories' third day
         health_until = date(2026, 3, 29) if person == "XH01-keeper2" else date(2026, 12, 31)
         member.record_health_certificate(f"JK-{person}", date(2026, 1, 1), health_until, ADMIN, at)

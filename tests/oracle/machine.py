@@ -89,7 +89,9 @@ class CountyHistory(RuleBasedStateMachine):
     def morning_deliveries(self, deliveries: list[tuple[str, str, tuple[str, str, str, str | None], str]]) -> None:
         """Each history starts with a few deliveries, in order and certified, so that there is food to trace."""
         for school, supplier, product, lot in deliveries:
-            self.receive(school, supplier, product, lot, 20, 3, "all", False)
+            self.receive(
+                school, supplier, product, lot, quantity=20, keeps_days=3, certificates="all", second_signer=False
+            )
 
     # --- time --------------------------------------------------------------------------------------
 

@@ -123,22 +123,22 @@ def _issued(county: County, e: Any, _: RulesProfile) -> None:
     batch = _batch(county, e)
     if e.offer is not None:
         batch.offers.pop(e.offer, None)
-    batch.movements[e.originator_version] = Movement(
-        e.originator_version, "issue", e.quantity, e.at, e.given_by, e.taken_by, e.meal_date, e.meal
-    )
+    people = {"given_by": e.given_by, "taken_by": e.taken_by}
+    movement = Movement(e.originator_version, "issue", e.quantity, e.at, **people, meal_date=e.meal_date, meal=e.meal)
+    batch.movements[e.originator_version] = movement
 
 
 def _returned(county: County, e: Any, _: RulesProfile) -> None:
-    _batch(county, e).movements[e.originator_version] = Movement(
-        e.originator_version, "return", e.quantity, e.at, e.returned_by, e.received_by, reason=e.reason,
-        from_issue=getattr(e, "issue", None), names_issue=hasattr(e, "issue"),
-    )  # fmt: skip
+    people = {"given_by": e.returned_by, "taken_by": e.received_by}
+    issue = {"from_issue": getattr(e, "issue", None), "names_issue": hasattr(e, "issue")}
+    movement = Movement(e.originator_version, "return", e.quantity, e.at, **people, reason=e.reason, **issue)
+    _batch(county, e).movements[e.originator_version] = movement
 
 
 def _written_off(county: County, e: Any, _: RulesProfile) -> None:
-    _batch(county, e).movements[e.originator_version] = Movement(
-        e.originator_version, "write_off", e.quantity, e.at, e.by.person_id, e.witness, reason=e.reason
-    )
+    people = {"given_by": e.by.person_id, "taken_by": e.witness}
+    movement = Movement(e.originator_version, "write_off", e.quantity, e.at, **people, reason=e.reason)
+    _batch(county, e).movements[e.originator_version] = movement
 
 
 def _corrected(county: County, e: Any, _: RulesProfile) -> None:
@@ -153,10 +153,9 @@ def _corrected(county: County, e: Any, _: RulesProfile) -> None:
 
 
 def _sample(county: County, e: Any, _: RulesProfile) -> None:
-    county.samples[str(e.originator_id)] = Sample(
-        str(e.originator_id), e.school_id, e.meal_date, e.meal, e.dish, e.grams, e.sealed_at, e.keep_until,
-        list(dict.fromkeys(e.batch_codes)),
-    )  # fmt: skip
+    meal = {"meal_date": e.meal_date, "meal": e.meal, "dish": e.dish, "grams": e.grams}
+    kept = {"sealed_at": e.sealed_at, "keep_until": e.keep_until, "batch_codes": list(dict.fromkeys(e.batch_codes))}
+    county.samples[str(e.originator_id)] = Sample(str(e.originator_id), e.school_id, **meal, **kept)
 
 
 def _disposed(county: County, e: Any, _: RulesProfile) -> None:

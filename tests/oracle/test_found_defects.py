@@ -55,7 +55,9 @@ def pork_at_cg01(county: CountyHistory, batches: int = 1) -> None:
 def test_other_schools_never_list_another_product_that_shares_the_lot_number(store: Store) -> None:
     def history(county: CountyHistory) -> None:
         pork_at_cg01(county)
-        county.receive("CG02", "SUP-LY", POTATO, "LY261126-8", 10, 3, "all", False)  # date-based produce lot
+        county.receive(
+            "CG02", "SUP-LY", POTATO, "LY261126-8", quantity=10, keeps_days=3, certificates="all", second_signer=False
+        )  # date-based produce lot
         county.issue_today(pick=1, quantity="1", meal="breakfast")  # the potatoes, at CG02
 
     assert explained_by(LOT_WITHOUT_PRODUCT, store, history) == []
