@@ -110,28 +110,14 @@ class County:
         for person, name, school, role in staff:
             ledger.execute(RegisterStaff(person_id=person, name=name, school=school, roles=[role]), by=ADMIN, at=when)
             health_until = date(2026, 2, 20) if person == EXPIRED else date(2026, 12, 31)
-            ledger.execute(
-                RecordStaffCertificate(
-                    person_id=person,
-                    kind="health",
-                    number=f"JK-{person}",
-                    valid_from=date(2026, 1, 1),
-                    valid_until=health_until,
-                ),
-                by=ADMIN,
-                at=when,
-            )
-            ledger.execute(
-                RecordStaffCertificate(
-                    person_id=person,
-                    kind="training",
-                    number=f"PX-{person}",
-                    valid_from=date(2025, 9, 1),
-                    valid_until=date(2026, 8, 31),
-                ),
-                by=ADMIN,
-                at=when,
-            )
+            certificates = [
+                ("health", f"JK-{person}", date(2026, 1, 1), health_until),
+                ("training", f"PX-{person}", date(2025, 9, 1), date(2026, 8, 31)),
+            ]
+            for kind, number, *valid in certificates:
+                period = dict(zip(("valid_from", "valid_until"), valid, strict=True))
+                recorded = RecordStaffCertificate(person_id=person, kind=kind, number=number, **period)
+                ledger.execute(recorded, by=ADMIN, at=when)
         ledger.execute(SuspendStaff(person_id=SUSPENDED, reason="腹泻，调岗停岗"), by=ADMIN, at=when)
         return cls(ledger)
 
