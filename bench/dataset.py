@@ -122,14 +122,18 @@ class County:
         when = at(FIRST_DAY - timedelta(days=7), 9)
         found: list[Aggregate] = []
         for n in range(SUPPLIERS):
-            found.append(Supplier.register(
-                f"SUP-{n:02d}", f"第{n + 1}号食材配送有限公司", f"JY1430{n:07d}", date(2023, 1, 1), date(2027, 12, 31),
-                date(2023, 8, 1), date(2026, 7, 31), ADMIN, when,
-            ))  # fmt: skip
+            licence = {"licence_valid_from": date(2023, 1, 1), "licence_valid_until": date(2027, 12, 31)}
+            tender = {"tender_start": date(2023, 8, 1), "tender_end": date(2026, 7, 31)}
+            name = f"第{n + 1}号食材配送有限公司"
+            found.append(
+                Supplier.register(f"SUP-{n:02d}", name, f"JY1430{n:07d}", **licence, **tender, by=ADMIN, at=when)
+            )
         for school in self.schools:
             found.append(School(school, f"第{school[1:]}学校", f"第{int(school[1:]) % 12 + 1}镇", ADMIN, when))
             for n, role in enumerate(("storekeeper", "storekeeper", "kitchen", "principal"), start=1):
-                found.append(StaffMember.register(f"{school}-{n}", f"{school}员工{n}", school, [role], ADMIN, when))
+                found.append(
+                    StaffMember.register(f"{school}-{n}", f"{school}员工{n}", school, [role], by=ADMIN, at=when)
+                )
         return found
 
     def renew_certificates(self, staff: list[StaffMember], day: date) -> None:
@@ -144,15 +148,16 @@ class County:
         keeper, second, kitchen, principal = (f"{school}-{n}" for n in range(1, 5))
         by = Principal(keeper, "storekeeper")
         batches = [
-            self.receive(rng, school, product, day, by, second)
+            self.receive(rng, school, product, day, by=by, second=second)
             for product in rng.sample(self.products, RECEIPTS_PER_DAY)
         ]
         for batch in batches:
-            self.use(rng, batch, day, by, second, kitchen)
+            self.use(rng, batch, day, by=by, second=second, kitchen=kitchen)
         if day.weekday() in (1, 3):  # the principal's spot checks, twice a week (§15)
             checked = rng.choice(batches)
-            checked.inspect(Stage.ISSUE, True, "校长抽查：正常", principal, Principal(principal, "principal"),
-                            at(day, 9, 30))  # fmt: skip
+            checked.inspect(
+                Stage.ISSUE, True, "校长抽查：正常", principal, by=Principal(principal, "principal"), at=at(day, 9, 30)
+            )
         return [*batches, *self.samples(rng, school, day, batches, by)]
 
     def receive(
@@ -177,22 +182,26 @@ class County:
             issuer = ISSUERS.get(kind, "县食品检验检测中心")
             certificate = Certificate(kind, number, issuer, produced, None, sha256=digest, attached_by=supplier)
             batch.attach_certificate(certificate, moment + timedelta(minutes=5))
-        batch.inspect(Stage.INTAKE, True, "入库查验正常", by.person_id, by, moment + timedelta(minutes=10))
+        batch.inspect(Stage.INTAKE, True, "入库查验正常", by.person_id, by=by, at=moment + timedelta(minutes=10))
         return batch
 
     def use(
         self, rng: random.Random, batch: IngredientBatch, day: date, by: Principal, second: str, kitchen: str
     ) -> None:
         required = DEFAULT_PROFILE.certificates_required(batch.category, batch.pork)
-        batch.inspect(Stage.ISSUE, True, "出库查验正常", by.person_id, by, at(day, 10))
+        batch.inspect(Stage.ISSUE, True, "出库查验正常", by.person_id, by=by, at=at(day, 10))
         lunch = (batch.on_hand * Decimal(rng.choice(["0.6", "0.7", "0.8"]))).quantize(Decimal(1))
-        batch.issue_to_kitchen(lunch, "kg", day, Meal.LUNCH, by.person_id, kitchen, required, day, by, at(day, 10, 5))
+        rules = {"required": required, "today": day}
+        batch.issue_to_kitchen(
+            lunch, "kg", day, Meal.LUNCH, by.person_id, taken_by=kitchen, **rules, by=by, at=at(day, 10, 5)
+        )
         if rng.random() < 0.1:
-            batch.return_to_store(Decimal(1), "kg", kitchen, by.person_id, "未用完", by, at(day, 13, 30))
+            batch.return_to_store(Decimal(1), "kg", kitchen, by.person_id, "未用完", by=by, at=at(day, 13, 30))
         if rng.random() < 0.4 and batch.on_hand > 1:
             dinner = (batch.on_hand / 2).quantize(Decimal(1))
-            batch.issue_to_kitchen(dinner, "kg", day, Meal.DINNER, by.person_id, kitchen, required, day, by,
-                                   at(day, 15))  # fmt: skip
+            batch.issue_to_kitchen(
+                dinner, "kg", day, Meal.DINNER, by.person_id, taken_by=kitchen, **rules, by=by, at=at(day, 15)
+            )
         if batch.use_by_date <= day + timedelta(days=1) and batch.on_hand > 0:
             batch.write_off(None, "临期剩余，销毁", second, by, at(day, 17, 30))
 

@@ -155,12 +155,30 @@ def fill_history(ledger: Ledger, code: str) -> None:
 
 
 def bare_receive(app: BareApplication, i: int) -> BareBatch:
+    lot = f"LY-2026-11-{i:05d}"
     batch = BareBatch(
-        new_batch_code(), "S001", "SUP-LY", "猪肉（前腿）", "meat", True, Decimal("100"), "kg",
-        f"LY-2026-11-{i:05d}", f"LY-2026-11-{i:05d}", "06901234567892", PRODUCED.isoformat(), USE_BY.isoformat(),
-        f"INV-{i:06d}", Decimal("28.50"), "冷库1", ["wang", "li"], "合格", Decimal("2.5"),
-        {"person_id": "wang", "role": "storekeeper"}, RECEIVED_AT,
-    )  # fmt: skip
+        code=new_batch_code(),
+        school_id="S001",
+        supplier_id="SUP-LY",
+        product="猪肉（前腿）",
+        category="meat",
+        pork=True,
+        quantity=Decimal("100"),
+        unit="kg",
+        supplier_lot=lot,
+        lot=lot,
+        gtin="06901234567892",
+        production_date=PRODUCED.isoformat(),
+        use_by_date=USE_BY.isoformat(),
+        invoice_number=f"INV-{i:06d}",
+        unit_price=Decimal("28.50"),
+        place="冷库1",
+        signers=["wang", "li"],
+        sensory_check="合格",
+        arrival_temperature=Decimal("2.5"),
+        by={"person_id": "wang", "role": "storekeeper"},
+        at=RECEIVED_AT,
+    )
     app.save(batch)
     return batch
 
@@ -169,7 +187,7 @@ def bare_fill_history(app: BareApplication, batch: BareBatch) -> None:
     for k in range(1, EVENTS_PER_BATCH):
         at = RECEIVED_AT + timedelta(hours=k)
         by = {"person_id": "wang", "role": "storekeeper"}
-        batch.issue_to_kitchen(Decimal("5"), at.date().isoformat(), "lunch", "wang", "zhao", by, at)
+        batch.issue_to_kitchen(Decimal("5"), at.date().isoformat(), "lunch", "wang", "zhao", by=by, at=at)
         app.save(batch)
 
 

@@ -24,10 +24,10 @@ def test_a_period_is_valid_from_its_first_through_its_last_day() -> None:
 
 
 def test_batch_and_staff_certificates_use_the_same_period_rule() -> None:
+    kind, issuer = CertificateKind.QUALITY_INSPECTION_REPORT, "县食品检验检测中心"
     report = Certificate(
-        CertificateKind.QUALITY_INSPECTION_REPORT, "QJ-0301", "县食品检验检测中心", FIRST, LAST, "a" * 64,
-        Principal("SUP-HX", "supplier"),
-    )  # fmt: skip
+        kind, "QJ-0301", issuer, FIRST, LAST, sha256="a" * 64, attached_by=Principal("SUP-HX", "supplier")
+    )
     health = StaffCertificate("JK-0301", FIRST, LAST)
     for day in (FIRST, LAST, date(2026, 3, 3)):
         assert report.valid_on(day) == health.valid_on(day) == valid_on(day, FIRST, LAST)
