@@ -66,10 +66,10 @@ def stored_batch(ledger: Ledger, text: str, *, school: str = "CG01", meal: str =
         number = text if n == 0 else f"{kind[:2].upper()}-{batch.code}"
         sha = f"{n:064x}"
         batch._certificate_attached(
-            kind, number, text, DAY - timedelta(days=1), None, sha, by=WANG, at=at(hour=7, minute=40)
+            kind, number, text, DAY - timedelta(days=1), None, sha256=sha, by=WANG, at=at(hour=7, minute=40)
         )
     batch._inspected("intake", False, text, WANG.person_id, by=WANG, at=at(hour=7, minute=45))
-    batch._issued(Decimal(5), DAY, meal, WANG.person_id, ZHANG, None, by=WANG, at=at(hour=10))
+    batch._issued(Decimal(5), DAY, meal, WANG.person_id, ZHANG, offer=None, by=WANG, at=at(hour=10))
     batch._written_off(Decimal(1), text, LI, by=WANG, at=at(hour=16))
     sample = FoodSample(
         school_id=school, meal_date=DAY, meal=meal, dish=text, grams=150, sealed_at=at(hour=12, minute=10),

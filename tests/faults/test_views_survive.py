@@ -26,8 +26,8 @@ def stored_as_before_the_fix(county: County) -> tuple[str, int]:
     county.issue(code, "5")
     batch = county.ledger.batch(code)
     batch.put_on_hold("召回\x00剩余", WANG, at(hour=11))
-    batch.inspect(Stage.ISSUE, False, "异\x00味\x1b", WANG.person_id, WANG, at(hour=11, minute=5))
-    batch.return_to_store(Decimal(1), "kg", ZHANG, WANG.person_id, "剩\x00余\x01", WANG, at(hour=11, minute=10))
+    batch.inspect(Stage.ISSUE, False, "异\x00味\x1b", WANG.person_id, by=WANG, at=at(hour=11, minute=5))
+    batch.return_to_store(Decimal(1), "kg", ZHANG, WANG.person_id, "剩\x00余\x01", by=WANG, at=at(hour=11, minute=10))
     county.ledger.save(batch)
     return code, county.ledger.recorder.max_notification_id() or 0
 
