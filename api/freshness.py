@@ -13,6 +13,7 @@ from fastapi import Depends, Query, Response
 
 from api.deps import SettingsDep, Views
 from api.errors import ApiError
+from api.schemas import BIGINT_MAX
 
 AFTER = (
     "a log position, e.g. a write's `position`: wait until the answer includes it (at most a few seconds, "
@@ -32,7 +33,7 @@ class ReadAfter:
         views: Views,
         settings: SettingsDep,
         response: Response,
-        after: Annotated[int | None, Query(ge=0, le=2**62, description=AFTER)] = None,
+        after: Annotated[int | None, Query(ge=0, le=BIGINT_MAX, description=AFTER)] = None,
     ) -> None:
         self.views = views
         self.wait_seconds = settings.read_wait_seconds

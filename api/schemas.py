@@ -17,6 +17,9 @@ from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Fiel
 T = TypeVar("T")
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+# The largest integer SQLite and PostgreSQL (bigint) hold: every integer that reaches the database is bounded by it,
+# so a larger one is bad input (422) instead of an OverflowError from the driver (500).
+BIGINT_MAX = 2**63 - 1
 PLAIN_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 

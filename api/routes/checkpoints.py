@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from api.auth import Admin
 from api.checkpoints import document
 from api.deps import CheckpointsDep
+from api.schemas import BIGINT_MAX
 
 public_router = APIRouter(prefix="/api/v1", tags=["tamper evidence"])
 router = APIRouter(prefix="/api/v1", tags=["tamper evidence"])
@@ -18,7 +19,7 @@ Json = dict[str, Any]
 @public_router.get("/checkpoints", response_model=Json, summary="Signed checkpoints of the log, with the public key")
 def list_checkpoints(
     checkpoints: CheckpointsDep,
-    after: Annotated[int, Query(ge=0, description="only checkpoints past this log position")] = 0,
+    after: Annotated[int, Query(ge=0, le=BIGINT_MAX, description="only checkpoints past this log position")] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 1000,
 ) -> Json:
     """The same document as `foodtrace checkpoints export`: check it with `foodtrace verify --checkpoints FILE`."""
