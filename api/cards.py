@@ -5,6 +5,7 @@ from __future__ import annotations
 from api.schemas import BatchCard, CertificateOut, PendingIssueOut
 from api.tokens import Caller
 from domain.batch import IngredientBatch
+from domain.clock import county_time
 from domain.errors import NotFound
 from domain.glossary import CERTIFICATE_NAMES_ZH
 from domain.ledger import Ledger
@@ -65,7 +66,7 @@ def batch_card(ledger: Ledger, batch: IngredientBatch, caller: Caller, prefix: s
         production_date=batch.production_date,
         use_by_date=batch.use_by_date,
         expired=past_use_by(batch.use_by_date, today),
-        received_at=batch.received_at,
+        received_at=county_time(batch.received_at, profile.zone),
         received_by=batch.signers,
         place=batch.place,
         on_hold=batch.on_hold,

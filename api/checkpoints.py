@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.utils import strtobool
 
+from domain.clock import county_time
 from domain.digest import GENESIS, PAGE, Finding, LogDigest, check_anchors, links
 from domain.ledger import Ledger
 
@@ -115,9 +116,9 @@ class Checkpoints:
         if latest is not None and position == latest.position:
             return latest
         key = load_signing_key(self.key_path)
-        unsigned = Checkpoint(
-            position, digest, datetime.now(UTC).isoformat(timespec="seconds"), public_key_text(key), ""
-        )
+        # Signed on the county's clock, as every answer gives times; one signed earlier keeps its own text.
+        signed_at = county_time(datetime.now(UTC), self.ledger.profile.zone).isoformat(timespec="seconds")
+        unsigned = Checkpoint(position, digest, signed_at, public_key_text(key), "")
         checkpoint = replace(unsigned, signature=base64.b64encode(key.sign(unsigned.message())).decode())
         self._execute(
             "INSERT INTO foodtrace_checkpoints (position, digest, signed_at, public_key, signature) "

@@ -9,10 +9,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from api import cli_documents, cli_evidence, cli_investigate
 from api.settings import Settings, SettingsError
+from domain.clock import county_time, offset_label
 from domain.errors import DomainError
 from domain.glossary import ROLES, details_zh, zh
 from domain.printable import printable
@@ -152,15 +152,15 @@ def _history(settings: Settings, args: argparse.Namespace) -> int:
         entries = ledger.history(args.code)
     finally:
         ledger.close()
+    zone = ledger.profile.zone
     if args.json:
-        print(json.dumps([e.as_json() for e in entries], ensure_ascii=False, indent=2))
+        print(json.dumps([e.as_json(zone) for e in entries], ensure_ascii=False, indent=2))
         return 0
-    zone = ZoneInfo(ledger.profile.timezone)
     for entry in entries:
-        when = entry.at.astimezone(zone)
-        details = details_zh(entry.what, entry.as_json()["details"])  # names, never identifiers: a person reads it
+        when = county_time(entry.at, zone)
+        details = details_zh(entry.what, entry.as_json(zone)["details"])  # names, never identifiers: a person reads it
         line = (
-            f"{entry.version:>3}  {when:%Y-%m-%d %H:%M%z}  {entry.what_zh}  "
+            f"{entry.version:>3}  {when:%Y-%m-%d %H:%M}{offset_label(when)}  {entry.what_zh}  "
             f"{entry.by.person_id}（{zh(ROLES, entry.by.role)}）  {details}"
         )
         print(printable(line, one_line=True))  # a stored ESC must not drive the reader's terminal

@@ -8,6 +8,7 @@ they may see is api/auth.py's.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
@@ -19,6 +20,7 @@ from api.pin_limits import PinLimits
 from api.schemas import CommandResult
 from api.settings import Settings
 from api.tokens import Caller, Credentials
+from domain.clock import county_iso
 from domain.command import Command
 from domain.ledger import Ledger
 from projections.service import Projections
@@ -68,6 +70,10 @@ def idempotency_key(
 IdempotencyKey = Annotated[str | None, Depends(idempotency_key)]
 
 
+# The times a write's result may hold (keep_until).
+RESULT_TIMES = tuple(name for name, field in CommandResult.model_fields.items() if field.annotation == datetime | None)
+
+
 class Recorder:
     """A dependency: runs one command for the caller under the request's Idempotency-Key, and says what it recorded."""
 
@@ -77,7 +83,11 @@ class Recorder:
 
     def __call__(self, command: Command, caller: Caller, **extra: Any) -> CommandResult:
         result = self.ledger.execute(command, by=caller.principal, idempotency_key=self.key)
-        return CommandResult(**result, **extra)
+        # Its times as every answer gives them, on the county's clock (a retry's replayed first result holds them
+        # in the offset they were stored in).
+        zone = self.ledger.profile.zone
+        times = {name: county_iso(result[name], zone) for name in RESULT_TIMES if result.get(name) is not None}
+        return CommandResult(**{**result, **times}, **extra)
 
 
 Record = Annotated[Recorder, Depends()]

@@ -4,13 +4,13 @@ format, size and resolution a label printer asks for."""
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo
 
 from fastapi import Depends
 from fastapi.responses import Response
 
 from api.schemas import Dpi
 from domain.batch import IngredientBatch
+from domain.clock import county_time
 from domain.ledger import Ledger
 from domain.sample import FoodSample
 from labels.model import BatchLabel, SampleLabel
@@ -39,14 +39,14 @@ def batch_label(ledger: Ledger, batch: IngredientBatch, resolver_base: str) -> B
 
 
 def sample_label(ledger: Ledger, sample: FoodSample) -> SampleLabel:
-    zone = ZoneInfo(ledger.profile.timezone)
+    zone = ledger.profile.zone
     sealer = ledger.staff(sample.sealed_by)
     return SampleLabel(
         dish=sample.dish,
         meal=sample.meal,
-        sealed_at=sample.sealed_at.astimezone(zone),
+        sealed_at=county_time(sample.sealed_at, zone),
         grams=sample.grams,
-        keep_until=sample.keep_until.astimezone(zone),
+        keep_until=county_time(sample.keep_until, zone),
         sealed_by=sealer.name,
         fridge=sample.fridge,
         payload=None,

@@ -18,6 +18,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate, event
 
+from domain.clock import county_iso
 from domain.errors import NotFound, ValidationError
 from domain.ledger import Ledger
 from domain.values import Principal, Role
@@ -199,7 +200,7 @@ class Credentials:
                     "role": record.role,
                     "scope": record.scope,
                     "label": record.label,
-                    "issued_at": record.issued_at.isoformat(),
+                    "issued_at": county_iso(record.issued_at, self.ledger.profile.zone),
                     "revoked": record.revoked_at is not None,
                 }
             )

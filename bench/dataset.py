@@ -218,7 +218,7 @@ class County:
                 fridge=f"{school}留样柜", sealed_by=by.person_id, batch_codes=[b.code for b in cooked[n : n + 2]],
                 by=by, at=sealed,
             )  # fmt: skip
-            sample.dispose("到期处理", by, sealed + timedelta(hours=49))
+            sample.dispose("到期处理", by, sealed + timedelta(hours=49), ZONE)
             found.append(sample)
         return found
 

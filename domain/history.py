@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from typing import Any
 
+from domain.clock import county_iso
 from domain.glossary import BATCH_EVENTS, names_zh
 from domain.values import Principal
 
@@ -29,15 +30,16 @@ class HistoryEntry:
     def what_zh(self) -> str:
         return WHAT_ZH.get(self.what, self.what)
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self, zone: tzinfo) -> dict[str, Any]:
+        """The entry as an answer gives it: its times on the county's clock (``zone``), whatever they were stored in."""
         return {
             "version": self.version,
             "what": self.what,
             "what_zh": self.what_zh,
             "by": {"person_id": self.by.person_id, "role": self.by.role},
-            "at": self.at.isoformat(),
-            "recorded_at": self.recorded_at.isoformat(),
-            "details": {k: _plain(v) for k, v in self.details.items()},
+            "at": county_iso(self.at, zone),
+            "recorded_at": county_iso(self.recorded_at, zone),
+            "details": {k: _plain(v, zone) for k, v in self.details.items()},
         }
 
 
@@ -55,11 +57,13 @@ def history_entries(events: Iterable[Any]) -> list[HistoryEntry]:
     ]
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, date | datetime):
+def _plain(value: Any, zone: tzinfo) -> Any:
+    if isinstance(value, datetime):
+        return county_iso(value, zone)
+    if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [_plain(v, zone) for v in value]
     return value

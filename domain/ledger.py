@@ -201,7 +201,7 @@ class Ledger(Application[UUID]):
             if read_version == 0:
                 continue
             for entry in history_entries(self.events.get(aggregate_id, gt=read_version)):
-                changed.append({"record": str(aggregate_id), **entry.as_json()})
+                changed.append({"record": str(aggregate_id), **entry.as_json(self.profile.zone)})
         return changed
 
     def _first_result(self, by: Principal, key: str, fingerprint: str) -> Result | None:

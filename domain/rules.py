@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from domain.clock import county_time
 from domain.errors import ProfileTooLoose
 
 
@@ -115,8 +116,13 @@ class RulesProfile:
             problems.append("pork must require meat_quality_certificate")
         return problems
 
+    @property
+    def zone(self) -> ZoneInfo:
+        """The county's clock: every time shown is on it (domain.clock), every date is its local date."""
+        return ZoneInfo(self.timezone)
+
     def local_date(self, moment: datetime) -> date:
-        return moment.astimezone(ZoneInfo(self.timezone)).date()
+        return county_time(moment, self.zone).date()
 
     def date_window(self, today: date, *, shelf_life: bool = False) -> tuple[date, date]:
         """The first and last date a command may name, seen from the county's today."""

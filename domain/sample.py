@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.clock import county_time
 from domain.errors import RuleViolation
 from domain.values import Meal, Principal
 
@@ -46,13 +47,14 @@ class FoodSample(Aggregate):
         self.disposed_at: datetime | None = None
         self.sent_to: str = ""
 
-    def dispose(self, reason: str, by: Principal, at: datetime) -> None:
+    def dispose(self, reason: str, by: Principal, at: datetime, zone: tzinfo) -> None:
+        """``zone``: the county's, in which the refusal names the keep-until time."""
         self._check_still_kept()
         if at < self.keep_until and not reason.strip():
+            until = county_time(self.keep_until, zone).isoformat(timespec="minutes")
             raise RuleViolation(
-                zh=f"留样须保存至{self.keep_until.isoformat(timespec='minutes')}，提前处理须写明原因",
-                en=f"the sample must be kept until {self.keep_until.isoformat(timespec='minutes')}; "
-                "give a reason to dispose of it earlier",
+                zh=f"留样须保存至{until}，提前处理须写明原因",
+                en=f"the sample must be kept until {until}; give a reason to dispose of it earlier",
             )
         self._disposed(reason, by=by, at=at)
 

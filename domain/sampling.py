@@ -89,7 +89,7 @@ def retain_sample(ledger: Ledger, c: RetainSample, by: Principal, at: datetime) 
 def dispose_sample(ledger: Ledger, c: DisposeSample, by: Principal, at: datetime) -> Outcome:
     """留样处理: a sample is disposed of once its hours are up; earlier only with a reason."""
     sample = ledger.sample(c.sample_id)
-    sample.dispose(optional_text(c.reason, "reason", "处理原因", 500), by, at)
+    sample.dispose(optional_text(c.reason, "reason", "处理原因", 500), by, at, ledger.profile.zone)
     return [sample], {"sample_id": str(sample.id)}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from domain.clock import county_iso
 from domain.errors import NotFound
 from domain.ledger import Ledger
 from domain.validity import past_use_by
@@ -20,7 +21,7 @@ def history_page(ledger: Ledger, code: str, after: int, limit: int) -> tuple[lis
     entries = [e for e in ledger.history(code) if e.version > after]
     page = entries[:limit]
     names = staff_names(ledger, {e.by.person_id for e in page})
-    items = [e.as_json() for e in page]
+    items = [e.as_json(ledger.profile.zone) for e in page]
     for item in items:
         item["by"]["name"] = names.get(item["by"]["person_id"])
     return items, page[-1].version if len(entries) > limit else None
@@ -43,13 +44,14 @@ def batch_as_of(ledger: Ledger, code: str, moment: datetime) -> dict[str, Any]:
     The one builder of this state: the CLI (``foodtrace batch --as-of``) and the API (``/batches/{code}/as-of``)
     both answer with it.
     """
+    zone = ledger.profile.zone  # asked in any offset, answered on the county's clock
     batch = ledger.batch_as_of(code, moment)
-    history = [entry.as_json() for entry in ledger.history(code) if entry.at <= moment]
+    history = [entry.as_json(zone) for entry in ledger.history(code) if entry.at <= moment]
     if batch is None:
-        return {"code": code, "as_of": moment.isoformat(), "exists": False, "events": history}
+        return {"code": code, "as_of": county_iso(moment, zone), "exists": False, "events": history}
     return {
         "code": batch.code,
-        "as_of": moment.isoformat(),
+        "as_of": county_iso(moment, zone),
         "exists": True,
         "version": batch.version,
         "school": batch.school_id,
@@ -83,7 +85,7 @@ def batch_as_of(ledger: Ledger, code: str, moment: datetime) -> dict[str, Any]:
             {
                 "kind": m.kind,
                 "quantity": str(m.quantity),
-                "at": m.at.isoformat(),
+                "at": county_iso(m.at, zone),
                 "given_by": m.given_by,
                 "taken_by": m.taken_by,
                 "meal_date": _plain(m.meal_date),

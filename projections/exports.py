@@ -1,8 +1,10 @@
 """Exports investigators and schools file: an incident's trace (xlsx or CSV) and a month's 进出库台账 (xlsx).
 
-Spreadsheets hold real numbers and times (local, as staff read them), so they sort; a trace has one row per
-event. CSV starts with a UTF-8 BOM, without which Excel opens Chinese text as mojibake. Every cell is written
-through projections.cells, so text from a record stays text (never a formula) and stored controls never fail a file.
+Spreadsheets hold real numbers and times, so they sort. A cell cannot hold an offset, so times are written as the
+county's wall clock (the answers give them so, domain.clock) and the time column's heading names the offset, e.g.
+日期时间（+08:00）; CSV writes the same text. A trace has one row per event. CSV starts with a UTF-8 BOM, without
+which Excel opens Chinese text as mojibake. Every cell is written through projections.cells, so text from a record
+stays text (never a formula) and stored controls never fail a file.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from domain.clock import offset_label
 from domain.glossary import (
     CERTIFICATES,
     COLOURS,
@@ -116,8 +119,9 @@ def _voided(row: Row) -> str:
 
 
 def trace_csv(trace: dict[str, Any]) -> bytes:
-    lines = [csv_line([zh for _, zh in TRACE_COLUMNS])]
-    lines += [csv_line([_cell(key, row.get(key)) for key, _ in TRACE_COLUMNS]) for row in trace_event_rows(trace)]
+    rows = trace_event_rows(trace)
+    lines = [csv_line(_trace_headings(rows))]
+    lines += [csv_line([_cell(key, row.get(key)) for key, _ in TRACE_COLUMNS]) for row in rows]
     return "".join(lines).encode("utf-8-sig")
 
 
@@ -126,8 +130,9 @@ def trace_xlsx(trace: dict[str, Any], title: str = "追溯记录") -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = title[:31]
-    append_row(sheet, [zh for _, zh in TRACE_COLUMNS])
-    for row in trace_event_rows(trace):
+    rows = trace_event_rows(trace)
+    append_row(sheet, _trace_headings(rows))
+    for row in rows:
         append_row(sheet, [_cell(key, row.get(key)) for key, _ in TRACE_COLUMNS])
     _table(sheet, header_row=1, columns=len(TRACE_COLUMNS))
     return _bytes(book)
@@ -145,7 +150,8 @@ def ledger_xlsx(ledger: dict[str, Any]) -> bytes:
     sheet["A1"].font = Font(size=14, bold=True)
     sheet["A1"].alignment = Alignment(horizontal="center")
     append_row(sheet, [f"学校编号：{ledger['school']}"])
-    append_row(sheet, [header for _, header in LEDGER_COLUMNS])
+    clock = _clock([r["moved_at"] for r in ledger["rows"]])
+    append_row(sheet, [f"{header}{clock}" if key == "time" else header for key, header in LEDGER_COLUMNS])
     for opening in ledger["opening"]:
         brought = {"product_balance": Decimal(opening["product_balance"]), "unit": zh(UNITS, opening["unit"])}
         append_row(sheet, _ledger_cells(product=opening["product"], summary="上月结存", **brought))
@@ -229,7 +235,19 @@ def _cell(key: str, value: Any) -> Any:
 
 
 def _local(value: str) -> datetime:
+    """A time of an answer, already on the county's clock with its offset."""
     return datetime.fromisoformat(value)
+
+
+def _trace_headings(rows: list[Row]) -> list[str]:
+    clock = _clock([row["at"] for row in rows if row.get("at")])
+    return [f"{heading}{clock}" if key == "at" else heading for key, heading in TRACE_COLUMNS]
+
+
+def _clock(times: list[str]) -> str:
+    """The offset the file's times are written in, for their heading: （+08:00）; none when there are no times."""
+    offsets = sorted({offset_label(_local(value)) for value in times})
+    return f"（{'/'.join(offsets)}）" if offsets else ""
 
 
 def _number(value: str | None) -> Decimal | None:

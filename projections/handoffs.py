@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from domain.clock import county_time
 from projections.service import Projections
 
 
@@ -31,7 +32,7 @@ def waiting_handoffs(views: Projections, school: str, taker: str | None = None) 
                     "meal": pending.meal.value if pending.meal else "",
                     "given_by": pending.given_by,
                     "taken_by": pending.taken_by,
-                    "offered_at": pending.at,
+                    "offered_at": county_time(pending.at, views.zone),
                 }
             )
     return waiting

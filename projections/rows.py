@@ -7,13 +7,14 @@ out in the county's zone (ISO 8601 with the offset), since that is how staff rea
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from functools import cache
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+from domain.clock import county_iso
 from domain.validity import past_use_by
 
 Row = dict[str, Any]
@@ -35,8 +36,7 @@ def plain_value(key: str, value: Any, zone: ZoneInfo) -> Any:
     if kind == "flag":
         return bool(value)
     if kind == "time":
-        moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-        return moment.astimezone(zone).isoformat()
+        return county_iso(value, zone)
     if value.__class__ in (str, int):  # most values: nothing to do
         return value
     if isinstance(value, date):

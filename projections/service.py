@@ -34,6 +34,7 @@ from domain.rules import DEFAULT_PROFILE, RulesProfile
 from projections.aside import differences, discard, swap_in
 from projections.failures import DecodingFailed, ViewFailed, clear_failure, failure_of, record_failure, settle
 from projections.projection import LEDGER, ChunkProjection, Numbered, readable
+from projections.rows import plain
 from projections.store import PositionMoved, PostgresView, Row, SQLiteView, Writer, open_view
 from projections.trace_index import TraceIndex
 from projections.warehouse import WarehouseLedger
@@ -92,7 +93,7 @@ class Projections:
 
     @property
     def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.profile.timezone)
+        return self.profile.zone
 
     def today(self) -> date:
         """The county's date now: what "expired" is judged against at read time."""
@@ -227,6 +228,8 @@ class Projections:
             failure = failure_of(projection.view, projection.name)
             if failure is not None and failure["notification_id"] <= position:
                 failure = None  # passed since (another process, or a rebuild): no longer stalled
+            elif failure is not None:
+                failure = plain(failure, self.zone)  # when it stopped, on the county's clock
             rows.append({"name": name, "position": position, "head": head, "lag": head - position, "failure": failure})
         return rows
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from uuid import UUID
 
 from fastapi import APIRouter
@@ -12,6 +13,7 @@ from api.commands import command
 from api.deps import LedgerDep, Record
 from api.labelling import LABEL_RESPONSES, PrintingDep, sample_label
 from api.schemas import CommandResult, DisposalRequest, LaboratoryRequest, SampleOut, SampleRequest
+from domain.clock import county_time
 from domain.sample import FoodSample
 from domain.sampling import DisposeSample, RetainSample, SendSampleToLaboratory
 from labels.render import render_sample_label
@@ -30,7 +32,7 @@ def retain(body: SampleRequest, caller: SampleKeeper, record: Record) -> Command
 
 @router.get("/samples/{sample_id}", response_model=SampleOut, summary="One food sample")
 def get_sample(sample_id: UUID, ledger: LedgerDep, caller: SchoolReader) -> SampleOut:
-    return sample_out(visible_sample(ledger, caller, sample_id))
+    return sample_out(visible_sample(ledger, caller, sample_id), ledger.profile.zone)
 
 
 @router.post("/samples/{sample_id}/disposal", response_model=CommandResult, summary="Dispose of a sample")
@@ -64,7 +66,7 @@ def label(sample_id: UUID, ledger: LedgerDep, caller: SchoolReader, printing: Pr
     return printing.response(render_sample_label(found, printing.format, printing.size, printing.dpi))
 
 
-def sample_out(s: FoodSample) -> SampleOut:
+def sample_out(s: FoodSample, zone: tzinfo) -> SampleOut:
     return SampleOut(
         sample_id=str(s.id),
         school=s.school_id,
@@ -72,11 +74,11 @@ def sample_out(s: FoodSample) -> SampleOut:
         meal=s.meal.value,
         dish=s.dish,
         grams=s.grams,
-        sealed_at=s.sealed_at,
-        keep_until=s.keep_until,
+        sealed_at=county_time(s.sealed_at, zone),
+        keep_until=county_time(s.keep_until, zone),
         fridge=s.fridge,
         sealed_by=s.sealed_by,
         batch_codes=s.batch_codes,
-        disposed_at=s.disposed_at,
+        disposed_at=county_time(s.disposed_at, zone) if s.disposed_at else None,
         sent_to=s.sent_to,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Annotated
 
 from fastapi import APIRouter, Request, Response
@@ -12,6 +12,7 @@ from api import tokens
 from api.auth import Reader
 from api.deps import CredentialsDep, PinLimitsDep
 from api.errors import ApiError
+from domain.clock import county_time
 from domain.errors import NotFound, ValidationError
 
 router = APIRouter(prefix="/api/v1", tags=["sign in"])
@@ -33,15 +34,17 @@ class Session(BaseModel):
     expires_at: datetime | None = Field(description="null for a token made on the command line, which does not expire")
 
     @classmethod
-    def of(cls, session: tokens.Session) -> Session:
+    def of(cls, session: tokens.Session, zone: tzinfo) -> Session:
+        """``zone``: the county's, on whose clock the expiry is given."""
         caller = session.caller
+        expires = session.expires_at
         return cls(
             token=session.token,
             person_id=caller.person_id,
             name=session.name,
             role=caller.role.value,
             scope=caller.scope,
-            expires_at=session.expires_at,
+            expires_at=county_time(expires, zone) if expires is not None else None,
         )
 
 
@@ -57,12 +60,12 @@ def sign_in(body: SignIn, credentials: CredentialsDep, limits: PinLimitsDep, req
             raise
         raise ApiError(401, "wrong_credentials", "人员编号或PIN错误", "wrong person id or PIN", "pin") from None
     limits.succeeded(counted)
-    return Session.of(session)
+    return Session.of(session, credentials.ledger.profile.zone)
 
 
 @current_router.get("/sessions/current", response_model=Session, summary="Who this token belongs to")
 def current(caller: Reader, credentials: CredentialsDep) -> Session:
-    return Session.of(credentials.session(caller))
+    return Session.of(credentials.session(caller), credentials.ledger.profile.zone)
 
 
 @current_router.delete("/sessions/current", status_code=204, summary="Sign out: revoke this token on the server")

@@ -195,7 +195,11 @@ def as_of(log: list[Logged], profile: RulesProfile, code: str, moment: datetime)
         "as_of.expired": profile.local_date(moment) > batch.use_by_date,
         "as_of.certificates": tuple(sorted(kind for kind, voided in batch.certificates.values() if not voided)),
         "as_of.movements": tuple(
-            sorted((m.kind, m.quantity, m.at.isoformat()) for m in batch.movements.values() if not m.voided)
+            sorted(
+                (m.kind, m.quantity, m.at.astimezone(profile.zone).isoformat())
+                for m in batch.movements.values()
+                if not m.voided
+            )
         ),
         "as_of.failed_inspections": sum(1 for i in batch.inspections.values() if not i["passed"] and not i["voided"]),
     }

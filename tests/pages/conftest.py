@@ -176,11 +176,13 @@ class Phones:
     outside: list[str] = field(default_factory=list)
     requested: list[str] = field(default_factory=list)
 
-    def open(self, viewport: dict[str, int] = PHONE, lang: str = "zh-CN") -> Page:
+    def open(self, viewport: dict[str, int] = PHONE, lang: str = "zh-CN", timezone_id: str | None = None) -> Page:
+        """A phone (or desktop); ``timezone_id``: the device's own zone, when it is not the test machine's."""
         mobile = viewport in (PHONE, SMALL_PHONE)
         context = self.browser.new_context(
-            base_url=self.base, viewport=viewport, is_mobile=mobile, has_touch=mobile, locale=lang
-        )
+            base_url=self.base, viewport=viewport, is_mobile=mobile, has_touch=mobile, locale=lang,
+            timezone_id=timezone_id,
+        )  # fmt: skip
         context.grant_permissions(["camera"], origin=self.base)
         context.route("**/*", self._only_this_server)
         self.contexts.append(context)

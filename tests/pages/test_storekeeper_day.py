@@ -117,7 +117,8 @@ def test_storekeeper_scans_a_label_and_issues_to_the_kitchen(
 
     # The ledger names who gave and who took each hand-off.
     issued = [e for e in school_day.ledger.history(code) if e.what == "IssuedToKitchen"]
-    assert [(e.as_json()["details"]["quantity"], e.as_json()["details"]["taken_by"]) for e in issued] == [
+    shown = [e.as_json(school_day.ledger.profile.zone)["details"] for e in issued]
+    assert [(d["quantity"], d["taken_by"]) for d in shown] == [
         ("12.5", ZHANG),
         ("5", ZHANG),
     ]

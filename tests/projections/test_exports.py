@@ -42,7 +42,7 @@ def test_a_trace_exports_as_a_sortable_sheet_one_row_per_event(county: County, v
     ).active
 
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:8] == ("日期时间", "事件", "学校编号", "学校", "批次码", "批号", "品名", "数量")
+    assert rows[0][:8] == ("日期时间（+08:00）", "事件", "学校编号", "学校", "批次码", "批号", "品名", "数量")
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:N{len(rows)}"
     assert [(r[1], r[4]) for r in rows[1:]] == [("入库验收", code)] + [("附证明", code)] * 4 + [
         ("出库", code),
@@ -65,7 +65,7 @@ def test_a_trace_exports_as_csv_that_excel_reads_as_utf8(county: County, views: 
 
     assert data.startswith(b"\xef\xbb\xbf")
     lines = data.decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("日期时间,事件,学校编号,学校,批次码")
+    assert lines[0].startswith("日期时间（+08:00）,事件,学校编号,学校,批次码")
     assert lines[1].startswith(f"2026-03-02 07:30:00,入库验收,CG01,城关第一小学,{code},HX260301-2,猪肉（前腿）,20,kg")
     assert len(lines) == 9  # header, receipt, four certificates, issue, sample, write-off
 
@@ -78,8 +78,8 @@ def test_the_monthly_ledger_has_the_paper_books_title_headers_and_rows(county: C
 
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "城关第一小学食材进出库台账（2026年3月）"
-    assert rows[2] == ("日期", "时间", "品名", "批次码", "批号", "供应商", "色标", "摘要", "入库数量", "出库数量",
-                       "本批结存", "品名结存", "单位", "经手人", "领用人/见证人", "备注")  # fmt: skip
+    assert rows[2] == ("日期", "时间（+08:00）", "品名", "批次码", "批号", "供应商", "色标", "摘要", "入库数量",
+                       "出库数量", "本批结存", "品名结存", "单位", "经手人", "领用人/见证人", "备注")  # fmt: skip
     assert sheet.freeze_panes == "A4" and sheet.auto_filter.ref == "A3:P6"
     body = [(r[2], r[3], r[6], r[7], r[8], r[9], r[10], r[13], r[14], r[15]) for r in rows[3:]]
     # 14 kg were still in store at the end of March, past their use-by date of 5 March: 已过期.
