@@ -56,7 +56,7 @@ def test_history_and_the_batch_as_of_a_moment_read_on_the_county_clock(recorded_
     assert state["as_of"] == "2026-03-02T12:00:00+08:00" and state["on_hand"] == "15"
     assert off_the_county_clock(state) == []
     readable = foodtrace(database_url, "batch", recorded_live, "--as-of", "2026-03-01T23:00-05:00")
-    assert f"as of 2026-03-02T12:00:00{COUNTY}" in readable and f"2026-03-02T10:00:00{COUNTY}  issue 5" in readable
+    assert f"截至 2026-03-02T12:00:00{COUNTY}" in readable and f"2026-03-02T10:00:00{COUNTY}  出库 5 kg" in readable
 
 
 def test_a_trace_and_its_export_read_on_the_county_clock(recorded_live: str, database_url: str, tmp_path: Path) -> None:
