@@ -42,9 +42,12 @@ lint: $(VENV)/.installed-test
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 
+# Two workers (pytest-xdist): most tests wait on PostgreSQL, a server or the browser, so two keep two cores busy.
+# --dist loadgroup keeps the tests of an xdist_group (a module sharing one costly fixture) on one worker.
+PYTEST_WORKERS ?= 2
 pytest: $(VENV)/.installed-test
 	@$(MAKE) --no-print-directory system-packages PACKAGES="$(APT_PACKAGES)"
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 test: lint typecheck pytest
 

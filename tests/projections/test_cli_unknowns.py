@@ -23,6 +23,7 @@ NOWHERE = new_batch_code()  # a well-formed code no batch has
         (["trace", "forward", "--lot", "HX269999-9"], "lot HX269999-9"),
         (["batch", NOWHERE, "--as-of", "2026-03-02T12:00+08:00"], NOWHERE),
     ],
+    ids=["school", "supplier", "lot", "batch"],  # NOWHERE is new each run: parallel workers must agree on names
 )
 def test_an_unknown_school_supplier_lot_or_batch_is_a_clear_error(
     county: County, database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
