@@ -19,10 +19,13 @@ from tests.oracle.oracle import Mismatch, mismatches
 
 
 def empty_postgres(url: str) -> None:
-    """DELETE, not TRUNCATE: a few hundred rows go faster than the exclusive lock and new files of a TRUNCATE."""
+    """DELETE, not TRUNCATE: a few hundred rows go faster than the exclusive lock and new files of a TRUNCATE.
+    The sequences restart too, so each history's log starts at id 1 (see tests/conftest.py, empty_postgres)."""
     with psycopg.connect(url) as conn:
         for (table,) in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'").fetchall():
             conn.execute(f'DELETE FROM "{table}"')
+        for (sequence,) in conn.execute("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'").fetchall():
+            conn.execute(f'ALTER SEQUENCE "{sequence}" RESTART')
 
 
 def empty_sqlite(*files: Path) -> None:
