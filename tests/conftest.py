@@ -20,6 +20,18 @@ from tests.county import County
 PG_ADMIN_URL = os.environ.get("FOODTRACE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """On parallel workers (make test: pytest-xdist, --dist loadgroup) the tests of a file that share a module- or
+    class-scoped fixture run on one worker: the fixture is made once, and what one test leaves in it the next sees."""
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        if info is None or item.get_closest_marker("xdist_group"):
+            continue
+        if any(defs and defs[-1].scope in ("class", "module", "package") for defs in info.name2fixturedefs.values()):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
 def _postgres_or_skip() -> None:
     try:
         psycopg.connect(PG_ADMIN_URL, connect_timeout=3).close()

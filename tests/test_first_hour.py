@@ -19,8 +19,6 @@ from api.settings import Settings
 from tests.test_cli import FOODTRACE, run
 
 ROOT = Path(__file__).resolve().parent.parent
-# One worker runs this module (make test runs pytest-xdist with --dist loadgroup): its fixture is made once.
-pytestmark = pytest.mark.xdist_group("first-hour")
 
 
 @pytest.fixture(scope="module")

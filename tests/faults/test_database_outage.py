@@ -27,8 +27,6 @@ from tests.faults.serving import server_thread, wait_for
 
 CHROMIUM = "/usr/bin/chromium"
 FAIL_FAST_SECONDS = 2.0  # the promise: a request learns of an outage within this
-# One worker runs this module (make test runs pytest-xdist with --dist loadgroup): its fixture is made once.
-pytestmark = pytest.mark.xdist_group("database-outage")
 
 
 @dataclass
