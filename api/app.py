@@ -157,14 +157,14 @@ async def _request_log(request: Request, call_next: Callable[[Request], Awaitabl
     started = time.perf_counter()
     response = await call_next(request)
     caller = getattr(request.state, "caller", None)
+    milliseconds = (time.perf_counter() - started) * 1000
+    who = f"{caller.person_id}/{caller.role.value}" if caller else "-"
     log.info(
-        "%s %s %s %.1fms request_id=%s caller=%s",
+        "%s %s %s %s",
         request.method,
         request.url.path,
         response.status_code,
-        (time.perf_counter() - started) * 1000,
-        request_id,
-        f"{caller.person_id}/{caller.role.value}" if caller else "-",
+        f"{milliseconds:.1f}ms request_id={request_id} caller={who}",
     )
     response.headers["X-Request-ID"] = request_id
     return response

@@ -88,7 +88,12 @@ def install_error_handlers(app: FastAPI) -> None:
     async def domain_error(request: Request, error: DomainError) -> JSONResponse:
         details = {k: v for k, v in error.details.items() if k != "field"}
         return problem(
-            STATUS_OF_CODE.get(error.code, 422), error.code, error.zh, error.en, error.details.get("field"), details
+            STATUS_OF_CODE.get(error.code, 422),
+            error.code,
+            error.zh,
+            error.en,
+            field=error.details.get("field"),
+            details=details,
         )
 
     @app.exception_handler(InvalidPayload)
@@ -97,7 +102,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, error: ApiError) -> JSONResponse:
-        response = problem(error.status, error.code, error.zh, error.en, error.field, error.details)
+        response = problem(error.status, error.code, error.zh, error.en, field=error.field, details=error.details)
         if "retry_after" in error.details:
             response.headers["Retry-After"] = str(error.details["retry_after"])
         return response
@@ -126,8 +131,8 @@ def install_error_handlers(app: FastAPI) -> None:
             "invalid_input",
             f"填写有误：{field or '请求'}（{message}）",
             f"{field or 'request'}: {message}",
-            field,
-            {"errors": errors},
+            field=field,
+            details={"errors": errors},
         )
 
     @app.exception_handler(StarletteHTTPException)

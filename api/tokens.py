@@ -139,14 +139,14 @@ class Credentials:
             )
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         record = ApiToken(
-            token_hash(token),
-            person_id,
-            role_.value,
-            scope if role_ in SCOPED_ROLES else None,
-            label,
-            expires_at,
-            by,
-            self.ledger.clock(),
+            token_hash=token_hash(token),
+            person_id=person_id,
+            role=role_.value,
+            scope=scope if role_ in SCOPED_ROLES else None,
+            label=label,
+            expires_at=expires_at,
+            by=by,
+            at=self.ledger.clock(),
         )
         self.ledger.save(record)
         return token, record.id
@@ -216,7 +216,7 @@ class Credentials:
             raise ValidationError(zh="您没有该岗位", en=f"{person_id} does not hold the role {chosen}", field="role")
         expires = self.ledger.clock() + timedelta(hours=hours)
         token, token_id = self.create_token(
-            person_id, chosen, member.school_id, "PIN sign-in", Principal(person_id, chosen), expires
+            person_id, chosen, member.school_id, "PIN sign-in", Principal(person_id, chosen), expires_at=expires
         )
         return Session(token, Caller(person_id, Role(chosen), member.school_id, token_id), member.name, expires)
 
@@ -238,9 +238,16 @@ class Credentials:
         try:
             record: Aggregate = self.ledger.repository.get(PersonPin.create_id(person_id))
             assert isinstance(record, PersonPin)
-            record.change(salt, digest, PIN_ITERATIONS, by, self.ledger.clock())
+            record.change(salt=salt, pin_hash=digest, iterations=PIN_ITERATIONS, by=by, at=self.ledger.clock())
         except AggregateNotFoundError:
-            record = PersonPin(person_id, salt, digest, PIN_ITERATIONS, by, self.ledger.clock())
+            record = PersonPin(
+                person_id=person_id,
+                salt=salt,
+                pin_hash=digest,
+                iterations=PIN_ITERATIONS,
+                by=by,
+                at=self.ledger.clock(),
+            )
         return self.ledger.save(record)[-1].notification.id
 
     def pin_matches(self, person_id: str, pin: str) -> bool:

@@ -37,7 +37,9 @@ def certificate_upload(
     file: Annotated[UploadFile, File(description=f"PDF, JPEG or PNG, at most {MAX_BYTES // 1024 // 1024} MB")],
     expiry_date: Annotated[date | None, Form()] = None,
 ) -> CertificateUpload:
-    return CertificateUpload(kind, number, issuer, issue_date, expiry_date, file)
+    return CertificateUpload(
+        kind=kind, number=number, issuer=issuer, issue_date=issue_date, expiry_date=expiry_date, file=file
+    )
 
 
 CertificateForm = Annotated[CertificateUpload, Depends(certificate_upload)]

@@ -15,13 +15,14 @@ import httpx
 FOODTRACE = str(Path(sys.executable).with_name("foodtrace"))
 
 
-def run(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+def run(database_url: str, argv: list[str]) -> subprocess.CompletedProcess[str]:
+    """``foodtrace`` with ``argv`` as its arguments, against the given store."""
     env = {**os.environ, "FOODTRACE_DATABASE_URL": database_url}
-    return subprocess.run([FOODTRACE, *args], env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run([FOODTRACE, *argv], env=env, capture_output=True, text=True, timeout=300)
 
 
 def test_demo_seeds_a_county_and_history_replays_a_batch(database_url: str) -> None:
-    seeded = run(database_url, "demo", "--days", "8")
+    seeded = run(database_url, ["demo", "--days", "8"])
     assert seeded.returncode == 0, seeded.stderr
     summary = json.loads(seeded.stdout)
     assert summary["schools"] == 3 and summary["suppliers"] == 5
@@ -30,34 +31,34 @@ def test_demo_seeds_a_county_and_history_replays_a_batch(database_url: str) -> N
     assert summary["on_hold"] == 1 and summary["refused_deliveries"] == 1
     assert summary["events"] > summary["batches"] * 4
 
-    table = run(database_url, "history", summary["held_batch"])
+    table = run(database_url, ["history", summary["held_batch"]])
     assert table.returncode == 0, table.stderr
     assert "入库验收" in table.stdout and "封存" in table.stdout
 
-    replay = run(database_url, "history", summary["example_batch"].lower().replace("-", ""), "--json")
+    replay = run(database_url, ["history", summary["example_batch"].lower().replace("-", ""), "--json"])
     events = json.loads(replay.stdout)
     assert events[0]["what"] == "Received" and events[0]["by"]["role"] == "storekeeper"
     assert [e["version"] for e in events] == list(range(1, len(events) + 1))
     assert any(e["what"] == "IssuedToKitchen" for e in events)
 
-    status = run(database_url, "projections", "status")
+    status = run(database_url, ["projections", "status"])
     assert status.returncode == 0 and "warehouse" in status.stdout and "trace" in status.stdout
-    traced = run(database_url, "trace", "forward", "--supplier", "SUP-HX", "--json")
+    traced = run(database_url, ["trace", "forward", "--supplier", "SUP-HX", "--json"])
     assert traced.returncode == 0 and json.loads(traced.stdout)["batches"]
 
-    again = run(database_url, "demo", "--if-empty")
+    again = run(database_url, ["demo", "--if-empty"])
     assert again.returncode == 0 and again.stdout == ""
     assert "already holds records" in again.stderr
 
 
 def test_history_of_a_mistyped_code_says_what_is_wrong(database_url: str) -> None:
-    result = run(database_url, "history", "7KQ2-M9XH5")
+    result = run(database_url, ["history", "7KQ2-M9XH5"])
     assert result.returncode == 2
     assert "check character" in result.stderr and "批次码" in result.stderr
 
 
 def test_where_says_which_store_is_used(tmp_path: Path) -> None:
-    result = run(f"sqlite:///{tmp_path / 'x.sqlite3'}", "where")
+    result = run(f"sqlite:///{tmp_path / 'x.sqlite3'}", ["where"])
     assert result.stdout.strip() == f"sqlite:///{tmp_path / 'x.sqlite3'}"
 
 
@@ -85,16 +86,16 @@ def test_serve_answers_health_over_http(tmp_path: Path) -> None:
 
 def test_a_filed_digest_verifies_until_history_is_rewritten(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'audit.sqlite3'}"
-    assert run(url, "demo", "--days", "3").returncode == 0
-    filed = json.loads(run(url, "digest").stdout)
+    assert run(url, ["demo", "--days", "3"]).returncode == 0
+    filed = json.loads(run(url, ["digest"]).stdout)
     assert filed["events"] > 0 and len(filed["digest"]) == 64
-    later = run(url, "token", "create", "--person", "inv-1", "--role", "investigator")  # more records later
+    later = run(url, ["token", "create", "--person", "inv-1", "--role", "investigator"])  # more records later
     assert later.returncode == 0
-    ok = run(url, "verify", "--events", str(filed["events"]), "--digest", filed["digest"])
+    ok = run(url, ["verify", "--events", str(filed["events"]), "--digest", filed["digest"]])
     assert ok.returncode == 0 and ok.stdout.startswith("ok")
     import sqlite3
 
     with sqlite3.connect(tmp_path / "audit.sqlite3") as conn:
         conn.execute("DELETE FROM stored_events WHERE rowid = 5")
-    broken = run(url, "verify", "--events", str(filed["events"]), "--digest", filed["digest"])
+    broken = run(url, ["verify", "--events", str(filed["events"]), "--digest", filed["digest"]])
     assert broken.returncode == 1 and "MISMATCH" in broken.stderr

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, Any]]]:
     """A small demo county on SQLite, seeded once for these tests."""
     url = f"sqlite:///{tmp_path_factory.mktemp('first-hour') / 'demo.sqlite3'}"
-    seeded = run(url, "demo", "--days", "5")
+    seeded = run(url, ["demo", "--days", "5"])
     assert seeded.returncode == 0, seeded.stderr
     yield url, json.loads(seeded.stdout)
 

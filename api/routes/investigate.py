@@ -62,7 +62,17 @@ def search(
     queries.require_known(views, school=school or None, supplier=own)
     queries.require_found(views, supplier=supplier, lot=lot if county_wide else None)
     found = queries.search_batches(
-        views, lot, supplier, product, school, received_from, received_to, page, limit, code=code, supplier_code=own
+        views,
+        lot=lot,
+        supplier=supplier,
+        product=product,
+        school=school,
+        received_from=received_from,
+        received_to=received_to,
+        page=page,
+        page_size=limit,
+        code=code,
+        supplier_code=own,
     )
     return {**found, "next_cursor": str(page + 1) if found.get("has_more") else None, "freshness": freshness}
 
@@ -91,7 +101,15 @@ def trace_forward(
         )
     freshness = fresh.reading("trace")
     queries.require_known(views, supplier=supplier or None, lot=lot or None)
-    trace = queries.trace_forward(views, lot, gtin, supplier, product, received_from, received_to)
+    trace = queries.trace_forward(
+        views,
+        lot=lot,
+        gtin=gtin,
+        supplier=supplier,
+        product=product,
+        received_from=received_from,
+        received_to=received_to,
+    )
     return _exported(trace, format, f"trace-forward-{lot or supplier or product}", fresh, freshness)
 
 

@@ -38,17 +38,17 @@ class Cluster:
         return f"postgresql://postgres@127.0.0.1:{self.port}/foodtrace"
 
     def start(self) -> None:
-        self._pg_ctl("start", "-w", "-t", "60", "-l", str(self.log), "-o", f"-p {self.port}")
+        self._pg_ctl(["start", "-w", "-t", "60", "-l", str(self.log), "-o", f"-p {self.port}"])
 
     def stop(self, mode: str = "fast") -> None:
         """Stop now: open sessions are cut, as when the database server goes away."""
-        self._pg_ctl("stop", "-w", "-t", "60", "-m", mode)
+        self._pg_ctl(["stop", "-w", "-t", "60", "-m", mode])
 
-    def _pg_ctl(self, *args: str) -> None:
-        _as_postgres(BIN / "pg_ctl", "-D", str(self.folder / "data"), *args)
+    def _pg_ctl(self, args: list[str]) -> None:
+        _as_postgres(BIN / "pg_ctl", ["-D", str(self.folder / "data"), *args])
 
 
-def _as_postgres(program: Path, *args: str) -> None:
+def _as_postgres(program: Path, args: list[str]) -> None:
     """PostgreSQL refuses to run as root: its tools run as the postgres user when we are root."""
     command = [str(program), *args]
     if os.geteuid() == 0:
@@ -95,7 +95,7 @@ def throwaway_cluster() -> Iterator[Cluster]:
     try:
         if os.geteuid() == 0:
             shutil.chown(cluster.folder, "postgres", "postgres")
-        _as_postgres(BIN / "initdb", "-D", str(cluster.folder / "data"), "-U", "postgres", "-A", "trust", "--no-sync")
+        _as_postgres(BIN / "initdb", ["-D", str(cluster.folder / "data"), "-U", "postgres", "-A", "trust", "--no-sync"])
         settings = [
             "listen_addresses = '127.0.0.1'",
             f"unix_socket_directories = '{cluster.folder}'",

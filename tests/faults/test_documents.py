@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import shlex
 import time
 from pathlib import Path
 
@@ -97,10 +98,11 @@ def uploaded(api: Api, code: str, number: str, content: bytes) -> int:
     return response.status_code
 
 
-def run_cli(database_url: str, documents: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
+def run_cli(database_url: str, documents: Path, monkeypatch: pytest.MonkeyPatch, command: str) -> int:
+    """``command`` as typed after ``foodtrace``, e.g. ``"documents sweep --grace 24h"``."""
     monkeypatch.setenv("FOODTRACE_DATABASE_URL", database_url)
     monkeypatch.setenv("FOODTRACE_DOCUMENTS", str(documents))
-    return foodtrace(list(args))
+    return foodtrace(shlex.split(command))
 
 
 def test_verify_documents_lists_missing_and_altered(
@@ -111,13 +113,13 @@ def test_verify_documents_lists_missing_and_altered(
     kept, lost, forged = pdf_report("kept"), pdf_report("lost"), pdf_report("forged")
     for number, content in [("QJ-1", kept), ("QJ-2", lost), ("QJ-3", forged)]:
         assert uploaded(api, code, number, content) == 201
-    assert run_cli(database_url, api.documents, monkeypatch, "verify", "--documents") == 0
+    assert run_cli(database_url, api.documents, monkeypatch, "verify --documents") == 0
     assert "3 documents" in capsys.readouterr().out
     # When one file is deleted and another changed
     next(p for p in api.documents.rglob("*.pdf") if p.name.startswith(sha256(lost))).unlink()
     next(p for p in api.documents.rglob("*.pdf") if p.name.startswith(sha256(forged))).write_bytes(kept)
     # Then the check names both, and only them, and fails
-    assert run_cli(database_url, api.documents, monkeypatch, "verify", "--documents") == 1
+    assert run_cli(database_url, api.documents, monkeypatch, "verify --documents") == 1
     out = capsys.readouterr()
     report = out.out + out.err
     assert f"missing  {sha256(lost)}" in report and f"altered  {sha256(forged)}" in report
@@ -138,14 +140,14 @@ def test_sweep_removes_only_unreferenced_files_after_grace(
     files = {p.name for p in api.documents.rglob("*") if p.is_file()}
     assert len(files) == 3
     # When the sweep runs within the grace period, nothing goes
-    assert run_cli(database_url, api.documents, monkeypatch, "documents", "sweep", "--grace", "24h") == 0
+    assert run_cli(database_url, api.documents, monkeypatch, "documents sweep --grace 24h") == 0
     assert {p.name for p in api.documents.rglob("*") if p.is_file()} == files
     # Once the files are older than the grace period, only the unreferenced ones go
     two_days_ago = time.time() - 2 * 86400
     for path in api.documents.rglob("*"):
         if path.is_file():
             os.utime(path, (two_days_ago, two_days_ago))
-    assert run_cli(database_url, api.documents, monkeypatch, "documents", "sweep", "--grace", "24h") == 0
+    assert run_cli(database_url, api.documents, monkeypatch, "documents sweep --grace 24h") == 0
     assert "removed 2" in capsys.readouterr().out
     assert [p.name for p in api.documents.rglob("*") if p.is_file()] == [f"{sha256(recorded)}.pdf"]
     assert api.get("investigator", f"/api/v1/batches/{code}/documents/{sha256(recorded)}").status_code == 200
@@ -169,6 +171,6 @@ def test_the_demo_county_stores_the_files_its_certificates_name(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     database = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
-    assert run_cli(database, tmp_path / "documents", monkeypatch, "demo", "--days", "3") == 0
-    assert run_cli(database, tmp_path / "documents", monkeypatch, "verify", "--documents") == 0
+    assert run_cli(database, tmp_path / "documents", monkeypatch, "demo --days 3") == 0
+    assert run_cli(database, tmp_path / "documents", monkeypatch, "verify --documents") == 0
     assert "ok: all" in capsys.readouterr().out

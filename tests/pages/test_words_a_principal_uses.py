@@ -80,8 +80,8 @@ class Demo:
     summary: dict[str, Any]
     folder: Path
 
-    def run(self, *args: str) -> str:
-        done = subprocess.run([FOODTRACE, *args], env=self.env, capture_output=True, text=True, timeout=300)
+    def run(self, argv: list[str]) -> str:
+        done = subprocess.run([FOODTRACE, *argv], env=self.env, capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stderr
         return done.stdout
 
@@ -89,7 +89,7 @@ class Demo:
         name = self.folder / f"export-{len(list(self.folder.glob('export-*')))}"
         fmt = args[args.index("--format") + 1] if "--format" in args else "xlsx"
         path = name.with_suffix("." + fmt)
-        self.run("export", *args, "-o", str(path))
+        self.run(["export", *args, "-o", str(path)])
         return path
 
 
@@ -132,7 +132,7 @@ def office(browser: Browser, demo_server: str) -> Iterator[Phones]:
 
 def oil(demo: Demo) -> dict[str, Any]:
     """A batch of 食用油, counted in bottles: the unit that once showed as "bottle"."""
-    traced = json.loads(demo.run("trace", "forward", "--supplier", "SUP-WF", "--product", "食用油", "--json"))
+    traced = json.loads(demo.run(["trace", "forward", "--supplier", "SUP-WF", "--product", "食用油", "--json"]))
     return next(b for b in traced["batches"] if b["school"] == "CG01")
 
 
@@ -205,30 +205,30 @@ def test_the_command_line_reads_in_chinese(demo: Demo) -> None:
     batch = oil(demo)
     lunch = batch["issues"][0]
     for code in (batch["code"], demo.summary["example_batch"], demo.summary["held_batch"]):
-        history = demo.run("history", code)
+        history = demo.run(["history", code])
         assert "入库验收" in history and "附证明" in history
         assert_in_words(f"history {code}", history)
-    traced = demo.run("trace", "forward", "--supplier", "SUP-WF")
+    traced = demo.run(["trace", "forward", "--supplier", "SUP-WF"])
     assert " 瓶  → " in traced
     assert_in_words("trace forward", traced)
-    meal = demo.run("trace", "backward", "--school", "CG01", "--date", lunch["meal_date"], "--meal", lunch["meal"])
+    meal = demo.run(["trace", "backward", "--school", "CG01", "--date", lunch["meal_date"], "--meal", lunch["meal"]])
     assert "可从事食品工作" in meal
     assert_in_words("trace backward", meal)
     moment = datetime.now().astimezone().isoformat(timespec="minutes")
-    assert_in_words("batch --as-of", demo.run("batch", batch["code"], "--as-of", moment))
+    assert_in_words("batch --as-of", demo.run(["batch", batch["code"], "--as-of", moment]))
 
 
 def test_labels_name_the_category_as_the_card_does(demo: Demo) -> None:
-    pork = json.loads(demo.run("trace", "forward", "--supplier", "SUP-HX", "--json"))["batches"][0]
+    pork = json.loads(demo.run(["trace", "forward", "--supplier", "SUP-HX", "--json"]))["batches"][0]
     label = demo.folder / "pork.pdf"
-    demo.run("label", pork["code"], "--format", "pdf", "-o", str(label))
+    demo.run(["label", pork["code"], "--format", "pdf", "-o", str(label)])
     text = pdf_text(label.read_bytes())
     assert "肉类" in text and "肉制品" not in text
     assert_in_words("a batch label", text)
 
     lunch = oil(demo)["issues"][0]
     meal = ("--school", "CG01", "--date", lunch["meal_date"], "--meal", lunch["meal"])
-    sample = json.loads(demo.run("trace", "backward", *meal, "--json"))["samples"][0]
+    sample = json.loads(demo.run(["trace", "backward", *meal, "--json"]))["samples"][0]
     printed = SampleLabel(
         dish=sample["dish"], meal=Meal(sample["meal"]), sealed_at=datetime.fromisoformat(sample["sealed_at"]),
         grams=sample["grams"], keep_until=datetime.fromisoformat(sample["keep_until"]), sealed_by=sample["sealed_by"],
