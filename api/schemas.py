@@ -57,10 +57,9 @@ class Body(BaseModel):
 # --- requests ------------------------------------------------------------------------------------
 
 
-class IntakeRequest(Body):
-    """入库验收 of a delivery that was not announced: the fields the rules need."""
+class Delivered(Body):
+    """What a delivery brings, as its papers say: the same whether it is received unannounced or announced first."""
 
-    supplier: Code
     product: Text
     category: CategoryName
     quantity: Quantity
@@ -69,14 +68,20 @@ class IntakeRequest(Body):
     production_date: date
     use_by_date: date
     invoice_number: Text
+    gtin: str | None = Field(None, max_length=14)
+    unit_price: Quantity | None = None
+    pork: bool | None = None
+
+
+class IntakeRequest(Delivered):
+    """入库验收 of a delivery that was not announced: the fields the rules need."""
+
+    supplier: Code
     place: Text
     co_signers: list[Code] = Field(min_length=1, max_length=5, description="the other people signing the intake")
     sensory_ok: bool
     sensory_notes: str = Field("", max_length=500)
-    gtin: str | None = Field(None, max_length=14)
-    unit_price: Quantity | None = None
     arrival_temperature: Temperature | None = None
-    pork: bool | None = None
     school: Code | None = Field(None, description="admins only; a storekeeper receives at their own school")
 
 
@@ -136,23 +141,12 @@ class CorrectionRequest(Body):
     reason: Text
 
 
-class AnnouncementRequest(Body):
+class AnnouncementRequest(Delivered):
     """送货预告: what a supplier will deliver, before it arrives."""
 
     reference: Code = Field(description="the supplier's own delivery note number (送货单号); unique per supplier")
     school: Code
-    product: Text
-    category: CategoryName
-    quantity: Quantity
-    unit: Code
-    supplier_lot: Text
-    production_date: date
-    use_by_date: date
-    invoice_number: Text
     expected_on: date
-    gtin: str | None = Field(None, max_length=14)
-    unit_price: Quantity | None = None
-    pork: bool | None = None
     supplier: Code | None = Field(None, description="admins only; a supplier announces for itself")
 
 
@@ -238,7 +232,9 @@ class CertificateOut(BaseModel):
     document_url: str
 
 
-class PendingIssueOut(BaseModel):
+class Offer(BaseModel):
+    """An issue (出库) the storekeeper signed, waiting for the kitchen lead's signature: number ``offer`` on its batch."""
+
     offer: int
     quantity: str
     unit: str
@@ -246,23 +242,21 @@ class PendingIssueOut(BaseModel):
     meal: str
     given_by: str
     taken_by: str
+
+
+class PendingIssueOut(Offer):
+    """On the batch's card, with the two people's names."""
+
     given_by_name: str
     taken_by_name: str
 
 
-class HandoffOut(BaseModel):
-    """A hand-off the storekeeper signed that waits for the kitchen lead's signature."""
+class HandoffOut(Offer):
+    """In the list of hand-offs waiting for a signature, with the batch it is from."""
 
     code: str
     product: str
     colour: str
-    offer: int
-    quantity: str
-    unit: str
-    meal_date: date
-    meal: str
-    given_by: str
-    taken_by: str
     offered_at: datetime
 
 

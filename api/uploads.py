@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, File, Form, UploadFile
 
 from api.documents import MAX_BYTES, Document, DocumentStore, inspect_upload
 from api.schemas import CertificateKindName
+
+C = TypeVar("C")
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,13 @@ class CertificateUpload:
         document = inspect_upload(content)
         documents.put(content, document)
         return document
+
+    def attach(self, kind: Callable[..., C], documents: DocumentStore, **target: Any) -> tuple[C, str]:
+        """Keep the file, then the command that attaches it to ``target`` (a batch, a delivery), naming the file by its
+        hash; with that hash, for the record of the request."""
+        document = self.store(documents)
+        fields = {"kind": self.kind, "number": self.number, "issuer": self.issuer, "issue_date": self.issue_date}
+        return kind(**target, **fields, sha256=document.sha256, expiry_date=self.expiry_date), document.sha256
 
 
 def certificate_upload(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -126,57 +127,49 @@ def home_slash() -> RedirectResponse:
     return RedirectResponse("/app", status_code=308)
 
 
-@router.get("/sign-in")
-def sign_in(render: Page) -> HTMLResponse:
-    return render("sign_in.html", "sign_in", page="sign-in")
-
-
 @router.get("/batch/{code}")
 def batch(code: str, render: Page) -> HTMLResponse:
     """Where a label's QR code lands (/b/{code} and GS1 Digital Link paths redirect here)."""
-    if not CODE.match(code):
-        raise ApiError(404, "not_found", "找不到该页面或记录", "not found")
-    return render("batch.html", "open_card", page="batch", code=code)
-
-
-@router.get("/intake")
-def intake(render: Page) -> HTMLResponse:
-    return render("intake.html", "intake", page="intake")
-
-
-@router.get("/samples")
-def samples(render: Page) -> HTMLResponse:
-    return render("samples.html", "samples", page="samples")
+    return render("batch.html", "open_card", page="batch", code=batch_code(code))
 
 
 @router.get("/batch/{code}/timeline")
 def timeline(code: str, render: Page) -> HTMLResponse:
     """An investigator's view of one batch: every event, its state at a chosen moment, its documents, where it went."""
+    return render("timeline.html", "timeline_title", page="timeline", code=batch_code(code), wide=True)
+
+
+def batch_code(code: str) -> str:
     if not CODE.match(code):
         raise ApiError(404, "not_found", "找不到该页面或记录", "not found")
-    return render("timeline.html", "timeline_title", page="timeline", code=code, wide=True)
+    return code
 
 
-@router.get("/search")
-def search(render: Page) -> HTMLResponse:
-    return render("search.html", "search_title", page="search", wide=True)
+# Pages that are their template and nothing more: (address and page name, words key of the title, wide: an office
+# page, laid out for a desk).
+PLAIN_PAGES = (
+    ("sign-in", "sign_in", False),
+    ("intake", "intake", False),
+    ("samples", "samples", False),
+    ("search", "search_title", True),
+    ("trace", "trace_title", True),  # forward from a lot (?lot=) or backward from a meal (?school=&meal_date=&meal=)
+    ("compliance", "compliance_title", True),
+    ("ledger", "ledger_title", True),  # 进出库台账: a school's month, laid out like the paper book
+)
 
 
-@router.get("/trace")
-def trace(render: Page) -> HTMLResponse:
-    """Forward from a lot (?lot=) or backward from a meal (?school=&meal_date=&meal=)."""
-    return render("trace.html", "trace_title", page="trace", wide=True)
+def plain_page(name: str, title_key: str, wide: bool) -> Callable[[Render], HTMLResponse]:
+    template = name.replace("-", "_") + ".html"
+    wide_page = {"wide": True} if wide else {}
+
+    def show(render: Page) -> HTMLResponse:
+        return render(template, title_key, page=name, **wide_page)
+
+    return show
 
 
-@router.get("/compliance")
-def compliance(render: Page) -> HTMLResponse:
-    return render("compliance.html", "compliance_title", page="compliance", wide=True)
-
-
-@router.get("/ledger")
-def ledger(render: Page) -> HTMLResponse:
-    """进出库台账: a school's month, laid out like the paper book."""
-    return render("ledger.html", "ledger_title", page="ledger", wide=True)
+for name, title_key, wide in PLAIN_PAGES:
+    router.add_api_route(f"/{name}", plain_page(name, title_key, wide), methods=["GET"], name=name)
 
 
 @router.get("/static/{name:path}")

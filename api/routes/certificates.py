@@ -34,17 +34,5 @@ def attach_to_batch(
     batch = visible_batch(ledger, caller, code)
     if caller.role is Role.STOREKEEPER:
         check_school(caller, batch.school_id)
-    document = form.store(documents)
-    return record(
-        AttachCertificate(
-            code=batch.code,
-            kind=form.kind,
-            number=form.number,
-            issuer=form.issuer,
-            issue_date=form.issue_date,
-            sha256=document.sha256,
-            expiry_date=form.expiry_date,
-        ),
-        caller,
-        document=document.sha256,
-    )
+    attach, document = form.attach(AttachCertificate, documents, code=batch.code)
+    return record(attach, caller, document=document)

@@ -57,20 +57,8 @@ def attach_to_delivery(
 ) -> CommandResult:
     announcement = visible_announcement(ledger, caller, announcement_id)
     check_supplier(caller, announcement.supplier_id)
-    document = form.store(documents)
-    return record(
-        AttachCertificateToDelivery(
-            announcement=announcement_id,
-            kind=form.kind,
-            number=form.number,
-            issuer=form.issuer,
-            issue_date=form.issue_date,
-            sha256=document.sha256,
-            expiry_date=form.expiry_date,
-        ),
-        caller,
-        document=document.sha256,
-    )
+    attach, document = form.attach(AttachCertificateToDelivery, documents, announcement=announcement_id)
+    return record(attach, caller, document=document)
 
 
 @router.get("/deliveries/{announcement_id}", response_model=AnnouncementOut, summary="One announced delivery")
