@@ -233,7 +233,7 @@ class CertificateOut(BaseModel):
 
 
 class Offer(BaseModel):
-    """An issue (出库) the storekeeper signed, waiting for the kitchen lead's signature: number ``offer`` on its batch."""
+    """An issue (出库) awaiting the kitchen lead's signature: number ``offer`` of its batch."""
 
     offer: int
     quantity: str
