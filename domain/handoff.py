@@ -7,6 +7,7 @@ passed that day's 晨午检 (§12). Nothing is edited: a correction (更正) is 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -119,37 +120,42 @@ class Correct(Command):
     reason: str
 
 
+def on_batch(ledger: Ledger, code: str, step: Callable[[IngredientBatch], object]) -> Outcome:
+    """Most steps: find the batch, record ``step`` on it, answer with its code, version and stock."""
+    batch = ledger.batch(code)
+    step(batch)
+    return [batch], ledger.batch_result(batch)
+
+
 @handles(Inspect)
 def inspect(ledger: Ledger, c: Inspect, by: Principal, at: datetime) -> Outcome:
     """§16 查验: inspect again at warehouse intake and again at issue (入库、出库再次查验)."""
-    batch = ledger.batch(c.code)
-    stage = parse_choice(Stage, c.stage, "stage", "查验环节")
-    batch.inspect(stage, c.passed, note_text(c.notes, "notes", "查验记录", 500), by.person_id, by=by, at=at)
-    return [batch], ledger.batch_result(batch)
+
+    def step(batch: IngredientBatch) -> None:
+        stage = parse_choice(Stage, c.stage, "stage", "查验环节")
+        batch.inspect(stage, c.passed, note_text(c.notes, "notes", "查验记录", 500), by.person_id, by=by, at=at)
+
+    return on_batch(ledger, c.code, step)
 
 
 @handles(PutOnHold)
 def put_on_hold(ledger: Ledger, c: PutOnHold, by: Principal, at: datetime) -> Outcome:
     """封存: quarantine a batch; nothing of it may be issued until it is released."""
-    batch = ledger.batch(c.code)
-    batch.put_on_hold(require_text(c.reason, "reason", "封存原因"), by, at)
-    return [batch], ledger.batch_result(batch)
+    return on_batch(
+        ledger, c.code, lambda batch: batch.put_on_hold(require_text(c.reason, "reason", "封存原因"), by, at)
+    )
 
 
 @handles(Release)
 def release(ledger: Ledger, c: Release, by: Principal, at: datetime) -> Outcome:
     """解封: a held batch may be issued again, with the reason it is safe."""
-    batch = ledger.batch(c.code)
-    batch.release(require_text(c.reason, "reason", "解封原因"), by, at)
-    return [batch], ledger.batch_result(batch)
+    return on_batch(ledger, c.code, lambda batch: batch.release(require_text(c.reason, "reason", "解封原因"), by, at))
 
 
 @handles(Move)
 def move(ledger: Ledger, c: Move, by: Principal, at: datetime) -> Outcome:
     """移库: the batch changes place (its place carries its colour, §14 色标管理)."""
-    batch = ledger.batch(c.code)
-    batch.move(require_text(c.place, "place", "存放位置"), by, at)
-    return [batch], ledger.batch_result(batch)
+    return on_batch(ledger, c.code, lambda batch: batch.move(require_text(c.place, "place", "存放位置"), by, at))
 
 
 @handles(IssueToKitchen)
@@ -245,6 +251,8 @@ def write_off(ledger: Ledger, c: WriteOff, by: Principal, at: datetime) -> Outco
 @handles(Correct)
 def correct(ledger: Ledger, c: Correct, by: Principal, at: datetime) -> Outcome:
     """更正: void an earlier event of the batch (a wrong certificate, inspection or movement); nothing is edited."""
-    batch = ledger.batch(c.code)
-    batch.correct(c.corrects_version, require_text(c.reason, "reason", "更正原因"), by, at)
-    return [batch], ledger.batch_result(batch)
+    return on_batch(
+        ledger,
+        c.code,
+        lambda batch: batch.correct(c.corrects_version, require_text(c.reason, "reason", "更正原因"), by, at),
+    )

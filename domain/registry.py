@@ -6,6 +6,7 @@ A supplier delivers only within its licence and tender period (§3: 一年一招
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -90,6 +91,20 @@ class ReinstateStaff(Command):
     reason: str
 
 
+def on_supplier(ledger: Ledger, code: str, step: Callable[[Supplier], object]) -> Outcome:
+    """Find the supplier, record ``step`` on it, answer with its code."""
+    supplier = ledger.supplier(code)
+    step(supplier)
+    return [supplier], {"supplier": code}
+
+
+def on_staff(ledger: Ledger, person_id: str, step: Callable[[StaffMember], object]) -> Outcome:
+    """Find the person, record ``step`` on them, answer with their id."""
+    member = ledger.staff(person_id)
+    step(member)
+    return [member], {"person_id": person_id}
+
+
 @handles(RegisterSchool)
 def register_school(ledger: Ledger, c: RegisterSchool, by: Principal, at: datetime) -> Outcome:
     """学校登记: a school is registered once, under its code."""
@@ -121,17 +136,19 @@ def register_supplier(ledger: Ledger, c: RegisterSupplier, by: Principal, at: da
 @handles(RenewSupplierLicence)
 def renew_supplier_licence(ledger: Ledger, c: RenewSupplierLicence, by: Principal, at: datetime) -> Outcome:
     """许可证换证: a renewed licence replaces the old one from its first day."""
-    supplier = ledger.supplier(c.code)
-    supplier.renew_licence(require_text(c.number, "number", "许可证编号"), c.valid_from, c.valid_until, by, at)
-    return [supplier], {"supplier": c.code}
+    return on_supplier(
+        ledger,
+        c.code,
+        lambda s: s.renew_licence(require_text(c.number, "number", "许可证编号"), c.valid_from, c.valid_until, by, at),
+    )
 
 
 @handles(SuspendSupplier)
 def suspend_supplier(ledger: Ledger, c: SuspendSupplier, by: Principal, at: datetime) -> Outcome:
     """暂停供货: a suspended supplier's deliveries are refused, saying why."""
-    supplier = ledger.supplier(c.code)
-    supplier.suspend(require_text(c.reason, "reason", "暂停原因"), by, at)
-    return [supplier], {"supplier": c.code}
+    return on_supplier(
+        ledger, c.code, lambda supplier: supplier.suspend(require_text(c.reason, "reason", "暂停原因"), by, at)
+    )
 
 
 @handles(RegisterStaff)
@@ -148,36 +165,42 @@ def register_staff(ledger: Ledger, c: RegisterStaff, by: Principal, at: datetime
 @handles(RecordStaffCertificate)
 def record_staff_certificate(ledger: Ledger, c: RecordStaffCertificate, by: Principal, at: datetime) -> Outcome:
     """§12 二证: a food worker's health certificate (健康证) or training certificate (培训合格证)."""
-    member = ledger.staff(c.person_id)
-    number = require_text(c.number, "number", "证件编号")
-    if c.kind == "health":
-        member.record_health_certificate(number, c.valid_from, c.valid_until, by, at)
-    elif c.kind == "training":
-        member.record_training_certificate(number, c.valid_from, c.valid_until, by, at)
-    else:
-        raise ValidationError(zh="证件类型应为健康证或培训合格证", en="kind must be health or training", field="kind")
-    return [member], {"person_id": c.person_id}
+
+    def step(member: StaffMember) -> None:
+        number = require_text(c.number, "number", "证件编号")
+        if c.kind == "health":
+            member.record_health_certificate(number, c.valid_from, c.valid_until, by, at)
+        elif c.kind == "training":
+            member.record_training_certificate(number, c.valid_from, c.valid_until, by, at)
+        else:
+            raise ValidationError(
+                zh="证件类型应为健康证或培训合格证", en="kind must be health or training", field="kind"
+            )
+
+    return on_staff(ledger, c.person_id, step)
 
 
 @handles(RecordHealthCheck)
 def record_health_check(ledger: Ledger, c: RecordHealthCheck, by: Principal, at: datetime) -> Outcome:
     """§12 晨午检: the daily health check a food worker passes before handling food."""
-    member = ledger.staff(c.person_id)
-    member.record_health_check(c.day, c.passed, note_text(c.notes, "notes", "晨检记录", 500), by, at)
-    return [member], {"person_id": c.person_id}
+
+    def step(member: StaffMember) -> None:
+        member.record_health_check(c.day, c.passed, note_text(c.notes, "notes", "晨检记录", 500), by, at)
+
+    return on_staff(ledger, c.person_id, step)
 
 
 @handles(SuspendStaff)
 def suspend_staff(ledger: Ledger, c: SuspendStaff, by: Principal, at: datetime) -> Outcome:
     """§12 调岗停岗: a worker who may spread disease is moved off food work at once."""
-    member = ledger.staff(c.person_id)
-    member.suspend(require_text(c.reason, "reason", "停岗原因"), by, at)
-    return [member], {"person_id": c.person_id}
+    return on_staff(
+        ledger, c.person_id, lambda member: member.suspend(require_text(c.reason, "reason", "停岗原因"), by, at)
+    )
 
 
 @handles(ReinstateStaff)
 def reinstate_staff(ledger: Ledger, c: ReinstateStaff, by: Principal, at: datetime) -> Outcome:
     """复岗: a suspended worker returns to food work."""
-    member = ledger.staff(c.person_id)
-    member.reinstate(optional_text(c.reason, "reason", "复岗原因", 500), by, at)
-    return [member], {"person_id": c.person_id}
+    return on_staff(
+        ledger, c.person_id, lambda member: member.reinstate(optional_text(c.reason, "reason", "复岗原因", 500), by, at)
+    )
