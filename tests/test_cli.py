@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -21,10 +22,16 @@ def run(database_url: str, argv: list[str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run([FOODTRACE, *argv], env=env, capture_output=True, text=True, timeout=300)
 
 
-def test_demo_seeds_a_county_and_history_replays_a_batch(database_url: str) -> None:
-    seeded = run(database_url, ["demo", "--days", "8"])
+def seed_demo(database_url: str, days: int) -> dict[str, Any]:
+    """``foodtrace demo`` over ``days`` days into the store, which must succeed; its summary."""
+    seeded = run(database_url, ["demo", "--days", str(days)])
     assert seeded.returncode == 0, seeded.stderr
-    summary = json.loads(seeded.stdout)
+    summary: dict[str, Any] = json.loads(seeded.stdout)
+    return summary
+
+
+def test_demo_seeds_a_county_and_history_replays_a_batch(database_url: str) -> None:
+    summary = seed_demo(database_url, 8)
     assert summary["schools"] == 3 and summary["suppliers"] == 5
     assert summary["batches"] > 20 and summary["certificates"] > summary["batches"]
     assert summary["issues"] > 0 and summary["samples"] > 0

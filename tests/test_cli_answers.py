@@ -4,21 +4,18 @@ log, a demo summary of a store the demo never seeded. Each says so plainly inste
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.test_cli import run
+from tests.test_cli import run, seed_demo
 
 
 @pytest.fixture(scope="module")
-def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, Any]]]:
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, Any]]:
     url = f"sqlite:///{tmp_path_factory.mktemp('answers') / 'demo.sqlite3'}"
-    seeded = run(url, ["demo", "--days", "4"])
-    assert seeded.returncode == 0, seeded.stderr
-    yield url, json.loads(seeded.stdout)
+    return url, seed_demo(url, 4)
 
 
 def test_a_ledger_export_of_a_month_without_records_writes_no_file(

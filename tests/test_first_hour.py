@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,18 +14,16 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import Settings
-from tests.test_cli import FOODTRACE, run
+from tests.test_cli import FOODTRACE, seed_demo
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
-def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, Any]]]:
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, Any]]:
     """A small demo county on SQLite, seeded once for these tests."""
     url = f"sqlite:///{tmp_path_factory.mktemp('first-hour') / 'demo.sqlite3'}"
-    seeded = run(url, ["demo", "--days", "5"])
-    assert seeded.returncode == 0, seeded.stderr
-    yield url, json.loads(seeded.stdout)
+    return url, seed_demo(url, 5)
 
 
 def test_demo_prints_what_a_newcomer_needs_and_it_works(demo_store: tuple[str, dict[str, Any]], tmp_path: Path):
