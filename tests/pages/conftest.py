@@ -11,12 +11,14 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 import uvicorn
+from fastapi import FastAPI
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright, Route, expect
 
 from api.app import create_app
@@ -102,27 +104,32 @@ def school_day(ledger: Ledger) -> SchoolDay:
     return day
 
 
-@pytest.fixture
-def server(school_day: SchoolDay, tmp_path: Path) -> Iterator[str]:
-    """The real app on a free localhost port, in a thread of this process."""
-    settings = Settings(database_url="unused://", documents_dir=tmp_path / "documents")
-    app = create_app(settings, ledger=school_day.ledger)
+@contextmanager
+def serving(app: FastAPI, start_within: float = 20) -> Iterator[str]:
+    """The real app on a free localhost port, in a thread of this process, until the block ends."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
     uv = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + start_within
     while not uv.started:
         assert thread.is_alive() and time.monotonic() < deadline, "the app did not start"
         time.sleep(0.05)
-    school_day.views = app.state.projections
-    yield f"http://127.0.0.1:{port}"
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
     uv.should_exit = True
     thread.join(timeout=10)
     sock.close()
+
+
+@pytest.fixture
+def server(school_day: SchoolDay, tmp_path: Path) -> Iterator[str]:
+    settings = Settings(database_url="unused://", documents_dir=tmp_path / "documents")
+    app = create_app(settings, ledger=school_day.ledger)
+    with serving(app) as base:
+        school_day.views = app.state.projections
+        yield base
 
 
 @pytest.fixture(scope="session")
@@ -217,12 +224,19 @@ class Phones:
             context.close()
 
 
-@pytest.fixture
-def phones(browser: Browser, server: str) -> Iterator[Phones]:
-    opened = Phones(browser, server)
+@contextmanager
+def watched_phones(browser: Browser, base: str) -> Iterator[Phones]:
+    """Phones on ``base``, closed at the end of the block, which fails on any JavaScript error on their pages."""
+    opened = Phones(browser, base)
     yield opened
     opened.close()
     assert opened.errors == [], "JavaScript errors on the pages"
+
+
+@pytest.fixture
+def phones(browser: Browser, server: str) -> Iterator[Phones]:
+    with watched_phones(browser, server) as opened:
+        yield opened
     assert opened.outside == [], "the pages asked for something outside this server"
 
 

@@ -11,10 +11,7 @@ import io
 import json
 import os
 import re
-import socket
 import subprocess
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -23,7 +20,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-import uvicorn
 from openpyxl import load_workbook
 from playwright.sync_api import Browser, Page, expect
 
@@ -35,7 +31,7 @@ from domain.rules import DEFAULT_PROFILE, Category, CertificateKind
 from domain.values import UNITS, Meal, Role, Stage
 from labels.model import SampleLabel
 from labels.render import render_sample_label
-from tests.pages.conftest import DESKTOP, Phones
+from tests.pages.conftest import DESKTOP, Phones, serving, watched_phones
 from tests.test_cli import FOODTRACE
 
 # SI symbols are written as symbols in Chinese text too (GB 3100): 20 kg, 150 g.
@@ -106,28 +102,14 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
 @pytest.fixture(scope="module")
 def demo_server(demo: Demo) -> Iterator[str]:
     settings = Settings(database_url=demo.url, documents_dir=demo.folder / "documents")
-    app = create_app(settings)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    uv = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not uv.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the app did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    uv.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    with serving(create_app(settings), start_within=60) as base:
+        yield base
 
 
 @pytest.fixture
 def office(browser: Browser, demo_server: str) -> Iterator[Phones]:
-    opened = Phones(browser, demo_server)
-    yield opened
-    opened.close()
-    assert opened.errors == [], "JavaScript errors on the pages"
+    with watched_phones(browser, demo_server) as opened:
+        yield opened
 
 
 def oil(demo: Demo) -> dict[str, Any]:
