@@ -115,26 +115,17 @@ class CountyHistory(RuleBasedStateMachine):
         self, school: str, supplier: str, product: tuple[str, str, str, str | None], lot: str, quantity: int,
         keeps_days: int, certificates: str, second_signer: bool,
     ) -> None:  # fmt: skip
-        name, category, unit, gtin = product
-        self.seen.invoices += 1
+        goods = self._goods(product, lot, quantity, keeps_days)
         by, co = (keeper(school, 2), keeper(school)) if second_signer else (keeper(school), keeper(school, 2))
         done = self._try(
             intake.ReceiveBatch(
                 school=school,
                 supplier=supplier,
-                product=name,
-                category=category,
-                quantity=Decimal(quantity),
-                unit=unit,
-                supplier_lot=lot,
-                production_date=self.today - timedelta(days=1),
-                use_by_date=self.today + timedelta(days=keeps_days),
-                invoice_number=f"FP{self.seen.invoices:04d}",
+                **goods,
                 place=PLACES[0],
                 co_signers=[co.person_id],
                 sensory_ok=True,
                 sensory_notes="",
-                gtin=gtin,
             ),
             by=by,
         )
@@ -142,7 +133,7 @@ class CountyHistory(RuleBasedStateMachine):
             return
         code = done["code"]
         self.seen.batches.append(code)
-        self.seen.received[code] = (school, supplier, unit)
+        self.seen.received[code] = (school, supplier, goods["unit"])
         batch = self.ledger.batch(code)
         kinds = sorted(self.ledger.profile.certificates_required(batch.category, batch.pork))
         for kind in {"all": kinds, "one missing": kinds[1:], "none": []}[certificates]:
@@ -155,24 +146,15 @@ class CountyHistory(RuleBasedStateMachine):
         certified: bool,
     ) -> None:  # fmt: skip
         """送货预告: the supplier announces (with its certificates, or none) and the school receives it by scanning."""
-        name, category, unit, gtin = product
-        self.seen.invoices += 1
+        goods = self._goods(product, lot, quantity, keeps_days=3)
         sender = Principal(supplier, "supplier")
         announced = self._try(
             intake.AnnounceDelivery(
                 supplier=supplier,
                 reference=f"DN{self.seen.invoices:04d}",
                 school=school,
-                product=name,
-                category=category,
-                quantity=Decimal(quantity),
-                unit=unit,
-                supplier_lot=lot,
-                production_date=self.today - timedelta(days=1),
-                use_by_date=self.today + timedelta(days=3),
-                invoice_number=f"FP{self.seen.invoices:04d}",
+                **goods,
                 expected_on=self.today,
-                gtin=gtin,
             ),
             by=sender,
         )
@@ -203,7 +185,25 @@ class CountyHistory(RuleBasedStateMachine):
         )
         if done is not None:
             self.seen.batches.append(done["code"])
-            self.seen.received[done["code"]] = (school, supplier, unit)
+            self.seen.received[done["code"]] = (school, supplier, goods["unit"])
+
+    def _goods(
+        self, product: tuple[str, str, str, str | None], lot: str, quantity: int, keeps_days: int
+    ) -> dict[str, Any]:
+        """The goods as a delivery note names them, the same whether received at the door or announced first."""
+        name, category, unit, gtin = product
+        self.seen.invoices += 1
+        return {
+            "product": name,
+            "category": category,
+            "quantity": Decimal(quantity),
+            "unit": unit,
+            "supplier_lot": lot,
+            "production_date": self.today - timedelta(days=1),
+            "use_by_date": self.today + timedelta(days=keeps_days),
+            "invoice_number": f"FP{self.seen.invoices:04d}",
+            "gtin": gtin,
+        }
 
     def _certify(self, code: str, kind: str) -> None:
         self._try(
