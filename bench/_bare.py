@@ -1,82 +1,57 @@
-"""The library on its own: an aggregate shaped like IngredientBatch, with none of our rules or transcodings.
+"""The library on its own: an aggregate with IngredientBatch's events, none of our rules or transcodings.
 
 It lives outside bench/ledger.py because that file runs as ``__main__``, and an event class defined there
-would be stored under the topic ``__main__:…``. Fields match the Received and IssuedToKitchen events field
-for field; dates and the principal travel as plain strings and a dict, which the default transcoder knows.
+would be stored under the topic ``__main__:…``. Its Received and IssuedToKitchen events take their fields from
+the domain's own event classes, so the two cannot drift apart; dates and the principal travel as plain strings
+and a dict, which the default transcoder knows. The event bodies only keep what they carry.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+import dataclasses
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import Application
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import Aggregate
+
+from domain.batch import IngredientBatch
+
+# Our transcodings, left out: the default transcoder knows strings and dicts.
+PLAIN = {"date": "str", "Principal": "dict[str, Any]"}
+LIBRARY_FIELDS = {f.name for f in dataclasses.fields(Aggregate.Created)}
+
+
+def plain_fields(event_class: type) -> dict[str, Any]:
+    """The fields one of our events adds to the library's, as annotations, with dates and the principal plain."""
+    ours = [f for f in dataclasses.fields(event_class) if f.name not in LIBRARY_FIELDS]
+    return {f.name: PLAIN.get(str(f.type), str(f.type)) for f in ours}
+
+
+RECEIVED = plain_fields(IngredientBatch.Received)
 
 
 class BareBatch(Aggregate):
-    @event("Received")
-    def __init__(
-        self,
-        code: str,
-        school_id: str,
-        supplier_id: str,
-        product: str,
-        category: str,
-        pork: bool,
-        quantity: Decimal,
-        unit: str,
-        supplier_lot: str,
-        lot: str,
-        gtin: str | None,
-        production_date: str,
-        use_by_date: str,
-        invoice_number: str,
-        unit_price: Decimal | None,
-        place: str,
-        signers: list[str],
-        sensory_check: str,
-        arrival_temperature: Decimal | None,
-        by: dict[str, Any],
-        at: datetime,
-    ) -> None:
-        self.code = code
-        self.school_id = school_id
-        self.supplier_id = supplier_id
-        self.product = product
-        self.category = category
-        self.pork = pork
-        self.received_quantity = quantity
-        self.unit = unit
-        self.supplier_lot = supplier_lot
-        self.lot = lot
-        self.gtin = gtin
-        self.production_date = production_date
-        self.use_by_date = use_by_date
-        self.invoice_number = invoice_number
-        self.unit_price = unit_price
-        self.place = place
-        self.signers = list(signers)
-        self.sensory_check = sensory_check
-        self.arrival_temperature = arrival_temperature
-        self.received_by = by
-        self.received_at = at
-        self.issued = Decimal(0)
+    class Received(Aggregate.Created):
+        __annotations__ = dict(RECEIVED)
 
-    @event("IssuedToKitchen")
-    def issue_to_kitchen(
-        self,
-        quantity: Decimal,
-        meal_date: str,
-        meal: str,
-        given_by: str,
-        taken_by: str,
-        by: dict[str, Any],
-        at: datetime,
-    ) -> None:
-        self.issued += quantity
+        def apply(self, aggregate: Any) -> None:
+            aggregate.received = {name: getattr(self, name) for name in RECEIVED}
+            aggregate.issued = Decimal(0)
+
+    class IssuedToKitchen(Aggregate.Event):
+        __annotations__ = plain_fields(IngredientBatch.IssuedToKitchen)
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.issued += getattr(self, "quantity")  # noqa: B009  the field is declared above at run time
+
+    @classmethod
+    def receive(cls, **fields: Any) -> BareBatch:
+        return cls._create(cls.Received, **fields)
+
+    def issue_to_kitchen(self, **fields: Any) -> None:
+        self.trigger_event(self.IssuedToKitchen, **fields)
 
 
 class BareApplication(Application[UUID]):

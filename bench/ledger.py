@@ -156,7 +156,7 @@ def fill_history(ledger: Ledger, code: str) -> None:
 
 def bare_receive(app: BareApplication, i: int) -> BareBatch:
     lot = f"LY-2026-11-{i:05d}"
-    batch = BareBatch(
+    batch = BareBatch.receive(
         code=new_batch_code(),
         school_id="S001",
         supplier_id="SUP-LY",
@@ -187,7 +187,16 @@ def bare_fill_history(app: BareApplication, batch: BareBatch) -> None:
     for k in range(1, EVENTS_PER_BATCH):
         at = RECEIVED_AT + timedelta(hours=k)
         by = {"person_id": "wang", "role": "storekeeper"}
-        batch.issue_to_kitchen(Decimal("5"), at.date().isoformat(), "lunch", "wang", "zhao", by=by, at=at)
+        batch.issue_to_kitchen(
+            quantity=Decimal("5"),
+            meal_date=at.date().isoformat(),
+            meal="lunch",
+            given_by="wang",
+            taken_by="zhao",
+            offer=None,
+            by=by,
+            at=at,
+        )
         app.save(batch)
 
 
