@@ -184,19 +184,11 @@ def bare_receive(app: BareApplication, i: int) -> BareBatch:
 
 
 def bare_fill_history(app: BareApplication, batch: BareBatch) -> None:
+    by = {"person_id": "wang", "role": "storekeeper"}
+    each = {"quantity": Decimal("5"), "meal": "lunch", "given_by": "wang", "taken_by": "zhao", "offer": None, "by": by}
     for k in range(1, EVENTS_PER_BATCH):
         at = RECEIVED_AT + timedelta(hours=k)
-        by = {"person_id": "wang", "role": "storekeeper"}
-        batch.issue_to_kitchen(
-            quantity=Decimal("5"),
-            meal_date=at.date().isoformat(),
-            meal="lunch",
-            given_by="wang",
-            taken_by="zhao",
-            offer=None,
-            by=by,
-            at=at,
-        )
+        batch.issue_to_kitchen(**each, meal_date=at.date().isoformat(), at=at)
         app.save(batch)
 
 
