@@ -125,9 +125,7 @@ class County:
             licence = {"licence_valid_from": date(2023, 1, 1), "licence_valid_until": date(2027, 12, 31)}
             tender = {"tender_start": date(2023, 8, 1), "tender_end": date(2026, 7, 31)}
             name = f"第{n + 1}号食材配送有限公司"
-            found.append(
-                Supplier.register(f"SUP-{n:02d}", name, f"JY1430{n:07d}", **licence, **tender, by=ADMIN, at=when)
-            )
+            found.append(Supplier(f"SUP-{n:02d}", name, f"JY1430{n:07d}", **licence, **tender, by=ADMIN, at=when))
         for school in self.schools:
             found.append(School(school, f"第{school[1:]}学校", f"第{int(school[1:]) % 12 + 1}镇", ADMIN, when))
             for n, role in enumerate(("storekeeper", "storekeeper", "kitchen", "principal"), start=1):
@@ -140,8 +138,8 @@ class County:
         """At each school year's start, everyone's health (1 year) and training certificates are renewed."""
         for member in staff:
             until = date(day.year + 1, 8, 31)
-            member.record_health_certificate(f"JK{day.year}{member.person_id}", day, until, ADMIN, at(day, 7))
-            member.record_training_certificate(f"PX{day.year}{member.person_id}", day, until, ADMIN, at(day, 7))
+            member.record_certificate("health", f"JK{day.year}{member.person_id}", day, until, ADMIN, at(day, 7))
+            member.record_certificate("training", f"PX{day.year}{member.person_id}", day, until, ADMIN, at(day, 7))
 
     def school_day(self, school: str, day: date) -> list[Aggregate]:
         rng = random.Random(f"{self.seed}:{school}:{day.isoformat()}")

@@ -12,10 +12,10 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from domain.command import Command, Outcome, handles
-from domain.errors import ValidationError
 from domain.school import School, school_id
 from domain.staff import StaffMember, staff_id
-from domain.supplier import Supplier, supplier_id
+from domain.supplier import LICENCE_ZH, TENDER_ZH, Supplier, supplier_id
+from domain.validity import check_period
 from domain.values import Principal, note_text, optional_text, require_text
 
 if TYPE_CHECKING:
@@ -119,10 +119,14 @@ def register_supplier(ledger: Ledger, c: RegisterSupplier, by: Principal, at: da
     """§3 一年一招标: a supplier is registered with its licence (食品经营许可证) and its tender period."""
     code = require_text(c.code, "code", "供应商编号", 32)
     ledger.refuse_existing(supplier_id(code), f"供应商{code}已登记", f"supplier {code} is already registered")
-    supplier = Supplier.register(
+    name = require_text(c.name, "name", "供应商名称")
+    licence_number = require_text(c.licence_number, "licence_number", "许可证编号")
+    check_period(c.licence_valid_from, c.licence_valid_until, "licence_valid_until", LICENCE_ZH, "the licence")
+    check_period(c.tender_start, c.tender_end, "tender_end", TENDER_ZH, "the tender period")
+    supplier = Supplier(
         code=code,
-        name=require_text(c.name, "name", "供应商名称"),
-        licence_number=require_text(c.licence_number, "licence_number", "许可证编号"),
+        name=name,
+        licence_number=licence_number,
         licence_valid_from=c.licence_valid_from,
         licence_valid_until=c.licence_valid_until,
         tender_start=c.tender_start,
@@ -167,15 +171,9 @@ def record_staff_certificate(ledger: Ledger, c: RecordStaffCertificate, by: Prin
     """§12 二证: a food worker's health certificate (健康证) or training certificate (培训合格证)."""
 
     def step(member: StaffMember) -> None:
-        number = require_text(c.number, "number", "证件编号")
-        if c.kind == "health":
-            member.record_health_certificate(number, c.valid_from, c.valid_until, by, at)
-        elif c.kind == "training":
-            member.record_training_certificate(number, c.valid_from, c.valid_until, by, at)
-        else:
-            raise ValidationError(
-                zh="证件类型应为健康证或培训合格证", en="kind must be health or training", field="kind"
-            )
+        member.record_certificate(
+            c.kind, require_text(c.number, "number", "证件编号"), c.valid_from, c.valid_until, by, at
+        )
 
     return on_staff(ledger, c.person_id, step)
 

@@ -57,23 +57,23 @@ class StaffMember(Aggregate):
         self.health_checks: dict[date, bool] = {}
         self.suspended_reason = ""
 
-    def record_health_certificate(
-        self, number: str, valid_from: date, valid_until: date, by: Principal, at: datetime
+    def record_certificate(
+        self, kind: str, number: str, valid_from: date, valid_until: date, by: Principal, at: datetime
     ) -> None:
+        """二证: ``kind`` is "health" (健康证) or "training" (培训合格证); each has its own event."""
+        recorded = {"health": self._health_certificate_recorded, "training": self._training_certificate_recorded}
+        if kind not in recorded:
+            raise ValidationError(
+                zh="证件类型应为健康证或培训合格证", en="kind must be health or training", field="kind"
+            )
         check_period(valid_from, valid_until, "valid_until", "证件有效期", "the certificate")
-        self._health_certificate_recorded(number, valid_from, valid_until, by=by, at=at)
+        recorded[kind](number, valid_from, valid_until, by=by, at=at)
 
     @event("HealthCertificateRecorded")
     def _health_certificate_recorded(
         self, number: str, valid_from: date, valid_until: date, by: Principal, at: datetime
     ) -> None:
         self.health_certificate = StaffCertificate(number, valid_from, valid_until)
-
-    def record_training_certificate(
-        self, number: str, valid_from: date, valid_until: date, by: Principal, at: datetime
-    ) -> None:
-        check_period(valid_from, valid_until, "valid_until", "证件有效期", "the certificate")
-        self._training_certificate_recorded(number, valid_from, valid_until, by=by, at=at)
 
     @event("TrainingCertificateRecorded")
     def _training_certificate_recorded(

@@ -76,14 +76,14 @@ def set_up_county(ledger: Ledger) -> None:
     at = START - timedelta(days=30)
     registry: list[Aggregate] = [School(code, f"{code}学校", "城关镇", ADMIN, at) for code in SCHOOLS]
     registry += [
-        Supplier.register(code, f"{code}公司", f"JY{code}", **LICENCE_AND_TENDER, by=ADMIN, at=at) for code in SUPPLIERS
+        Supplier(code, f"{code}公司", f"JY{code}", **LICENCE_AND_TENDER, by=ADMIN, at=at) for code in SUPPLIERS
     ]
     for person, school in STAFF:
         role = {"keeper": "storekeeper", "cook": "kitchen", "head": "principal"}[person.split("-")[1].rstrip("12")]
         member = StaffMember.register(person, person, school, [role], by=ADMIN, at=at)
         # XH01's second storekeeper's health certificate runs out on the histories' third day
         health_until = date(2026, 3, 29) if person == "XH01-keeper2" else date(2026, 12, 31)
-        member.record_health_certificate(f"JK-{person}", date(2026, 1, 1), health_until, ADMIN, at)
-        member.record_training_certificate(f"PX-{person}", date(2025, 9, 1), date(2026, 8, 31), ADMIN, at)
+        member.record_certificate("health", f"JK-{person}", date(2026, 1, 1), health_until, ADMIN, at)
+        member.record_certificate("training", f"PX-{person}", date(2025, 9, 1), date(2026, 8, 31), ADMIN, at)
         registry.append(member)
     ledger.save(*registry)
