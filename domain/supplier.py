@@ -26,26 +26,6 @@ class Supplier(Aggregate):
     def create_id(code: str) -> UUID:
         return supplier_id(code)
 
-    @classmethod
-    def register(
-        cls,
-        code: str,
-        name: str,
-        licence_number: str,
-        licence_valid_from: date,
-        licence_valid_until: date,
-        tender_start: date,
-        tender_end: date,
-        by: Principal,
-        at: datetime,
-    ) -> Supplier:
-        check_period(licence_valid_from, licence_valid_until, "licence_valid_until", LICENCE_ZH, "the licence")
-        check_period(tender_start, tender_end, "tender_end", TENDER_ZH, "the tender period")
-        licence = {"licence_valid_from": licence_valid_from, "licence_valid_until": licence_valid_until}
-        return cls(
-            code, name, licence_number, **licence, tender_start=tender_start, tender_end=tender_end, by=by, at=at
-        )
-
     @event("Registered")
     def __init__(
         self,
