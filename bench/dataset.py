@@ -138,8 +138,10 @@ class County:
         """At each school year's start, everyone's health (1 year) and training certificates are renewed."""
         for member in staff:
             until = date(day.year + 1, 8, 31)
-            member.record_certificate("health", f"JK{day.year}{member.person_id}", day, until, ADMIN, at(day, 7))
-            member.record_certificate("training", f"PX{day.year}{member.person_id}", day, until, ADMIN, at(day, 7))
+            member.record_certificate("health", f"JK{day.year}{member.person_id}", day, until, by=ADMIN, at=at(day, 7))
+            member.record_certificate(
+                "training", f"PX{day.year}{member.person_id}", day, until, by=ADMIN, at=at(day, 7)
+            )
 
     def school_day(self, school: str, day: date) -> list[Aggregate]:
         rng = random.Random(f"{self.seed}:{school}:{day.isoformat()}")

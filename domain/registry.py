@@ -172,7 +172,7 @@ def record_staff_certificate(ledger: Ledger, c: RecordStaffCertificate, by: Prin
 
     def step(member: StaffMember) -> None:
         member.record_certificate(
-            c.kind, require_text(c.number, "number", "证件编号"), c.valid_from, c.valid_until, by, at
+            c.kind, require_text(c.number, "number", "证件编号"), c.valid_from, c.valid_until, by=by, at=at
         )
 
     return on_staff(ledger, c.person_id, step)

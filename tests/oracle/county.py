@@ -83,7 +83,7 @@ def set_up_county(ledger: Ledger) -> None:
         member = StaffMember.register(person, person, school, [role], by=ADMIN, at=at)
         # XH01's second storekeeper's health certificate runs out on the histories' third day
         health_until = date(2026, 3, 29) if person == "XH01-keeper2" else date(2026, 12, 31)
-        member.record_certificate("health", f"JK-{person}", date(2026, 1, 1), health_until, ADMIN, at)
-        member.record_certificate("training", f"PX-{person}", date(2025, 9, 1), date(2026, 8, 31), ADMIN, at)
+        member.record_certificate("health", f"JK-{person}", date(2026, 1, 1), health_until, by=ADMIN, at=at)
+        member.record_certificate("training", f"PX-{person}", date(2025, 9, 1), date(2026, 8, 31), by=ADMIN, at=at)
         registry.append(member)
     ledger.save(*registry)
