@@ -13,18 +13,17 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate, event
 
 from domain.clock import county_iso
 from domain.errors import NotFound, ValidationError
+from domain.ids import stream_id
 from domain.ledger import Ledger
 from domain.values import Principal, Role
 
-TOKEN_NAMESPACE = uuid5(NAMESPACE_URL, "https://foodtrace.invalid/token")
-PIN_NAMESPACE = uuid5(NAMESPACE_URL, "https://foodtrace.invalid/pin")
 TOKEN_PREFIX = "ft_"
 PIN_ITERATIONS = 200_000
 SCOPED_ROLES = {Role.SUPPLIER: "supplier", Role.STOREKEEPER: "school", Role.KITCHEN: "school", Role.PRINCIPAL: "school"}
@@ -61,7 +60,7 @@ class Session:
 class ApiToken(Aggregate):
     @staticmethod
     def create_id(token_hash: str) -> UUID:
-        return uuid5(TOKEN_NAMESPACE, token_hash)
+        return stream_id("token", token_hash)
 
     @event("Issued")
     def __init__(
@@ -91,7 +90,7 @@ class ApiToken(Aggregate):
 class PersonPin(Aggregate):
     @staticmethod
     def create_id(person_id: str) -> UUID:
-        return uuid5(PIN_NAMESPACE, person_id)
+        return stream_id("pin", person_id)
 
     @event("Set")
     def __init__(self, person_id: str, salt: str, pin_hash: str, iterations: int, by: Principal, at: datetime) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import fields
 from datetime import date, datetime
 from decimal import Decimal
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
@@ -18,20 +18,17 @@ from domain.batch_state import Certificate
 from domain.delivery import Delivery
 from domain.errors import AlreadyExists, RuleViolation
 from domain.glossary import CERTIFICATE_NAMES_ZH
+from domain.ids import stream_id
 from domain.rules import CertificateKind
 from domain.values import Principal
 
-ANNOUNCEMENT_NAMESPACE = uuid5(NAMESPACE_URL, "https://foodtrace.invalid/announcement")
 
-
-def announcement_id(supplier: str, reference: str) -> UUID:
-    return uuid5(ANNOUNCEMENT_NAMESPACE, f"{supplier}\x1f{reference}")
+def announcement_id(supplier_id: str, reference: str) -> UUID:
+    return stream_id("announcement", supplier_id, reference)
 
 
 class DeliveryAnnouncement(Aggregate):
-    @staticmethod
-    def create_id(supplier_id: str, reference: str) -> UUID:
-        return announcement_id(supplier_id, reference)
+    create_id = staticmethod(announcement_id)
 
     @event("Announced")
     def __init__(

@@ -11,28 +11,25 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from domain.batch_state import CORRECTABLE, BatchState, Certificate, Inspection, Movement
 from domain.errors import AlreadyExists, NotFound, Refusal, RuleViolation, ValidationError, refused
 from domain.glossary import CERTIFICATE_NAMES_ZH
+from domain.ids import stream_id
 from domain.rules import Category, CertificateKind
 from domain.values import Meal, Principal, Stage
-
-BATCH_NAMESPACE = uuid5(NAMESPACE_URL, "https://foodtrace.invalid/batch")
 
 
 def batch_id(code: str) -> UUID:
     """The stream id of a batch follows from its code, so a label resolves without any index."""
-    return uuid5(BATCH_NAMESPACE, code)
+    return stream_id("batch", code)
 
 
 class IngredientBatch(Aggregate, BatchState):
-    @staticmethod
-    def create_id(code: str) -> UUID:
-        return batch_id(code)
+    create_id = staticmethod(batch_id)
 
     @event("Received")
     def __init__(

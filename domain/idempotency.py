@@ -7,22 +7,20 @@ the first result back) or the command never happened.
 from __future__ import annotations
 
 from typing import Any
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-IDEMPOTENCY_NAMESPACE = uuid5(NAMESPACE_URL, "https://foodtrace.invalid/idempotency")
+from domain.ids import stream_id
 
 
 def idempotency_id(person_id: str, key: str) -> UUID:
     """Keys are scoped to the person who sent them: two suppliers may both use key "1"."""
-    return uuid5(IDEMPOTENCY_NAMESPACE, f"{person_id}\x1f{key}")
+    return stream_id("idempotency", person_id, key)
 
 
 class IdempotencyRecord(Aggregate):
-    @staticmethod
-    def create_id(person_id: str, key: str) -> UUID:
-        return idempotency_id(person_id, key)
+    create_id = staticmethod(idempotency_id)
 
     @event("Recorded")
     def __init__(self, person_id: str, key: str, fingerprint: str, result: dict[str, Any]) -> None:

@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.ids import stream_id
 from domain.values import Principal
-
-SCHOOL_NAMESPACE = uuid5(NAMESPACE_URL, "https://foodtrace.invalid/school")
 
 
 def school_id(code: str) -> UUID:
-    return uuid5(SCHOOL_NAMESPACE, code)
+    return stream_id("school", code)
 
 
 class School(Aggregate):
-    @staticmethod
-    def create_id(code: str) -> UUID:
-        return school_id(code)
+    create_id = staticmethod(school_id)
 
     @event("Registered")
     def __init__(self, code: str, name: str, district: str, by: Principal, at: datetime) -> None:

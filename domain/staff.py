@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from domain.errors import Refusal, RuleViolation, ValidationError, refused
+from domain.ids import stream_id
 from domain.validity import check_period, valid_on
 from domain.values import Principal, Role
 
-STAFF_NAMESPACE = uuid5(NAMESPACE_URL, "https://foodtrace.invalid/staff")
-
 
 def staff_id(person_id: str) -> UUID:
-    return uuid5(STAFF_NAMESPACE, person_id)
+    return stream_id("staff", person_id)
 
 
 @dataclass(frozen=True)
@@ -30,9 +29,7 @@ class StaffCertificate:
 
 
 class StaffMember(Aggregate):
-    @staticmethod
-    def create_id(person_id: str) -> UUID:
-        return staff_id(person_id)
+    create_id = staticmethod(staff_id)
 
     @classmethod
     def register(

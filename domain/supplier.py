@@ -3,28 +3,25 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from domain.errors import RuleViolation
+from domain.ids import stream_id
 from domain.validity import check_period, valid_on
 from domain.values import Principal
 
-SUPPLIER_NAMESPACE = uuid5(NAMESPACE_URL, "https://foodtrace.invalid/supplier")
-
 
 def supplier_id(code: str) -> UUID:
-    return uuid5(SUPPLIER_NAMESPACE, code)
+    return stream_id("supplier", code)
 
 
 LICENCE_ZH, TENDER_ZH = "食品经营许可证", "中标供货期"
 
 
 class Supplier(Aggregate):
-    @staticmethod
-    def create_id(code: str) -> UUID:
-        return supplier_id(code)
+    create_id = staticmethod(supplier_id)
 
     @event("Registered")
     def __init__(

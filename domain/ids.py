@@ -1,0 +1,13 @@
+"""Stream ids that follow from what a record is and its natural key, so a code resolves without any index."""
+
+from __future__ import annotations
+
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+
+def stream_id(kind: str, *key: str) -> UUID:
+    """The id of the ``kind`` record that ``key`` names: the same key always gives the same stream.
+
+    A key of several parts is joined with the unit separator, which no code or name contains.
+    """
+    return uuid5(uuid5(NAMESPACE_URL, f"https://foodtrace.invalid/{kind}"), "\x1f".join(key))
