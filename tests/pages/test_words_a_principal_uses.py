@@ -45,7 +45,7 @@ DOMAIN_VALUES = (
 ) - SI_SYMBOLS
 ENUM_WORDS = [(value, re.compile(rf"(?<![A-Za-z0-9_]){re.escape(value)}(?![A-Za-z0-9_])")) for value in DOMAIN_VALUES]
 SNAKE_CASE = re.compile(r"(?<![A-Za-z0-9_-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![A-Za-z0-9_-])")
-ISO_WEEK = re.compile(r"\d{4}-W\d{2}")
+ISO_WEEK = re.compile(r"\d{4}-W\d{2}(?![0-9A-Z])")  # a batch code like 3775-W236F is not a week
 
 
 def county_today() -> date:
