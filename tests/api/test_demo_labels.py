@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from PIL import Image
 
 from api.app import create_app
-from api.demo import seed_demo
+from api.cli.demo import seed_demo
 from api.settings import Settings
 from api.tokens import Credentials
 from domain.batch import IngredientBatch

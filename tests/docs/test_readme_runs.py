@@ -173,7 +173,7 @@ def test_make_run_serves_where_it_says() -> None:
 
 def test_every_batch_code_in_the_readme_and_the_scan_page_passes_its_check_character() -> None:
     i18n = (ROOT / "api" / "pages" / "i18n.py").read_text(encoding="utf-8")
-    cli = (ROOT / "api" / "cli.py").read_text(encoding="utf-8")
+    cli = (ROOT / "api" / "cli" / "__init__.py").read_text(encoding="utf-8")
     codes = set(re.findall(r"\b[0-9A-Z]{4}-[0-9A-Z]{5}\b", README.read_text(encoding="utf-8") + i18n + cli))
     assert codes, "no example code found"
     for code in codes:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from api.cli_investigate import COMMANDS, dispatch, register
+from api.cli.investigate import COMMANDS, dispatch, register
 from api.settings import Settings
 from tests.county import DAY, County, at
 

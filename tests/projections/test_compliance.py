@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from api.demo import seed_demo
+from api.cli.demo import seed_demo
 from api.settings import eventsourcing_env
 from domain.handoff import Inspect, IssueToKitchen
 from domain.ledger import Ledger

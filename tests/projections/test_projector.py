@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from api.demo import seed_demo
+from api.cli.demo import seed_demo
 from api.settings import eventsourcing_env
 from domain.ledger import Ledger
 from projections.service import Projections, UnknownView

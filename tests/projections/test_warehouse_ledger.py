@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from api.demo import seed_demo
+from api.cli.demo import seed_demo
 from domain.handoff import CancelIssueOffer, ConfirmIssue, Correct, Move, OfferIssue, ReturnToStore, WriteOff
 from domain.ledger import Ledger
 from domain.values import Principal

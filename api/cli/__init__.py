@@ -1,4 +1,4 @@
-"""The ``foodtrace`` command: seed a demo county, replay a batch's history, serve the web app."""
+"""The ``foodtrace`` command: seed a demo county, replay a batch's history, serve the web app (parts beside it)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from uuid import UUID
 
-from api import cli_documents, cli_evidence, cli_investigate
+from api.cli import documents as cli_documents
+from api.cli import evidence as cli_evidence
+from api.cli import investigate as cli_investigate
 from api.settings import Settings, SettingsError
 from domain.clock import county_time, offset_label
 from domain.errors import DomainError
@@ -112,7 +114,7 @@ def _where(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _demo(settings: Settings, args: argparse.Namespace) -> int:
-    from api.demo import newcomer_credentials, saved_summary, seed_demo
+    from api.cli.demo import newcomer_credentials, saved_summary, seed_demo
     from api.documents import DocumentStore
 
     if args.summary is not None:
