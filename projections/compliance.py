@@ -6,7 +6,8 @@ the new gaps at once, without a rebuild.
 §15 supervisors' checks, as recorded data: a check is an ``Inspected`` event, counted once per inspector
 and local day (a walk through the store room that inspects five batches is one check), at the batch's school.
 - the school's principal / food-safety officer (role ``principal``, of that school or of none): each week;
-- the central school's principal (role ``principal``, registered at another school): each month;
+- the central school's principal (role ``principal``, registered at another school): each month; at the central
+  school itself, its own principal's checks count for both (a principal who has checked another school is central);
 - the central school's logistics staff (role ``admin``): each month;
 each at least the rules profile's minimum (2, 1 and 2 by default: DIGEST.md §15).
 """
@@ -175,6 +176,17 @@ def staff_certificates_expiring(r: Reader, today: date, school: str | None) -> l
     return found
 
 
+def _central_principals(r: Reader) -> set[str]:
+    """Principals who have checked another school's canteen: the central school's (中心校校长)."""
+    rows = r.select(
+        "SELECT DISTINCT i.inspector FROM view_trace_inspections i "
+        "JOIN view_trace_staff s ON s.person_id = i.inspector "
+        "WHERE i.voided = ? AND i.by_role = 'principal' AND s.school IS NOT NULL AND s.school <> i.school",
+        [False],
+    )
+    return {row["inspector"] for row in rows}
+
+
 def supervision(r: Reader, start: date, end: date, school: str | None, today: date) -> list[Row]:
     """§15 check counts per school and week/month against their minima (see the module's docstring).
 
@@ -188,6 +200,7 @@ def supervision(r: Reader, start: date, end: date, school: str | None, today: da
         f"WHERE {where} AND i.voided = ? AND i.by_role IN ('principal', 'admin')",
         [*params, False],
     )
+    central = _central_principals(r)
     counts: dict[tuple[str, str, str], int] = defaultdict(int)
     for row in rows:
         day = plain(row, r.zone)["on_date"]
@@ -196,6 +209,8 @@ def supervision(r: Reader, start: date, end: date, school: str | None, today: da
             counts[(row["school"], "central_logistics", month)] += 1
         elif row["home"] in (None, row["school"]):
             counts[(row["school"], "school_principal", week)] += 1
+            if row["inspector"] in central:  # the central school's own canteen: its principal is the central one
+                counts[(row["school"], "central_principal", month)] += 1
         else:
             counts[(row["school"], "central_principal", month)] += 1
     schools = [school] if school else _all_schools(r)

@@ -200,14 +200,24 @@ def supervision(county: County, start: date, end: date) -> dict[tuple[str, str, 
         for i in b.inspections.values():
             if not i["voided"] and i["role"] in ("principal", "admin") and start <= i["on_date"] <= end:
                 checks.add((b.school, i["on_date"], i["inspector"], i["role"]))
+    def home(person: str) -> str | None:
+        return county.people[person].school if person in county.people else None
+
+    central = {  # principals who have checked another school's canteen, at any time
+        i["inspector"]
+        for b in county.batches.values()
+        for i in b.inspections.values()
+        if not i["voided"] and i["role"] == "principal" and home(i["inspector"]) not in (None, b.school)
+    }
     counts: dict[tuple[str, str, str], int] = defaultdict(int)
     for school, day, inspector, role in checks:
-        home = county.people[inspector].school if inspector in county.people else None
         year, week, _ = day.isocalendar()
         if role == "admin":
             counts[(school, "central_logistics", day.isoformat()[:7])] += 1
-        elif home in (None, school):
+        elif home(inspector) in (None, school):
             counts[(school, "school_principal", f"{year}-W{week:02d}")] += 1
+            if inspector in central:
+                counts[(school, "central_principal", day.isoformat()[:7])] += 1
         else:
             counts[(school, "central_principal", day.isoformat()[:7])] += 1
     return dict(counts)
