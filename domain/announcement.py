@@ -14,12 +14,11 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.batch_state import Certificate
+from domain.batch_state import Certificate, CertificateAttachedEvent
 from domain.delivery import Delivery
-from domain.errors import AlreadyExists, RuleViolation
+from domain.errors import RuleViolation
 from domain.glossary import CERTIFICATE_NAMES_ZH
 from domain.ids import stream_id
-from domain.rules import CertificateKind
 from domain.values import Principal
 
 
@@ -80,30 +79,19 @@ class DeliveryAnnouncement(Aggregate):
     def attach_certificate(self, certificate: Certificate, at: datetime) -> None:
         """索证 ahead of the goods: the certificate travels with the announcement onto the batch."""
         self.check_open()
-        certificate.check_dates()
-        if any(certificate.same_as(c) for c in self.certificates):
-            kind, number = certificate.kind, certificate.number
-            raise AlreadyExists(
-                zh=f"已附{CERTIFICATE_NAMES_ZH[kind]}（编号{number}）", en=f"{kind} number {number} is already attached"
-            )
-        self._certificate_attached(**certificate.event_fields(), by=certificate.attached_by, at=at)
-
-    @event("CertificateAttached")
-    def _certificate_attached(
-        self,
-        kind: str,
-        number: str,
-        issuer: str,
-        issue_date: date,
-        expiry_date: date | None,
-        sha256: str,
-        by: Principal,
-        at: datetime,
-    ) -> None:
-        attached = Certificate(
-            CertificateKind(kind), number, issuer, issue_date, expiry_date, sha256=sha256, attached_by=by
+        kind, number = certificate.kind, certificate.number
+        certificate.check_joins(
+            self.certificates,
+            zh=f"已附{CERTIFICATE_NAMES_ZH[kind]}（编号{number}）",
+            en=f"{kind} number {number} is already attached",
         )
-        self.certificates.append(attached)
+        self.trigger_event(self.CertificateAttached, **certificate.event_fields(), by=certificate.attached_by, at=at)
+
+    class CertificateAttached(CertificateAttachedEvent):
+        """索证 ahead of the goods."""
+
+    def keep_certificate(self, version: int, certificate: Certificate) -> None:
+        self.certificates.append(certificate)
 
     def mark_received(self, batch_code: str, by: Principal, at: datetime) -> None:
         self.check_open()

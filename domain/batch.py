@@ -15,8 +15,8 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.batch_state import CORRECTABLE, BatchState, Certificate, Inspection, Movement
-from domain.errors import AlreadyExists, NotFound, Refusal, RuleViolation, ValidationError, refused
+from domain.batch_state import CORRECTABLE, BatchState, Certificate, CertificateAttachedEvent, Inspection, Movement
+from domain.errors import NotFound, Refusal, RuleViolation, ValidationError, refused
 from domain.glossary import CERTIFICATE_NAMES_ZH
 from domain.ids import stream_id
 from domain.rules import Category, CertificateKind
@@ -90,33 +90,20 @@ class IngredientBatch(Aggregate, BatchState):
 
     def attach_certificate(self, certificate: Certificate, at: datetime) -> None:
         """索证: a same-batch certificate joins the batch, each document once."""
-        certificate.check_dates()
-        if any(certificate.same_as(c) for c in self.live_certificates):
-            kind, number = certificate.kind, certificate.number
-            raise AlreadyExists(
-                zh=f"该批次已附{CERTIFICATE_NAMES_ZH[kind]}（编号{number}）",
-                en=f"this batch already has {kind} number {number}",
-            )
-        self._certificate_attached(**certificate.event_fields(), by=certificate.attached_by, at=at)
-
-    @event("CertificateAttached")
-    def _certificate_attached(
-        self,
-        kind: str,
-        number: str,
-        issuer: str,
-        issue_date: date,
-        expiry_date: date | None,
-        sha256: str,
-        by: Principal,
-        at: datetime,
-    ) -> None:
-        version = self.version + 1
-        self.kinds[version] = "certificate"
-        attached = Certificate(
-            CertificateKind(kind), number, issuer, issue_date, expiry_date, sha256=sha256, attached_by=by
+        kind, number = certificate.kind, certificate.number
+        certificate.check_joins(
+            self.live_certificates,
+            zh=f"该批次已附{CERTIFICATE_NAMES_ZH[kind]}（编号{number}）",
+            en=f"this batch already has {kind} number {number}",
         )
-        self.certificates[version] = attached
+        self.trigger_event(self.CertificateAttached, **certificate.event_fields(), by=certificate.attached_by, at=at)
+
+    class CertificateAttached(CertificateAttachedEvent):
+        """索证 on the batch."""
+
+    def keep_certificate(self, version: int, certificate: Certificate) -> None:
+        self.kinds[version] = "certificate"
+        self.certificates[version] = certificate
 
     def inspect(self, stage: Stage, passed: bool, notes: str, inspector: str, by: Principal, at: datetime) -> None:
         if not passed and not notes.strip():

@@ -6,12 +6,15 @@ refuses an action has one home: the batch card, the 422's reasons and the comman
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from domain.errors import NotFound, Refusal, RuleViolation, ValidationError, refused
+from eventsourcing.domain import Aggregate
+
+from domain.errors import AlreadyExists, NotFound, Refusal, RuleViolation, ValidationError, refused
 from domain.glossary import CERTIFICATE_NAMES_ZH, UNIT_NAMES_ZH
 from domain.rules import CertificateKind
 from domain.validity import check_period, past_use_by, valid_on
@@ -42,6 +45,34 @@ class Certificate:
         """As a CertificateAttached event stores it, for a batch or an announcement alike."""
         fields = {"number": self.number, "issuer": self.issuer, "issue_date": self.issue_date}
         return {"kind": self.kind.value, **fields, "expiry_date": self.expiry_date, "sha256": self.sha256.lower()}
+
+    def check_joins(self, attached: Iterable[Certificate], zh: str, en: str) -> None:
+        """索证: the certificate's dates make sense and it is not already among ``attached`` (else zh/en say so)."""
+        self.check_dates()
+        if any(self.same_as(c) for c in attached):
+            raise AlreadyExists(zh=zh, en=en)
+
+
+class CertificateAttachedEvent(Aggregate.Event):
+    """What a CertificateAttached event stores, on a batch or an announcement alike.
+
+    Each aggregate subclasses it as its own ``CertificateAttached`` (so its topic names that aggregate) and keeps
+    the certificate in ``keep_certificate(version, certificate)``.
+    """
+
+    kind: str
+    number: str
+    issuer: str
+    issue_date: date
+    expiry_date: date | None
+    sha256: str
+    by: Principal
+    at: datetime
+
+    def apply(self, aggregate: Any) -> None:
+        kind = CertificateKind(self.kind)
+        fields = (self.number, self.issuer, self.issue_date, self.expiry_date)
+        aggregate.keep_certificate(self.originator_version, Certificate(kind, *fields, self.sha256, self.by))
 
 
 @dataclass(frozen=True)
