@@ -8,6 +8,7 @@ state: event bodies run again on every replay, so they must never consult anythi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -26,6 +27,15 @@ from domain.values import Meal, Principal, Stage
 def batch_id(code: str) -> UUID:
     """The stream id of a batch follows from its code, so a label resolves without any index."""
     return stream_id("batch", code)
+
+
+def _none_before_v2(field: str) -> Callable[[dict[str, Any]], None]:
+    """The upcaster of an event whose v2 added ``field``: no v1 event had one, so it is None."""
+
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state[field] = None
+
+    return upcast_v1_v2
 
 
 class IngredientBatch(Aggregate, BatchState):
@@ -161,7 +171,8 @@ class IngredientBatch(Aggregate, BatchState):
     ) -> None:
         """A hand-off that giver and taker sign at once (the taker's PIN on the giver's phone)."""
         self.check_issue(quantity, unit, meal_date, given_by, taken_by, required=required, today=today)
-        self._issued(quantity, meal_date, meal.value, given_by, taken_by, offer=None, by=by, at=at)
+        people = {"given_by": given_by, "taken_by": taken_by}
+        self._issued(quantity, meal_date, meal, people, offer=None, by=by, at=at)
 
     def offer_issue(
         self,
@@ -203,7 +214,7 @@ class IngredientBatch(Aggregate, BatchState):
         self.check_issue(
             pending.quantity, self.unit, pending.meal_date, **people, required=required, today=today, offer=offer
         )
-        self._issued(pending.quantity, pending.meal_date, pending.meal.value, **people, offer=offer, by=by, at=at)
+        self._issued(pending.quantity, pending.meal_date, pending.meal, people, offer=offer, by=by, at=at)
 
     def cancel_issue_offer(self, offer: int, reason: str, by: Principal, at: datetime) -> None:
         self._pending_offer(offer)
@@ -212,6 +223,20 @@ class IngredientBatch(Aggregate, BatchState):
     @event("IssueOfferCancelled")
     def _issue_offer_cancelled(self, offer: int, reason: str, by: Principal, at: datetime) -> None:
         self.offers.pop(offer, None)
+
+    def _issued(
+        self,
+        quantity: Decimal,
+        meal_date: date,
+        meal: Meal,
+        people: dict[str, str],
+        offer: int | None,
+        by: Principal,
+        at: datetime,
+    ) -> None:
+        """出库 completes; ``people`` names the giver and the taker."""
+        fields = {"quantity": quantity, "meal_date": meal_date, "meal": meal.value, **people, "offer": offer}
+        self.trigger_event(self.IssuedToKitchen, **fields, by=by, at=at)
 
     class IssuedToKitchen(Aggregate.Event):
         """出库 complete: both giver and taker have signed.
@@ -229,29 +254,21 @@ class IngredientBatch(Aggregate, BatchState):
         by: Principal
         at: datetime
 
-        @staticmethod
-        def upcast_v1_v2(state: dict[str, Any]) -> None:
-            state["offer"] = None
+        upcast_v1_v2 = staticmethod(_none_before_v2("offer"))
 
-    @event(IssuedToKitchen)
-    def _issued(
-        self,
-        quantity: Decimal,
-        meal_date: date,
-        meal: str,
-        given_by: str,
-        taken_by: str,
-        offer: int | None,
-        by: Principal,
-        at: datetime,
-    ) -> None:
-        version = self.version + 1
-        self.kinds[version] = "issue"
-        self.movements[version] = Movement(
-            "issue", quantity, at, given_by, taken_by, meal_date=meal_date, meal=Meal(meal)
-        )
-        if offer is not None:
-            self.offers.pop(offer, None)
+        def apply(self, batch: IngredientBatch) -> None:
+            batch.kinds[self.originator_version] = "issue"
+            batch.movements[self.originator_version] = Movement(
+                "issue",
+                self.quantity,
+                self.at,
+                self.given_by,
+                self.taken_by,
+                meal_date=self.meal_date,
+                meal=Meal(self.meal),
+            )
+            if self.offer is not None:
+                batch.offers.pop(self.offer, None)
 
     def return_to_store(
         self,
@@ -270,7 +287,8 @@ class IngredientBatch(Aggregate, BatchState):
             raise NotFound(zh=f"没有第{issue}条出库记录", en=f"there is no live issue number {issue} on this batch")
         _refuse(self._return_refusals(quantity, issue))
         source = issue if issue is not None else self._latest_out(quantity)
-        self._returned(quantity, returned_by, received_by, reason, source, by=by, at=at)
+        fields = {"quantity": quantity, "returned_by": returned_by, "received_by": received_by, "reason": reason}
+        self.trigger_event(self.ReturnedToStore, **fields, issue=source, by=by, at=at)
 
     def _latest_out(self, quantity: Decimal) -> int | None:
         """A return that names no issue comes back from the latest that still has that much out; None when no
@@ -290,28 +308,16 @@ class IngredientBatch(Aggregate, BatchState):
         by: Principal
         at: datetime
 
-        @staticmethod
-        def upcast_v1_v2(state: dict[str, Any]) -> None:
-            state["issue"] = None
+        upcast_v1_v2 = staticmethod(_none_before_v2("issue"))
 
-    @event(ReturnedToStore)
-    def _returned(
-        self,
-        quantity: Decimal,
-        returned_by: str,
-        received_by: str,
-        reason: str,
-        issue: int | None,
-        by: Principal,
-        at: datetime,
-    ) -> None:
-        version = self.version + 1
-        self.kinds[version] = "return"
-        source = self.movements.get(issue) if issue is not None else None
-        meal_date, meal = (source.meal_date, source.meal) if source else (None, None)
-        self.movements[version] = Movement(
-            "return", quantity, at, returned_by, received_by, meal_date=meal_date, meal=meal, reason=reason, issue=issue
-        )
+        def apply(self, batch: IngredientBatch) -> None:
+            batch.kinds[self.originator_version] = "return"
+            source = batch.movements.get(self.issue) if self.issue is not None else None
+            day, meal = (source.meal_date, source.meal) if source else (None, None)
+            who = (self.returned_by, self.received_by)
+            batch.movements[self.originator_version] = Movement(
+                "return", self.quantity, self.at, *who, meal_date=day, meal=meal, reason=self.reason, issue=self.issue
+            )
 
     def write_off(self, quantity: Decimal | None, reason: str, witness: str, by: Principal, at: datetime) -> Decimal:
         """报损/销毁: the whole remainder unless a quantity is given. Returns what was written off."""
