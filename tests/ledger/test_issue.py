@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -131,32 +132,25 @@ def test_an_expired_certificate_does_not_count(county: County) -> None:
         county.issue(code)
 
 
-def test_issue_quantity_must_be_in_the_batch_unit(county: County) -> None:
+@pytest.mark.parametrize(
+    ("error", "match", "quantity", "issued"),
+    [
+        pytest.param(ValidationError, "unit", "500", {"unit": "g"}, id="quantity must be in the batch unit"),
+        pytest.param(RuleViolation, "health certificate", "5", {"taken_by": EXPIRED}, id="taker without health cert"),
+        pytest.param(RuleViolation, "suspended", "5", {"by": Principal(SUSPENDED, "storekeeper")},
+                     id="giver suspended"),
+        pytest.param(RuleViolation, "two different people", "5", {"taken_by": WANG.person_id}, id="giver is taker"),
+        pytest.param(ValidationError, "before the batch was received", "5", {"meal_date": DAY - timedelta(days=1)},
+                     id="meal date before receipt"),
+    ],
+)  # fmt: skip
+def test_issue_refused(
+    county: County, error: type[Exception], match: str, quantity: str, issued: dict[str, Any]
+) -> None:
     code = county.receive()
     county.certify(code)
-    with pytest.raises(ValidationError, match="unit"):
-        county.issue(code, "500", unit="g")
-
-
-def test_issue_refused_when_the_taker_has_no_valid_health_certificate(county: County) -> None:
-    code = county.receive()
-    county.certify(code)
-    with pytest.raises(RuleViolation, match="health certificate"):
-        county.issue(code, taken_by=EXPIRED)
-
-
-def test_issue_refused_when_the_giver_is_suspended(county: County) -> None:
-    code = county.receive()
-    county.certify(code)
-    with pytest.raises(RuleViolation, match="suspended"):
-        county.issue(code, by=Principal(SUSPENDED, "storekeeper"))
-
-
-def test_issue_refused_when_giver_and_taker_are_the_same_person(county: County) -> None:
-    code = county.receive()
-    county.certify(code)
-    with pytest.raises(RuleViolation, match="two different people"):
-        county.issue(code, taken_by=WANG.person_id)
+    with pytest.raises(error, match=match):
+        county.issue(code, quantity, **issued)
 
 
 def test_a_failed_daily_health_check_stops_the_taker_that_day(county: County) -> None:
@@ -167,13 +161,6 @@ def test_a_failed_daily_health_check_stops_the_taker_that_day(county: County) ->
     )
     with pytest.raises(RuleViolation, match="health check"):
         county.issue(code)
-
-
-def test_meal_date_before_receipt_is_refused(county: County) -> None:
-    code = county.receive()
-    county.certify(code)
-    with pytest.raises(ValidationError, match="before the batch was received"):
-        county.issue(code, meal_date=DAY - timedelta(days=1))
 
 
 def test_unknown_batch_code_says_so(county: County) -> None:
