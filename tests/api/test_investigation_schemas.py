@@ -20,8 +20,7 @@ def test_api_as_of_state_matches_cli(
 ) -> None:
     # Given pork issued to lunch, partly returned, some set aside for a hand-off, then put on hold
     ledger, county = api.ledger, api.county
-    code = county.receive()
-    county.certify(code)
+    code = county.ready_to_issue()
     county.issue(code, "5")
     ledger.execute(
         ReturnToStore(code=code, quantity="2", unit="kg", returned_by=ZHANG, reason="剩余"),
@@ -78,8 +77,7 @@ def test_openapi_describes_the_trace_and_as_of_answers(api: Api) -> None:
 def test_a_complete_trace_answers_within_its_schema(api: Api) -> None:
     # Given a lunch with a return, a hold and its release, a write-off, and a dinner issue voided by a correction
     ledger, county = api.ledger, api.county
-    code = county.receive()
-    county.certify(code)
+    code = county.ready_to_issue()
     county.issue(code, "5")
     ledger.execute(
         ReturnToStore(code=code, quantity="2", unit="kg", returned_by=ZHANG, reason="剩余"), by=WANG, at=at(hour=13)

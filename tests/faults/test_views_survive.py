@@ -21,8 +21,7 @@ from tests.hostile import stored_batch
 
 def stored_as_before_the_fix(county: County) -> tuple[str, int]:
     """A batch whose hold, inspection and return carry NUL and controls, saved as an old event was: unchecked."""
-    code = county.receive()
-    county.certify(code)
+    code = county.ready_to_issue()
     county.issue(code, "5")
     batch = county.ledger.batch(code)
     batch.put_on_hold("召回\x00剩余", WANG, at(hour=11))

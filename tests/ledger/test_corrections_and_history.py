@@ -12,8 +12,7 @@ from tests.county import LI, WANG, ZHANG, County, at
 
 
 def test_a_wrongly_recorded_failed_inspection_is_voided_by_a_correction(county: County) -> None:
-    code = county.receive()
-    county.certify(code)
+    code = county.ready_to_issue()
     failed = county.ledger.execute(
         Inspect(code=code, stage="issue", passed=False, notes="误录：应为合格"), by=WANG, at=at(hour=9)
     )
@@ -24,16 +23,14 @@ def test_a_wrongly_recorded_failed_inspection_is_voided_by_a_correction(county: 
 
 
 def test_correcting_an_issue_puts_the_quantity_back(county: County) -> None:
-    code = county.receive()
-    county.certify(code)
+    code = county.ready_to_issue()
     issued = county.issue(code, "8")
     county.correct(code, issued["version"], "重复录入", at=at(hour=11))
     assert county.ledger.batch(code).on_hand == Decimal("20")
 
 
 def test_an_event_can_be_corrected_only_once(county: County) -> None:
-    code = county.receive()
-    county.certify(code)
+    code = county.ready_to_issue()
     issued = county.issue(code, "8")
     county.correct(code, issued["version"], "重复录入", at=at(hour=11))
     with pytest.raises(RuleViolation, match="already corrected"):
@@ -47,8 +44,7 @@ def test_the_receipt_itself_cannot_be_voided(county: County) -> None:
 
 
 def test_voiding_a_return_that_stock_no_longer_covers_is_refused(county: County) -> None:
-    code = county.receive()
-    county.certify(code)
+    code = county.ready_to_issue()
     county.issue(code, "10")
     returned = county.return_to_store(code, "10", "未用", at=at(hour=13))
     county.issue(code, "20", at=at(hour=16), meal="dinner")
@@ -57,8 +53,7 @@ def test_voiding_a_return_that_stock_no_longer_covers_is_refused(county: County)
 
 
 def test_history_replays_every_event_in_order_with_who_and_when(county: County) -> None:
-    code = county.receive()
-    county.certify(code)
+    code = county.ready_to_issue()
     county.ledger.execute(Move(code=code, place="冷冻库2号（红）"), by=WANG, at=at(hour=9))
     county.issue(code, "5")
     history = county.ledger.history(code)
@@ -71,8 +66,7 @@ def test_history_replays_every_event_in_order_with_who_and_when(county: County) 
 
 
 def test_state_as_of_a_past_moment(county: County) -> None:
-    code = county.receive()
-    county.certify(code)
+    code = county.ready_to_issue()
     county.issue(code, "5", at=at(hour=10))
     county.issue(code, "5", at=at(hour=16), meal="dinner")
     assert county.ledger.batch_as_of(code, at(hour=7)) is None
@@ -83,8 +77,7 @@ def test_state_as_of_a_past_moment(county: County) -> None:
 
 
 def test_an_issue_partly_returned_cannot_be_voided_before_its_return(county: County) -> None:
-    code = county.receive()
-    county.certify(code)
+    code = county.ready_to_issue()
     issued = county.issue(code, "10")
     county.return_to_store(code, "4", "未用完", at=at(hour=13))
     with pytest.raises(RuleViolation, match="correct the return first"):

@@ -17,8 +17,7 @@ KITCHEN = Principal(ZHANG, "kitchen")
 
 
 def test_an_issue_is_complete_only_when_the_taker_confirms(county: County) -> None:
-    code = county.receive()
-    county.certify(code)
+    code = county.ready_to_issue()
     offered = county.offer(code, "8")
     batch = county.ledger.batch(code)
     assert offered["status"] == "awaiting_taker"
@@ -41,8 +40,7 @@ def test_an_issue_is_complete_only_when_the_taker_confirms(county: County) -> No
 
 
 def test_only_the_named_taker_can_confirm(county: County) -> None:
-    code = county.receive()
-    county.certify(code)
+    code = county.ready_to_issue()
     offered = county.offer(code, "8")
     with pytest.raises(RuleViolation, match="only CG01-zhang"):
         county.ledger.execute(
@@ -51,16 +49,14 @@ def test_only_the_named_taker_can_confirm(county: County) -> None:
 
 
 def test_stock_set_aside_for_one_taker_cannot_be_issued_twice(county: County) -> None:
-    code = county.receive()
-    county.certify(code)
+    code = county.ready_to_issue()
     county.offer(code, "15")
     with pytest.raises(RuleViolation, match="awaiting a taker"):
         county.issue(code, "6")
 
 
 def test_a_hold_placed_after_the_offer_stops_the_confirmation(county: County) -> None:
-    code = county.receive()
-    county.certify(code)
+    code = county.ready_to_issue()
     offered = county.offer(code, "8")
     county.ledger.execute(PutOnHold(code=code, reason="接到召回通知"), by=WANG, at=at(hour=10, minute=1))
     with pytest.raises(RuleViolation, match="on hold"):
@@ -68,8 +64,7 @@ def test_a_hold_placed_after_the_offer_stops_the_confirmation(county: County) ->
 
 
 def test_a_cancelled_offer_frees_the_stock_and_cannot_be_confirmed(county: County) -> None:
-    code = county.receive()
-    county.certify(code)
+    code = county.ready_to_issue()
     offered = county.offer(code, "8")
     county.ledger.execute(
         CancelIssueOffer(code=code, offer=offered["offer"], reason="厨师长未到"), by=WANG, at=at(hour=10, minute=30)
@@ -80,8 +75,7 @@ def test_a_cancelled_offer_frees_the_stock_and_cannot_be_confirmed(county: Count
 
 
 def test_a_taker_without_valid_certificates_cannot_be_offered_food(county: County) -> None:
-    code = county.receive()
-    county.certify(code)
+    code = county.ready_to_issue()
     with pytest.raises(RuleViolation, match="health certificate"):
         county.offer(code, "8", taken_by=EXPIRED)
 

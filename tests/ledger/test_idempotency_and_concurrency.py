@@ -24,8 +24,7 @@ def test_a_retried_intake_returns_the_first_result_and_records_nothing(county: C
 
 
 def test_a_retried_issue_is_counted_once(county: County) -> None:
-    code = county.receive()
-    county.certify(code)
+    code = county.ready_to_issue()
     first = county.issue(code, "5", idempotency_key="issue-1")
     assert county.issue(code, "5", idempotency_key="issue-1") == first
     assert county.ledger.batch(code).on_hand == Decimal("15")
@@ -46,8 +45,7 @@ def test_the_same_key_for_a_different_command_is_refused(county: County) -> None
 
 
 def test_keys_belong_to_the_person_who_sent_them(county: County) -> None:
-    code = county.receive()
-    county.certify(code)
+    code = county.ready_to_issue()
     county.issue(code, "1", idempotency_key="1")
     from domain.values import Principal
 

@@ -18,8 +18,7 @@ from tests.county import DAY, EXPIRED, LI, SUSPENDED, WANG, ZHANG, County, at
 
 
 def test_issue_hands_over_stock_from_giver_to_taker(county: County) -> None:
-    code = county.receive()
-    county.certify(code)
+    code = county.ready_to_issue()
     result = county.issue(code, "7.5")
     assert result["on_hand"] == "12.5"
     movement = county.ledger.batch(code).live_movements[-1]
@@ -27,8 +26,7 @@ def test_issue_hands_over_stock_from_giver_to_taker(county: County) -> None:
 
 
 def test_issue_refused_beyond_stock_on_hand(county: County) -> None:
-    code = county.receive()
-    county.certify(code)
+    code = county.ready_to_issue()
     county.issue(code, "15")
     with pytest.raises(RuleViolation, match="only 5 kg on hand"):
         county.issue(code, "5.001")
@@ -36,8 +34,7 @@ def test_issue_refused_beyond_stock_on_hand(county: County) -> None:
 
 
 def test_issue_refused_while_batch_on_hold(county: County) -> None:
-    code = county.receive()
-    county.certify(code)
+    code = county.ready_to_issue()
     county.ledger.execute(PutOnHold(code=code, reason="供应商通报同批次抽检不合格"), by=WANG, at=at(hour=9))
     with pytest.raises(RuleViolation, match="on hold"):
         county.issue(code)
@@ -61,8 +58,7 @@ def test_issue_allowed_on_the_use_by_date_itself(county: County) -> None:
 
 
 def test_issue_refused_after_a_failed_inspection(county: County) -> None:
-    code = county.receive()
-    county.certify(code)
+    code = county.ready_to_issue()
     county.ledger.execute(
         Inspect(code=code, stage="issue", passed=False, notes="表面发黏，有异味"), by=WANG, at=at(hour=9)
     )
@@ -147,15 +143,13 @@ def test_an_expired_certificate_does_not_count(county: County) -> None:
 def test_issue_refused(
     county: County, error: type[Exception], match: str, quantity: str, issued: dict[str, Any]
 ) -> None:
-    code = county.receive()
-    county.certify(code)
+    code = county.ready_to_issue()
     with pytest.raises(error, match=match):
         county.issue(code, quantity, **issued)
 
 
 def test_a_failed_daily_health_check_stops_the_taker_that_day(county: County) -> None:
-    code = county.receive()
-    county.certify(code)
+    code = county.ready_to_issue()
     county.ledger.execute(
         RecordHealthCheck(person_id=ZHANG, day=DAY, passed=False, notes="发热"), by=WANG, at=at(hour=6)
     )
@@ -178,8 +172,7 @@ def test_mistyped_batch_code_is_caught_by_its_check_character(county: County) ->
 
 
 def test_return_and_write_off_keep_the_balance(county: County) -> None:
-    code = county.receive()
-    county.certify(code)
+    code = county.ready_to_issue()
     county.issue(code, "10")
     county.return_to_store(code, "2", "午餐剩余", at=at(hour=13))
     assert county.ledger.batch(code).on_hand == Decimal("12")
@@ -213,8 +206,7 @@ def test_issue_refused_for_a_meal_after_the_use_by_date(county: County) -> None:
 
 
 def test_a_return_names_the_issue_it_comes_back_from(county: County) -> None:
-    code = county.receive()
-    county.certify(code)
+    code = county.ready_to_issue()
     lunch = county.issue(code, "5")
     dinner = county.issue(code, "4", meal="dinner", at=at(hour=16))
     county.return_to_store(code, "3", "午餐剩余", issue=lunch["version"], at=at(hour=17))
@@ -224,8 +216,7 @@ def test_a_return_names_the_issue_it_comes_back_from(county: County) -> None:
 
 
 def test_a_return_is_refused_beyond_what_its_issue_still_has_out(county: County) -> None:
-    code = county.receive()
-    county.certify(code)
+    code = county.ready_to_issue()
     lunch = county.issue(code, "5")
     county.issue(code, "4", meal="dinner", at=at(hour=16))
     with pytest.raises(RuleViolation, match="still has out"):

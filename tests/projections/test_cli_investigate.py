@@ -27,8 +27,7 @@ def foodtrace(database_url: str, command: str) -> int:
 
 @pytest.fixture
 def lunch(county: County) -> str:
-    code = county.receive()
-    county.certify(code)
+    code = county.ready_to_issue()
     county.issue(code, "5")
     return code
 

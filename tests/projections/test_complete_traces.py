@@ -17,8 +17,7 @@ PRINCIPAL_REASON = "供应商通报同批次抽检不合格，待复检"
 
 
 def pork_for_lunch(county: County) -> str:
-    code = county.receive()
-    county.certify(code)
+    code = county.ready_to_issue()
     return code
 
 

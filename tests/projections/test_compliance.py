@@ -114,8 +114,7 @@ def test_samples_under_a_stricter_profiles_grams_are_short(county: County, datab
 
     from api.settings import eventsourcing_env
 
-    code = county.receive()
-    county.certify(code)
+    code = county.ready_to_issue()
     county.issue(code, "5")
     retain_sample(county.ledger, "红烧肉", [code], fridge="CG01留样柜", sealed_at=at(hour=12), at=at(hour=12))
     stricter = replace(county.ledger.profile, sample_grams=150)

@@ -17,8 +17,7 @@ from tests.county import DAY, LI, WANG, County, at, retain_sample
 
 
 def lunch(county: County) -> str:
-    code = county.receive()
-    county.certify(code)
+    code = county.ready_to_issue()
     county.issue(code, "5")
     county.ledger.execute(WriteOff(code=code, reason="变质", witness=LI, quantity="1"), by=WANG, at=at(hour=16))
     retain_sample(

@@ -31,8 +31,7 @@ def a_lunch_where_only_the_kitchen_lead_was_checked(county: County) -> None:
     county.ledger.execute(
         RecordHealthCheck(person_id=ZHANG, day=DAY, passed=True, notes="体温正常"), by=ADMIN, at=at(hour=6)
     )
-    code = county.receive()
-    county.certify(code)
+    code = county.ready_to_issue()
     county.issue(code)
 
 

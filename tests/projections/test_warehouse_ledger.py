@@ -187,8 +187,7 @@ def test_the_ledger_agrees_with_every_batch_of_a_demo_county(ledger: Ledger, vie
 
 
 def test_offers_are_not_movements(county: County, views: Projections) -> None:
-    code = county.receive()
-    county.certify(code)
+    code = county.ready_to_issue()
     offer = county.offer(code, "6", at=at(hour=9))["offer"]
     views.catch_up()
     assert [r["kind"] for r in warehouse_ledger(views, "CG01", "2026-03")["rows"]] == ["in"]
