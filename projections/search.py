@@ -15,6 +15,7 @@ from typing import Any
 from domain.codes import code_prefix
 from domain.errors import NotFound
 from domain.gs1 import lot_prefix, normalise_lot, normalise_product
+from projections.batch_filters import received_between
 from projections.rows import expired, people, plain
 from projections.service import Projections
 
@@ -96,12 +97,8 @@ def search_batches(
         if value:
             where.append(f"{column} = ?")
             params.append(value)
-    if received_from:
-        where.append("received_on >= ?")
-        params.append(received_from)
-    if received_to:
-        where.append("received_on <= ?")
-        params.append(received_to)
+    dates, days = received_between(received_from, received_to)
+    where, params = where + dates, params + days
     rows = views.view("trace").select(
         "SELECT code, school, supplier, product, product_key, category, quantity, unit, supplier_lot, lot, gtin, "
         "use_by_date, place, signers, received_at, received_on, on_hold FROM view_trace_batches "

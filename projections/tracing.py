@@ -15,6 +15,7 @@ from typing import Any
 
 from domain.gs1 import normalise_gtin, normalise_lot, normalise_product
 from domain.validity import valid_on
+from projections.batch_filters import received_between
 from projections.rows import Row, people, plain, plain_rows
 from projections.service import Projections, Reader
 from projections.staff_status import people_status
@@ -59,12 +60,8 @@ def trace_forward(
     if gtin:
         where.append("gtin = ?")
         params.append(normalise_gtin(gtin))
-    if received_from:
-        where.append("received_on >= ?")
-        params.append(received_from)
-    if received_to:
-        where.append("received_on <= ?")
-        params.append(received_to)
+    dates, days = received_between(received_from, received_to)
+    where, params = where + dates, params + days
     with views.reading("trace") as r:
         return _forward(r, where, params, limit, {"lot": lot, "gtin": gtin, "supplier": supplier, "product": product})
 

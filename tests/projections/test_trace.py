@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from decimal import Decimal
 
 from domain.handoff import Correct, Inspect
@@ -76,6 +77,21 @@ def test_forward_trace_by_lot_narrows_to_a_gtin(two_schools: County, views: Proj
 
     assert len(trace_forward(views, lot="HX260301-2", gtin="6901234567892")["batches"]) == 2
     assert trace_forward(views, lot="HX260301-2", gtin="6923456789012")["batches"] == []
+
+
+def test_forward_trace_keeps_the_receipts_between_two_days_both_included(
+    two_schools: County, views: Projections
+) -> None:
+    codes = lunch_at_two_schools(two_schools)
+    views.catch_up()
+    pork = {codes["pork_cg"], codes["pork_xh"]}
+
+    def traced(**days: date) -> set[str]:
+        return {b["code"] for b in trace_forward(views, lot="HX260301-2", **days)["batches"]}
+
+    assert traced(received_from=DAY, received_to=DAY) == pork
+    assert traced(received_from=DAY + timedelta(days=1)) == set()
+    assert traced(received_to=DAY - timedelta(days=1)) == set()
 
 
 def test_forward_trace_by_supplier_or_product(two_schools: County, views: Projections) -> None:
