@@ -7,7 +7,7 @@ defect is open (defects.OPEN) the test is a strict xfail: it turns red the day t
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -28,6 +28,7 @@ from tests.oracle.machine import CountyHistory
 from tests.oracle.oracle import Mismatch
 
 PORK, POTATO = PRODUCTS[0], PRODUCTS[2]
+History = Callable[[CountyHistory], None]
 
 
 def while_open(defect: Defect) -> Any:
@@ -38,7 +39,7 @@ def while_open(defect: Defect) -> Any:
     )
 
 
-def explained_by(defect: Defect, store: Store, history: Callable[[CountyHistory], None]) -> list[Mismatch]:
+def explained_by(defect: Defect, store: Store, history: History) -> list[Mismatch]:
     """Run ``history`` on an empty county; return the mismatches this defect explains."""
     found: list[Mismatch] = []
     county = store.machine(found.extend)()
@@ -47,77 +48,70 @@ def explained_by(defect: Defect, store: Store, history: Callable[[CountyHistory]
     return [m for m in found if defect.explains(m)]
 
 
+def no_mismatch_from(defect: Defect) -> Callable[[History], Callable[[Store], None]]:
+    """The decorated history, run on an empty county, shows no mismatch that ``defect`` explains."""
+
+    def replaying(history: History) -> Callable[[Store], None]:
+        def test(store: Store) -> None:
+            assert explained_by(defect, store, history) == []
+
+        test.__name__ = test.__qualname__ = history.__name__
+        test.__doc__ = history.__doc__
+        return cast(Callable[[Store], None], while_open(defect)(test))
+
+    return replaying
+
+
 def pork_at_cg01(county: CountyHistory, batches: int = 1) -> None:
     county.morning_deliveries([("CG01", "SUP-LY", PORK, "LY261126-8")] * batches)
 
 
-@while_open(LOT_WITHOUT_PRODUCT)
-def test_other_schools_never_list_another_product_that_shares_the_lot_number(store: Store) -> None:
-    def history(county: CountyHistory) -> None:
-        pork_at_cg01(county)
-        county.receive(
-            "CG02", "SUP-LY", POTATO, "LY261126-8", quantity=10, keeps_days=3, certificates="all", second_signer=False
-        )  # date-based produce lot
-        county.issue_today(pick=1, quantity="1", meal="breakfast")  # the potatoes, at CG02
-
-    assert explained_by(LOT_WITHOUT_PRODUCT, store, history) == []
+@no_mismatch_from(LOT_WITHOUT_PRODUCT)
+def test_other_schools_never_list_another_product_that_shares_the_lot_number(county: CountyHistory) -> None:
+    pork_at_cg01(county)
+    county.receive(
+        "CG02", "SUP-LY", POTATO, "LY261126-8", quantity=10, keeps_days=3, certificates="all", second_signer=False
+    )  # date-based produce lot
+    county.issue_today(pick=1, quantity="1", meal="breakfast")  # the potatoes, at CG02
 
 
-@while_open(OWN_SCHOOL_IN_OTHER_SCHOOLS)
-def test_other_schools_never_list_the_meals_own_school(store: Store) -> None:
-    def history(county: CountyHistory) -> None:
-        pork_at_cg01(county, batches=2)  # two deliveries of one lot; only the first goes into breakfast
-        county.issue_today(pick=0, quantity="1", meal="breakfast")
-
-    assert explained_by(OWN_SCHOOL_IN_OTHER_SCHOOLS, store, history) == []
+@no_mismatch_from(OWN_SCHOOL_IN_OTHER_SCHOOLS)
+def test_other_schools_never_list_the_meals_own_school(county: CountyHistory) -> None:
+    pork_at_cg01(county, batches=2)  # two deliveries of one lot; only the first goes into breakfast
+    county.issue_today(pick=0, quantity="1", meal="breakfast")
 
 
-@while_open(RETURNS_LEFT_OUT)
-def test_traces_show_what_came_back_to_the_store_and_the_net(store: Store) -> None:
-    def history(county: CountyHistory) -> None:
-        pork_at_cg01(county)
-        county.issue(pick=0, quantity="5", meal="lunch", days_ahead=0)
-        county.kitchen_returns(pick=0, part="0.5", names=None)
-
-    assert explained_by(RETURNS_LEFT_OUT, store, history) == []
+@no_mismatch_from(RETURNS_LEFT_OUT)
+def test_traces_show_what_came_back_to_the_store_and_the_net(county: CountyHistory) -> None:
+    pork_at_cg01(county)
+    county.issue(pick=0, quantity="5", meal="lunch", days_ahead=0)
+    county.kitchen_returns(pick=0, part="0.5", names=None)
 
 
-@while_open(VOIDED_ISSUES_DROPPED)
-def test_a_voided_issue_shows_in_the_meals_trace_marked_voided(store: Store) -> None:
-    def history(county: CountyHistory) -> None:
-        pork_at_cg01(county)
-        county.issue(pick=0, quantity="3", meal="lunch", days_ahead=0)
-        county.correct(pick=0, kind="issue", which=0)
-
-    assert explained_by(VOIDED_ISSUES_DROPPED, store, history) == []
+@no_mismatch_from(VOIDED_ISSUES_DROPPED)
+def test_a_voided_issue_shows_in_the_meals_trace_marked_voided(county: CountyHistory) -> None:
+    pork_at_cg01(county)
+    county.issue(pick=0, quantity="3", meal="lunch", days_ahead=0)
+    county.correct(pick=0, kind="issue", which=0)
 
 
-@while_open(WRITE_OFFS_AND_HOLDS_LEFT_OUT)
-def test_traces_show_write_offs_holds_and_releases(store: Store) -> None:
-    def history(county: CountyHistory) -> None:
-        pork_at_cg01(county)
-        county.issue(pick=0, quantity="0.5", meal="breakfast", days_ahead=0)
-        county.write_off(pick=0, quantity="1")
-        county.hold_or_release(pick=0, reason="供应商召回通知")
-
-    assert explained_by(WRITE_OFFS_AND_HOLDS_LEFT_OUT, store, history) == []
+@no_mismatch_from(WRITE_OFFS_AND_HOLDS_LEFT_OUT)
+def test_traces_show_write_offs_holds_and_releases(county: CountyHistory) -> None:
+    pork_at_cg01(county)
+    county.issue(pick=0, quantity="0.5", meal="breakfast", days_ahead=0)
+    county.write_off(pick=0, quantity="1")
+    county.hold_or_release(pick=0, reason="供应商召回通知")
 
 
-@while_open(PRODUCT_MATCHED_EXACTLY)
-def test_a_product_is_found_whichever_width_its_brackets_were_typed_in(store: Store) -> None:
-    def history(county: CountyHistory) -> None:
-        pork_at_cg01(county)  # received as 猪肉（前腿）; asked for as 猪肉(前腿) too
-        county.issue(pick=0, quantity="0.5", meal="breakfast", days_ahead=0)
-
-    assert explained_by(PRODUCT_MATCHED_EXACTLY, store, history) == []
+@no_mismatch_from(PRODUCT_MATCHED_EXACTLY)
+def test_a_product_is_found_whichever_width_its_brackets_were_typed_in(county: CountyHistory) -> None:
+    pork_at_cg01(county)  # received as 猪肉（前腿）; asked for as 猪肉(前腿) too
+    county.issue(pick=0, quantity="0.5", meal="breakfast", days_ahead=0)
 
 
-@while_open(LATER_HEALTH_CHECK_COUNTS)
-def test_a_handler_is_judged_by_what_was_recorded_when_they_handled_the_food(store: Store) -> None:
-    def history(county: CountyHistory) -> None:
-        county.morning_deliveries([("CG01", "SUP-LY", POTATO, "A1")])
-        county.issue_today(pick=0, quantity="1", meal="lunch")  # 07:00, the cook fit
-        county.time_passes(hours=3)
-        county.health_check(school="CG01", who="cook", passed=False)  # 10:00: fever, off food work from now
-
-    assert explained_by(LATER_HEALTH_CHECK_COUNTS, store, history) == []
+@no_mismatch_from(LATER_HEALTH_CHECK_COUNTS)
+def test_a_handler_is_judged_by_what_was_recorded_when_they_handled_the_food(county: CountyHistory) -> None:
+    county.morning_deliveries([("CG01", "SUP-LY", POTATO, "A1")])
+    county.issue_today(pick=0, quantity="1", meal="lunch")  # 07:00, the cook fit
+    county.time_passes(hours=3)
+    county.health_check(school="CG01", who="cook", passed=False)  # 10:00: fever, off food work from now
