@@ -10,6 +10,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.errors import Refusal, RuleViolation, ValidationError, refused
 from domain.ids import stream_id
+from domain.suspension import ReinstatedEvent, Suspendable, SuspendedEvent
 from domain.validity import check_period, valid_on
 from domain.values import Principal, Role
 
@@ -28,7 +29,7 @@ class StaffCertificate:
         return valid_on(day, self.valid_from, self.valid_until)
 
 
-class StaffMember(Aggregate):
+class StaffMember(Suspendable, Aggregate):
     create_id = staticmethod(staff_id)
 
     @classmethod
@@ -82,14 +83,11 @@ class StaffMember(Aggregate):
     def record_health_check(self, day: date, passed: bool, notes: str, by: Principal, at: datetime) -> None:
         self.health_checks[day] = passed
 
-    @event("Suspended")
-    def suspend(self, reason: str, by: Principal, at: datetime) -> None:
+    class Suspended(SuspendedEvent):
         """调岗停岗: off food work at once, until reinstated."""
-        self.suspended_reason = reason or "suspended"
 
-    @event("Reinstated")
-    def reinstate(self, reason: str, by: Principal, at: datetime) -> None:
-        self.suspended_reason = ""
+    class Reinstated(ReinstatedEvent):
+        """复岗."""
 
     def fitness_refusals(self, day: date, require_daily_check: bool) -> list[Refusal]:
         return fitness_refusals(

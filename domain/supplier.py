@@ -9,6 +9,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.errors import RuleViolation
 from domain.ids import stream_id
+from domain.suspension import ReinstatedEvent, Suspendable, SuspendedEvent
 from domain.validity import check_period, valid_on
 from domain.values import Principal
 
@@ -20,7 +21,7 @@ def supplier_id(code: str) -> UUID:
 LICENCE_ZH, TENDER_ZH = "食品经营许可证", "中标供货期"
 
 
-class Supplier(Aggregate):
+class Supplier(Suspendable, Aggregate):
     create_id = staticmethod(supplier_id)
 
     @event("Registered")
@@ -64,13 +65,11 @@ class Supplier(Aggregate):
         self.tender_start = start
         self.tender_end = end
 
-    @event("Suspended")
-    def suspend(self, reason: str, by: Principal, at: datetime) -> None:
-        self.suspended_reason = reason or "suspended"
+    class Suspended(SuspendedEvent):
+        """暂停供货: its deliveries are refused, saying why."""
 
-    @event("Reinstated")
-    def reinstate(self, reason: str, by: Principal, at: datetime) -> None:
-        self.suspended_reason = ""
+    class Reinstated(ReinstatedEvent):
+        """恢复供货."""
 
     def check_may_deliver(self, day: date) -> None:
         """A delivery is refused from a supplier without a valid licence or outside its tender period."""
