@@ -200,6 +200,7 @@ def supervision(county: County, start: date, end: date) -> dict[tuple[str, str, 
         for i in b.inspections.values():
             if not i["voided"] and i["role"] in ("principal", "admin") and start <= i["on_date"] <= end:
                 checks.add((b.school, i["on_date"], i["inspector"], i["role"]))
+
     def home(person: str) -> str | None:
         return county.people[person].school if person in county.people else None
 
