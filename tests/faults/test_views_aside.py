@@ -56,7 +56,7 @@ def test_projections_verify_detects_an_edited_view_row(
     code = county.receive()
     views.catch_up()
     assert views.verify("trace")["equal"] is True
-    assert foodtrace(database_url, "projections", "verify", "warehouse") == 0
+    assert foodtrace(database_url, "projections verify warehouse") == 0
 
     views.view("trace").write("UPDATE view_trace_batches SET product = ? WHERE code = ?", ("牛肉", code))
     found = views.verify("trace")
@@ -66,5 +66,5 @@ def test_projections_verify_detects_an_edited_view_row(
     assert [row["product"] for row in batches["only_in_live"]] == ["牛肉"]
     assert [row["product"] for row in batches["only_in_rebuilt"]] == ["猪肉（前腿）"]
     capsys.readouterr()
-    assert foodtrace(database_url, "projections", "verify", "trace") == 1
+    assert foodtrace(database_url, "projections verify trace") == 1
     assert "牛肉" in capsys.readouterr().out
