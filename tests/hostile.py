@@ -14,6 +14,7 @@ from domain.batch import IngredientBatch
 from domain.codes import new_batch_code
 from domain.ledger import Ledger
 from domain.sample import FoodSample
+from domain.values import Meal
 from tests.county import DAY, LI, WANG, ZHANG, at
 
 FORMULA = '=HYPERLINK("http://evil.example","点击")'
@@ -65,11 +66,20 @@ def stored_batch(ledger: Ledger, text: str, *, school: str = "CG01", meal: str =
     for n, kind in enumerate(kinds):
         number = text if n == 0 else f"{kind[:2].upper()}-{batch.code}"
         sha = f"{n:064x}"
-        batch._certificate_attached(
-            kind, number, text, DAY - timedelta(days=1), None, sha256=sha, by=WANG, at=at(hour=7, minute=40)
+        batch.trigger_event(
+            batch.CertificateAttached,
+            kind=kind,
+            number=number,
+            issuer=text,
+            issue_date=DAY - timedelta(days=1),
+            expiry_date=None,
+            sha256=sha,
+            by=WANG,
+            at=at(hour=7, minute=40),
         )
     batch._inspected("intake", False, text, WANG.person_id, by=WANG, at=at(hour=7, minute=45))
-    batch._issued(Decimal(5), DAY, meal, WANG.person_id, ZHANG, offer=None, by=WANG, at=at(hour=10))
+    people = {"given_by": WANG.person_id, "taken_by": ZHANG}
+    batch._issued(Decimal(5), DAY, Meal(meal), people, offer=None, by=WANG, at=at(hour=10))
     batch._written_off(Decimal(1), text, LI, by=WANG, at=at(hour=16))
     sample = FoodSample(
         school_id=school, meal_date=DAY, meal=meal, dish=text, grams=150, sealed_at=at(hour=12, minute=10),
