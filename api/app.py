@@ -167,4 +167,5 @@ async def _request_log(request: Request, call_next: Callable[[Request], Awaitabl
         f"{milliseconds:.1f}ms request_id={request_id} caller={who}",
     )
     response.headers["X-Request-ID"] = request_id
+    response.headers["X-Content-Type-Options"] = "nosniff"  # a supplier's file or an answer never runs as a page
     return response

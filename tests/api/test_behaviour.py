@@ -69,6 +69,18 @@ def test_an_upload_the_ledger_refuses_records_nothing_and_keeps_the_recorded_fil
     assert document.status_code == 200 and document.content == report
 
 
+def test_no_answer_is_sniffed_into_something_else_certificates_answers_and_errors_alike(api: Api) -> None:
+    code = received_pork(api)
+    stored = upload(api, code, "report.pdf", pdf_report())
+    answers = [
+        stored,
+        api.get("investigator", f"/api/v1/batches/{code}/documents/{stored.json()['document']}"),
+        api.get("storekeeper", f"/api/v1/batches/{code}"),
+        api.get("storekeeper", "/api/v1/batches/7KQ2-M9XH5"),  # an error
+    ]
+    assert [a.headers.get("x-content-type-options") for a in answers] == ["nosniff"] * 4
+
+
 def test_a_supplier_cannot_attach_to_another_suppliers_batch(api: Api) -> None:
     code = received_pork(api)
     assert upload(api, code, "report.pdf", pdf_report(), who="other_supplier").status_code == 404
