@@ -35,7 +35,6 @@ CSP = (
 )
 PAGE_HEADERS = {
     "Content-Security-Policy": CSP,
-    "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-cache",
 }
@@ -179,5 +178,5 @@ def static(name: str) -> Response:
         raise ApiError(404, "not_found", "找不到该页面或记录", "not found")
     return FileResponse(
         path,
-        headers={"Cache-Control": "public, max-age=31536000, immutable", "X-Content-Type-Options": "nosniff"},
+        headers={"Cache-Control": "public, max-age=31536000, immutable"},
     )

@@ -77,8 +77,10 @@ def test_no_answer_is_sniffed_into_something_else_certificates_answers_and_error
         api.get("investigator", f"/api/v1/batches/{code}/documents/{stored.json()['document']}"),
         api.get("storekeeper", f"/api/v1/batches/{code}"),
         api.get("storekeeper", "/api/v1/batches/7KQ2-M9XH5"),  # an error
+        api.client.get("/app/static/app.js"),  # the pages and their files, from the same one place
+        api.client.get("/app"),
     ]
-    assert [a.headers.get("x-content-type-options") for a in answers] == ["nosniff"] * 4
+    assert [a.headers.get("x-content-type-options") for a in answers] == ["nosniff"] * 6
 
 
 def test_a_supplier_cannot_attach_to_another_suppliers_batch(api: Api) -> None:
