@@ -4,9 +4,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Debian packages: the CJK font labels print with (run and test), decoders and a browser for the tests.
+# Debian packages: the CJK font labels print with (run and test), decoders, a browser and an office suite (the
+# exports printed as LibreOffice prints them) for the tests.
 RUN_APT_PACKAGES ?= fonts-wqy-microhei
-APT_PACKAGES ?= $(RUN_APT_PACKAGES) poppler-utils librsvg2-bin chromium
+APT_PACKAGES ?= $(RUN_APT_PACKAGES) poppler-utils librsvg2-bin chromium libreoffice-calc-nogui
 
 .PHONY: run test lint typecheck pytest system-packages bench clean
 

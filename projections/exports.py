@@ -16,7 +16,6 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from domain.clock import offset_label
@@ -33,6 +32,7 @@ from domain.glossary import (
     zh,
 )
 from projections.cells import append_row, csv_line
+from projections.print_setup import print_ready
 from projections.rows import Row
 
 TRACE_COLUMNS = (
@@ -134,7 +134,7 @@ def trace_xlsx(trace: dict[str, Any], title: str = "追溯记录") -> bytes:
     append_row(sheet, _trace_headings(rows))
     for row in rows:
         append_row(sheet, [_cell(key, row.get(key)) for key, _ in TRACE_COLUMNS])
-    _table(sheet, header_row=1, columns=len(TRACE_COLUMNS))
+    print_ready(sheet, title=trace_title(trace), header_row=1, columns=len(TRACE_COLUMNS))
     return _bytes(book)
 
 
@@ -145,16 +145,21 @@ def ledger_xlsx(ledger: dict[str, Any]) -> bytes:
     assert sheet is not None
     year, month = ledger["month"].split("-")
     sheet.title = f"{year}年{int(month)}月"
-    append_row(sheet, [f"{ledger['school_name']}食材进出库台账（{year}年{int(month)}月）"])
+    title = f"{ledger['school_name']}食材进出库台账（{year}年{int(month)}月）"
+    append_row(sheet, [title])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(LEDGER_COLUMNS))
     sheet["A1"].font = Font(size=14, bold=True)
     sheet["A1"].alignment = Alignment(horizontal="center")
     append_row(sheet, [f"学校编号：{ledger['school']}"])
     clock = _clock([r["moved_at"] for r in ledger["rows"]])
     append_row(sheet, [f"{header}{clock}" if key == "time" else header for key, header in LEDGER_COLUMNS])
+    if ledger["opening"]:
+        _section(sheet, "上月结存（各品名）")
     for opening in ledger["opening"]:
         brought = {"product_balance": Decimal(opening["product_balance"]), "unit": zh(UNITS, opening["unit"])}
         append_row(sheet, _ledger_cells(product=opening["product"], summary="上月结存", **brought))
+    if ledger["opening"] and ledger["rows"]:
+        _section(sheet, "本月出入库")
     for r in ledger["rows"]:
         moment = _local(r["moved_at"])
         summary = r["kind_zh"] + (f"（{r['from_place']}→{r['to_place']}）" if r["kind"] == "move" else "")
@@ -180,8 +185,28 @@ def ledger_xlsx(ledger: dict[str, Any]) -> bytes:
             remark=_remark(r),
         )
         append_row(sheet, cells)
-    _table(sheet, header_row=3, columns=len(LEDGER_COLUMNS))
+    print_ready(sheet, title=f"{title}  学校编号：{ledger['school']}", header_row=3, columns=len(LEDGER_COLUMNS))
     return _bytes(book)
+
+
+def _section(sheet: Worksheet, heading: str) -> None:
+    """A heading row over a block of the book (the brought-forward balances, the month's movements)."""
+    append_row(sheet, [heading])
+    row = sheet.max_row
+    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(LEDGER_COLUMNS))
+    sheet.cell(row=row, column=1).font = Font(bold=True)
+
+
+def trace_title(trace: dict[str, Any]) -> str:
+    """The incident a trace answers, in the investigator's words: the meal traced back, or what was traced forward."""
+    query = trace.get("query") or {}
+    if isinstance(trace.get("school"), dict):
+        school = trace["school"]
+        name = f"{school['code']} {school.get('name') or ''}".strip()
+        return f"追溯记录（反向）：{name} {query.get('meal_date', '')} {zh(MEALS, str(query.get('meal', '')))}"
+    asked = {"lot": "批号", "gtin": "GTIN", "supplier": "供应商", "product": "品名"}
+    named = "，".join(f"{word} {query[key]}" for key, word in asked.items() if query.get(key))
+    return f"追溯记录（正向）：{named}"
 
 
 def _ledger_cells(**cells: Any) -> list[Any]:
@@ -205,19 +230,6 @@ def _paper_people(row: Row) -> tuple[str, str]:
     if row["kind"] == "return":
         return row["taken_by_name"], row["given_by_name"]
     return row["given_by_name"], row["taken_by_name"]
-
-
-def _table(sheet: Worksheet, header_row: int, columns: int) -> None:
-    """Bold header, frozen above the data, with a filter on every column; widths that fit Chinese text."""
-    for cell in sheet[header_row]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
-    last = get_column_letter(columns)
-    sheet.auto_filter.ref = f"A{header_row}:{last}{max(sheet.max_row, header_row)}"
-    for index in range(1, columns + 1):
-        values = [str(sheet.cell(row=r, column=index).value or "") for r in range(header_row, sheet.max_row + 1)]
-        width = max((sum(2 if ord(ch) > 0x2E80 else 1 for ch in v) for v in values), default=8)
-        sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 8), 60)
 
 
 def _cell(key: str, value: Any) -> Any:
