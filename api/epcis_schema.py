@@ -1,0 +1,51 @@
+"""GS1's EPCIS 2.0 JSON schema, which every document we take in (and, in the tests, every one we give out) must pass.
+
+The schema is GS1's file as published, not a copy in this repository: FOODTRACE_EPCIS_SCHEMA names it, else it is
+``shared/epcis/EPCIS-JSON-Schema.json`` in the nearest folder above this one that has it (beside the checkout).
+Formats are checked too (``jsonschema[format]``): without them a malformed time or URI passes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft7Validator, FormatChecker
+from jsonschema.exceptions import best_match
+
+SCHEMA_FILE = "EPCIS-JSON-Schema.json"
+
+
+class SchemaMissing(RuntimeError):
+    pass
+
+
+def epcis_folder() -> Path:
+    """GS1's EPCIS folder: the schema, its JSON-LD context and the official examples."""
+    named = os.environ.get("FOODTRACE_EPCIS_SCHEMA")
+    if named:
+        return Path(named).parent
+    here = Path(__file__).resolve()
+    for folder in here.parents:
+        if (folder / "shared" / "epcis" / SCHEMA_FILE).is_file():
+            return folder / "shared" / "epcis"
+    raise SchemaMissing(f"GS1's {SCHEMA_FILE} was not found: set FOODTRACE_EPCIS_SCHEMA to its path")
+
+
+@cache
+def validator() -> Draft7Validator:
+    named = os.environ.get("FOODTRACE_EPCIS_SCHEMA")
+    path = Path(named) if named else epcis_folder() / SCHEMA_FILE
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    return Draft7Validator(schema, format_checker=FormatChecker())
+
+
+def schema_error(document: Any) -> tuple[str, str] | None:
+    """The most telling schema error as (JSON path, message), or None when the document is valid."""
+    error = best_match(validator().iter_errors(document))
+    if error is None:
+        return None
+    return error.json_path, error.message
