@@ -17,9 +17,7 @@ view's write lock, that the position is still the one it started from, and other
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import signal
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -33,6 +31,7 @@ from domain.ledger import Ledger
 from domain.rules import DEFAULT_PROFILE, RulesProfile
 from projections.aside import differences, discard, swap_in
 from projections.failures import DecodingFailed, ViewFailed, clear_failure, failure_of, record_failure, settle
+from projections.following import Follower, Loop
 from projections.projection import LEDGER, ChunkProjection, Numbered, readable
 from projections.rows import plain
 from projections.store import PositionMoved, PostgresView, Row, SQLiteView, Writer, open_view
@@ -65,7 +64,7 @@ class Reader:
         return self.cursor.select_in(sql, keys, params)
 
 
-class Projections:
+class Projections(Follower):
     def __init__(
         self,
         env: Mapping[str, str],
@@ -86,10 +85,9 @@ class Projections:
             self.projections[cls.name.removeprefix("view_")] = cls(view, profile)
         self._lock = threading.Lock()  # one catch-up at a time in this process
         self._retry_after: dict[str, float] = {}  # a stalled view's next try, by the follower
-        self._stopping = threading.Event()
-        self._wake = threading.Event()  # a reader waits: the follower catches up now, not at its next interval
+        # A reader that waits wakes it (wake.set()): the follower catches up now, not at its next interval.
+        self._loop = Loop("foodtrace-projector", lambda: self.catch_up(patient=True))
         self._progress = threading.Condition()  # notified after every catch-up in this process
-        self._thread: threading.Thread | None = None
 
     @property
     def zone(self) -> ZoneInfo:
@@ -185,41 +183,6 @@ class Projections:
             events.append((n.id, readable(event) if not plain or b"\\u0000" in n.state else event))
         return events
 
-    def start(self, interval: float = 0.5) -> None:
-        """Follow the log in a daemon thread until ``stop()``."""
-        if self._thread is not None:
-            return
-        self._stopping.clear()
-        self._thread = threading.Thread(target=self._follow, args=(interval,), name="foodtrace-projector", daemon=True)
-        self._thread.start()
-
-    def _follow(self, interval: float) -> None:
-        while not self._stopping.is_set():
-            try:
-                self.catch_up(patient=True)
-            except Exception:  # keep following: a failed chunk is rolled back and tried again
-                log.exception("projection catch-up failed; retrying")
-                self._stopping.wait(min(10 * interval, 5.0))
-            self._wake.wait(interval)
-            self._wake.clear()
-
-    def stop(self) -> None:
-        self._stopping.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
-
-    def run_forever(self, interval: float = 0.5) -> None:
-        """For ``foodtrace projections run``: follow the log in this thread until Ctrl-C or SIGTERM."""
-        if threading.current_thread() is threading.main_thread():
-            signal.signal(signal.SIGTERM, lambda *_: self._stopping.set())  # finish the chunk, then stop
-        self._stopping.clear()
-        with contextlib.suppress(KeyboardInterrupt):
-            self._follow(interval)
-
-    # --- operations ---------------------------------------------------------------------------------
-
     def status(self) -> list[dict[str, Any]]:
         head = self.head()
         rows = []
@@ -265,7 +228,7 @@ class Projections:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return False
-            self._wake.set()
+            self._loop.wake.set()
             with self._progress:
                 self._progress.wait(min(remaining, RECHECK))
         return True

@@ -380,17 +380,17 @@ class SQLiteView(SQLiteTrackingRecorder):
 # --- opening a view --------------------------------------------------------------------------------------
 
 
-def views_env(env: Mapping[str, str]) -> dict[str, str]:
+def views_env(env: Mapping[str, str], home: str = "views") -> dict[str, str]:
     """The settings for the views: the ledger's PostgreSQL database, or an SQLite file beside the ledger's.
 
     A separate SQLite file keeps the projector's writes from taking the ledger file's write lock, so
-    storekeepers' scans never wait for a view to be written.
+    storekeepers' scans never wait for a view to be written. ``home`` names that file (``ledger.<home>.sqlite3``).
     """
     views = {k: v for k, v in env.items() if not k.startswith("LEDGER_")}
     views.update({k.removeprefix("LEDGER_"): v for k, v in env.items() if k.startswith("LEDGER_")})
     if views.get("PERSISTENCE_MODULE") == "eventsourcing.sqlite":
         ledger_file = Path(views["SQLITE_DBNAME"])
-        views["SQLITE_DBNAME"] = str(ledger_file.with_name(ledger_file.stem + ".views.sqlite3"))
+        views["SQLITE_DBNAME"] = str(ledger_file.with_name(ledger_file.stem + f".{home}.sqlite3"))
     else:
         views.setdefault("POSTGRES_POOL_SIZE", "2")
         views.setdefault("POSTGRES_MAX_OVERFLOW", "2")
@@ -398,14 +398,16 @@ def views_env(env: Mapping[str, str]) -> dict[str, str]:
 
 
 def open_view(
-    name: str, schema: Schema, env: Mapping[str, str], aside: bool = False
+    name: str, schema: Schema, env: Mapping[str, str], aside: bool = False, home: str = "views"
 ) -> tuple[PostgresView | SQLiteView, Any]:
     """The view of the projection ``name`` and the factory that owns its connections (close it when done).
 
     ``aside``: a new, empty copy beside the live view, to rebuild into (projections/aside.py): in PostgreSQL
     the schema ``<name>_aside`` of the same database, in SQLite the file ``….views.<name>-aside.sqlite3``.
+    ``home`` other than "views" (an outbox, api/outbox.py): tables that hold what the log cannot give back
+    (attempts, subscriptions), kept in their own SQLite file and never dropped for a new schema.
     """
-    settings = views_env(env)
+    settings = views_env(env, home)
     if aside:
         settings["POSTGRES_SCHEMA"] = f"{name}_aside"
         if "SQLITE_DBNAME" in settings:
@@ -427,7 +429,7 @@ def open_view(
                 )
     else:
         view = SQLiteView(datastore, tracking_table_name=tracking, schema=schema)
-    if not aside:  # a copy aside starts empty, with today's tables
+    if not aside and home == "views":  # a copy aside starts empty, with today's tables
         view.replace_if_changed()
     view.create_table()
     return view, factory
