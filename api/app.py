@@ -15,6 +15,7 @@ from fastapi.openapi.utils import get_openapi
 from api import pages, redaction
 from api.body_limit import BodyLimit
 from api.checkpoints import Checkpoints, CheckpointSchedule
+from api.contract import OPENAPI_TAGS, Group, operation_id
 from api.deps import LedgerDep
 from api.documents import DocumentStore
 from api.errors import PROBLEM_JSON, Problem, install_error_handlers
@@ -39,6 +40,10 @@ from projections.service import Projections
 log = logging.getLogger("foodtrace.requests")
 ROUTERS = (
     *(module.router for module in (batches, history, certificates, deliveries, samples, registry, investigate)),
+    batches.kitchen_router,
+    deliveries.store_room_router,
+    investigate.school_router,
+    registry.staff_router,
     sessions.current_router,
     checkpoints.router,
 )
@@ -94,6 +99,8 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
         "with a stable `code` and a message in Chinese (`zh`) and English (`en`).",
         version="1.0.0",
         lifespan=lifespan,
+        openapi_tags=OPENAPI_TAGS,
+        generate_unique_id_function=operation_id,
     )
     install_error_handlers(app)
     app.middleware("http")(_request_log)
@@ -108,18 +115,18 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
 
     _publish_errors_as_problems(app)
 
-    @app.get("/health/live", tags=["operations"])
-    def live() -> dict[str, str]:
+    @app.get("/health/live", tags=[Group.OPERATIONS])
+    def check_live() -> dict[str, str]:
         """The process is up and answering; asks nothing of the database."""
         return {"status": "live"}
 
-    @app.get("/health/ready", tags=["operations"], responses={503: {"description": "the database does not answer"}})
-    def ready(current: LedgerDep) -> dict[str, Any]:
+    @app.get("/health/ready", tags=[Group.OPERATIONS], responses={503: {"description": "the database does not answer"}})
+    def check_ready(current: LedgerDep) -> dict[str, Any]:
         """Ready to serve: the database answers (503 at once when it does not)."""
         return {"status": "ready", "events": current.recorder.max_notification_id() or 0}
 
-    @app.get("/health", tags=["operations"], responses={503: {"description": "the database does not answer"}})
-    def health(current: LedgerDep) -> dict[str, Any]:
+    @app.get("/health", tags=[Group.OPERATIONS], responses={503: {"description": "the database does not answer"}})
+    def get_health(current: LedgerDep) -> dict[str, Any]:
         """Ready, and which store this server writes to (503 while the database is away)."""
         position = current.recorder.max_notification_id()
         return {"status": "ok", "store": settings.describe(), "events": position or 0}
@@ -136,6 +143,7 @@ def _publish_errors_as_problems(app: FastAPI) -> None:
         document = get_openapi(
             title=app.title, version=app.version, summary=app.summary, description=app.description, routes=app.routes
         )
+        document["tags"] = app.openapi_tags  # the user groups, described
         problem_schema = {"$ref": "#/components/schemas/Problem"}
         for operations in document.get("paths", {}).values():
             for operation in operations.values():

@@ -19,6 +19,7 @@ from api.auth import (
 )
 from api.cards import batch_card
 from api.commands import command
+from api.contract import Group
 from api.deps import CredentialsDep, LedgerDep, PinLimitsDep, Record, Views
 from api.errors import ApiError
 from api.schemas import (
@@ -56,11 +57,12 @@ from domain.values import Role
 from labels.payload import parse
 from projections import queries
 
-router = APIRouter(prefix="/api/v1", tags=["store room"])
+router = APIRouter(prefix="/api/v1", tags=[Group.STOREKEEPERS])
+kitchen_router = APIRouter(prefix="/api/v1", tags=[Group.KITCHEN])  # the taker's side of a hand-off
 
 
 @router.get("/scan", response_model=BatchCard, summary="Resolve a scanned label to the batch card")
-def scan(
+def scan_label(
     ledger: LedgerDep,
     caller: Reader,
     payload: Annotated[
@@ -79,7 +81,7 @@ def get_batch(code: str, ledger: LedgerDep, caller: Reader) -> BatchCard:
 @router.post(
     "/batches", response_model=CommandResult, status_code=201, summary="入库验收: receive an unannounced delivery"
 )
-def receive(body: IntakeRequest, caller: Storekeeper, record: Record) -> CommandResult:
+def receive_batch(body: IntakeRequest, caller: Storekeeper, record: Record) -> CommandResult:
     school = _acting_school(caller, body.school)
     return record(
         command(ReceiveBatch, body, school=school),
@@ -88,25 +90,29 @@ def receive(body: IntakeRequest, caller: Storekeeper, record: Record) -> Command
 
 
 @router.post("/batches/{code}/inspections", response_model=CommandResult, summary="查验: record an inspection")
-def inspect(code: str, body: InspectionRequest, ledger: LedgerDep, caller: Supervisor, record: Record) -> CommandResult:
+def inspect_batch(
+    code: str, body: InspectionRequest, ledger: LedgerDep, caller: Supervisor, record: Record
+) -> CommandResult:
     batch = _own_school_batch(ledger, caller, code)
     return record(command(Inspect, body, code=batch.code), caller)
 
 
 @router.post("/batches/{code}/moves", response_model=CommandResult, summary="移库: store or move to a place")
-def move(code: str, body: MoveRequest, ledger: LedgerDep, caller: Storekeeper, record: Record) -> CommandResult:
+def move_batch(code: str, body: MoveRequest, ledger: LedgerDep, caller: Storekeeper, record: Record) -> CommandResult:
     batch = _own_school_batch(ledger, caller, code)
     return record(Move(code=batch.code, place=body.place), caller)
 
 
 @router.post("/batches/{code}/holds", response_model=CommandResult, summary="封存: put on hold")
-def hold(code: str, body: ReasonRequest, ledger: LedgerDep, caller: Supervisor, record: Record) -> CommandResult:
+def hold_batch(code: str, body: ReasonRequest, ledger: LedgerDep, caller: Supervisor, record: Record) -> CommandResult:
     batch = _own_school_batch(ledger, caller, code)
     return record(PutOnHold(code=batch.code, reason=body.reason), caller)
 
 
 @router.post("/batches/{code}/releases", response_model=CommandResult, summary="解封: release from hold")
-def release(code: str, body: ReasonRequest, ledger: LedgerDep, caller: Supervisor, record: Record) -> CommandResult:
+def release_batch(
+    code: str, body: ReasonRequest, ledger: LedgerDep, caller: Supervisor, record: Record
+) -> CommandResult:
     batch = _own_school_batch(ledger, caller, code)
     return record(Release(code=batch.code, reason=body.reason), caller)
 
@@ -117,7 +123,7 @@ def release(code: str, body: ReasonRequest, ledger: LedgerDep, caller: Superviso
     status_code=201,
     summary="出库: issue to the kitchen; complete at once with the taker's PIN, else awaiting the taker",
 )
-def issue(
+def issue_to_kitchen(
     code: str,
     body: IssueRequest,
     ledger: LedgerDep,
@@ -144,7 +150,7 @@ def issue(
     return record(handoff, caller, status="issued") if signed else record(handoff, caller)
 
 
-@router.post(
+@kitchen_router.post(
     "/batches/{code}/issues/{offer}/confirm",
     response_model=CommandResult,
     summary="领用确认: the kitchen lead signs the hand-off with their own credential",
@@ -188,7 +194,7 @@ def write_off(
 
 
 @router.post("/batches/{code}/corrections", response_model=CommandResult, summary="更正: void an earlier event")
-def correct(
+def correct_batch(
     code: str, body: CorrectionRequest, ledger: LedgerDep, caller: Storekeeper, record: Record
 ) -> CommandResult:
     batch = _own_school_batch(ledger, caller, code)
@@ -209,8 +215,8 @@ def _acting_school(caller: Caller, requested: str | None) -> str:
     return school_of(caller, requested)
 
 
-@router.get("/handoffs", response_model=Page[HandoffOut], summary="Hand-offs waiting for the taker's signature")
-def waiting_handoffs(
+@kitchen_router.get("/handoffs", response_model=Page[HandoffOut], summary="Hand-offs waiting for the taker's signature")
+def list_waiting_handoffs(
     views: Views,
     caller: SchoolStaff,
     school: Annotated[str | None, Query(max_length=64, description="admins only")] = None,

@@ -8,13 +8,14 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.auth import CertificateAttacher, check_school, visible_batch
+from api.contract import Group
 from api.deps import DocumentsDep, LedgerDep, Record
 from api.schemas import CommandResult
 from api.uploads import CertificateForm
 from domain.intake import AttachCertificate
 from domain.values import Role
 
-router = APIRouter(prefix="/api/v1", tags=["certificates"])
+router = APIRouter(prefix="/api/v1", tags=[Group.SUPPLIERS, Group.STOREKEEPERS])
 
 
 @router.post(
@@ -23,7 +24,7 @@ router = APIRouter(prefix="/api/v1", tags=["certificates"])
     status_code=201,
     summary="Attach a certificate file to a received batch",
 )
-def attach_to_batch(
+def attach_batch_certificate(
     code: str,
     form: CertificateForm,
     ledger: LedgerDep,

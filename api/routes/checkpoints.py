@@ -8,11 +8,12 @@ from fastapi import APIRouter, Query
 
 from api.auth import Admin
 from api.checkpoints import document
+from api.contract import Group
 from api.deps import CheckpointsDep
 from api.schemas import BIGINT_MAX
 
-public_router = APIRouter(prefix="/api/v1", tags=["tamper evidence"])
-router = APIRouter(prefix="/api/v1", tags=["tamper evidence"])
+public_router = APIRouter(prefix="/api/v1", tags=[Group.TAMPER_EVIDENCE])
+router = APIRouter(prefix="/api/v1", tags=[Group.ADMIN])
 Json = dict[str, Any]
 
 
@@ -27,7 +28,7 @@ def list_checkpoints(
 
 
 @public_router.get("/checkpoints/public-key", response_model=Json, summary="The key that signs the checkpoints")
-def public_key(checkpoints: CheckpointsDep) -> Json:
+def get_checkpoint_key(checkpoints: CheckpointsDep) -> Json:
     return {
         "public_key": checkpoints.public_key(),
         "signature_algorithm": "ed25519",

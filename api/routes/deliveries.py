@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 
 from api.auth import SCHOOL_ROLES, Reader, Storekeeper, Supplier, check_school, check_supplier, visible_announcement
 from api.commands import command
+from api.contract import Group
 from api.deps import DocumentsDep, LedgerDep, Record
 from api.errors import ApiError
 from api.schemas import (
@@ -24,11 +25,12 @@ from domain.announcement import DeliveryAnnouncement
 from domain.intake import AnnounceDelivery, AttachCertificateToDelivery, ReceiveAnnounced, RejectDelivery
 from domain.values import Role
 
-router = APIRouter(prefix="/api/v1", tags=["deliveries"])
+router = APIRouter(prefix="/api/v1", tags=[Group.SUPPLIERS])
+store_room_router = APIRouter(prefix="/api/v1", tags=[Group.STOREKEEPERS])  # receiving or refusing at the door
 
 
 @router.post("/deliveries", response_model=CommandResult, status_code=201, summary="送货预告: announce a delivery")
-def announce(body: AnnouncementRequest, caller: Supplier, record: Record) -> CommandResult:
+def announce_delivery(body: AnnouncementRequest, caller: Supplier, record: Record) -> CommandResult:
     supplier = caller.scope if caller.role is Role.SUPPLIER else body.supplier
     if caller.role is Role.SUPPLIER and body.supplier not in (None, caller.scope):
         raise ApiError(403, "forbidden", "只能为本公司预告送货", f"you act for supplier {caller.scope}")
@@ -45,9 +47,8 @@ def announce(body: AnnouncementRequest, caller: Supplier, record: Record) -> Com
     response_model=CommandResult,
     status_code=201,
     summary="Attach a certificate file to an announced delivery",
-    tags=["certificates"],
 )
-def attach_to_delivery(
+def attach_delivery_certificate(
     announcement_id: UUID,
     form: CertificateForm,
     ledger: LedgerDep,
@@ -81,14 +82,13 @@ def list_deliveries(
     return {"items": items, "next_cursor": str(next_cursor) if next_cursor else None}
 
 
-@router.post(
+@store_room_router.post(
     "/deliveries/{announcement_id}/receive",
     response_model=CommandResult,
     status_code=201,
     summary="入库验收 of an announced delivery: scan, check, confirm",
-    tags=["store room"],
 )
-def receive_announced(
+def receive_delivery(
     announcement_id: UUID,
     body: ReceiveAnnouncedRequest,
     ledger: LedgerDep,
@@ -103,11 +103,10 @@ def receive_announced(
     )
 
 
-@router.post(
+@store_room_router.post(
     "/deliveries/{announcement_id}/reject",
     response_model=CommandResult,
     summary="拒收 at the door",
-    tags=["store room"],
 )
 def reject_delivery(
     announcement_id: UUID, body: ReasonRequest, ledger: LedgerDep, caller: Storekeeper, record: Record

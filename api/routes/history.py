@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from pydantic import AwareDatetime
 
 from api.auth import Reader, not_found_unless, visible_batch
+from api.contract import Group
 from api.deps import DocumentsDep, LedgerDep, SettingsDep
 from api.documents import Document, DocumentAltered, DocumentStore
 from api.errors import ApiError
@@ -21,11 +22,11 @@ from labels.render import render_batch_label, render_sheet
 from projections import queries
 
 log = logging.getLogger("foodtrace.documents")
-router = APIRouter(prefix="/api/v1", tags=["records"])
+router = APIRouter(prefix="/api/v1", tags=[Group.RECORDS])
 
 
 @router.get("/batches/{code}/history", response_model=Page[HistoryEntryOut], summary="Every event of a batch, in order")
-def history(
+def get_batch_history(
     code: str,
     ledger: LedgerDep,
     caller: Reader,
@@ -44,7 +45,9 @@ def history(
     summary="The batch as it stood at a past moment: stock, reserved, place, hold and its reason, certificates, "
     "movements, and the events that made it",
 )
-def as_of(code: str, at: Annotated[AwareDatetime, Query()], ledger: LedgerDep, caller: Reader, fresh: Fresh) -> Any:
+def get_batch_as_of(
+    code: str, at: Annotated[AwareDatetime, Query()], ledger: LedgerDep, caller: Reader, fresh: Fresh
+) -> Any:
     batch = visible_batch(ledger, caller, code)
     freshness = fresh.reading()  # replayed from the log itself: never behind it
     return {**queries.batch_as_of(ledger, batch.code, at), "freshness": freshness}
@@ -56,7 +59,7 @@ def as_of(code: str, at: Annotated[AwareDatetime, Query()], ledger: LedgerDep, c
     response_class=Response,
     responses={200: {"content": {"application/pdf": {}, "image/jpeg": {}, "image/png": {}}}},
 )
-def document(code: str, sha256: str, ledger: LedgerDep, documents: DocumentsDep, caller: Reader) -> Response:
+def get_batch_document(code: str, sha256: str, ledger: LedgerDep, documents: DocumentsDep, caller: Reader) -> Response:
     batch = visible_batch(ledger, caller, code)
     not_found_unless(any(c.sha256 == sha256 for c in batch.live_certificates))
     found, content = _recorded_document(documents, sha256, batch.code)
@@ -99,7 +102,7 @@ def _recorded_document(documents: DocumentStore, sha256: str, code: str) -> tupl
     response_class=Response,
     responses={200: {"content": {"application/pdf": {}}}},
 )
-def label_sheet(
+def get_label_sheet(
     ledger: LedgerDep,
     settings: SettingsDep,
     caller: Reader,
@@ -116,6 +119,8 @@ def label_sheet(
     response_class=Response,
     responses=LABEL_RESPONSES,
 )
-def label(code: str, ledger: LedgerDep, settings: SettingsDep, caller: Reader, printing: PrintingDep) -> Response:
+def get_batch_label(
+    code: str, ledger: LedgerDep, settings: SettingsDep, caller: Reader, printing: PrintingDep
+) -> Response:
     found = batch_label(ledger, visible_batch(ledger, caller, code), settings.resolver_base)
     return printing.response(render_batch_label(found, printing.format, printing.size, printing.dpi, ledger.profile))

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from api.auth import COUNTY_WIDE, SCHOOL_ROLES, Investigator, Reader, SchoolReader, check_school, school_of
+from api.contract import Group
 from api.deps import Views
 from api.errors import ApiError
 from api.freshness import STALE_RESPONSES, Fresh, ReadAfter
@@ -20,7 +21,8 @@ from api.schemas_investigate import TraceBackwardOut, TraceForwardOut
 from domain.values import Role
 from projections import queries
 
-router = APIRouter(prefix="/api/v1", tags=["investigations"])
+router = APIRouter(prefix="/api/v1", tags=[Group.INVESTIGATORS])
+school_router = APIRouter(prefix="/api/v1", tags=[Group.SCHOOL_OFFICE])  # a school's own books
 Json = dict[str, Any]
 Export = Literal["json", "xlsx", "csv"]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -36,7 +38,7 @@ FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
     responses=STALE_RESPONSES,
     summary="Find batches by lot, supplier, product, school, dates",
 )
-def search(
+def search_batches(
     views: Views,
     caller: Reader,
     fresh: Fresh,
@@ -134,13 +136,13 @@ def trace_backward(
     return _exported(trace, format, f"trace-{school}-{meal_date}-{meal}", fresh, freshness)
 
 
-@router.get(
+@school_router.get(
     "/schools/{school}/ledger",
     response_model=Json,
     responses=FILE_RESPONSES,
     summary="进出库台账: a school's movements in a month, with balances",
 )
-def school_ledger(
+def get_school_ledger(
     school: str,
     views: Views,
     caller: SchoolReader,
@@ -157,26 +159,26 @@ def school_ledger(
     return {**ledger, "freshness": freshness}
 
 
-@router.get(
+@school_router.get(
     "/schools/{school}/stock",
     response_model=Json,
     responses=STALE_RESPONSES,
     summary="库存: what is on hand, per batch and product",
 )
-def stock(school: str, views: Views, caller: SchoolReader, fresh: Fresh) -> Json:
+def get_school_stock(school: str, views: Views, caller: SchoolReader, fresh: Fresh) -> Json:
     check_school(caller, school)
     queries.require_known(views, school=school)
     freshness = fresh.reading("warehouse")
     return {**queries.stock_on_hand(views, school), "freshness": freshness}
 
 
-@router.get(
+@school_router.get(
     "/schools/{school}/expiring",
     response_model=Json,
     responses=STALE_RESPONSES,
     summary="Batches in stock that expire soon",
 )
-def expiring(
+def list_expiring_batches(
     school: str, views: Views, caller: SchoolReader, fresh: Fresh, days: Annotated[int, Query(ge=0, le=365)] = 3
 ) -> Json:
     check_school(caller, school)
@@ -191,7 +193,7 @@ def expiring(
     responses=STALE_RESPONSES,
     summary="Gaps: certificates, inspections, samples, staff, §15 checks",
 )
-def compliance(
+def get_compliance_report(
     views: Views,
     caller: SchoolReader,
     fresh: Fresh,
@@ -210,13 +212,13 @@ def compliance(
     return {**queries.compliance_report(views, start, end, school), "freshness": freshness}
 
 
-@router.get(
+@school_router.get(
     "/meals/{meal_date}/{meal}/samples",
     response_model=Json,
     responses=STALE_RESPONSES,
     summary="留样 for one meal: the samples kept, the batches issued for it, and what still lacks a sample",
 )
-def meal_samples(
+def get_meal_samples(
     meal_date: date,
     meal: Literal["breakfast", "lunch", "dinner"],
     views: Views,
@@ -231,13 +233,13 @@ def meal_samples(
 
 
 @router.get("/schools", response_model=Json, responses=STALE_RESPONSES, summary="The county's schools")
-def schools(views: Views, caller: Investigator, fresh: Fresh) -> Json:
+def list_schools(views: Views, caller: Investigator, fresh: Fresh) -> Json:
     freshness = fresh.reading("trace")
     return {"items": queries.county_schools(views), "freshness": freshness}
 
 
 @router.get("/projections", response_model=Json, summary="Each view's position and how far it lags the log")
-def projection_status(views: Views, caller: Investigator) -> Json:
+def get_projection_status(views: Views, caller: Investigator) -> Json:
     return {"views": views.status()}
 
 

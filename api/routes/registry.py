@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from api.auth import Admin, HealthChecker, SchoolAdmin, SchoolReader, check_school, visible_staff
 from api.commands import command
+from api.contract import Group
 from api.deps import CredentialsDep, LedgerDep, Record
 from api.errors import ApiError
 from api.schemas import (
@@ -36,7 +37,8 @@ from domain.registry import (
 from domain.staff import StaffMember
 from domain.values import Role
 
-router = APIRouter(prefix="/api/v1", tags=["registry"])
+router = APIRouter(prefix="/api/v1", tags=[Group.ADMIN])
+staff_router = APIRouter(prefix="/api/v1", tags=[Group.SCHOOL_OFFICE])  # a school looks after its own staff
 
 
 @router.post("/schools", response_model=CommandResult, status_code=201, summary="Register a school")
@@ -53,7 +55,7 @@ def register_supplier(body: SupplierRequest, caller: Admin, record: Record) -> C
 
 
 @router.post("/suppliers/{code}/licence", response_model=CommandResult, summary="Renew a supplier's licence")
-def renew_licence(code: str, body: LicenceRequest, caller: Admin, record: Record) -> CommandResult:
+def renew_supplier_licence(code: str, body: LicenceRequest, caller: Admin, record: Record) -> CommandResult:
     return record(
         command(RenewSupplierLicence, body, code=code),
         caller,
@@ -65,7 +67,7 @@ def suspend_supplier(code: str, body: ReasonRequest, caller: Admin, record: Reco
     return record(SuspendSupplier(code=code, reason=body.reason), caller)
 
 
-@router.post("/staff", response_model=CommandResult, status_code=201, summary="Register a staff member")
+@staff_router.post("/staff", response_model=CommandResult, status_code=201, summary="Register a staff member")
 def register_staff(body: StaffRequest, caller: SchoolAdmin, record: Record) -> CommandResult:
     if caller.role is not Role.ADMIN:
         check_school(caller, body.school or "")
@@ -76,19 +78,19 @@ def register_staff(body: StaffRequest, caller: SchoolAdmin, record: Record) -> C
     return record(command(RegisterStaff, body), caller)
 
 
-@router.get(
+@staff_router.get(
     "/staff/{person_id}", response_model=StaffOut, summary="A staff member and whether they may handle food today"
 )
 def get_staff(person_id: str, ledger: LedgerDep, caller: SchoolReader) -> StaffOut:
     return staff_out(ledger, visible_staff(ledger, caller, person_id))
 
 
-@router.post(
+@staff_router.post(
     "/staff/{person_id}/certificates",
     response_model=CommandResult,
     summary="Record a health (健康证) or training (培训合格证) certificate",
 )
-def record_certificate(
+def record_staff_certificate(
     person_id: str, body: StaffCertificateRequest, ledger: LedgerDep, caller: SchoolAdmin, record: Record
 ) -> CommandResult:
     _own_school(ledger, caller, person_id)
@@ -98,7 +100,9 @@ def record_certificate(
     )
 
 
-@router.post("/staff/{person_id}/health-checks", response_model=CommandResult, summary="晨午检: a daily health check")
+@staff_router.post(
+    "/staff/{person_id}/health-checks", response_model=CommandResult, summary="晨午检: a daily health check"
+)
 def record_health_check(
     person_id: str, body: HealthCheckRequest, ledger: LedgerDep, caller: HealthChecker, record: Record
 ) -> CommandResult:
@@ -106,7 +110,9 @@ def record_health_check(
     return record(command(RecordHealthCheck, body, person_id=person_id), caller)
 
 
-@router.post("/staff/{person_id}/suspension", response_model=CommandResult, summary="调岗停岗: suspend from food work")
+@staff_router.post(
+    "/staff/{person_id}/suspension", response_model=CommandResult, summary="调岗停岗: suspend from food work"
+)
 def suspend_staff(
     person_id: str, body: ReasonRequest, ledger: LedgerDep, caller: SchoolAdmin, record: Record
 ) -> CommandResult:
@@ -114,7 +120,7 @@ def suspend_staff(
     return record(SuspendStaff(person_id=person_id, reason=body.reason), caller)
 
 
-@router.post("/staff/{person_id}/reinstatement", response_model=CommandResult, summary="Return to food work")
+@staff_router.post("/staff/{person_id}/reinstatement", response_model=CommandResult, summary="Return to food work")
 def reinstate_staff(
     person_id: str, body: ReasonRequest, ledger: LedgerDep, caller: SchoolAdmin, record: Record
 ) -> CommandResult:
@@ -122,12 +128,12 @@ def reinstate_staff(
     return record(ReinstateStaff(person_id=person_id, reason=body.reason), caller)
 
 
-@router.post(
+@staff_router.post(
     "/staff/{person_id}/pin",
     response_model=CommandResult,
     summary="Set the PIN a kitchen lead signs hand-offs with on the storekeeper's phone",
 )
-def set_pin(
+def set_staff_pin(
     person_id: str, body: PinRequest, ledger: LedgerDep, credentials: CredentialsDep, caller: SchoolAdmin
 ) -> CommandResult:
     _own_school(ledger, caller, person_id)

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from api.auth import SampleKeeper, SchoolReader, check_school, school_of, visible_sample
 from api.commands import command
+from api.contract import Group
 from api.deps import LedgerDep, Record
 from api.labelling import LABEL_RESPONSES, PrintingDep, sample_label
 from api.schemas import CommandResult, DisposalRequest, LaboratoryRequest, SampleOut, SampleRequest
@@ -18,11 +19,11 @@ from domain.sample import FoodSample
 from domain.sampling import DisposeSample, RetainSample, SendSampleToLaboratory
 from labels.render import render_sample_label
 
-router = APIRouter(prefix="/api/v1", tags=["samples"])
+router = APIRouter(prefix="/api/v1", tags=[Group.KITCHEN])
 
 
 @router.post("/samples", response_model=CommandResult, status_code=201, summary="留样: record a sealed sample")
-def retain(body: SampleRequest, caller: SampleKeeper, record: Record) -> CommandResult:
+def retain_sample(body: SampleRequest, caller: SampleKeeper, record: Record) -> CommandResult:
     school = school_of(caller, body.school)
     return record(
         command(RetainSample, body, school=school),
@@ -36,7 +37,7 @@ def get_sample(sample_id: UUID, ledger: LedgerDep, caller: SchoolReader) -> Samp
 
 
 @router.post("/samples/{sample_id}/disposal", response_model=CommandResult, summary="Dispose of a sample")
-def dispose(
+def dispose_sample(
     sample_id: UUID, body: DisposalRequest, ledger: LedgerDep, caller: SampleKeeper, record: Record
 ) -> CommandResult:
     sample = visible_sample(ledger, caller, sample_id)
@@ -47,7 +48,7 @@ def dispose(
 @router.post(
     "/samples/{sample_id}/laboratory", response_model=CommandResult, summary="送检: send a sample to a laboratory"
 )
-def send_to_laboratory(
+def send_sample_to_laboratory(
     sample_id: UUID, body: LaboratoryRequest, ledger: LedgerDep, caller: SampleKeeper, record: Record
 ) -> CommandResult:
     sample = visible_sample(ledger, caller, sample_id)
@@ -61,7 +62,7 @@ def send_to_laboratory(
     response_class=Response,
     responses=LABEL_RESPONSES,
 )
-def label(sample_id: UUID, ledger: LedgerDep, caller: SchoolReader, printing: PrintingDep) -> Response:
+def get_sample_label(sample_id: UUID, ledger: LedgerDep, caller: SchoolReader, printing: PrintingDep) -> Response:
     found = sample_label(ledger, visible_sample(ledger, caller, sample_id))
     return printing.response(render_sample_label(found, printing.format, printing.size, printing.dpi))
 

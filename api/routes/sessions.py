@@ -10,13 +10,14 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from api import tokens
 from api.auth import Reader
+from api.contract import Group
 from api.deps import CredentialsDep, PinLimitsDep
 from api.errors import ApiError
 from domain.clock import county_time
 from domain.errors import NotFound, ValidationError
 
-router = APIRouter(prefix="/api/v1", tags=["sign in"])
-current_router = APIRouter(prefix="/api/v1", tags=["sign in"])
+router = APIRouter(prefix="/api/v1", tags=[Group.SIGN_IN])
+current_router = APIRouter(prefix="/api/v1", tags=[Group.SIGN_IN])
 
 
 class SignIn(BaseModel):
@@ -64,7 +65,7 @@ def sign_in(body: SignIn, credentials: CredentialsDep, limits: PinLimitsDep, req
 
 
 @current_router.get("/sessions/current", response_model=Session, summary="Who this token belongs to")
-def current(caller: Reader, credentials: CredentialsDep) -> Session:
+def get_current_session(caller: Reader, credentials: CredentialsDep) -> Session:
     return Session.of(credentials.session(caller), credentials.ledger.profile.zone)
 
 
