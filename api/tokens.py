@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from uuid import UUID
 
@@ -57,30 +57,23 @@ class Session:
     expires_at: datetime | None
 
 
-class ApiToken(Aggregate):
+@dataclass(eq=False, repr=False)
+class ApiToken(Aggregate, created_event_name="Issued"):
+    """As issued (the fields of its ``Issued`` event, declared once), until revoked."""
+
+    token_hash: str
+    person_id: str
+    role: str
+    scope: str | None
+    label: str
+    expires_at: datetime | None
+    by: Principal
+    at: datetime
+    revoked_at: datetime | None = field(default=None, init=False)
+
     @staticmethod
     def create_id(token_hash: str) -> UUID:
         return stream_id("token", token_hash)
-
-    @event("Issued")
-    def __init__(
-        self,
-        token_hash: str,
-        person_id: str,
-        role: str,
-        scope: str | None,
-        label: str,
-        expires_at: datetime | None,
-        by: Principal,
-        at: datetime,
-    ) -> None:
-        self.person_id = person_id
-        self.role = role
-        self.scope = scope
-        self.label = label
-        self.issued_at = at
-        self.expires_at = expires_at
-        self.revoked_at: datetime | None = None
 
     @event("Revoked")
     def revoke(self, reason: str, by: Principal, at: datetime) -> None:
@@ -199,7 +192,7 @@ class Credentials:
                     "role": record.role,
                     "scope": record.scope,
                     "label": record.label,
-                    "issued_at": county_iso(record.issued_at, self.ledger.profile.zone),
+                    "issued_at": county_iso(record.at, self.ledger.profile.zone),
                     "revoked": record.revoked_at is not None,
                 }
             )
