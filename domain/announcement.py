@@ -93,32 +93,24 @@ class DeliveryAnnouncement(Aggregate):
     def keep_certificate(self, version: int, certificate: Certificate) -> None:
         self.certificates.append(certificate)
 
-    def mark_received(self, batch_code: str, by: Principal, at: datetime) -> None:
-        self.check_open()
-        self._received(batch_code, by=by, at=at)
-
     @event("Received")
-    def _received(self, batch_code: str, by: Principal, at: datetime) -> None:
-        self.status = "received"
+    def mark_received(self, batch_code: str, by: Principal, at: datetime) -> None:
+        self._close("received")
         self.batch_code = batch_code
 
+    @event("Rejected")
     def reject(self, reason: str, by: Principal, at: datetime) -> None:
         """拒收 at the door: the storekeeper says why."""
-        self.check_open()
-        self._rejected(reason, by=by, at=at)
-
-    @event("Rejected")
-    def _rejected(self, reason: str, by: Principal, at: datetime) -> None:
-        self.status = "rejected"
-        self.closed_reason = reason
-
-    def withdraw(self, reason: str, by: Principal, at: datetime) -> None:
-        self.check_open()
-        self._withdrawn(reason, by=by, at=at)
+        self._close("rejected", reason)
 
     @event("Withdrawn")
-    def _withdrawn(self, reason: str, by: Principal, at: datetime) -> None:
-        self.status = "withdrawn"
+    def withdraw(self, reason: str, by: Principal, at: datetime) -> None:
+        self._close("withdrawn", reason)
+
+    def _close(self, status: str, reason: str = "") -> None:
+        # An event body may check the announcement's own state: it is the same again on every replay.
+        self.check_open()
+        self.status = status
         self.closed_reason = reason
 
     def check_open(self) -> None:

@@ -161,6 +161,16 @@ def test_a_rejected_delivery_cannot_be_received(county: County) -> None:
         receive_at_the_door(county, announced)
 
 
+def test_a_received_delivery_cannot_then_be_rejected_and_nothing_is_recorded(county: County) -> None:
+    announced = announce(county)
+    receive_at_the_door(county, announced)
+    before = county.ledger.announcement(announced).version
+    with pytest.raises(RuleViolation, match="already received"):
+        county.ledger.execute(RejectDelivery(announcement=announced, reason="迟到"), by=WANG, at=at(hour=8))
+    after = county.ledger.announcement(announced)
+    assert (after.version, after.status, after.closed_reason) == (before, "received", "")
+
+
 def test_announcing_for_after_the_tender_period_is_refused(county: County) -> None:
     with pytest.raises(RuleViolation, match="tender period"):
         announce(county, expected_on=DAY + timedelta(days=200), use_by_date=DAY + timedelta(days=300))
