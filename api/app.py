@@ -25,6 +25,7 @@ from api.routes import (
     certificates,
     checkpoints,
     deliveries,
+    epcis,
     history,
     investigate,
     registry,
@@ -39,7 +40,7 @@ from projections.service import Projections
 
 log = logging.getLogger("foodtrace.requests")
 ROUTERS = (
-    *(module.router for module in (batches, history, certificates, deliveries, samples, registry, investigate)),
+    *(module.router for module in (batches, history, certificates, deliveries, samples, registry, investigate, epcis)),
     batches.kitchen_router,
     deliveries.store_room_router,
     investigate.school_router,

@@ -48,4 +48,6 @@ def schema_error(document: Any) -> tuple[str, str] | None:
     error = best_match(validator().iter_errors(document))
     if error is None:
         return None
+    while error.context:  # "not valid under any of the given schemas": say which part of the likeliest one failed
+        error = best_match(error.context)
     return error.json_path, error.message

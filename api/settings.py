@@ -12,6 +12,9 @@ FOODTRACE_CHECKPOINT_MINUTES  how often the server signs a checkpoint when the l
 FOODTRACE_RESOLVER_BASE the address printed in label QR codes, e.g. https://trace.county.example; a label's
                         code still resolves if this changes.
 FOODTRACE_READ_WAIT     seconds a read with ?after= waits for the views before answering 503 (default 5).
+FOODTRACE_EPCIS_MAPPING a JSON file mapping EPCIS identifiers the county does not know (a supplier's locations and
+                        GTINs) to schools and products, for POST /api/v1/epcis/capture (api/epcis_capture.py).
+FOODTRACE_EPCIS_SCHEMA  GS1's EPCIS-JSON-Schema.json; unset: shared/epcis/ beside the checkout (api/epcis_schema.py).
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ class Settings:
     read_wait_seconds: float = 5.0
     signing_key: Path | None = None  # unset: signing-key.pem beside the documents folder (the data folder)
     checkpoint_minutes: float = 0  # tests and tools sign on demand; from_env (the server) defaults to hourly
+    epcis_mapping: Path | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -58,6 +62,7 @@ class Settings:
             read_wait_seconds=float(os.environ.get("FOODTRACE_READ_WAIT", "5")),
             signing_key=Path(key) if (key := os.environ.get("FOODTRACE_SIGNING_KEY")) else None,
             checkpoint_minutes=float(os.environ.get("FOODTRACE_CHECKPOINT_MINUTES", "60")),
+            epcis_mapping=Path(mapping) if (mapping := os.environ.get("FOODTRACE_EPCIS_MAPPING")) else None,
         )
 
     @property

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -19,7 +19,7 @@ from projections.service import Projections, Reader
 from projections.tracing import trace_backward, trace_forward
 
 BATCHES = "SELECT code, school, supplier FROM view_trace_batches"
-# What a batch received before a school's date range did within it shows in one of these (a move alone does not).
+# What a batch received before a query's time range did within it shows in one of these (a move alone does not).
 ACTIVE_SINCE = " UNION ".join(
     f"SELECT batch_id FROM {table} WHERE {column} >= ?"
     for table, column in (
@@ -57,24 +57,12 @@ def batch_codes_of_incident(views: Projections, school: str, meal_date: date, me
     return list(dict.fromkeys(here + elsewhere))
 
 
-def batch_codes_of_school(views: Projections, school: str, first: date, last: date) -> list[str]:
-    """A school's batches with anything recorded from ``first`` to ``last`` (county days, both included)."""
-    since = datetime.combine(first, time(), views.zone)
-    with views.reading("trace") as r:
-        rows = r.select(
-            f"{BATCHES} WHERE school = ? AND received_on <= ? AND (received_on >= ? OR batch_id IN ({ACTIVE_SINCE})) "
-            "ORDER BY received_at, code",
-            [school, last, first, *[since] * ACTIVE_SINCE.count("?")],
-        )
-    return [row["code"] for row in rows]
-
-
 def school_document(views: Projections, base: str, school: str, first: date, last: date) -> Json:
-    """A school's days: its batches' events that happened from ``first`` to ``last``."""
+    """A school's days: its batches' events that happened from ``first`` to ``last`` (county days, both included)."""
     names = naming(views, base)
-    codes = batch_codes_of_school(views, school, first, last)
-    days = [e for e in _events(views.ledger, codes, names) if first <= _day(e, names) <= last]
-    return epcis_document(days, utc_now(), names)
+    since = datetime.combine(first, time(), views.zone)
+    query = EventQuery(biz_location=school, since=since, before=since + timedelta(days=(last - first).days + 1))
+    return epcis_document(_selected(views, names, query), utc_now(), names)
 
 
 @dataclass(frozen=True)
@@ -94,9 +82,7 @@ class EventQuery:
 def query_events(views: Projections, base: str, query: EventQuery, offset: int, limit: int) -> tuple[Json, int | None]:
     """One page of the events the query matches, in the order they happened, and the offset of the next page."""
     names = naming(views, base)
-    with views.reading("trace") as r:
-        codes = _query_batches(r, names, query)
-    found = [e for e in _events(views.ledger, codes, names) if _matches(e, query)]
+    found = _selected(views, names, query)
     page = found[offset : offset + limit]
     document = {
         **epcis_document([], utc_now(), names),
@@ -106,7 +92,13 @@ def query_events(views: Projections, base: str, query: EventQuery, offset: int, 
     return document, offset + limit if len(found) > offset + limit else None
 
 
-def _query_batches(r: Reader, names: Naming, query: EventQuery) -> list[str]:
+def _selected(views: Projections, names: Naming, query: EventQuery) -> list[Json]:
+    with views.reading("trace") as r:
+        codes = _query_batches(r, query)
+    return [e for e in _events(views.ledger, codes, names) if _matches(e, query)]
+
+
+def _query_batches(r: Reader, query: EventQuery) -> list[str]:
     where: list[str] = ["1 = 1"]
     params: list[Any] = []
     if query.epc:
@@ -128,6 +120,9 @@ def _query_batches(r: Reader, names: Naming, query: EventQuery) -> list[str]:
     if query.before:
         where.append("received_at < ?")
         params.append(query.before)
+    if query.since:  # received since, or active since (a move alone is not seen here)
+        where.append(f"(received_at >= ? OR batch_id IN ({ACTIVE_SINCE}))")
+        params += [query.since] * (1 + ACTIVE_SINCE.count("?"))
     rows = r.select(f"{BATCHES} WHERE {' AND '.join(where)} ORDER BY received_at, code", params)
     return [row["code"] for row in rows]
 
@@ -158,7 +153,3 @@ def _matches(event: Json, query: EventQuery) -> bool:
 def _events(ledger: Ledger, codes: Sequence[str], names: Naming) -> list[Json]:
     events = [e for code in codes for e in batch_epcis_events(list(ledger.events.get(batch_id(code))), names)]
     return sorted(events, key=lambda e: (datetime.fromisoformat(e["eventTime"]), e["eventID"]))
-
-
-def _day(event: Json, names: Naming) -> date:
-    return datetime.fromisoformat(event["eventTime"]).astimezone(names.zone).date()

@@ -67,7 +67,13 @@ def api(ledger: Ledger, tmp_path: Path) -> Iterator[Api]:
 
 
 @contextmanager
-def open_api(ledger: Ledger, tmp_path: Path, follow_projections: bool, read_wait_seconds: float = 5.0) -> Iterator[Api]:
+def open_api(
+    ledger: Ledger,
+    tmp_path: Path,
+    follow_projections: bool,
+    read_wait_seconds: float = 5.0,
+    epcis_mapping: Path | None = None,
+) -> Iterator[Api]:
     """The app over the test county; ``follow_projections``: the views follow the log in a thread, as served."""
     county = County.set_up(ledger)
     ledger.clock = lambda: at(DAY, 9)  # the API records "now": make now a school day of the test county
@@ -88,6 +94,7 @@ def open_api(ledger: Ledger, tmp_path: Path, follow_projections: bool, read_wait
         documents_dir=documents,
         follow_projections=follow_projections,
         read_wait_seconds=read_wait_seconds,
+        epcis_mapping=epcis_mapping,
     )
     with TestClient(create_app(settings, ledger=ledger)) as client:
         yield Api(client, ledger, county, tokens, documents)

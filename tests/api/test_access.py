@@ -62,6 +62,8 @@ EXPECTED = {
     ("POST", "/api/v1/staff/{person_id}/reinstatement"): {"principal", "admin"},
     ("POST", "/api/v1/staff/{person_id}/pin"): {"principal", "admin"},
     ("GET", "/api/v1/search/batches"): ALL,
+    ("GET", "/api/v1/epcis/events"): ALL,
+    ("POST", "/api/v1/epcis/capture"): {"supplier", "admin"},
     ("GET", "/api/v1/trace/forward"): {"investigator", "admin"},
     ("GET", "/api/v1/trace/backward"): {"investigator", "admin"},
     ("GET", "/api/v1/schools/{school}/ledger"): SCHOOL | {"investigator", "admin"},
