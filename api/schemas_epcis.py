@@ -1,8 +1,29 @@
-"""What the EPCIS capture answers: one entry per event of the document, in its order."""
+"""The EPCIS query's parameters (a subset of SimpleEventQuery's), and what the capture answers."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+
+class EventQueryParams(BaseModel):
+    """EPCIS query parameters by their EPCIS names; a county-wide caller names a batch, a lot or a school."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    epc: str | None = Field(
+        default=None, alias="MATCH_epc", max_length=300, description="a batch: its label's address or its code"
+    )
+    epc_class: str | None = Field(
+        default=None, alias="MATCH_epcClass", max_length=300, description="a lot: https://id.gs1.org/01/GTIN/10/LOT"
+    )
+    biz_location: str | None = Field(
+        default=None, alias="EQ_bizLocation", max_length=300, description="a school: its URI or its code"
+    )
+    biz_step: str | None = Field(default=None, alias="EQ_bizStep", max_length=64, pattern=r"^[a-z_]+$")
+    since: AwareDatetime | None = Field(default=None, alias="GE_eventTime", description="events at or after")
+    before: AwareDatetime | None = Field(default=None, alias="LT_eventTime", description="events before")
+    limit: int = Field(default=100, ge=1, le=500)
+    cursor: str | None = Field(default=None, pattern=r"^[0-9]{1,9}$", description="from foodtrace:next_cursor")
 
 
 class CapturedEvent(BaseModel):
