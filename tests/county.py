@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from domain.command import Command
 from domain.handoff import Correct, Issue, IssueToKitchen, OfferIssue, ReturnToStore
-from domain.intake import AttachCertificate, ReceiveBatch
+from domain.intake import AnnounceDelivery, AttachCertificate, ReceiveBatch
 from domain.ledger import Ledger
 from domain.registry import RecordStaffCertificate, RegisterSchool, RegisterStaff, RegisterSupplier, SuspendStaff
 from domain.sampling import RetainSample
@@ -146,6 +146,29 @@ class County:
         fields.update(overrides)
         code: str = send(self.ledger, ReceiveBatch, fields)["code"]
         return code
+
+    def announce(self, reference: str = "HX-DN-0302-01", **overrides: Any) -> str:
+        """送货预告: 恒鑫 announces the pork of ``receive`` the evening before DAY. Returns the announcement's id."""
+        fields: dict[str, Any] = {
+            "supplier": "SUP-HX",
+            "reference": reference,
+            "school": "CG01",
+            "product": "猪肉（前腿）",
+            "category": "meat",
+            "quantity": "20",
+            "unit": "kg",
+            "supplier_lot": "HX260301-2",
+            "production_date": DAY - timedelta(days=1),
+            "use_by_date": DAY + timedelta(days=3),
+            "invoice_number": "FP20260302001",
+            "expected_on": DAY,
+            "gtin": "6901234567892",
+            "by": SUPPLIER,
+            "at": at(DAY - timedelta(days=1), 18),
+        }
+        fields.update(overrides)
+        announced: str = send(self.ledger, AnnounceDelivery, fields)["announcement_id"]
+        return announced
 
     def ready_to_issue(self, **overrides: Any) -> str:
         """A batch received (see ``receive``) with every certificate attached: nothing stops its issue."""

@@ -21,4 +21,6 @@ ENVELOPE = {"originator_id", "originator_version", "timestamp", "originator_topi
 def test_event_class_keeps_its_topic_and_fields(topic: str) -> None:
     event_class = resolve_topic(topic)
     fields = {f.name for f in dataclasses.fields(event_class)} - ENVELOPE
-    assert fields == set(PINNED[topic])
+    # Every stored field is still there; a field added later comes with an upcaster, as the golden test checks.
+    assert set(PINNED[topic]) <= fields, set(PINNED[topic]) - fields
+    assert not fields & {"revoked_at", "status", "closed_reason", "certificates"}  # state, never stored

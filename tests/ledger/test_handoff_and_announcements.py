@@ -9,9 +9,9 @@ import pytest
 
 from domain.errors import AlreadyExists, NotFound, RuleViolation, ValidationError
 from domain.handoff import CancelIssueOffer, ConfirmIssue, PutOnHold
-from domain.intake import AnnounceDelivery, AttachCertificateToDelivery, ReceiveAnnounced, RejectDelivery
+from domain.intake import AttachCertificateToDelivery, ReceiveAnnounced, RejectDelivery
 from domain.values import Principal
-from tests.county import DAY, EXPIRED, LI, SUPPLIER, WANG, ZHANG, County, at, certificate, digest, send
+from tests.county import DAY, EXPIRED, LI, SUPPLIER, WANG, ZHANG, County, at, certificate, digest
 
 KITCHEN = Principal(ZHANG, "kitchen")
 
@@ -80,31 +80,8 @@ def test_a_taker_without_valid_certificates_cannot_be_offered_food(county: Count
         county.offer(code, "8", taken_by=EXPIRED)
 
 
-def announce(county: County, reference: str = "HX-DN-0302-01", **overrides: object) -> str:
-    fields: dict[str, object] = {
-        "supplier": "SUP-HX",
-        "reference": reference,
-        "school": "CG01",
-        "product": "猪肉（前腿）",
-        "category": "meat",
-        "quantity": "20",
-        "unit": "kg",
-        "supplier_lot": "HX260301-2",
-        "production_date": DAY - timedelta(days=1),
-        "use_by_date": DAY + timedelta(days=3),
-        "invoice_number": "FP20260302001",
-        "expected_on": DAY,
-        "gtin": "6901234567892",
-        "by": SUPPLIER,
-        "at": at(DAY - timedelta(days=1), 18),
-    }
-    fields.update(overrides)
-    result: str = send(county.ledger, AnnounceDelivery, fields)["announcement_id"]
-    return result
-
-
 def test_an_announced_delivery_is_received_with_its_certificates(county: County) -> None:
-    announced = announce(county)
+    announced = county.announce()
     for kind in ("quality_inspection_report", "invoice", "animal_quarantine_certificate", "meat_quality_certificate"):
         attached = AttachCertificateToDelivery(
             announcement=announced, **certificate(kind, f"{kind[:2]}-1", digest(kind), "县检测中心")
@@ -139,20 +116,20 @@ def receive_at_the_door(county: County, announced: str) -> None:
 
 
 def test_an_announced_delivery_is_received_only_once(county: County) -> None:
-    announced = announce(county)
+    announced = county.announce()
     receive_at_the_door(county, announced)
     with pytest.raises(RuleViolation, match="already received"):
         receive_at_the_door(county, announced)
 
 
 def test_the_same_delivery_note_cannot_be_announced_twice(county: County) -> None:
-    announce(county)
+    county.announce()
     with pytest.raises(AlreadyExists, match="already announced"):
-        announce(county)
+        county.announce()
 
 
 def test_a_rejected_delivery_cannot_be_received(county: County) -> None:
-    announced = announce(county)
+    announced = county.announce()
     county.ledger.execute(
         RejectDelivery(announcement=announced, reason="到货温度12℃，冷链中断"), by=WANG, at=at(hour=7)
     )
@@ -162,7 +139,7 @@ def test_a_rejected_delivery_cannot_be_received(county: County) -> None:
 
 
 def test_a_received_delivery_cannot_then_be_rejected_and_nothing_is_recorded(county: County) -> None:
-    announced = announce(county)
+    announced = county.announce()
     receive_at_the_door(county, announced)
     before = county.ledger.announcement(announced).version
     with pytest.raises(RuleViolation, match="already received"):
@@ -173,9 +150,9 @@ def test_a_received_delivery_cannot_then_be_rejected_and_nothing_is_recorded(cou
 
 def test_announcing_for_after_the_tender_period_is_refused(county: County) -> None:
     with pytest.raises(RuleViolation, match="tender period"):
-        announce(county, expected_on=DAY + timedelta(days=200), use_by_date=DAY + timedelta(days=300))
+        county.announce(expected_on=DAY + timedelta(days=200), use_by_date=DAY + timedelta(days=300))
 
 
 def test_announcing_goods_that_expire_before_arrival_is_refused(county: County) -> None:
     with pytest.raises(ValidationError, match="after its use-by date"):
-        announce(county, expected_on=DAY + timedelta(days=5))
+        county.announce(expected_on=DAY + timedelta(days=5))

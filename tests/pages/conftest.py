@@ -24,7 +24,7 @@ from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, P
 from api.app import create_app
 from api.settings import Settings
 from api.tokens import Credentials
-from domain.intake import AnnounceDelivery, AttachCertificateToDelivery
+from domain.intake import AttachCertificateToDelivery
 from domain.ledger import Ledger
 from domain.registry import RegisterStaff
 from domain.rules import Category
@@ -62,27 +62,7 @@ class SchoolDay:
 
     def announce_pork(self, reference: str = "HX-DN-20260302-01") -> str:
         """恒鑫 announced this morning's pork, with all four certificates."""
-        announced = self.ledger.execute(
-            AnnounceDelivery(
-                supplier="SUP-HX",
-                reference=reference,
-                school="CG01",
-                product="猪肉（前腿）",
-                category="meat",
-                quantity="20",
-                unit="kg",
-                supplier_lot="HX260301-2",
-                production_date=DAY - timedelta(days=1),
-                use_by_date=DAY + timedelta(days=3),
-                invoice_number="FP20260302001",
-                expected_on=DAY,
-                gtin="6901234567892",
-                pork=True,
-            ),
-            by=SUPPLIER,
-            at=at(DAY - timedelta(days=1), 16),
-        )
-        delivery = str(announced["announcement_id"])
+        delivery = self.county.announce(reference, pork=True, at=at(DAY - timedelta(days=1), 16))
         for kind in sorted(self.ledger.profile.certificates_required(Category.MEAT, pork=True)):
             fields = certificate(kind, f"{kind[:2].upper()}-0301", digest(reference + kind))
             attached = AttachCertificateToDelivery(announcement=delivery, **fields)
