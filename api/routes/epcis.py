@@ -64,8 +64,8 @@ def epcis_capture(
     if not own:
         raise ApiError(422, "invalid_input", "请填写供应商", "supplier is required", "supplier")
     error = schema_error(document)
-    if error is None and document.get("type") != "EPCISDocument":
-        error = ("$.type", "capture takes an EPCISDocument")
+    if error is None and document.get("type") not in ("EPCISDocument", "EPCISQueryDocument"):
+        error = ("$.type", "capture takes an EPCISDocument (or a query's EPCISQueryDocument)")
     if error is not None:
         path, message = error
         zh, en = f"EPCIS文档无效（{path}）：{message}", f"not a valid EPCIS 2.0 document at {path}: {message}"
