@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import Request
 
 from api.pages.i18n_office import OFFICE_WORDS
+from api.pages.i18n_offline import OFFLINE_WORDS
 from domain.glossary import CATEGORIES, CERTIFICATES, MEALS, ROLES, SAMPLE_WORDS, STAGES, UNITS, page_words
 
 LANGUAGES = ("zh", "en")
@@ -143,6 +144,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "no_samples": ("尚无留样记录", "No samples yet"),
     "not_found": ("页面不存在", "Page not found"),
     **OFFICE_WORDS,
+    **OFFLINE_WORDS,
     # The domain's terms, named once for pages, command line, labels and exports alike (domain.glossary).
     **page_words("", ROLES),
     **page_words("cat_", CATEGORIES),

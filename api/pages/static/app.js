@@ -14,11 +14,46 @@
   // --- who is signed in -------------------------------------------------------------------------
   // localStorage, not sessionStorage: a label scanned with the phone's camera app opens a new tab.
   // A session expires by the server's clock (the Ledger's): a phone's own clock is often set wrong.
-  const SERVER_AHEAD = config.now ? Date.parse(config.now) - Date.now() : 0;
+  // A page the service worker kept (no signal) carries the clock of the day it was kept: then the last offset this
+  // phone learnt from a fresh page stands, and today is worked out again on the county's clock.
+  const SERVER_AHEAD = serverAhead();
+  const KEPT_TODAY = config.today;
+  config.today = countyDate(Date.now() + SERVER_AHEAD);
+  function serverAhead() {
+    const seen = JSON.parse(localStorage.getItem("ft.clock") || "null");
+    const served = config.now ? Date.parse(config.now) : NaN;
+    if (seen && !(served > seen.served)) return seen.ahead;
+    if (Number.isNaN(served)) return 0;
+    const ahead = served - Date.now();
+    localStorage.setItem("ft.clock", JSON.stringify({ served, ahead }));
+    return ahead;
+  }
+  function countyParts(ms) {
+    const options = { timeZone: config.timezone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" };
+    return Object.fromEntries(new Intl.DateTimeFormat("en-US", options).formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
+  }
+  function countyDate(ms) {
+    const p = countyParts(ms);
+    return `${p.year}-${p.month}-${p.day}`;
+  }
+  // Now on the server's clock, in county time with its offset (2026-03-02T10:05:00+08:00): an entry's business time.
+  function countyNow() {
+    const ms = Math.floor((Date.now() + SERVER_AHEAD) / 1000) * 1000;
+    const p = countyParts(ms);
+    const minutes = Math.round((Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - ms) / 60000);
+    const sign = minutes < 0 ? "-" : "+";
+    const offset = `${sign}${String(Math.floor(Math.abs(minutes) / 60)).padStart(2, "0")}:${String(Math.abs(minutes) % 60).padStart(2, "0")}`;
+    return `${countyDate(ms)}T${p.hour}:${p.minute}:${p.second}${offset}`;
+  }
+  function offline() {
+    return navigator.onLine === false;
+  }
+  // With no signal an expired session still lets its person queue entries: the server checks the token when they are
+  // sent, and asks that person to sign in again then (the queue waits).
   function session() {
     try {
       const found = JSON.parse(localStorage.getItem(SESSION) || "null");
-      if (found && found.expires_at && Date.parse(found.expires_at) <= Date.now() + SERVER_AHEAD) return null;
+      if (found && found.expires_at && Date.parse(found.expires_at) <= Date.now() + SERVER_AHEAD && !offline()) return null;
       return found;
     } catch (error) {
       return null;
@@ -76,6 +111,7 @@
       body = JSON.stringify(opts.json);
     }
     const url = path.startsWith("/") ? path : config.api + "/" + path;
+    if (offline()) throw new NetworkFailure(t("offline_now")); // no signal at all: say so now, not after the retries
     const canRetry = method === "GET" || Boolean(opts.key);
     let retried = false;
     for (let attempt = 0; ; attempt++) {
@@ -94,7 +130,7 @@
       }
       if (retried) notice("");
       if (response === null) throw new NetworkFailure(t("network_failed"));
-      if (response.status === 401 && !opts.token && !opts.signingIn) {
+      if (response.status === 401 && !opts.token && !opts.signingIn && !opts.keepPage) {
         signInAgain();
         throw new Problem(401, {});
       }
@@ -147,7 +183,9 @@
   }
 
   // --- forms: one Idempotency-Key per submitted form, kept until the server has answered ----------------
-  function bindForm(form, submit) {
+  // ``queueAs(data, key)``, for what a storekeeper may do with no signal: the entry to keep in 待发送 (outbox.js) when
+  // the network does not answer, with the same key (if the server did record it, sending again records nothing).
+  function bindForm(form, submit, queueAs) {
     let busy = false;
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
@@ -165,7 +203,13 @@
         // The server answered: the next try is a new command. No answer, or 503 (the database was away and the
         // outcome is not known): keep the key, the retry is the same command.
         if (error instanceof Problem && error.status !== 503) delete form.dataset.key;
-        showProblem(error);
+        const entry = error instanceof NetworkFailure && queueAs && window.FT.outbox ? queueAs(new FormData(form), form.dataset.key) : null;
+        if (entry) {
+          await window.FT.outbox.add({ ...entry, key: form.dataset.key });
+          delete form.dataset.key;
+          notice(t("outbox_queued"));
+          form.dispatchEvent(new CustomEvent("ft:queued"));
+        } else showProblem(error);
       } finally {
         busy = false;
         buttons.forEach((b) => (b.disabled = false));
@@ -278,10 +322,24 @@
     }
   }
 
+  // A kept page's date fields still show the day it was kept.
+  function refreshKeptDates() {
+    if (KEPT_TODAY === config.today) return;
+    document.querySelectorAll(`input[type=date][value="${KEPT_TODAY}"]`).forEach((input) => (input.value = config.today));
+  }
+
+  // The service worker needs a secure context (HTTPS, or localhost): on plain http over a LAN the pages work online only.
+  function installWorker() {
+    if (!("serviceWorker" in navigator)) return;
+    navigator.serviceWorker.register("/app/sw.js", { scope: "/app" }).catch((error) => console.warn("service worker:", error));
+  }
+
   window.FT = {
     config, t, session, saveSession, requireSession, request, Problem, NetworkFailure, newKey,
     notice, showProblem, clearMessages, bindForm, recall, el, setText, formatMoment, categoryName, roleName, nextPage,
-    homeFor, mealName, unitName, paren,
+    homeFor, mealName, unitName, paren, countyNow, offline, signInAgain,
   };
   setUpBar();
+  refreshKeptDates();
+  installWorker();
 })();

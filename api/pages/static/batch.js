@@ -5,25 +5,46 @@
   const { config, t, request, el, setText, bindForm, recall, notice, clearMessages, showProblem } = FT;
   if (!FT.requireSession()) return;
   const me = FT.session();
-  const code = config.code;
+  // From the address: with no signal the service worker may serve one kept card page for every batch.
+  const code = decodeURIComponent(location.pathname.split("/")[3] || config.code);
+  const scannedAt = FT.countyNow(); // the scan that opened this card: the business time of what is queued from it
+  const QUEUED = new Set(["issue", "return"]); // what may be done with no signal, sent when the network returns
   const path = "batches/" + encodeURIComponent(code);
   const ORDER = ["confirm_issue", "issue", "inspect", "move", "return", "hold", "release", "write_off", "attach_certificate"];
   const DANGER = new Set(["hold", "write_off"]);
   const EXPLAINED = new Set(["confirm_issue", "issue", "move", "write_off"]); // "cannot release: not on hold" would be noise
   let card = null;
+  let offline = false;
 
   async function load() {
     const box = document.getElementById("card");
     box.setAttribute("aria-busy", "true");
+    setText("code", code);
     try {
       card = await request("GET", path);
+      offline = false;
+      FT.outbox.remember("batch:" + code, card);
       render(card);
     } catch (error) {
-      showProblem(error);
-      setText("product", "—");
+      const seen = error instanceof FT.NetworkFailure ? await FT.outbox.recall("batch:" + code) : null;
+      if (seen) {
+        card = seen.value;
+        offline = true;
+        render(card);
+      } else {
+        showProblem(error instanceof FT.NetworkFailure ? new FT.NetworkFailure(t("offline_unknown_batch")) : error);
+        setText("product", "—");
+      }
+      showOffline(seen);
     } finally {
       box.setAttribute("aria-busy", "false");
     }
+  }
+
+  function showOffline(seen) {
+    const note = document.getElementById("offline-note");
+    note.hidden = !seen;
+    note.textContent = seen ? `${FT.outbox.staleNote(seen)}。${t("offline_only_queue")}` : "";
   }
 
   function render(c) {
@@ -74,7 +95,7 @@
     list.replaceChildren();
     section.hidden = !c.pending_issues.length;
     for (const offer of c.pending_issues) {
-      const mine = offer.taken_by === me.person_id && c.actions.includes("confirm_issue");
+      const mine = offer.taken_by === me.person_id && c.actions.includes("confirm_issue") && !offline;
       const what = `${offer.quantity} ${FT.unitName(offer.unit)} ${c.product} · ${t("lot")} ${c.lot} · ${t("for_meal")} ${offer.meal_date} ${mealName(offer.meal)}`;
       const item = el("li", { class: mine ? "mine" : "" });
       if (mine) {
@@ -109,7 +130,7 @@
   function renderActions(c) {
     const box = document.getElementById("actions");
     box.replaceChildren();
-    const offered = ORDER.filter((action) => c.actions.includes(action) && action !== "confirm_issue");
+    const offered = ORDER.filter((action) => c.actions.includes(action) && action !== "confirm_issue" && (!offline || QUEUED.has(action)));
     for (const action of offered) {
       const button = el("button", { type: "button", class: "big action" + (DANGER.has(action) ? " danger" : ""), "data-action": action, text: t("act_" + action) });
       button.addEventListener("click", () => openForm(action));
@@ -173,9 +194,21 @@
     },
   };
 
+  // With no signal an issue or a return waits in 待发送, with the moment this card was scanned.
+  function queueAs(action) {
+    if (!QUEUED.has(action)) return undefined;
+    return (data) => {
+      const [route, body] = COMMANDS[action](data);
+      const who = action === "issue" ? body.taken_by : body.returned_by;
+      const what = `${body.quantity} ${FT.unitName(card.unit)} ${card.product} · ${card.code} · ${who}`;
+      return { path: `${path}/${route}`, body, kind: action, what, occurredAt: scannedAt };
+    };
+  }
+
   forms().forEach((form) => {
     const action = form.dataset.action;
     form.querySelector(".cancel").addEventListener("click", closeForms);
+    form.addEventListener("ft:queued", closeForms);
     bindForm(form, async (data, key) => {
       let result;
       if (action === "attach_certificate") {
@@ -187,8 +220,9 @@
       closeForms();
       notice(action === "issue" ? t(result.status === "issued" ? "issue_done" : "issue_awaiting") : t("saved"));
       await load();
-    });
+    }, queueAs(action));
   });
+  document.addEventListener("ft:sent", () => load()); // what waited has reached the server: show the card as it is now
 
   const places = document.getElementById("places");
   const lastPlace = localStorage.getItem("ft.last.place");
@@ -196,7 +230,8 @@
 
   const printLabel = document.getElementById("print-label");
   printLabel.addEventListener("click", () => FT.labels.show(`${path}/label`, card.code));
+  document.getElementById("timeline-link").href = `/app/batch/${encodeURIComponent(code)}/timeline`;
   load().then(() => {
-    printLabel.hidden = !card || !["storekeeper", "admin"].includes(me.role);
+    printLabel.hidden = !card || offline || !["storekeeper", "admin"].includes(me.role);
   });
 })();

@@ -24,9 +24,17 @@
   }
   showWaiting();
 
+  // With no signal the label is read here, and the card opens as this phone last synced it.
   async function open(payload) {
-    const card = await request("GET", "scan?payload=" + encodeURIComponent(payload));
-    location.assign("/app/batch/" + encodeURIComponent(card.code));
+    let code;
+    try {
+      code = (await request("GET", "scan?payload=" + encodeURIComponent(payload))).code;
+    } catch (error) {
+      if (!(error instanceof FT.NetworkFailure)) throw error;
+      code = FT.outbox.codeOf(payload);
+      if (!code || !(await FT.outbox.recall("batch:" + code))) throw new FT.NetworkFailure(FT.t("offline_unknown_batch"));
+    }
+    location.assign("/app/batch/" + encodeURIComponent(code));
   }
 
   bindForm(document.getElementById("code-form"), async (data) => open(data.get("code").trim()));

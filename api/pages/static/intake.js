@@ -11,12 +11,22 @@
 
   async function loadDeliveries() {
     const list = document.getElementById("deliveries");
+    const note = document.getElementById("offline-note");
     try {
       const page = await request("GET", "deliveries?status=announced&limit=200");
       deliveries = page.items;
+      FT.outbox.remember("deliveries", deliveries);
+      note.hidden = true;
       renderDeliveries();
     } catch (error) {
-      showProblem(error);
+      // No signal: the list as this phone last synced it; an intake from it waits in 待发送.
+      const seen = error instanceof FT.NetworkFailure ? await FT.outbox.recall("deliveries") : null;
+      if (seen) {
+        deliveries = seen.value;
+        note.textContent = FT.outbox.staleNote(seen);
+        note.hidden = false;
+        renderDeliveries();
+      } else showProblem(error);
     } finally {
       list.setAttribute("aria-busy", "false");
     }
@@ -92,7 +102,7 @@
     return FT.labels.show(`batches/${encodeURIComponent(result.code)}/label`, result.code);
   }
 
-  bindForm(document.getElementById("receive-form"), async (data, key) => {
+  function receiveBody(data) {
     const body = {
       place: data.get("place").trim(),
       co_signers: [data.get("co_signer").trim()],
@@ -102,13 +112,31 @@
     if (data.get("quantity") !== chosen.quantity) body.quantity = data.get("quantity");
     const temperature = optionalDecimal(data.get("arrival_temperature"));
     if (temperature) body.arrival_temperature = temperature;
-    const result = await request("POST", `deliveries/${chosen.announcement_id}/receive`, { json: body, key });
+    return body;
+  }
+
+  function taken() {
     deliveries = deliveries.filter((d) => d.announcement_id !== chosen.announcement_id);
     renderDeliveries();
+  }
+
+  const receiveForm = document.getElementById("receive-form");
+  bindForm(receiveForm, async (data, key) => {
+    const result = await request("POST", `deliveries/${chosen.announcement_id}/receive`, { json: receiveBody(data), key });
+    taken();
     await received(result);
+  }, (data) => {
+    const body = receiveBody(data);
+    const what = `${chosen.product} · ${body.quantity || chosen.quantity} ${FT.unitName(chosen.unit)} · ${chosen.supplier} · ${chosen.reference}`;
+    return { path: `deliveries/${chosen.announcement_id}/receive`, body, kind: "intake", what };
+  });
+  receiveForm.addEventListener("ft:queued", () => {
+    taken();
+    receiveForm.hidden = true;
+    notice(t("received_queued"));
   });
 
-  bindForm(document.getElementById("intake-form"), async (data, key) => {
+  function intakeBody(data) {
     const body = {
       supplier: data.get("supplier").trim().toUpperCase(),
       product: data.get("product").trim(),
@@ -128,10 +156,27 @@
     if (body.category === "meat") body.pork = data.get("pork") === "on";
     const temperature = optionalDecimal(data.get("arrival_temperature"));
     if (temperature) body.arrival_temperature = temperature;
-    const result = await request("POST", "batches", { json: body, key });
+    return body;
+  }
+
+  function intakeDone() {
     document.getElementById("intake-form").reset();
     document.getElementById("unannounced").open = false;
+  }
+
+  const intakeForm = document.getElementById("intake-form");
+  bindForm(intakeForm, async (data, key) => {
+    const result = await request("POST", "batches", { json: intakeBody(data), key });
+    intakeDone();
     await received(result);
+  }, (data) => {
+    const body = intakeBody(data);
+    const what = `${body.product} · ${body.quantity} ${FT.unitName(body.unit)} · ${body.supplier}`;
+    return { path: "batches", body, kind: "intake", what };
+  });
+  intakeForm.addEventListener("ft:queued", () => {
+    intakeDone();
+    notice(t("received_queued"));
   });
 
   const form = document.getElementById("intake-form");

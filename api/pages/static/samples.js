@@ -83,7 +83,8 @@
       if (key !== `${chosenMeal().date}/${chosenMeal().meal}`) return; // the person chose another meal meanwhile
       render(found);
     } catch (error) {
-      showProblem(error);
+      if (error instanceof FT.NetworkFailure) document.getElementById("meal-status").textContent = t("offline_no_meal");
+      else showProblem(error);
     } finally {
       section.setAttribute("aria-busy", "false");
     }
@@ -104,8 +105,8 @@
     return text.split(/[\s,，、;；]+/).map((code) => code.trim()).filter(Boolean);
   }
 
-  bindForm(form, async (data, key) => {
-    const body = {
+  function sampleBody(data) {
+    return {
       meal_date: data.get("meal_date"),
       meal: data.get("meal"),
       dish: data.get("dish").trim(),
@@ -113,14 +114,27 @@
       fridge: data.get("fridge").trim(),
       batch_codes: batchCodes(data.get("batch_codes")),
     };
-    const result = await request("POST", "samples", { json: body, key });
-    notice(`${t("saved")} · ${body.dish} · ${t("keep_until")} ${FT.formatMoment(result.keep_until)}`);
+  }
+
+  function nextSample() {
     form.elements.dish.value = "";
     form.elements.grams.value = "";
     form.elements.batch_codes.value = "";
-    await loadMeal(await request("GET", "samples/" + encodeURIComponent(result.sample_id)));
     form.elements.dish.focus();
+  }
+
+  bindForm(form, async (data, key) => {
+    const body = sampleBody(data);
+    const result = await request("POST", "samples", { json: body, key });
+    notice(`${t("saved")} · ${body.dish} · ${t("keep_until")} ${FT.formatMoment(result.keep_until)}`);
+    nextSample();
+    await loadMeal(await request("GET", "samples/" + encodeURIComponent(result.sample_id)));
+  }, (data) => {
+    // No signal: the sample waits in 待发送, sealed now.
+    const body = sampleBody(data);
+    return { path: "samples", body, kind: "sample", what: `${body.dish} · ${body.grams} g · ${body.meal_date} ${FT.mealName(body.meal)} · ${body.batch_codes.join(t("list_sep"))}` };
   });
+  form.addEventListener("ft:queued", nextSample);
 
   form.elements.meal_date.addEventListener("change", () => loadMeal());
   form.querySelectorAll("input[name=meal]").forEach((radio) => radio.addEventListener("change", () => loadMeal()));
@@ -129,9 +143,10 @@
     clearMessages();
     FT.scanner.open(async (text) => {
       try {
-        const card = await request("GET", "scan?payload=" + encodeURIComponent(text));
+        const code = FT.offline() ? FT.outbox.codeOf(text) : (await request("GET", "scan?payload=" + encodeURIComponent(text))).code;
+        if (!code) throw new FT.NetworkFailure(t("offline_unknown_batch"));
         const input = form.elements.batch_codes;
-        input.value = [...new Set([...batchCodes(input.value), card.code])].join(", ");
+        input.value = [...new Set([...batchCodes(input.value), code])].join(", ");
       } catch (error) {
         showProblem(error);
       }
