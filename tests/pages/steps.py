@@ -72,3 +72,23 @@ def issue_with_pin(page: Page, quantity: str, taker: str, pin: str) -> Locator:
     issue.get_by_label("领用人编号（厨师长）").fill(taker)
     issue.get_by_label(re.compile("厨师长在此输入PIN")).fill(pin)
     return issue
+
+
+def installed(page: Page) -> None:
+    """The service worker is active and controls this page (a state, not a time)."""
+    page.wait_for_function("navigator.serviceWorker.ready.then(() => navigator.serviceWorker.controller !== null)")
+
+
+def go_offline(page: Page) -> None:
+    """The phone loses its signal (Playwright's offline mode), and the page knows it."""
+    page.context.set_offline(True)
+    page.wait_for_function("navigator.onLine === false")
+
+
+def reload_offline(page: Page) -> None:
+    """Reload with no signal: the service worker serves the page, and a request to the server really fails (so a pass
+    cannot come from an offline emulation that lets requests through)."""
+    page.reload()
+    assert page.evaluate("navigator.serviceWorker.controller !== null"), "the page did not come from the worker"
+    reached = page.evaluate("fetch('/api/v1/sessions/current').then(() => 'reached', () => 'no network')")
+    assert reached == "no network", "offline emulation let a request reach the server"

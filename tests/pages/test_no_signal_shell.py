@@ -11,34 +11,16 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Route, expect
 
 from tests.county import WANG
 from tests.pages.accessibility import assert_accessible
 from tests.pages.conftest import Phones, SchoolDay
-from tests.pages.steps import open_app
+from tests.pages.steps import go_offline, installed, open_app, reload_offline
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 CACHES = "caches.keys()"
-
-
-def installed(page: Page) -> None:
-    """The service worker is active and controls this page (a state, not a time)."""
-    page.wait_for_function("navigator.serviceWorker.ready.then(() => navigator.serviceWorker.controller !== null)")
-
-
-def go_offline(page: Page) -> None:
-    page.context.set_offline(True)
-    page.wait_for_function("navigator.onLine === false")
-
-
-def reload_offline(page: Page) -> None:
-    """Reload with no network: the worker serves the page, and a request to the server fails."""
-    page.reload()
-    assert page.evaluate("navigator.serviceWorker.controller !== null"), "the page did not come from the worker"
-    reached = page.evaluate("fetch('/api/v1/sessions/current').then(() => 'reached', () => 'no network')")
-    assert reached == "no network", "offline emulation let a request reach the server"
 
 
 def test_the_scan_page_installs_and_opens_with_no_signal(phones: Phones, school_day: SchoolDay) -> None:
