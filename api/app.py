@@ -32,9 +32,11 @@ from api.routes import (
     resolve,
     samples,
     sessions,
+    webhooks,
 )
 from api.settings import Settings
 from api.tokens import Credentials
+from api.webhooks import Webhooks
 from domain.ledger import Ledger
 from projections.service import Projections
 
@@ -47,6 +49,7 @@ ROUTERS = (
     registry.staff_router,
     sessions.current_router,
     checkpoints.router,
+    webhooks.router,
 )
 PUBLIC_ROUTERS = (sessions.router, checkpoints.public_router)  # signing in and checking the log need no token
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -81,6 +84,9 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
         app.state.projections = views
         if settings.follow_projections:
             views.start()  # views follow the log in this process; `foodtrace projections run` does it elsewhere
+        app.state.webhooks = hooks = Webhooks(opened, settings.webhook_retry())
+        if settings.send_webhooks:
+            hooks.outbox.start()  # `foodtrace webhooks run` does it elsewhere (FOODTRACE_WEBHOOKS=separate)
         app.state.checkpoints = Checkpoints(opened, settings.signing_key_path())
         schedule = CheckpointSchedule(app.state.checkpoints, settings.checkpoint_minutes)
         schedule.start()
@@ -88,6 +94,7 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
             yield
         finally:
             schedule.stop()
+            hooks.close()
             views.stop()
             views.close()
             if ledger is None:
