@@ -7,10 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from api.auth import Subscriber
+from api.contract import Group
 from api.deps import IdempotencyKey, WebhooksDep
 from api.schemas_webhooks import WebhookCreated, WebhookDelivery, WebhookOut, WebhookRequest
 
-router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"])
+router = APIRouter(prefix="/api/v1/webhooks", tags=[Group.SUPPLIERS])  # and the county office (admin)
 
 
 @router.post(
