@@ -18,7 +18,9 @@ from api.checkpoints import Checkpoints, CheckpointSchedule
 from api.contract import OPENAPI_TAGS, Group, operation_id
 from api.deps import LedgerDep
 from api.documents import DocumentStore
+from api.epcis_push import epcis_feed
 from api.errors import PROBLEM_JSON, Problem, install_error_handlers
+from api.outbox import Outbox
 from api.pin_limits import PinLimits
 from api.routes import (
     batches,
@@ -90,9 +92,12 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
         app.state.checkpoints = Checkpoints(opened, settings.signing_key_path())
         schedule = CheckpointSchedule(app.state.checkpoints, settings.checkpoint_minutes)
         schedule.start()
+        push = _epcis_push(opened, settings)
         try:
             yield
         finally:
+            if push is not None:
+                push.close()
             schedule.stop()
             hooks.close()
             views.stop()
@@ -140,6 +145,15 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
         return {"status": "ok", "store": settings.describe(), "events": position or 0}
 
     return app
+
+
+def _epcis_push(ledger: Ledger, settings: Settings) -> Outbox | None:
+    """With FOODTRACE_EPCIS_PUSH_URL, the server sends every batch event upward as it is recorded."""
+    if not settings.epcis_push_url:
+        return None
+    feed = epcis_feed(ledger, settings.epcis_push_url, settings.resolver_base, bearer=settings.epcis_push_token)
+    feed.start()
+    return feed
 
 
 def _publish_errors_as_problems(app: FastAPI) -> None:

@@ -2,9 +2,10 @@
 
 It is one feed of the outbox (api/outbox.py), which follows the log by position with a checkpoint in the database,
 stores each event's message once and retries with back-off while the receiver is away: each log position is sent
-exactly once (its key ``epcis-<position>``, also sent as ``Idempotency-Key``). A correction (更正) sends the event
-it voids again, with the same eventID and an ``errorDeclaration``, as EPCIS has it. ``foodtrace epcis push --to
-URL`` runs it in its own process; FOODTRACE_EPCIS_PUSH_URL makes the server run it beside the web app.
+exactly once (key ``epcis-<position>``, also sent as ``Idempotency-Key``), in log order while the receiver answers.
+A correction (更正) sends the event it voids again, with the same eventID and an ``errorDeclaration``, as EPCIS has
+it. ``foodtrace epcis push --to URL`` runs it in its own process; FOODTRACE_EPCIS_PUSH_URL makes the server run it
+beside the web app.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ EPCIS_JSON_LD = "application/ld+json"
 TOPICS = [f"{IngredientBatch.__module__}:IngredientBatch.{name}" for name in BATCH_EVENTS if name not in SKIPPED]
 
 
-def epcis_feed(ledger: Ledger, url: str, base: str, retry: Retry | None = None) -> Outbox:
-    """The outbox that POSTs each batch event to ``url`` as an EPCISDocument, in log order."""
+def epcis_feed(ledger: Ledger, url: str, base: str, retry: Retry | None = None, bearer: str | None = None) -> Outbox:
+    """The outbox that POSTs each batch event to ``url`` as an EPCISDocument; ``bearer``: the endpoint's token."""
     names = Naming(base=base, zone=ledger.profile.zone)
 
     def to_messages(position: int, event: Any) -> Iterator[Message]:
@@ -42,6 +43,8 @@ def epcis_feed(ledger: Ledger, url: str, base: str, retry: Retry | None = None) 
         )
 
     def headers(message: Message, attempt: int) -> Mapping[str, str]:
-        return {"Idempotency-Key": message.key}
+        return {"Idempotency-Key": message.key, **({"Authorization": f"Bearer {bearer}"} if bearer else {})}
 
-    return Outbox(FEED, ledger, to_messages, topics=TOPICS, headers=headers, retry=retry, in_order=True)
+    # Not in_order: that sends one message per round, and a backlog of years would take weeks. Each event names its
+    # own times and eventID, so a message retried after a failure may arrive after later ones.
+    return Outbox(FEED, ledger, to_messages, topics=TOPICS, headers=headers, retry=retry)

@@ -14,6 +14,9 @@ FOODTRACE_RESOLVER_BASE the address printed in label QR codes, e.g. https://trac
 FOODTRACE_READ_WAIT     seconds a read with ?after= waits for the views before answering 503 (default 5).
 FOODTRACE_EPCIS_MAPPING a JSON file mapping EPCIS identifiers the county does not know (a supplier's locations and
                         GTINs) to schools and products, for POST /api/v1/epcis/capture (api/epcis_capture.py).
+FOODTRACE_EPCIS_PUSH_URL  an EPCIS 2.0 capture endpoint upward (the city's or province's repository): the server
+                        sends it every batch event, each exactly once (api/epcis_push.py); with
+                        FOODTRACE_EPCIS_PUSH_TOKEN as its bearer token, if it wants one.
 FOODTRACE_EPCIS_SCHEMA  GS1's EPCIS-JSON-Schema.json; unset: shared/epcis/ beside the checkout (api/epcis_schema.py).
 FOODTRACE_WEBHOOKS      "inline" (default): the web server sends webhooks in a thread; "separate": a
                         `foodtrace webhooks run` process does it.
@@ -54,6 +57,8 @@ class Settings:
     epcis_mapping: Path | None = None
     send_webhooks: bool = False  # tests send on demand; from_env (the server) defaults to sending in a thread
     webhook_retry_seconds: float = 5.0
+    epcis_push_url: str | None = None
+    epcis_push_token: str | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -72,6 +77,8 @@ class Settings:
             epcis_mapping=Path(mapping) if (mapping := os.environ.get("FOODTRACE_EPCIS_MAPPING")) else None,
             send_webhooks=os.environ.get("FOODTRACE_WEBHOOKS", "inline") != "separate",
             webhook_retry_seconds=float(os.environ.get("FOODTRACE_WEBHOOK_RETRY", "5")),
+            epcis_push_url=os.environ.get("FOODTRACE_EPCIS_PUSH_URL") or None,
+            epcis_push_token=os.environ.get("FOODTRACE_EPCIS_PUSH_TOKEN") or None,
         )
 
     @property
