@@ -48,17 +48,15 @@ class Problem(BaseModel):
     details: dict[str, Any] | None = None
 
 
-class ApiError(Exception):
-    """An error the API itself raises (authentication, permissions, uploads)."""
+class ApiError(DomainError):
+    """An error the API itself raises (authentication, permissions, uploads): a domain error's code and both
+    languages, with the HTTP status it answers with."""
 
     def __init__(self, status: int, code: str, zh: str, en: str, field: str | None = None, **details: Any) -> None:
-        super().__init__(en)
+        super().__init__(zh, en, **details)
         self.status = status
         self.code = code
-        self.zh = zh
-        self.en = en
         self.field = field
-        self.details = details
 
 
 def problem(

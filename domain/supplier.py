@@ -39,11 +39,8 @@ class Supplier(Suspendable, Aggregate):
     ) -> None:
         self.code = code
         self.name = name
-        self.licence_number = licence_number
-        self.licence_valid_from = licence_valid_from
-        self.licence_valid_until = licence_valid_until
-        self.tender_start = tender_start
-        self.tender_end = tender_end
+        self._set_licence(licence_number, licence_valid_from, licence_valid_until)
+        self._set_tender(tender_start, tender_end)
         self.suspended_reason = ""
 
     def renew_licence(self, number: str, valid_from: date, valid_until: date, by: Principal, at: datetime) -> None:
@@ -52,6 +49,9 @@ class Supplier(Suspendable, Aggregate):
 
     @event("LicenceRenewed")
     def _licence_renewed(self, number: str, valid_from: date, valid_until: date, by: Principal, at: datetime) -> None:
+        self._set_licence(number, valid_from, valid_until)
+
+    def _set_licence(self, number: str, valid_from: date, valid_until: date) -> None:
         self.licence_number = number
         self.licence_valid_from = valid_from
         self.licence_valid_until = valid_until
@@ -62,6 +62,9 @@ class Supplier(Suspendable, Aggregate):
 
     @event("TenderAwarded")
     def _tender_awarded(self, start: date, end: date, by: Principal, at: datetime) -> None:
+        self._set_tender(start, end)
+
+    def _set_tender(self, start: date, end: date) -> None:
         self.tender_start = start
         self.tender_end = end
 
