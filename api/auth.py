@@ -64,8 +64,6 @@ SchoolAdmin = Annotated[Caller, Depends(Allow(Role.PRINCIPAL, Role.ADMIN))]
 HealthChecker = Annotated[Caller, Depends(Allow(Role.PRINCIPAL, Role.STOREKEEPER, Role.ADMIN))]
 Supplier = Annotated[Caller, Depends(Allow(Role.SUPPLIER, Role.ADMIN))]
 CertificateAttacher = Annotated[Caller, Depends(Allow(Role.SUPPLIER, Role.STOREKEEPER, Role.ADMIN))]
-# Webhooks: a supplier's ERP hears of its own deliveries, the county office (an admin) of all.
-Subscriber = Annotated[Caller, Depends(Allow(Role.SUPPLIER, Role.ADMIN))]
 
 
 def check_school(caller: Caller, school: str) -> None:
@@ -116,7 +114,7 @@ def visible_batch(ledger: Ledger, caller: Caller, code: str) -> IngredientBatch:
 
 def visible_announcement(ledger: Ledger, caller: Caller, announcement_id: UUID) -> DeliveryAnnouncement:
     announcement = ledger.announcement(announcement_id)
-    not_found_unless(may_see(caller, announcement.school_id, announcement.supplier_id))
+    not_found_unless(may_see(caller, announcement.goods.school_id, announcement.goods.supplier_id))
     return announcement
 
 

@@ -1,13 +1,13 @@
 """DeliveryAnnouncement (送货预告): a supplier says what is coming before it arrives.
 
-Intake of an announced delivery is then a scan and a check rather than typing; the supplier's
-certificates travel with it onto the batch. Its id follows from the supplier and its delivery note
-number, so announcing the same delivery twice is refused rather than duplicated.
+Intake of an announced delivery is then a scan and a check rather than typing: the announcement keeps the goods as
+one Delivery value, which intake receives as is, and the supplier's certificates travel with it onto the batch. Its id
+follows from the supplier and its delivery note number, so announcing the same delivery twice is refused rather than
+duplicated.
 """
 
 from __future__ import annotations
 
-from dataclasses import fields
 from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
@@ -51,21 +51,23 @@ class DeliveryAnnouncement(Aggregate):
         by: Principal,
         at: datetime,
     ) -> None:
-        self.supplier_id = supplier_id
+        self.goods = Delivery(
+            school_id=school_id,
+            supplier_id=supplier_id,
+            product=product,
+            category=category,
+            pork=pork,
+            quantity=quantity,
+            unit=unit,
+            supplier_lot=supplier_lot,
+            lot=lot,
+            gtin=gtin,
+            production_date=production_date,
+            use_by_date=use_by_date,
+            invoice_number=invoice_number,
+            unit_price=unit_price,
+        )
         self.reference = reference
-        self.school_id = school_id
-        self.product = product
-        self.category = category
-        self.pork = pork
-        self.quantity = quantity
-        self.unit = unit
-        self.supplier_lot = supplier_lot
-        self.lot = lot
-        self.gtin = gtin
-        self.production_date = production_date
-        self.use_by_date = use_by_date
-        self.invoice_number = invoice_number
-        self.unit_price = unit_price
         self.expected_on = expected_on
         self.certificates: list[Certificate] = []
         self.status = "announced"  # announced / received / rejected / withdrawn
@@ -74,7 +76,7 @@ class DeliveryAnnouncement(Aggregate):
 
     def delivery(self) -> Delivery:
         """The goods as announced, for intake to check and receive."""
-        return Delivery(**{f.name: getattr(self, f.name) for f in fields(Delivery)})
+        return self.goods
 
     def attach_certificate(self, certificate: Certificate, at: datetime) -> None:
         """索证 ahead of the goods: the certificate travels with the announcement onto the batch."""

@@ -57,7 +57,7 @@ def attach_delivery_certificate(
     record: Record,
 ) -> CommandResult:
     announcement = visible_announcement(ledger, caller, announcement_id)
-    check_supplier(caller, announcement.supplier_id)
+    check_supplier(caller, announcement.goods.supplier_id)
     attach, document = form.attach(AttachCertificateToDelivery, documents, announcement=announcement_id)
     return record(attach, caller, document=document)
 
@@ -96,7 +96,7 @@ def receive_delivery(
     record: Record,
 ) -> CommandResult:
     announcement = ledger.announcement(announcement_id)
-    check_school(caller, announcement.school_id)
+    check_school(caller, announcement.goods.school_id)
     return record(
         command(ReceiveAnnounced, body, announcement=announcement_id),
         caller,
@@ -111,25 +111,26 @@ def receive_delivery(
 def reject_delivery(
     announcement_id: UUID, body: ReasonRequest, ledger: LedgerDep, caller: Storekeeper, record: Record
 ) -> CommandResult:
-    check_school(caller, ledger.announcement(announcement_id).school_id)
+    check_school(caller, ledger.announcement(announcement_id).goods.school_id)
     return record(RejectDelivery(announcement=announcement_id, reason=body.reason), caller)
 
 
 def announcement_out(a: DeliveryAnnouncement) -> AnnouncementOut:
+    g = a.goods
     return AnnouncementOut(
         announcement_id=str(a.id),
         reference=a.reference,
-        supplier=a.supplier_id,
-        school=a.school_id,
-        product=a.product,
-        category=a.category,
-        quantity=str(a.quantity),
-        unit=a.unit,
-        supplier_lot=a.supplier_lot,
-        lot=a.lot,
-        gtin=a.gtin,
-        production_date=a.production_date,
-        use_by_date=a.use_by_date,
+        supplier=g.supplier_id,
+        school=g.school_id,
+        product=g.product,
+        category=g.category,
+        quantity=str(g.quantity),
+        unit=g.unit,
+        supplier_lot=g.supplier_lot,
+        lot=g.lot,
+        gtin=g.gtin,
+        production_date=g.production_date,
+        use_by_date=g.use_by_date,
         expected_on=a.expected_on,
         status=a.status,
         batch_code=a.batch_code or None,
