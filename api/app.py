@@ -18,7 +18,9 @@ from api.checkpoints import Checkpoints, CheckpointSchedule
 from api.contract import OPENAPI_TAGS, Group, operation_id
 from api.deps import LedgerDep
 from api.documents import DocumentStore
+from api.epcis_push import epcis_feed
 from api.errors import PROBLEM_JSON, Problem, install_error_handlers
+from api.outbox import Outbox
 from api.pin_limits import PinLimits
 from api.routes import (
     batches,
@@ -32,9 +34,11 @@ from api.routes import (
     resolve,
     samples,
     sessions,
+    webhooks,
 )
 from api.settings import Settings
 from api.tokens import Credentials
+from api.webhooks import Webhooks
 from domain.ledger import Ledger
 from projections.service import Projections
 
@@ -47,6 +51,7 @@ ROUTERS = (
     registry.staff_router,
     sessions.current_router,
     checkpoints.router,
+    webhooks.router,
 )
 PUBLIC_ROUTERS = (sessions.router, checkpoints.public_router)  # signing in and checking the log need no token
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -81,13 +86,20 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
         app.state.projections = views
         if settings.follow_projections:
             views.start()  # views follow the log in this process; `foodtrace projections run` does it elsewhere
+        app.state.webhooks = hooks = Webhooks(opened, settings.webhook_retry())
+        if settings.send_webhooks:
+            hooks.outbox.start()  # `foodtrace webhooks run` does it elsewhere (FOODTRACE_WEBHOOKS=separate)
         app.state.checkpoints = Checkpoints(opened, settings.signing_key_path())
         schedule = CheckpointSchedule(app.state.checkpoints, settings.checkpoint_minutes)
         schedule.start()
+        push = _epcis_push(opened, settings)
         try:
             yield
         finally:
+            if push is not None:
+                push.close()
             schedule.stop()
+            hooks.close()
             views.stop()
             views.close()
             if ledger is None:
@@ -133,6 +145,15 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
         return {"status": "ok", "store": settings.describe(), "events": position or 0}
 
     return app
+
+
+def _epcis_push(ledger: Ledger, settings: Settings) -> Outbox | None:
+    """With FOODTRACE_EPCIS_PUSH_URL, the server sends every batch event upward as it is recorded."""
+    if not settings.epcis_push_url:
+        return None
+    feed = epcis_feed(ledger, settings.epcis_push_url, settings.resolver_base, bearer=settings.epcis_push_token)
+    feed.start()
+    return feed
 
 
 def _publish_errors_as_problems(app: FastAPI) -> None:

@@ -64,6 +64,8 @@ SchoolAdmin = Annotated[Caller, Depends(Allow(Role.PRINCIPAL, Role.ADMIN))]
 HealthChecker = Annotated[Caller, Depends(Allow(Role.PRINCIPAL, Role.STOREKEEPER, Role.ADMIN))]
 Supplier = Annotated[Caller, Depends(Allow(Role.SUPPLIER, Role.ADMIN))]
 CertificateAttacher = Annotated[Caller, Depends(Allow(Role.SUPPLIER, Role.STOREKEEPER, Role.ADMIN))]
+# Webhooks: a supplier's ERP hears of its own deliveries, the county office (an admin) of all.
+Subscriber = Annotated[Caller, Depends(Allow(Role.SUPPLIER, Role.ADMIN))]
 
 
 def check_school(caller: Caller, school: str) -> None:

@@ -20,6 +20,7 @@ from api.pin_limits import PinLimits
 from api.schemas import CommandResult
 from api.settings import Settings
 from api.tokens import Caller, Credentials
+from api.webhooks import Webhooks
 from domain.clock import county_iso
 from domain.command import Command
 from domain.ledger import Ledger
@@ -42,6 +43,7 @@ CheckpointsDep = Annotated[Checkpoints, Depends(_opened("checkpoints"))]
 SettingsDep = Annotated[Settings, Depends(_opened("settings"))]
 CredentialsDep = Annotated[Credentials, Depends(_opened("credentials"))]
 PinLimitsDep = Annotated[PinLimits, Depends(_opened("pin_limits"))]
+WebhooksDep = Annotated[Webhooks, Depends(_opened("webhooks"))]
 
 
 def idempotency_key(

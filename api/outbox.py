@@ -18,7 +18,9 @@ county office, EPCIS documents to a capture endpoint). A feed is named and bring
 
 ``Message.key`` is unique in the feed and stable: the same event for the same destination always makes the same
 key, and a key already stored is not stored again. Receivers dedupe on it (webhooks send it as ``webhook-id``).
-``headers(message, attempt)`` (optional) adds headers at each attempt, e.g. a signature over a fresh timestamp.
+``tables`` (optional): statements that create the feed's own tables (webhook subscriptions) beside the outbox's,
+in the same database. ``headers(message, attempt)`` (optional) adds headers at each attempt, e.g. a signature
+over a fresh timestamp.
 A message is delivered when the receiver answers 2xx; anything else (an error status, a redirect, no answer
 within ``Retry.timeout``) is a failed attempt, tried again after ``first * factor ** (attempts - 1)`` seconds (at
 most ``most``), until ``attempts`` tries have failed: then its status is ``failed``. ``in_order``: a destination
@@ -122,6 +124,7 @@ class Outbox(Follower):
         headers: Headers | None = None,
         retry: Retry | None = None,
         in_order: bool = False,
+        tables: Sequence[str] = (),
     ) -> None:
         self.name = name
         self.ledger = ledger
@@ -130,7 +133,8 @@ class Outbox(Follower):
         self.headers = headers
         self.retry = retry or Retry()
         self.in_order = in_order
-        self.view, self._factory = open_view(f"outbox_{name}", SCHEMA, ledger.env, home="outbox")
+        schema = Schema(SCHEMA.tables, (*SCHEMA.statements, *tables))  # the feed's own tables beside
+        self.view, self._factory = open_view(f"outbox_{name}", schema, ledger.env, home="outbox")
         self.postgres = isinstance(self.view, PostgresView)
         self._loop = Loop(f"foodtrace-{name}", self.run_once)
 

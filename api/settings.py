@@ -14,7 +14,14 @@ FOODTRACE_RESOLVER_BASE the address printed in label QR codes, e.g. https://trac
 FOODTRACE_READ_WAIT     seconds a read with ?after= waits for the views before answering 503 (default 5).
 FOODTRACE_EPCIS_MAPPING a JSON file mapping EPCIS identifiers the county does not know (a supplier's locations and
                         GTINs) to schools and products, for POST /api/v1/epcis/capture (api/epcis_capture.py).
+FOODTRACE_EPCIS_PUSH_URL  an EPCIS 2.0 capture endpoint upward (the city's or province's repository): the server
+                        sends it every batch event, each exactly once (api/epcis_push.py); with
+                        FOODTRACE_EPCIS_PUSH_TOKEN as its bearer token, if it wants one.
 FOODTRACE_EPCIS_SCHEMA  GS1's EPCIS-JSON-Schema.json; unset: shared/epcis/ beside the checkout (api/epcis_schema.py).
+FOODTRACE_WEBHOOKS      "inline" (default): the web server sends webhooks in a thread; "separate": a
+                        `foodtrace webhooks run` process does it.
+FOODTRACE_WEBHOOK_RETRY seconds before a failed webhook is tried again the first time (default 5; doubled
+                        after each failure, at most an hour, for about a day).
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ from urllib.parse import unquote, urlsplit
 from platformdirs import user_data_dir
 
 from api.database import FAIL_FAST_POSTGRES, POOL_WAIT_SECONDS
+from api.outbox import Retry
 from domain.ledger import Ledger
 from domain.rules import DEFAULT_PROFILE, RulesProfile
 from labels.payload import DEFAULT_BASE
@@ -47,6 +55,10 @@ class Settings:
     signing_key: Path | None = None  # unset: signing-key.pem beside the documents folder (the data folder)
     checkpoint_minutes: float = 0  # tests and tools sign on demand; from_env (the server) defaults to hourly
     epcis_mapping: Path | None = None
+    send_webhooks: bool = False  # tests send on demand; from_env (the server) defaults to sending in a thread
+    webhook_retry_seconds: float = 5.0
+    epcis_push_url: str | None = None
+    epcis_push_token: str | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -63,6 +75,10 @@ class Settings:
             signing_key=Path(key) if (key := os.environ.get("FOODTRACE_SIGNING_KEY")) else None,
             checkpoint_minutes=float(os.environ.get("FOODTRACE_CHECKPOINT_MINUTES", "60")),
             epcis_mapping=Path(mapping) if (mapping := os.environ.get("FOODTRACE_EPCIS_MAPPING")) else None,
+            send_webhooks=os.environ.get("FOODTRACE_WEBHOOKS", "inline") != "separate",
+            webhook_retry_seconds=float(os.environ.get("FOODTRACE_WEBHOOK_RETRY", "5")),
+            epcis_push_url=os.environ.get("FOODTRACE_EPCIS_PUSH_URL") or None,
+            epcis_push_token=os.environ.get("FOODTRACE_EPCIS_PUSH_TOKEN") or None,
         )
 
     @property
@@ -89,6 +105,9 @@ class Settings:
             ledger_file = Path(unquote(parts.path))
             return ledger_file.with_name(ledger_file.stem + ".demo.json")
         return self.documents_dir.parent / f"demo-{parts.hostname}-{parts.port or 5432}-{parts.path.lstrip('/')}.json"
+
+    def webhook_retry(self) -> Retry:
+        return Retry(first=self.webhook_retry_seconds)
 
     def profile(self) -> RulesProfile:
         return RulesProfile.from_toml(self.rules_path) if self.rules_path else DEFAULT_PROFILE

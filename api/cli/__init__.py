@@ -11,6 +11,7 @@ from pathlib import Path
 from uuid import UUID
 
 from api.cli import documents as cli_documents
+from api.cli import epcis as cli_epcis
 from api.cli import evidence as cli_evidence
 from api.cli import investigate as cli_investigate
 from api.settings import Settings, SettingsError
@@ -83,6 +84,7 @@ def _run(argv: Sequence[str] | None) -> int:
     label.add_argument("-o", "--output", help="file to write (default: CODE-SIZE.FORMAT in this folder)")
 
     cli_investigate.register(commands)
+    cli_epcis.register(commands)
     verify = cli_evidence.register(commands)
     cli_documents.register(commands, verify)
 
@@ -99,6 +101,8 @@ def _run(argv: Sequence[str] | None) -> int:
             return cli_evidence.dispatch(settings, args)
         if args.command in cli_investigate.COMMANDS:
             return cli_investigate.dispatch(settings, args)
+        if args.command in cli_epcis.COMMANDS:
+            return cli_epcis.dispatch(settings, args)
         if args.command in cli_documents.COMMANDS:
             return cli_documents.dispatch(settings, args)
         handler = handlers[args.command]

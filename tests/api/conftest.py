@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -73,8 +74,12 @@ def open_api(
     follow_projections: bool,
     read_wait_seconds: float = 5.0,
     epcis_mapping: Path | None = None,
+    **options: Any,
 ) -> Iterator[Api]:
-    """The app over the test county; ``follow_projections``: the views follow the log in a thread, as served."""
+    """The app over the test county; ``follow_projections``: the views follow the log in a thread, as served.
+
+    ``options``: more of the app's Settings (e.g. ``send_webhooks=True``).
+    """
     county = County.set_up(ledger)
     ledger.clock = lambda: at(DAY, 9)  # the API records "now": make now a school day of the test county
     ledger.execute(
@@ -95,6 +100,7 @@ def open_api(
         follow_projections=follow_projections,
         read_wait_seconds=read_wait_seconds,
         epcis_mapping=epcis_mapping,
+        **options,
     )
     with TestClient(create_app(settings, ledger=ledger)) as client:
         yield Api(client, ledger, county, tokens, documents)

@@ -35,7 +35,15 @@ class Receiver:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/hooks"
+        return self.url_for("hooks")
+
+    def url_for(self, name: str) -> str:
+        """An address of its own for one subscriber: what it is sent there has the path ``/name``."""
+        return f"http://127.0.0.1:{self.port}/{name}"
+
+    def sent_to(self, name: str) -> list[Received]:
+        with self._lock:
+            return [r for r in self.accepted if r.path == f"/{name}"]
 
     def fail_next(self, count: int) -> None:
         with self._lock:

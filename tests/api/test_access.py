@@ -75,6 +75,11 @@ EXPECTED = {
     ("POST", "/api/v1/checkpoints"): {"admin"},
     ("GET", "/api/v1/schools"): {"investigator", "admin"},
     ("GET", "/api/v1/handoffs"): SCHOOL | {"admin"},
+    ("POST", "/api/v1/webhooks"): {"supplier", "admin"},
+    ("GET", "/api/v1/webhooks"): {"supplier", "admin"},
+    ("GET", "/api/v1/webhooks/{webhook_id}"): {"supplier", "admin"},
+    ("GET", "/api/v1/webhooks/{webhook_id}/deliveries"): {"supplier", "admin"},
+    ("DELETE", "/api/v1/webhooks/{webhook_id}"): {"supplier", "admin"},
     ("GET", "/api/v1/sessions/current"): ALL,
     ("DELETE", "/api/v1/sessions/current"): ALL,  # last: it signs the caller out
 }
@@ -125,6 +130,7 @@ def concrete(path: str) -> str:
         "school": "CG01",
         "meal_date": "2026-03-02",
         "meal": "lunch",
+        "webhook_id": "00000000-0000-0000-0000-000000000000",
     }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 

@@ -1,0 +1,212 @@
+"""Webhooks end to end: a supplier's ERP and the county office hear what happened, signed, exactly once.
+
+The server sends them in its own thread, as served; a receiver the test starts on 127.0.0.1 checks every
+signature the way the README tells an ERP developer to, and records each webhook-id it accepted.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from domain.ledger import Ledger
+from tests.api.conftest import Api, open_api
+from tests.api.receiver import Received, Receiver, until
+from tests.county import DAY, LI
+
+ALL_KINDS = [
+    "delivery.received",
+    "delivery.refused",
+    "certificate.missing",
+    "certificate.rejected",
+    "batch.held",
+    "batch.released",
+]
+REASON = "冷链车温度12℃，超过规定 / cold chain at 12 °C"
+
+
+def verified(secret: str, received: Received) -> bool:
+    """What an ERP does with each POST (the README's few lines): recompute the signature, compare in constant time."""
+    msg_id, timestamp = received.headers["webhook-id"], received.headers["webhook-timestamp"]
+    key = base64.b64decode(secret.removeprefix("whsec_"))
+    signed = f"{msg_id}.{timestamp}.".encode() + received.body
+    expected = base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
+    return any(hmac.compare_digest(f"v1,{expected}", sig) for sig in received.headers["webhook-signature"].split())
+
+
+class Subscribers:
+    """Each subscriber's secret by the receiver path it registered."""
+
+    def __init__(self) -> None:
+        self.secrets: dict[str, str] = {}
+
+    def check(self, received: Received) -> bool:
+        return verified(self.secrets[received.path.lstrip("/")], received)
+
+
+@pytest.fixture
+def subscribers() -> Subscribers:
+    return Subscribers()
+
+
+@pytest.fixture
+def receiver(subscribers: Subscribers) -> Iterator[Receiver]:
+    with Receiver(check=subscribers.check) as started:
+        yield started
+
+
+@pytest.fixture
+def served(ledger: Ledger, tmp_path: Path) -> Iterator[Api]:
+    """The app sending webhooks in its thread, as `foodtrace serve` does, with back-off kept short."""
+    with open_api(ledger, tmp_path, follow_projections=False, send_webhooks=True, webhook_retry_seconds=0.05) as api:
+        yield api
+
+
+def subscribe(api: Api, who: str, receiver: Receiver, subscribers: Subscribers, kinds: list[str] = ALL_KINDS) -> str:
+    answer = api.post(who, "/api/v1/webhooks", {"url": receiver.url_for(who), "kinds": kinds, "description": who})
+    assert answer.status_code == 201, answer.text
+    made = answer.json()
+    assert made["secret"].startswith("whsec_")
+    subscribers.secrets[who] = made["secret"]
+    return str(made["id"])
+
+
+def announce(api: Api, reference: str, product: str = "猪肉（前腿）", category: str = "meat") -> str:
+    body = {
+        "reference": reference,
+        "school": "CG01",
+        "product": product,
+        "category": category,
+        "quantity": "20",
+        "unit": "kg",
+        "supplier_lot": f"HX-{reference}",
+        "production_date": str(DAY),
+        "use_by_date": str(DAY + timedelta(days=3)),
+        "invoice_number": f"FP-{reference}",
+        "expected_on": str(DAY),
+    }
+    answer = api.post("supplier", "/api/v1/deliveries", body, key=reference)
+    assert answer.status_code == 201, answer.text
+    return str(answer.json()["announcement_id"])
+
+
+def receive(api: Api, announcement: str) -> str:
+    body = {"place": "冷冻库（红）", "co_signers": [LI], "sensory_ok": True, "sensory_notes": "色泽正常"}
+    answer = api.post("storekeeper", f"/api/v1/deliveries/{announcement}/receive", body, key=f"in-{announcement}")
+    assert answer.status_code == 201, answer.text
+    return str(answer.json()["code"])
+
+
+def notices(receiver: Receiver, who: str) -> list[dict[str, Any]]:
+    return [json.loads(r.body) for r in receiver.sent_to(who)]
+
+
+def kinds(receiver: Receiver, who: str) -> list[str]:
+    return sorted(n["type"] for n in notices(receiver, who))
+
+
+def deliveries(api: Api, who: str, webhook: str) -> list[dict[str, Any]]:
+    answer = api.get(who, f"/api/v1/webhooks/{webhook}/deliveries")
+    assert answer.status_code == 200, answer.text
+    return list(answer.json())
+
+
+def test_refused_delivery_reaches_the_supplier_once_signed_after_its_receiver_was_down(
+    served: Api, receiver: Receiver, subscribers: Subscribers
+) -> None:
+    # Given the supplier's ERP, the county office and another supplier listening
+    hx = subscribe(served, "supplier", receiver, subscribers)
+    subscribe(served, "admin", receiver, subscribers)
+    subscribe(served, "other_supplier", receiver, subscribers)
+    # When the supplier's pork is received without its certificates
+    code = receive(served, announce(served, "DN-01"))
+    until(lambda: kinds(receiver, "supplier") == ["certificate.missing", "delivery.received"])
+    received = next(n for n in notices(receiver, "supplier") if n["type"] == "delivery.received")
+    assert received["data"]["code"] == code and received["data"]["reference"] == "DN-01"
+    missing = next(n for n in notices(receiver, "supplier") if n["type"] == "certificate.missing")
+    assert "animal_quarantine_certificate" in missing["data"]["missing"]
+    # And, while the ERP is down, the next delivery is refused at the door
+    receiver.stop()
+    refused = announce(served, "DN-02")
+    answer = served.post("storekeeper", f"/api/v1/deliveries/{refused}/reject", {"reason": REASON}, key="rej-02")
+    assert answer.status_code == 200, answer.text
+    until(lambda: any(d["last_error"] for d in deliveries(served, "supplier", hx)))
+    failing = next(d for d in deliveries(served, "supplier", hx) if d["kind"] == "delivery.refused")
+    assert failing["status"] == "pending" and failing["tries"][0]["status"] is None
+    # Then, once it is back, everything arrives exactly once, each signature valid
+    receiver.start()
+    until(lambda: "delivery.refused" in kinds(receiver, "supplier"))
+    until(lambda: kinds(receiver, "admin") == ["certificate.missing", "delivery.received", "delivery.refused"])
+    assert kinds(receiver, "supplier") == ["certificate.missing", "delivery.received", "delivery.refused"]
+    [refusal] = [n for n in notices(receiver, "supplier") if n["type"] == "delivery.refused"]
+    assert refusal["data"]["reason"] == REASON
+    assert refusal["data"]["announcement_id"] == refused and refusal["data"]["reference"] == "DN-02"
+    assert refusal["timestamp"].endswith("+08:00")
+    ids = [r.headers["webhook-id"] for r in receiver.accepted]
+    assert len(ids) == len(set(ids)) == 6
+    assert receiver.refused == []  # no bad signature anywhere
+    # And another supplier heard nothing of it
+    assert notices(receiver, "other_supplier") == []
+    until(lambda: {d["status"] for d in deliveries(served, "supplier", hx)} == {"delivered"})
+    listed = next(d for d in deliveries(served, "supplier", hx) if d["kind"] == "delivery.refused")
+    assert listed["attempts"] >= 2
+    assert listed["webhook_id"] == refusal_id(receiver)
+
+
+def refusal_id(receiver: Receiver) -> str:
+    return next(r.headers["webhook-id"] for r in receiver.sent_to("supplier") if b"delivery.refused" in r.body)
+
+
+def test_a_notice_answered_500_is_tried_again(served: Api, receiver: Receiver, subscribers: Subscribers) -> None:
+    hx = subscribe(served, "supplier", receiver, subscribers, kinds=["batch.held", "batch.released"])
+    code = receive(served, announce(served, "DN-03"))
+    receiver.fail_next(1)
+    answer = served.post("storekeeper", f"/api/v1/batches/{code}/holds", {"reason": "供应商召回通知"}, key="hold-1")
+    assert answer.status_code == 200, answer.text
+    until(lambda: [d["status"] for d in deliveries(served, "supplier", hx)] == ["delivered"])
+    assert kinds(receiver, "supplier") == ["batch.held"]
+    [held] = deliveries(served, "supplier", hx)
+    assert [t["status"] for t in held["tries"]] == [204, 500] and held["tries"][1]["error"] == "HTTP 500"
+    assert held["last_status"] == 204 and held["last_error"] is None
+    assert len(receiver.refused) == 1  # the 500; its retry carried the same webhook-id
+    assert receiver.refused[0].headers["webhook-id"] == receiver.accepted[0].headers["webhook-id"]
+    assert notices(receiver, "supplier")[0]["data"]["reason"] == "供应商召回通知"
+
+
+def test_subscriptions_are_listed_to_their_owner_and_deleted(served: Api, receiver: Receiver) -> None:
+    body = {"url": receiver.url_for("supplier"), "kinds": ["delivery.refused"]}
+    made = served.post("supplier", "/api/v1/webhooks", body, key="sub-1").json()
+    again = served.post("supplier", "/api/v1/webhooks", body, key="sub-1").json()
+    assert again == made  # a retry with the same Idempotency-Key: the same subscription
+    listed = served.get("supplier", "/api/v1/webhooks").json()
+    assert [s["id"] for s in listed] == [made["id"]] and "secret" not in listed[0]
+    assert served.get("other_supplier", "/api/v1/webhooks").json() == []
+    assert served.get("other_supplier", f"/api/v1/webhooks/{made['id']}/deliveries").status_code == 404
+    assert (
+        served.client.delete(f"/api/v1/webhooks/{made['id']}", headers=served.headers("other_supplier")).status_code
+        == 404
+    )
+    assert served.client.delete(f"/api/v1/webhooks/{made['id']}", headers=served.headers("supplier")).status_code == 204
+    assert served.get("supplier", "/api/v1/webhooks").json() == []
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"url": "ftp://erp.example/hooks", "kinds": ["batch.held"]}, "url"),
+        ({"url": "https://erp.example/hooks", "kinds": []}, "kinds"),
+        ({"url": "https://erp.example/hooks", "kinds": ["recall.opened"]}, "kinds"),
+    ],
+)
+def test_a_bad_subscription_is_refused_naming_the_field(served: Api, body: dict[str, Any], field: str) -> None:
+    answer = served.post("supplier", "/api/v1/webhooks", body)
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["field"].startswith(field)
