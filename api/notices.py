@@ -141,13 +141,13 @@ def _refused(ledger: Ledger, position: int, event: Any) -> Iterator[Notice]:
     data = {
         "announcement_id": str(found.id),
         "reference": found.reference,
-        "school": found.school_id,
-        "supplier": found.supplier_id,
-        "product": found.product,
+        "school": found.goods.school_id,
+        "supplier": found.goods.supplier_id,
+        "product": found.goods.product,
         "reason": event.reason,
         **_when(event, ledger),
     }
-    yield Notice(NoticeKind.DELIVERY_REFUSED, found.school_id, found.supplier_id, data)
+    yield Notice(NoticeKind.DELIVERY_REFUSED, found.goods.school_id, found.goods.supplier_id, data)
 
 
 @reads(IngredientBatch, "Corrected")
