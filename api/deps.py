@@ -7,6 +7,7 @@ they may see is api/auth.py's.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
@@ -17,10 +18,11 @@ from api.checkpoints import Checkpoints
 from api.documents import DocumentStore
 from api.errors import ApiError
 from api.pin_limits import PinLimits
-from api.schemas import CommandResult
+from api.schemas import CommandBody, CommandResult, LateApprovalRequest
 from api.settings import Settings
 from api.tokens import Caller, Credentials
 from api.webhooks import Webhooks
+from domain.business_time import LateApproval
 from domain.clock import county_iso
 from domain.command import Command
 from domain.ledger import Ledger
@@ -76,20 +78,71 @@ IdempotencyKey = Annotated[str | None, Depends(idempotency_key)]
 RESULT_TIMES = tuple(name for name, field in CommandResult.model_fields.items() if field.annotation == datetime | None)
 
 
-class Recorder:
-    """A dependency: runs one command for the caller under the request's Idempotency-Key, and says what it recorded."""
+class PinCheck:
+    """A dependency: a person confirms with their own PIN on someone else's phone (the kitchen lead taking a
+    hand-off, a principal approving a late entry), each try counted against the PIN limits."""
 
-    def __init__(self, ledger: LedgerDep, key: IdempotencyKey = None) -> None:
+    def __init__(self, credentials: CredentialsDep, limits: PinLimitsDep, request: Request) -> None:
+        self.credentials = credentials
+        self.limits = limits
+        self.address = request.client.host if request.client else None
+
+    def __call__(self, person_id: str, pin: str, field: str, zh: str, en: str) -> None:
+        """Refuse with 403 (``zh``/``en``: what a wrong PIN means here) unless ``pin`` is ``person_id``'s."""
+        counted = self.limits.try_pin(person_id, self.address, field)
+        if not self.credentials.pin_matches(person_id, pin):
+            raise ApiError(403, "wrong_pin", zh, en, field)
+        self.limits.succeeded(counted)
+
+
+PinCheckDep = Annotated[PinCheck, Depends()]
+
+
+class Recorder:
+    """A dependency: runs one command for the caller under the request's Idempotency-Key, and says what it recorded.
+
+    ``when`` is the request's body: when it happened (``occurred_at``) and a principal's approval of a late entry,
+    who proves it is them with their PIN unless they send the request themselves.
+    """
+
+    def __init__(self, ledger: LedgerDep, pins: PinCheckDep, key: IdempotencyKey = None) -> None:
         self.ledger = ledger
+        self.pins = pins
         self.key = key
 
-    def __call__(self, command: Command, caller: Caller, **extra: Any) -> CommandResult:
+    def __call__(
+        self, command: Command, caller: Caller, when: CommandBody | None = None, **extra: Any
+    ) -> CommandResult:
+        if when is not None:
+            approval = self._approval(when.late_approval, caller)
+            command = dataclasses.replace(command, occurred_at=when.occurred_at, late_approval=approval)
         result = self.ledger.execute(command, by=caller.principal, idempotency_key=self.key)
         # Its times as every answer gives them, on the county's clock (a retry's replayed first result holds them
         # in the offset they were stored in).
         zone = self.ledger.profile.zone
         times = {name: county_iso(result[name], zone) for name in RESULT_TIMES if result.get(name) is not None}
         return CommandResult(**{**result, **times}, **extra)
+
+    def _approval(self, given: LateApprovalRequest | None, caller: Caller) -> LateApproval | None:
+        if given is None:
+            return None
+        if given.approver != caller.person_id:
+            if given.pin is None:
+                raise ApiError(
+                    403,
+                    "approver_not_signed",
+                    "补录须由批准的校长输入PIN，或由校长本人提交",
+                    "the approving principal must enter their PIN, or send the request themselves",
+                    "late_approval.pin",
+                )
+            self.pins(
+                given.approver,
+                given.pin,
+                "late_approval.pin",
+                "批准人PIN错误，未记录",
+                "the approver's PIN is wrong; nothing was recorded",
+            )
+        return LateApproval(approver=given.approver, reason=given.reason)
 
 
 Record = Annotated[Recorder, Depends()]

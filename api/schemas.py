@@ -56,8 +56,29 @@ class Body(BaseModel):
 
 # --- requests ------------------------------------------------------------------------------------
 
+Pin = Annotated[str, StringConstraints(min_length=4, max_length=8, pattern=r"^[0-9]+$")]
 
-class Delivered(Body):
+
+class LateApprovalRequest(Body):
+    """A principal approves an entry written up after the late-entry window (补录审批)."""
+
+    approver: Code = Field(description="the principal's person id")
+    reason: Text
+    pin: Pin | None = Field(None, description="the principal's PIN; omit when the principal sends the request")
+
+
+class CommandBody(Body):
+    """What every write may say besides its own fields: when it happened, and a principal's approval if late."""
+
+    occurred_at: AwareDatetime | None = Field(
+        None,
+        description="when it happened (business time), ISO 8601 with an offset; omitted: now. Not in the future "
+        "beyond the clock skew; earlier than the late-entry window only with late_approval",
+    )
+    late_approval: LateApprovalRequest | None = None
+
+
+class Delivered(CommandBody):
     """What a delivery brings, as its papers say: the same whether it is received unannounced or announced first."""
 
     product: Text
@@ -85,7 +106,7 @@ class IntakeRequest(Delivered):
     school: Code | None = Field(None, description="admins only; a storekeeper receives at their own school")
 
 
-class ReceiveAnnouncedRequest(Body):
+class ReceiveAnnouncedRequest(CommandBody):
     place: Text
     co_signers: list[Code] = Field(min_length=1, max_length=5)
     sensory_ok: bool
@@ -94,21 +115,21 @@ class ReceiveAnnouncedRequest(Body):
     arrival_temperature: Temperature | None = None
 
 
-class ReasonRequest(Body):
+class ReasonRequest(CommandBody):
     reason: Text
 
 
-class InspectionRequest(Body):
+class InspectionRequest(CommandBody):
     stage: Literal["purchase", "intake", "issue"]
     passed: bool
     notes: str = Field("", max_length=500)
 
 
-class MoveRequest(Body):
+class MoveRequest(CommandBody):
     place: Text
 
 
-class IssueRequest(Body):
+class IssueRequest(CommandBody):
     """出库: the storekeeper signs by sending this; the kitchen lead signs with a PIN here, or later with a token."""
 
     quantity: Quantity
@@ -116,10 +137,10 @@ class IssueRequest(Body):
     meal_date: date
     meal: MealName
     taken_by: Code
-    taker_pin: str | None = Field(None, min_length=4, max_length=8, pattern=r"^[0-9]+$")
+    taker_pin: Pin | None = None
 
 
-class ReturnRequest(Body):
+class ReturnRequest(CommandBody):
     quantity: Quantity
     unit: Code
     returned_by: Code
@@ -130,13 +151,13 @@ class ReturnRequest(Body):
     )  # fmt: skip
 
 
-class WriteOffRequest(Body):
+class WriteOffRequest(CommandBody):
     reason: Text
     witness: Code
     quantity: Quantity | None = Field(None, description="omit to write off everything left")
 
 
-class CorrectionRequest(Body):
+class CorrectionRequest(CommandBody):
     corrects_version: int = Field(ge=1, le=1_000_000)
     reason: Text
 
@@ -150,7 +171,7 @@ class AnnouncementRequest(Delivered):
     supplier: Code | None = Field(None, description="admins only; a supplier announces for itself")
 
 
-class SampleRequest(Body):
+class SampleRequest(CommandBody):
     meal_date: date
     meal: MealName
     dish: Text
@@ -161,22 +182,22 @@ class SampleRequest(Body):
     school: Code | None = Field(None, description="admins only")
 
 
-class LaboratoryRequest(Body):
+class LaboratoryRequest(CommandBody):
     laboratory: Text
     reason: Text
 
 
-class DisposalRequest(Body):
+class DisposalRequest(CommandBody):
     reason: str = Field("", max_length=500, description="required before the keep-until time")
 
 
-class SchoolRequest(Body):
+class SchoolRequest(CommandBody):
     code: Code
     name: Text
     district: str = Field("", max_length=100)
 
 
-class SupplierRequest(Body):
+class SupplierRequest(CommandBody):
     code: Code
     name: Text
     licence_number: Text
@@ -186,34 +207,34 @@ class SupplierRequest(Body):
     tender_end: date
 
 
-class LicenceRequest(Body):
+class LicenceRequest(CommandBody):
     number: Text
     valid_from: date
     valid_until: date
 
 
-class StaffRequest(Body):
+class StaffRequest(CommandBody):
     person_id: Code
     name: Text
     school: Code | None
     roles: list[Literal["storekeeper", "kitchen", "principal", "investigator", "admin"]] = Field(min_length=1)
 
 
-class StaffCertificateRequest(Body):
+class StaffCertificateRequest(CommandBody):
     kind: Literal["health", "training"]
     number: Text
     valid_from: date
     valid_until: date
 
 
-class HealthCheckRequest(Body):
+class HealthCheckRequest(CommandBody):
     day: date
     passed: bool
     notes: str = Field("", max_length=500)
 
 
 class PinRequest(Body):
-    pin: str = Field(min_length=4, max_length=8, pattern=r"^[0-9]+$")
+    pin: Pin
 
 
 # --- responses -----------------------------------------------------------------------------------
@@ -328,13 +349,20 @@ class PersonRef(BaseModel):
     name: str | None = Field(None, description="the staff member's name, when the person is registered staff")
 
 
+class LateApprovalOut(BaseModel):
+    approver: str
+    reason: str
+
+
 class HistoryEntryOut(BaseModel):
     version: int
     what: str
     what_zh: str
     by: PersonRef
-    at: datetime
-    recorded_at: datetime
+    at: datetime = Field(description="when it happened (business time)")
+    recorded_at: datetime = Field(description="when the ledger recorded it")
+    late: bool = Field(description="补录: recorded more than the clock skew after it happened")
+    late_approval: LateApprovalOut | None = Field(None, description="the principal who approved a late entry, and why")
     details: dict[str, Any]
 
 

@@ -11,11 +11,13 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from eventsourcing.domain import Aggregate
 
+from domain.business_time import LateApproval
 from domain.values import Principal
 
 if TYPE_CHECKING:
@@ -25,12 +27,21 @@ Result = dict[str, Any]
 Outcome = tuple[list[Aggregate], Result]
 
 
+@dataclass(frozen=True, kw_only=True)
 class Command:
-    """Base of every command; subclasses are ``@dataclass(frozen=True, kw_only=True)``."""
+    """Base of every command; subclasses are ``@dataclass(frozen=True, kw_only=True)``.
+
+    Every command may say when it happened (``occurred_at``, default: now) and carry a principal's approval of a
+    late entry (domain/business_time.py); ``Ledger.execute`` checks both.
+    """
 
     # Fields added after records were first stored: left out of the fingerprint while None, so a retry of a
     # request sent before the field existed still matches its record.
     added_later: ClassVar[tuple[str, ...]] = ()
+    every_command_added_later: ClassVar[tuple[str, ...]] = ("occurred_at", "late_approval")
+
+    occurred_at: datetime | None = None
+    late_approval: LateApproval | None = None
 
     @classmethod
     def command_name(cls) -> str:
@@ -47,7 +58,8 @@ class Command:
 
         Computed exactly as v1 computed it from the method's arguments (tests/golden/idempotency/v1.json).
         """
-        kept = {k: v for k, v in self.fields().items() if not (k in self.added_later and v is None)}
+        later = (*self.added_later, *self.every_command_added_later)
+        kept = {k: v for k, v in self.fields().items() if not (k in later and v is None)}
         text = json.dumps([self.command_name(), kept], sort_keys=True, default=str)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

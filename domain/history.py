@@ -8,11 +8,22 @@ from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from typing import Any
 
+from domain.business_time import is_late, late_approval
 from domain.clock import county_iso
 from domain.glossary import BATCH_EVENTS, names_zh
+from domain.rules import RulesProfile
 from domain.values import Principal
 
-_HIDDEN = {"originator_id", "originator_version", "originator_topic", "timestamp", "by", "at"}
+_HIDDEN = {
+    "originator_id",
+    "originator_version",
+    "originator_topic",
+    "timestamp",
+    "by",
+    "at",
+    "recorded_at",
+    "late_approval",
+}
 
 WHAT_ZH = names_zh(BATCH_EVENTS)
 
@@ -25,6 +36,8 @@ class HistoryEntry:
     at: datetime
     recorded_at: datetime
     details: dict[str, Any]
+    late: bool = False  # 补录: recorded well after it happened (domain/business_time.py)
+    late_approval: dict[str, str] | None = None
 
     @property
     def what_zh(self) -> str:
@@ -39,19 +52,24 @@ class HistoryEntry:
             "by": {"person_id": self.by.person_id, "role": self.by.role},
             "at": county_iso(self.at, zone),
             "recorded_at": county_iso(self.recorded_at, zone),
+            "late": self.late,
+            "late_approval": self.late_approval,
             "details": {k: _plain(v, zone) for k, v in self.details.items()},
         }
 
 
-def history_entries(events: Iterable[Any]) -> list[HistoryEntry]:
+def history_entries(events: Iterable[Any], profile: RulesProfile) -> list[HistoryEntry]:
+    """Each event as an entry: when it happened (``at``) and when it was recorded, 补录 when well after."""
     return [
         HistoryEntry(
             version=e.originator_version,
             what=type(e).__name__,
             by=e.by,
             at=e.at,
-            recorded_at=e.timestamp,
+            recorded_at=e.recorded_at,
             details={k: v for k, v in vars(e).items() if k not in _HIDDEN},
+            late=is_late(e.at, e.recorded_at, profile),
+            late_approval=late_approval(e),
         )
         for e in events
     ]

@@ -15,12 +15,13 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper
 
 # The capabilities register their handlers when imported.
-from domain import handoff, intake, registry, sampling  # noqa: F401  (handoff is used below too)
+from domain import business_time, handoff, intake, registry, sampling  # noqa: F401  (handoff is used below too)
 from domain.announcement import DeliveryAnnouncement
 from domain.batch import IngredientBatch, batch_id
+from domain.business_time import BusinessTimeMapper
 from domain.codes import InvalidBatchCode, normalise_batch_code
 from domain.command import HANDLERS, Command, Result
 from domain.errors import AlreadyExists, Conflict, IdempotencyKeyReused, NotFound, ValidationError
@@ -59,6 +60,9 @@ class Ledger(Application[UUID]):
         super().__init__(env)
         self.profile = profile
         self.clock = clock
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=BusinessTimeMapper)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -125,7 +129,7 @@ class Ledger(Application[UUID]):
 
     def history(self, code: str) -> list[HistoryEntry]:
         """A batch's events in order: what happened, who did it, when."""
-        entries = history_entries(self.events.get(batch_id(self._canonical_code(code))))
+        entries = history_entries(self.events.get(batch_id(self._canonical_code(code))), self.profile)
         if not entries:
             self.batch(code)  # raises NotFound with the storekeeper's message
         return entries
@@ -134,7 +138,7 @@ class Ledger(Application[UUID]):
         """The batch as it stood at ``moment`` (by when things happened), or None before its receipt."""
         batch = self.batch(code)
         version = None
-        for entry in history_entries(self.events.get(batch.id)):
+        for entry in history_entries(self.events.get(batch.id), self.profile):
             if entry.at <= moment:
                 version = entry.version
         if version is None:
@@ -155,6 +159,9 @@ class Ledger(Application[UUID]):
     ) -> Result:
         """Run a command once: a retry with the same key returns the first result and records nothing.
 
+        ``at`` is now (the Ledger's clock unless given): when the events are recorded. They happened at the
+        command's ``occurred_at`` if it says so (domain/business_time.py checks it), else now.
+
         The result carries ``position``: the notification id of the last event the save recorded, so a reader can
         ask a view for an answer that includes this write (``after=position``). A retry answers with the log's head
         then, which includes the first write (the first save's own position is not stored with its result).
@@ -166,7 +173,14 @@ class Ledger(Application[UUID]):
             first = self._first_result(by, key, fingerprint)
             if first is not None:
                 return self._replayed(first)
-        aggregates, result = HANDLERS[type(command)](self, command, by, self._at(at))
+        now = self._at(at)
+        approval = command.late_approval
+        moment = business_time.occurred(command.occurred_at, now, self.profile, approval)
+        aggregates, result = HANDLERS[type(command)](self, command, by, moment)
+        business_time.check_in_order(self, aggregates, moment)
+        if approval is not None:
+            business_time.check_approver(self, approval, aggregates)
+        business_time.stamp(aggregates, recorded_at=now, approval=approval.stored() if approval else None)
         if key is not None:
             aggregates.append(IdempotencyRecord(by.person_id, key, fingerprint, result))
         read_versions = {a.id: a.version - len(a.pending_events) for a in aggregates}
@@ -200,7 +214,7 @@ class Ledger(Application[UUID]):
         for aggregate_id, read_version in read_versions.items():
             if read_version == 0:
                 continue
-            for entry in history_entries(self.events.get(aggregate_id, gt=read_version)):
+            for entry in history_entries(self.events.get(aggregate_id, gt=read_version), self.profile):
                 changed.append({"record": str(aggregate_id), **entry.as_json(self.profile.zone)})
         return changed
 

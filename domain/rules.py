@@ -86,6 +86,10 @@ class RulesProfile:
     date_past_days: int = 3 * 366  # meals, deliveries, certificates recorded late, within the retention period
     date_future_days: int = 366  # a meal or a delivery at most a year ahead
     shelf_life_future_days: int = 5 * 366  # a use-by or expiry date at most five years ahead
+    # Business time (domain/business_time.py): how far a phone's clock may run ahead, and how long after the fact an
+    # entry may be written up without a principal's approval.
+    clock_skew_minutes: int = 5
+    late_entry_hours: int = 48
 
     def __post_init__(self) -> None:
         too_loose = self._looser_than_national()
@@ -120,6 +124,14 @@ class RulesProfile:
     def zone(self) -> ZoneInfo:
         """The county's clock: every time shown is on it (domain.clock), every date is its local date."""
         return ZoneInfo(self.timezone)
+
+    @property
+    def clock_skew(self) -> timedelta:
+        return timedelta(minutes=self.clock_skew_minutes)
+
+    @property
+    def late_entry_window(self) -> timedelta:
+        return timedelta(hours=self.late_entry_hours)
 
     def local_date(self, moment: datetime) -> date:
         return county_time(moment, self.zone).date()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 
 from api.auth import (
     SCHOOL_ROLES,
@@ -20,7 +20,7 @@ from api.auth import (
 from api.cards import batch_card
 from api.commands import command
 from api.contract import Group
-from api.deps import CredentialsDep, LedgerDep, PinLimitsDep, Record, Views
+from api.deps import LedgerDep, PinCheckDep, Record, Views
 from api.errors import ApiError
 from api.schemas import (
     BatchCard,
@@ -83,10 +83,7 @@ def get_batch(code: str, ledger: LedgerDep, caller: Reader) -> BatchCard:
 )
 def receive_batch(body: IntakeRequest, caller: Storekeeper, record: Record) -> CommandResult:
     school = _acting_school(caller, body.school)
-    return record(
-        command(ReceiveBatch, body, school=school),
-        caller,
-    )
+    return record(command(ReceiveBatch, body, school=school), caller, body)
 
 
 @router.post("/batches/{code}/inspections", response_model=CommandResult, summary="查验: record an inspection")
@@ -94,19 +91,19 @@ def inspect_batch(
     code: str, body: InspectionRequest, ledger: LedgerDep, caller: Supervisor, record: Record
 ) -> CommandResult:
     batch = _own_school_batch(ledger, caller, code)
-    return record(command(Inspect, body, code=batch.code), caller)
+    return record(command(Inspect, body, code=batch.code), caller, body)
 
 
 @router.post("/batches/{code}/moves", response_model=CommandResult, summary="移库: store or move to a place")
 def move_batch(code: str, body: MoveRequest, ledger: LedgerDep, caller: Storekeeper, record: Record) -> CommandResult:
     batch = _own_school_batch(ledger, caller, code)
-    return record(Move(code=batch.code, place=body.place), caller)
+    return record(Move(code=batch.code, place=body.place), caller, body)
 
 
 @router.post("/batches/{code}/holds", response_model=CommandResult, summary="封存: put on hold")
 def hold_batch(code: str, body: ReasonRequest, ledger: LedgerDep, caller: Supervisor, record: Record) -> CommandResult:
     batch = _own_school_batch(ledger, caller, code)
-    return record(PutOnHold(code=batch.code, reason=body.reason), caller)
+    return record(PutOnHold(code=batch.code, reason=body.reason), caller, body)
 
 
 @router.post("/batches/{code}/releases", response_model=CommandResult, summary="解封: release from hold")
@@ -114,7 +111,7 @@ def release_batch(
     code: str, body: ReasonRequest, ledger: LedgerDep, caller: Supervisor, record: Record
 ) -> CommandResult:
     batch = _own_school_batch(ledger, caller, code)
-    return record(Release(code=batch.code, reason=body.reason), caller)
+    return record(Release(code=batch.code, reason=body.reason), caller, body)
 
 
 @router.post(
@@ -127,27 +124,22 @@ def issue_to_kitchen(
     code: str,
     body: IssueRequest,
     ledger: LedgerDep,
-    credentials: CredentialsDep,
-    limits: PinLimitsDep,
+    pins: PinCheckDep,
     caller: Storekeeper,
-    request: Request,
     record: Record,
 ) -> CommandResult:
     batch = _own_school_batch(ledger, caller, code)
     signed = body.taker_pin is not None  # the taker signs at once with their PIN: a complete hand-off
     if body.taker_pin is not None:
-        counted = limits.try_pin(body.taken_by, request.client.host if request.client else None, "taker_pin")
-        if not credentials.pin_matches(body.taken_by, body.taker_pin):
-            raise ApiError(
-                403,
-                "wrong_pin",
-                "领用人PIN错误，交接未完成",
-                "the taker's PIN is wrong; nothing was issued",
-                "taker_pin",
-            )
-        limits.succeeded(counted)
+        pins(
+            body.taken_by,
+            body.taker_pin,
+            "taker_pin",
+            "领用人PIN错误，交接未完成",
+            "the taker's PIN is wrong; nothing was issued",
+        )
     handoff = command(IssueToKitchen if signed else OfferIssue, body, {"taker_pin"}, code=batch.code)
-    return record(handoff, caller, status="issued") if signed else record(handoff, caller)
+    return record(handoff, caller, body, status="issued") if signed else record(handoff, caller, body)
 
 
 @kitchen_router.post(
@@ -169,7 +161,7 @@ def cancel_issue(
     code: str, offer: int, body: ReasonRequest, ledger: LedgerDep, caller: Storekeeper, record: Record
 ) -> CommandResult:
     batch = _own_school_batch(ledger, caller, code)
-    return record(CancelIssueOffer(code=batch.code, offer=offer, reason=body.reason), caller)
+    return record(CancelIssueOffer(code=batch.code, offer=offer, reason=body.reason), caller, body)
 
 
 @router.post(
@@ -179,10 +171,7 @@ def return_to_store(
     code: str, body: ReturnRequest, ledger: LedgerDep, caller: Storekeeper, record: Record
 ) -> CommandResult:
     batch = _own_school_batch(ledger, caller, code)
-    return record(
-        command(ReturnToStore, body, code=batch.code),
-        caller,
-    )
+    return record(command(ReturnToStore, body, code=batch.code), caller, body)
 
 
 @router.post("/batches/{code}/write-offs", response_model=CommandResult, summary="报损销毁, with a witness")
@@ -190,7 +179,7 @@ def write_off(
     code: str, body: WriteOffRequest, ledger: LedgerDep, caller: Storekeeper, record: Record
 ) -> CommandResult:
     batch = _own_school_batch(ledger, caller, code)
-    return record(command(WriteOff, body, code=batch.code), caller)
+    return record(command(WriteOff, body, code=batch.code), caller, body)
 
 
 @router.post("/batches/{code}/corrections", response_model=CommandResult, summary="更正: void an earlier event")
@@ -198,7 +187,7 @@ def correct_batch(
     code: str, body: CorrectionRequest, ledger: LedgerDep, caller: Storekeeper, record: Record
 ) -> CommandResult:
     batch = _own_school_batch(ledger, caller, code)
-    return record(command(Correct, body, code=batch.code), caller)
+    return record(command(Correct, body, code=batch.code), caller, body)
 
 
 def _own_school_batch(ledger: Ledger, caller: Caller, code: str) -> IngredientBatch:

@@ -36,10 +36,7 @@ def announce_delivery(body: AnnouncementRequest, caller: Supplier, record: Recor
         raise ApiError(403, "forbidden", "只能为本公司预告送货", f"you act for supplier {caller.scope}")
     if not supplier:
         raise ApiError(422, "invalid_input", "请填写供应商", "supplier is required", "supplier")
-    return record(
-        command(AnnounceDelivery, body, supplier=supplier),
-        caller,
-    )
+    return record(command(AnnounceDelivery, body, supplier=supplier), caller, body)
 
 
 @router.post(
@@ -97,10 +94,7 @@ def receive_delivery(
 ) -> CommandResult:
     announcement = ledger.announcement(announcement_id)
     check_school(caller, announcement.goods.school_id)
-    return record(
-        command(ReceiveAnnounced, body, announcement=announcement_id),
-        caller,
-    )
+    return record(command(ReceiveAnnounced, body, announcement=announcement_id), caller, body)
 
 
 @store_room_router.post(
@@ -112,7 +106,7 @@ def reject_delivery(
     announcement_id: UUID, body: ReasonRequest, ledger: LedgerDep, caller: Storekeeper, record: Record
 ) -> CommandResult:
     check_school(caller, ledger.announcement(announcement_id).goods.school_id)
-    return record(RejectDelivery(announcement=announcement_id, reason=body.reason), caller)
+    return record(RejectDelivery(announcement=announcement_id, reason=body.reason), caller, body)
 
 
 def announcement_out(a: DeliveryAnnouncement) -> AnnouncementOut:

@@ -43,28 +43,22 @@ staff_router = APIRouter(prefix="/api/v1", tags=[Group.SCHOOL_OFFICE])  # a scho
 
 @router.post("/schools", response_model=CommandResult, status_code=201, summary="Register a school")
 def register_school(body: SchoolRequest, caller: Admin, record: Record) -> CommandResult:
-    return record(command(RegisterSchool, body), caller)
+    return record(command(RegisterSchool, body), caller, body)
 
 
 @router.post("/suppliers", response_model=CommandResult, status_code=201, summary="Register a supplier")
 def register_supplier(body: SupplierRequest, caller: Admin, record: Record) -> CommandResult:
-    return record(
-        command(RegisterSupplier, body),
-        caller,
-    )
+    return record(command(RegisterSupplier, body), caller, body)
 
 
 @router.post("/suppliers/{code}/licence", response_model=CommandResult, summary="Renew a supplier's licence")
 def renew_supplier_licence(code: str, body: LicenceRequest, caller: Admin, record: Record) -> CommandResult:
-    return record(
-        command(RenewSupplierLicence, body, code=code),
-        caller,
-    )
+    return record(command(RenewSupplierLicence, body, code=code), caller, body)
 
 
 @router.post("/suppliers/{code}/suspension", response_model=CommandResult, summary="Suspend a supplier")
 def suspend_supplier(code: str, body: ReasonRequest, caller: Admin, record: Record) -> CommandResult:
-    return record(SuspendSupplier(code=code, reason=body.reason), caller)
+    return record(SuspendSupplier(code=code, reason=body.reason), caller, body)
 
 
 @staff_router.post("/staff", response_model=CommandResult, status_code=201, summary="Register a staff member")
@@ -75,7 +69,7 @@ def register_staff(body: StaffRequest, caller: SchoolAdmin, record: Record) -> C
             raise ApiError(
                 403, "forbidden", "学校只能登记本校岗位人员", "a school registers only its own canteen roles"
             )
-    return record(command(RegisterStaff, body), caller)
+    return record(command(RegisterStaff, body), caller, body)
 
 
 @staff_router.get(
@@ -94,10 +88,7 @@ def record_staff_certificate(
     person_id: str, body: StaffCertificateRequest, ledger: LedgerDep, caller: SchoolAdmin, record: Record
 ) -> CommandResult:
     _own_school(ledger, caller, person_id)
-    return record(
-        command(RecordStaffCertificate, body, person_id=person_id),
-        caller,
-    )
+    return record(command(RecordStaffCertificate, body, person_id=person_id), caller, body)
 
 
 @staff_router.post(
@@ -107,7 +98,7 @@ def record_health_check(
     person_id: str, body: HealthCheckRequest, ledger: LedgerDep, caller: HealthChecker, record: Record
 ) -> CommandResult:
     _own_school(ledger, caller, person_id)
-    return record(command(RecordHealthCheck, body, person_id=person_id), caller)
+    return record(command(RecordHealthCheck, body, person_id=person_id), caller, body)
 
 
 @staff_router.post(
@@ -117,7 +108,7 @@ def suspend_staff(
     person_id: str, body: ReasonRequest, ledger: LedgerDep, caller: SchoolAdmin, record: Record
 ) -> CommandResult:
     _own_school(ledger, caller, person_id)
-    return record(SuspendStaff(person_id=person_id, reason=body.reason), caller)
+    return record(SuspendStaff(person_id=person_id, reason=body.reason), caller, body)
 
 
 @staff_router.post("/staff/{person_id}/reinstatement", response_model=CommandResult, summary="Return to food work")
@@ -125,7 +116,7 @@ def reinstate_staff(
     person_id: str, body: ReasonRequest, ledger: LedgerDep, caller: SchoolAdmin, record: Record
 ) -> CommandResult:
     _own_school(ledger, caller, person_id)
-    return record(ReinstateStaff(person_id=person_id, reason=body.reason), caller)
+    return record(ReinstateStaff(person_id=person_id, reason=body.reason), caller, body)
 
 
 @staff_router.post(

@@ -25,10 +25,7 @@ router = APIRouter(prefix="/api/v1", tags=[Group.KITCHEN])
 @router.post("/samples", response_model=CommandResult, status_code=201, summary="留样: record a sealed sample")
 def retain_sample(body: SampleRequest, caller: SampleKeeper, record: Record) -> CommandResult:
     school = school_of(caller, body.school)
-    return record(
-        command(RetainSample, body, school=school),
-        caller,
-    )
+    return record(command(RetainSample, body, school=school), caller, body)
 
 
 @router.get("/samples/{sample_id}", response_model=SampleOut, summary="One food sample")
@@ -42,7 +39,7 @@ def dispose_sample(
 ) -> CommandResult:
     sample = visible_sample(ledger, caller, sample_id)
     check_school(caller, sample.school_id)
-    return record(DisposeSample(sample_id=sample_id, reason=body.reason), caller)
+    return record(DisposeSample(sample_id=sample_id, reason=body.reason), caller, body)
 
 
 @router.post(
@@ -53,7 +50,7 @@ def send_sample_to_laboratory(
 ) -> CommandResult:
     sample = visible_sample(ledger, caller, sample_id)
     check_school(caller, sample.school_id)
-    return record(command(SendSampleToLaboratory, body, sample_id=sample_id), caller)
+    return record(command(SendSampleToLaboratory, body, sample_id=sample_id), caller, body)
 
 
 @router.get(
