@@ -7,24 +7,11 @@ from typing import Any
 
 from domain.business_time import LATE_ZH
 from tests.api.conftest import Api
+from tests.api.test_days import GREENS
 from tests.county import ADMIN, DAY, LI, at
 
 # The delivery arrived at 6:45; the storekeeper writes it up from the paper slip at 9:00 (the API's clock).
 ARRIVED = at(DAY, 6, 45)
-GREENS = {
-    "supplier": "SUP-LY",
-    "product": "青菜",
-    "category": "plant",
-    "quantity": "25",
-    "unit": "kg",
-    "supplier_lot": "LY0302",
-    "production_date": str(DAY),
-    "use_by_date": str(DAY + timedelta(days=2)),
-    "invoice_number": "FP0302-LY",
-    "place": "蔬菜库（绿）",
-    "co_signers": [LI],
-    "sensory_ok": True,
-}
 
 
 def receive_greens(api: Api, **extra: Any) -> str:

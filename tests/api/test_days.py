@@ -33,6 +33,21 @@ PORK_CERTIFICATES = [
     ("meat_quality_certificate", "RP-0301", "定点屠宰场品质检验室", "meat.png", photo("PNG", "RP-0301")),
     ("invoice", "FP20260302001", "国家税务总局", "invoice.jpg", photo("JPEG")),
 ]
+# Vegetables that come unannounced: the short form a storekeeper fills in at the door.
+GREENS = {
+    "supplier": "SUP-LY",
+    "product": "青菜",
+    "category": "plant",
+    "quantity": "25",
+    "unit": "kg",
+    "supplier_lot": "LY0302",
+    "production_date": str(DAY),
+    "use_by_date": str(DAY + timedelta(days=2)),
+    "invoice_number": "FP0302-LY",
+    "place": "蔬菜库（绿）",
+    "co_signers": [LI],
+    "sensory_ok": True,
+}
 
 
 def announce_with_certificates(api: Api) -> str:
@@ -105,24 +120,7 @@ def test_a_storekeepers_day(api: Api) -> None:
     assert api.get("other_school", "/api/v1/labels/sheet", params={"code": [pork]}).status_code == 404
 
     # 07:50 vegetables come unannounced: a short form, then the invoice photo.
-    greens = api.post(
-        "storekeeper",
-        "/api/v1/batches",
-        {
-            "supplier": "SUP-LY",
-            "product": "青菜",
-            "category": "plant",
-            "quantity": "25",
-            "unit": "kg",
-            "supplier_lot": "LY0302",
-            "production_date": str(DAY),
-            "use_by_date": str(DAY + timedelta(days=2)),
-            "invoice_number": "FP0302-LY",
-            "place": "蔬菜库（绿）",
-            "co_signers": [LI],
-            "sensory_ok": True,
-        },
-    ).json()["code"]
+    greens = api.post("storekeeper", "/api/v1/batches", GREENS).json()["code"]
     card = api.get("storekeeper", f"/api/v1/batches/{greens}").json()
     assert "issue" not in card["actions"] and "缺少" in card["refusals"]["issue"]
     assert card["refusals_en"]["issue"] == "missing invoice, quality inspection report"
