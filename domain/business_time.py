@@ -53,6 +53,14 @@ def is_late(at: datetime, recorded_at: datetime, profile: RulesProfile) -> bool:
     return recorded_at - at > profile.clock_skew
 
 
+def late_note_zh(approval: Mapping[str, str] | None, recorded: str = "") -> str:
+    """How a late entry reads in a terminal and on paper: 补录（录入于…；批准人…：理由）; ``recorded`` as shown."""
+    parts = [f"录入于{recorded}"] if recorded else []
+    if approval:
+        parts.append(f"批准人{approval['approver']}：{approval['reason']}")
+    return LATE_ZH + (f"（{'；'.join(parts)}）" if parts else "")
+
+
 def upcast_recorded_at(state: dict[str, Any]) -> None:
     """Events stored before business time carry no ``recorded_at``: they were recorded when they happened."""
     if "at" in state and "recorded_at" not in state:
@@ -107,7 +115,7 @@ def check_approver(ledger: Ledger, approval: LateApproval, aggregates: Iterable[
 
 
 def check_in_order(ledger: Ledger, aggregates: Iterable[Aggregate], moment: datetime) -> None:
-    """A batch's story stays in order: nothing before its receipt, nor before its previous event."""
+    """A backdated entry keeps a batch's story in order: nothing before its receipt, nor before its previous event."""
     from domain.batch import IngredientBatch  # the batch imports the rules this module imports
 
     for batch in aggregates:

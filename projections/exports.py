@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from domain.business_time import late_note_zh
 from domain.clock import offset_label
 from domain.glossary import (
     CERTIFICATES,
@@ -46,7 +47,7 @@ LEDGER_COLUMNS = (
     ("date", "日期"), ("time", "时间"), ("product", "品名"), ("code", "批次码"), ("lot", "批号"),
     ("supplier", "供应商"), ("colour", "色标"), ("summary", "摘要"), ("quantity_in", "入库数量"),
     ("quantity_out", "出库数量"), ("batch_balance", "本批结存"), ("product_balance", "品名结存"), ("unit", "单位"),
-    ("handler", "经手人"), ("receiver", "领用人/见证人"), ("remark", "备注"),
+    ("handler", "经手人"), ("receiver", "领用人/见证人"), ("recorded", "补录录入时间"), ("remark", "备注"),
 )  # fmt: skip
 COLOUR_ZH = names_zh(COLOURS)
 
@@ -152,7 +153,7 @@ def ledger_xlsx(ledger: dict[str, Any]) -> bytes:
     sheet["A1"].alignment = Alignment(horizontal="center")
     append_row(sheet, [f"学校编号：{ledger['school']}"])
     clock = _clock([r["moved_at"] for r in ledger["rows"]])
-    append_row(sheet, [f"{header}{clock}" if key == "time" else header for key, header in LEDGER_COLUMNS])
+    append_row(sheet, [f"{header}{clock}" if key in ("time", "recorded") else header for key, header in LEDGER_COLUMNS])
     if ledger["opening"]:
         _section(sheet, "上月结存（各品名）")
     for opening in ledger["opening"]:
@@ -182,6 +183,7 @@ def ledger_xlsx(ledger: dict[str, Any]) -> bytes:
             unit=zh(UNITS, r["unit"]),
             handler=handler,
             receiver=receiver,
+            recorded=_local(r["recorded_at"]).replace(tzinfo=None) if r["late"] else None,  # 补录: when written up
             remark=_remark(r),
         )
         append_row(sheet, cells)
@@ -220,7 +222,8 @@ def _ledger_cells(**cells: Any) -> list[Any]:
 def _remark(row: Row) -> str:
     voids = f"（冲销第{row['corrects_version']}条）" if row["corrects_version"] else ""
     expired = "已过期" if row.get("expired") else ""  # still in store past its use-by date
-    return " ".join(part for part in (expired, str(row["note"]) + voids) if part)
+    late = late_note_zh(row.get("late_approval")) if row.get("late") else ""
+    return " ".join(part for part in (late, expired, str(row["note"]) + voids) if part)
 
 
 def _paper_people(row: Row) -> tuple[str, str]:

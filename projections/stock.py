@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from domain.business_time import is_late
 from domain.glossary import LEDGER_KINDS, names_zh
 from projections.rows import Row, expired, people, plain, plain_rows
 from projections.service import Projections, Reader
@@ -60,7 +61,10 @@ def _ledger(r: Reader, school: str, month: str, today: date) -> dict[str, Any]:
         entry = plain(row, r.zone)
         entry.pop("batch_id")
         entry.pop("notification_id")
+        approver, reason = entry.pop("late_approver"), entry.pop("late_reason")
         entry.update(
+            late=is_late(_moment(entry["moved_at"]), _moment(entry["recorded_at"]), r.profile),
+            late_approval={"approver": approver, "reason": reason} if approver else None,
             batch_balance=str(batch_balance[row["code"]]),
             product_balance=str(product_balance[product]),
             kind_zh=KIND_ZH[row["kind"]],
@@ -158,6 +162,10 @@ def _balances_before(r: Reader, school: str, day: date) -> tuple[dict[str, Decim
         batches[row["code"]] = batches.get(row["code"], Decimal(0)) + change
         products[(row["product"], row["unit"])] = products.get((row["product"], row["unit"]), Decimal(0)) + change
     return batches, products
+
+
+def _moment(iso: str) -> datetime:
+    return datetime.fromisoformat(iso)
 
 
 def _product_rows(balances: dict[tuple[str, str], Decimal]) -> list[Row]:

@@ -4,6 +4,7 @@ Movements are a receipt (in), an issue to the kitchen (out), a move between stor
 from the kitchen (return) and a write-off (write_off). A correction that voids a movement adds a reversing
 row (红字冲销), as a paper ledger would: the same column, the quantity negated. Offers of an issue only
 reserve stock and are not movements. Balances are per batch and per product (name and unit) at the school.
+Each row keeps when it happened and when it was recorded (补录 when well after, with a principal's approval if any).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from uuid import UUID
 
 from domain.announcement import DeliveryAnnouncement
 from domain.batch import IngredientBatch
+from domain.business_time import late_approval
 from domain.idempotency import IdempotencyRecord
 from domain.sample import FoodSample
 from domain.school import School
@@ -47,6 +49,7 @@ SCHEMA = Schema(
         "quantity {decimal} NOT NULL, PRIMARY KEY (batch_id, version))",
         "CREATE TABLE IF NOT EXISTS view_warehouse_movements (batch_id {uuid} NOT NULL, version INTEGER NOT NULL, "
         "notification_id BIGINT NOT NULL, school TEXT NOT NULL, on_date {date} NOT NULL, moved_at {time} NOT NULL, "
+        "recorded_at {time} NOT NULL, late_approver TEXT, late_reason TEXT, "
         "code TEXT NOT NULL, product TEXT NOT NULL, unit TEXT NOT NULL, category TEXT NOT NULL, "
         "supplier TEXT NOT NULL, lot TEXT NOT NULL, kind TEXT NOT NULL, quantity_in {decimal}, "
         "quantity_out {decimal}, batch_balance {decimal} NOT NULL, product_balance {decimal} NOT NULL, "
@@ -60,9 +63,9 @@ SCHEMA = Schema(
 )
 
 MOVEMENT_COLUMNS = (
-    "batch_id, version, notification_id, school, on_date, moved_at, code, product, unit, category, supplier, lot, "
-    "kind, quantity_in, quantity_out, batch_balance, product_balance, given_by, taken_by, from_place, to_place, "
-    "meal_date, meal, note, corrects_version"
+    "batch_id, version, notification_id, school, on_date, moved_at, recorded_at, late_approver, late_reason, code, "
+    "product, unit, category, supplier, lot, kind, quantity_in, quantity_out, batch_balance, product_balance, "
+    "given_by, taken_by, from_place, to_place, meal_date, meal, note, corrects_version"
 )
 BATCH_COLUMNS = (
     "batch_id, code, school, supplier, product, category, unit, lot, received_at, use_by_date, place, received, "
@@ -252,6 +255,7 @@ class WarehouseLedger(ChunkProjection):
     ) -> dict[str, Any]:
         """Record a movement of ``change`` (signed: into the store is positive) and move both balances."""
         batch = self._batch(chunk, event)
+        approval = late_approval(event)
         product = (batch["school"], batch["product"], batch["unit"])
         batch["on_hand"] += change
         chunk.products[product] = chunk.products.get(product, Decimal(0)) + change
@@ -262,7 +266,10 @@ class WarehouseLedger(ChunkProjection):
             "notification_id": notification_id,
             "school": batch["school"],
             "on_date": self.profile.local_date(event.at),
-            "moved_at": event.at,
+            "moved_at": event.at,  # when it happened: the book's order (a receipt written up late keeps its hour)
+            "recorded_at": event.recorded_at,
+            "late_approver": approval["approver"] if approval else None,
+            "late_reason": approval["reason"] if approval else None,
             "code": batch["code"],
             "product": batch["product"],
             "unit": batch["unit"],

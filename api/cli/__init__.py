@@ -15,6 +15,7 @@ from api.cli import epcis as cli_epcis
 from api.cli import evidence as cli_evidence
 from api.cli import investigate as cli_investigate
 from api.settings import Settings, SettingsError
+from domain.business_time import late_note_zh
 from domain.clock import county_time, offset_label
 from domain.errors import DomainError
 from domain.glossary import ROLES, details_zh, zh
@@ -169,6 +170,9 @@ def _history(settings: Settings, args: argparse.Namespace) -> int:
             f"{entry.version:>3}  {when:%Y-%m-%d %H:%M}{offset_label(when)}  {entry.what_zh}  "
             f"{entry.by.person_id}（{zh(ROLES, entry.by.role)}）  {details}"
         )
+        if entry.late:  # written up well after it happened: both times, and who approved it if it was that late
+            recorded = county_time(entry.recorded_at, zone)
+            line += "  " + late_note_zh(entry.late_approval, f"{recorded:%Y-%m-%d %H:%M}{offset_label(recorded)}")
         print(printable(line, one_line=True))  # a stored ESC must not drive the reader's terminal
     return 0
 
