@@ -78,9 +78,11 @@ def test_the_monthly_ledger_has_the_paper_books_title_headers_and_rows(county: C
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "城关第一小学食材进出库台账（2026年3月）"
     assert rows[2] == ("日期", "时间（+08:00）", "品名", "批次码", "批号", "供应商", "色标", "摘要", "入库数量",
-                       "出库数量", "本批结存", "品名结存", "单位", "经手人", "领用人/见证人", "备注")  # fmt: skip
-    assert sheet.freeze_panes == "A4" and sheet.auto_filter.ref == "A3:P6"
-    body = [(r[2], r[3], r[6], r[7], r[8], r[9], r[10], r[13], r[14], r[15]) for r in rows[3:]]
+                       "出库数量", "本批结存", "品名结存", "单位", "经手人", "领用人/见证人", "补录录入时间（+08:00）",
+                       "备注")  # fmt: skip
+    assert sheet.freeze_panes == "A4" and sheet.auto_filter.ref == "A3:Q6"
+    assert [r[15] for r in rows[3:]] == [None, None, None]  # each recorded as it happened
+    body = [(r[2], r[3], r[6], r[7], r[8], r[9], r[10], r[13], r[14], r[16]) for r in rows[3:]]
     # 14 kg were still in store at the end of March, past their use-by date of 5 March: 已过期.
     assert body == [
         ("猪肉（前腿）", code, "红", "入库", 20, None, 20, "王建国、李秀英", None, "已过期"),
