@@ -48,6 +48,8 @@ OFFICE_WORDS: dict[str, tuple[str, str]] = {
     "what": ("事件", "What"),
     "who": ("经手人", "Who"),
     "recorded_at": ("录入于", "recorded"),
+    "late_entry": ("补录", "Late entry"),
+    "approved_by": ("批准人", "approved by"),
     "state_here": ("此刻状态", "State then"),
     "as_of": ("某一时刻的状态", "The batch at a chosen moment"),
     "as_of_at": ("时刻", "Moment"),

@@ -31,7 +31,8 @@
     const head = el("tr", {}, ...headings.map((key) => el("th", { scope: "col", class: numeric.has(key) ? "number" : "", text: t(key) })));
     const rows = ledger.rows.map((row) => {
       const cells = [
-        FT.formatMoment(row.moved_at),
+        // 补录: the book keeps its hour; say when it was written up (and who approved it if it was that late).
+        row.late ? el("span", {}, FT.formatMoment(row.moved_at), el("span", { class: "recorded late-entry", text: FT.office.lateNote({ ...row, at: row.moved_at }) })) : FT.formatMoment(row.moved_at),
         t("kind_" + row.kind),
         el("span", {}, swatch(row.colour), row.product),
         batchLink(row.code),

@@ -40,6 +40,11 @@
     const options = { timeZone: config.timezone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false };
     return new Intl.DateTimeFormat(config.lang === "en" ? "en-GB" : "zh-CN", options).format(new Date(iso));
   }
+  // 补录 · recorded 2026-03-02 09:00 · approved by …: a late entry's second time, on the county's clock.
+  function lateNote(entry) {
+    const approval = entry.late_approval ? ` · ${t("approved_by")} ${entry.late_approval.approver}：${entry.late_approval.reason}` : "";
+    return `${t("late_entry")} · ${t("recorded_at")} ${formatFull(entry.recorded_at)}${approval}`;
+  }
   function parts(date) {
     const options = { timeZone: config.timezone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
     const found = {};
@@ -145,6 +150,6 @@
 
   FT.office = {
     setUpSchoolField, isSchoolStaff, batchLink, good, bad, swatch, exportButton, scrollBox, remember, fillForm, sum, download, formatFull,
-    wallClock, zonedIso, table,
+    lateNote, wallClock, zonedIso, table,
   };
 })();

@@ -68,7 +68,6 @@
   }
 
   function renderEvent(entry) {
-    const recordedLate = Date.parse(entry.recorded_at) - Date.parse(entry.at) > 3600 * 1000;
     const stateButton = el("button", { type: "button", class: "link-button", text: t("state_here") });
     stateButton.addEventListener("click", () => showAsOf(FT.office.wallClock(entry.at)));
     const failed = entry.what === "Inspected" && !entry.details.passed;
@@ -79,8 +78,8 @@
         "div",
         { class: "event-when" },
         el("time", { datetime: entry.at, text: FT.office.formatFull(entry.at) }),
-        // Written down well after it happened (typed in later, or a phone that was offline): say when.
-        recordedLate ? el("span", { class: "recorded", text: `${t("recorded_at")} ${FT.office.formatFull(entry.recorded_at)}` }) : null,
+        // 补录: written down well after it happened (typed in later, or a phone that was offline): say when.
+        entry.late ? el("span", { class: "recorded late-entry", text: FT.office.lateNote(entry) }) : null,
       ),
       el(
         "div",
