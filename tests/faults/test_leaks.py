@@ -13,29 +13,14 @@ import pytest
 
 from domain.codes import new_batch_code
 from tests.api.conftest import Api, api  # noqa: F401  (the fixture: the real app over a real store)
-from tests.api.test_days import ANNOUNCEMENT
-from tests.county import DAY, LI, XH_STOREKEEPER, ZHANG
+from tests.api.test_days import ANNOUNCEMENT, GREENS
+from tests.county import DAY, XH_STOREKEEPER, ZHANG
 from tests.faults.live import serving
-
-INTAKE = {
-    "supplier": "SUP-LY",
-    "product": "青菜",
-    "category": "plant",
-    "quantity": "12.5",
-    "unit": "kg",
-    "supplier_lot": "LY0302",
-    "production_date": str(DAY),
-    "use_by_date": str(DAY + timedelta(days=2)),
-    "invoice_number": "FP0302",
-    "place": "蔬菜架",
-    "co_signers": [LI],
-    "sensory_ok": True,
-}
 
 
 def test_naming_another_schools_person_as_co_signer_is_404_without_their_name(api: Api) -> None:
-    unknown = api.post("storekeeper", "/api/v1/batches", {**INTAKE, "co_signers": ["CG01-nobody"]})
-    other = api.post("storekeeper", "/api/v1/batches", {**INTAKE, "co_signers": [XH_STOREKEEPER]})
+    unknown = api.post("storekeeper", "/api/v1/batches", {**GREENS, "co_signers": ["CG01-nobody"]})
+    other = api.post("storekeeper", "/api/v1/batches", {**GREENS, "co_signers": [XH_STOREKEEPER]})
     assert other.status_code == unknown.status_code == 404, other.text
     assert "周明" not in other.text  # the name stays at the other school
     assert other.json()["en"].replace(XH_STOREKEEPER, "?") == unknown.json()["en"].replace("CG01-nobody", "?")
@@ -120,7 +105,7 @@ def test_an_empty_idempotency_key_is_400(api: Api) -> None:
     "quantity", ["1_0", "1e1", "1E+1", " 10", "10 ", "+10", "１０", "Infinity", "0x10", ".5", "5."]
 )
 def test_quantities_are_plain_decimals(api: Api, quantity: str) -> None:
-    answer = api.post("storekeeper", "/api/v1/batches", {**INTAKE, "quantity": quantity})
+    answer = api.post("storekeeper", "/api/v1/batches", {**GREENS, "quantity": quantity})
     assert answer.status_code == 422 and answer.json()["field"] == "quantity", answer.text
     assert "plain decimal" in answer.json()["en"]
 
