@@ -34,6 +34,7 @@ SKIPPED = [  # (what the command matches, why it cannot run here)
     (r"\bmake run\b", "serves until stopped: test_make_run_serves_where_it_says checks the target instead"),
     (r"^make test\b", "is the test suite this test runs in"),
     (r"^export FOODTRACE_DATABASE_URL=postgresql", "points every later command at a database that must exist"),
+    (r"epcis push --to https://epcis\.city\.example", "needs the city's EPCIS endpoint: tests/epcis/test_push.py"),
 ]
 # Each curl also reports its HTTP status on stderr, where no command of the README reads it.
 PRELUDE = """set -a -o pipefail
