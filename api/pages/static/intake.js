@@ -22,7 +22,8 @@
       // No signal: the list as this phone last synced it; an intake from it waits in 待发送.
       const seen = error instanceof FT.NetworkFailure ? await FT.outbox.recall("deliveries") : null;
       if (seen) {
-        deliveries = seen.value;
+        const waiting = await FT.outbox.paths(); // received with no signal already: not offered twice
+        deliveries = seen.value.filter((d) => !waiting.has(`deliveries/${d.announcement_id}/receive`));
         note.textContent = FT.outbox.staleNote(seen);
         note.hidden = false;
         renderDeliveries();

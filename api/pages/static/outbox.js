@@ -68,6 +68,10 @@
   function entries() {
     return run(ENTRIES, "readonly", (s) => s.getAll());
   }
+  // The commands waiting (or refused), by path: what a page should not offer again.
+  async function paths() {
+    return new Set((await entries()).map((entry) => entry.path));
+  }
   function save(entry) {
     return run(ENTRIES, "readwrite", (s) => s.put(entry));
   }
@@ -156,12 +160,12 @@
   }
 
   // What a refused entry may change before it is sent again: its quantities and people, and a signer's PIN (typed
-  // again by that signer); the field the server named, whatever it is.
+  // again by that signer), the one the server named too.
   const EDITABLE = ["quantity", "grams", "taken_by", "returned_by", "dish", "fridge", "place"];
   function editable(entry) {
     const named = entry.problem && entry.problem.field;
     const fields = Object.keys(entry.body).filter((name) => EDITABLE.includes(name) || name.endsWith("_pin"));
-    if (named && typeof named === "string" && /^[a-z_]+$/.test(named) && !fields.includes(named)) fields.push(named);
+    if (typeof named === "string" && /^[a-z_]+_pin$/.test(named) && !fields.includes(named)) fields.push(named);
     if (entry.body.taken_by && !fields.includes("taker_pin")) fields.push("taker_pin");
     return fields;
   }
@@ -207,7 +211,7 @@
         el("p", { class: "outbox-todo", text: todo(entry.problem) }),
       );
       const edit = el("button", { type: "button", class: "big", text: t("outbox_edit") });
-      const discard = el("button", { type: "button", class: "big secondary danger", text: t("outbox_discard") });
+      const discard = el("button", { type: "button", class: "big danger", text: t("outbox_discard") });
       edit.addEventListener("click", () => {
         edit.disabled = true;
         editor(entry, item);
@@ -247,7 +251,7 @@
   window.addEventListener("online", () => send());
   window.addEventListener("offline", () => show());
 
-  FT.outbox = { add, send, show, remember, recall, staleNote, codeOf };
+  FT.outbox = { add, send, show, remember, recall, staleNote, codeOf, paths };
   if (session()) send();
   else show();
 })();
