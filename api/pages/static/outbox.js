@@ -82,6 +82,8 @@
   // One entry: the command's path under /api/v1 and body, what the person reads in the list, and the moment of the
   // scan, which the server records as the business time (occurred_at).
   async function add({ path, body, kind, what, key, occurredAt }) {
+    // Ask the browser not to clear this site's storage when the phone runs short of space (granted to installed apps).
+    if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
     const me = session();
     const occurred = occurredAt || FT.countyNow();
     await save({
