@@ -178,9 +178,11 @@ def test_a_sign_in_that_expired_meanwhile_keeps_the_queue_until_its_person_signs
     phone.get_by_role("link", name="重新登录").click()
     sign_in(phone, WANG.person_id)
     expect(phone).to_have_url(re.compile("/app/samples$"))
+    expect(phone.get_by_role("status")).to_have_text("已发送 1 条")
     expect(phone.locator("#outbox")).to_be_hidden()
     [sample] = meal_samples(phone, school_day)
     assert sample["dish"] == "清炒青菜"
+    assert at(DAY, 10) <= datetime.fromisoformat(sample["sealed_at"]) < at(DAY, 10, 5)  # sealed then, not at 23:00
 
 
 def test_an_announced_delivery_received_with_no_signal_is_recorded_at_its_time(
