@@ -14,6 +14,7 @@ from api.cli import documents as cli_documents
 from api.cli import epcis as cli_epcis
 from api.cli import evidence as cli_evidence
 from api.cli import investigate as cli_investigate
+from api.cli import webhooks as cli_webhooks
 from api.settings import Settings, SettingsError
 from domain.business_time import late_note_zh
 from domain.clock import county_time, offset_label
@@ -88,6 +89,7 @@ def _run(argv: Sequence[str] | None) -> int:
     cli_epcis.register(commands)
     verify = cli_evidence.register(commands)
     cli_documents.register(commands, verify)
+    cli_webhooks.register(commands)
 
     args = parser.parse_args(argv)
     try:
@@ -106,6 +108,8 @@ def _run(argv: Sequence[str] | None) -> int:
             return cli_epcis.dispatch(settings, args)
         if args.command in cli_documents.COMMANDS:
             return cli_documents.dispatch(settings, args)
+        if args.command in cli_webhooks.COMMANDS:
+            return cli_webhooks.dispatch(settings, args)
         handler = handlers[args.command]
         return handler(settings, args)
     except (DomainError, SettingsError) as error:

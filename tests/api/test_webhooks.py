@@ -17,10 +17,15 @@ from typing import Any
 
 import pytest
 
+from api.tokens import Caller
+from api.webhooks import Webhooks
+from domain.intake import RejectDelivery
 from domain.ledger import Ledger
+from domain.values import Role
 from tests.api.conftest import Api, open_api
 from tests.api.receiver import Received, Receiver, until
-from tests.county import DAY, LI
+from tests.county import DAY, LI, WANG, County, at
+from tests.test_cli import run
 
 ALL_KINDS = [
     "delivery.received",
@@ -210,3 +215,27 @@ def test_a_bad_subscription_is_refused_naming_the_field(served: Api, body: dict[
     answer = served.post("supplier", "/api/v1/webhooks", body)
     assert answer.status_code == 422, answer.text
     assert answer.json()["field"].startswith(field)
+
+
+def test_foodtrace_webhooks_run_sends_from_a_process_of_its_own(
+    database_url: str, ledger: Ledger, receiver: Receiver, subscribers: Subscribers
+) -> None:
+    # Given a supplier's subscription, and a delivery refused while no server sends webhooks
+    county = County.set_up(ledger)
+    webhooks = Webhooks(ledger)
+    try:
+        hx = Caller("SUP-HX", Role.SUPPLIER, "SUP-HX")
+        made, subscribers.secrets["supplier"] = webhooks.subscribe(hx, receiver.url_for("supplier"), ALL_KINDS, None)
+    finally:
+        webhooks.close()
+    refused = county.announce()
+    ledger.execute(RejectDelivery(announcement=refused, reason=REASON), by=WANG, at=at(DAY, 7))
+    # When the operator runs one round of `foodtrace webhooks run`
+    sent = run(database_url, ["webhooks", "run", "--once"])
+    assert sent.returncode == 0, sent.stderr
+    # Then the supplier has it, signed
+    [notice] = notices(receiver, "supplier")
+    assert notice["type"] == "delivery.refused" and notice["data"]["reason"] == REASON
+    assert receiver.refused == []
+    listed = run(database_url, ["webhooks", "list"])
+    assert [s["id"] for s in json.loads(listed.stdout)] == [made.id] and "whsec_" not in listed.stdout
