@@ -257,7 +257,7 @@ class Outbox(Follower):
             )
             writer.execute(
                 "UPDATE outbox_messages SET status = ?, attempts = ?, next_attempt_at = ?, delivered_at = ?, "
-                "last_status = ?, last_error = ? WHERE feed = ? AND key = ?",
+                "last_status = ?, last_error = ? WHERE feed = ? AND key = ? AND status = 'pending'",  # not if cancelled
                 (state, attempt, next_at, delivered_at, status, error, self.name, key),
             )
 
