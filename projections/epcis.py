@@ -126,8 +126,8 @@ def batch_epcis_events(events: Sequence[Any], naming: Naming) -> list[Json]:
             continue
         elif kind == "Corrected" and e.corrects_version in mapped:
             mapped[e.corrects_version]["errorDeclaration"] = _error_declaration(e, naming)
-        elif kind in _MAPPERS:
-            mapped[e.originator_version] = _MAPPERS[kind](e, batch, naming)
+        elif kind in MAPPERS:
+            mapped[e.originator_version] = MAPPERS[kind](e, batch, naming)
     return list(mapped.values())
 
 
@@ -272,7 +272,7 @@ def _error_declaration(e: Any, naming: Naming) -> Json:
     return {"declarationTime": naming.time(e.at), "reason": "incorrect_data", "foodtrace:reason": e.reason}
 
 
-_MAPPERS = {
+MAPPERS = {
     "CertificateAttached": _certificate,
     "Inspected": _inspected,
     "PutOnHold": _held,

@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+from eventsourcing.domain import Aggregate
+
 from api.epcis_schema import schema_error
+from domain.batch import IngredientBatch
 from domain.handoff import Inspect, Move, PutOnHold, Release, WriteOff
-from projections.epcis import Naming, batch_epcis_events, document_uri, epcis_event_at, event_id
+from projections.epcis import MAPPERS, SKIPPED, Naming, batch_epcis_events, document_uri, epcis_event_at, event_id
 from projections.epcis_export import batches_document
 from projections.service import Projections
 from tests.county import LI, SHANGHAI, WANG, ZHANG, County, at, digest, send
@@ -98,3 +101,17 @@ def test_an_invalid_document_is_caught_by_the_schema(county: County, views: Proj
     document["epcisBody"]["eventList"][0]["quantityList"][0]["uom"] = "KGM"
     document["epcisBody"]["eventList"][0]["eventTime"] = "2026-03-02 07:30"
     assert schema_error(document) == ("$.epcisBody.eventList[0].eventTime", "'2026-03-02 07:30' is not a 'date-time'")
+
+
+def test_event_time_is_when_it_happened_and_record_time_when_it_was_recorded(county: County) -> None:
+    code = county.receive(at=at(hour=9), occurred_at=at(hour=6))  # delivered at 6, written up from the slip at 9
+    stream = list(county.ledger.events.get(county.ledger.batch(code).id))
+    [received] = batch_epcis_events(stream, Naming(BASE, SHANGHAI))
+    assert (received["eventTime"], received["recordTime"]) == ("2026-03-02T06:00:00+08:00", "2026-03-02T09:00:00+08:00")
+
+
+def test_every_batch_event_class_is_mapped_or_said_to_be_left_out() -> None:
+    """A new batch event fails here until EPCIS says what it becomes."""
+    events = [v for v in vars(IngredientBatch).values() if isinstance(v, type) and issubclass(v, Aggregate.Event)]
+    classes = {event.__name__ for event in events} - {"Event", "Created"}  # the library's bases every aggregate gets
+    assert classes == {"Received", "Corrected", *MAPPERS, *SKIPPED}
