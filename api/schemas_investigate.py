@@ -59,7 +59,9 @@ class EventThen(BaseModel):
     what_zh: str
     by: Actor
     at: str = Field(description="when it happened (business time)")
-    recorded_at: str
+    recorded_at: str = Field(description="when the ledger recorded it")
+    late: bool = Field(False, description="补录: recorded more than the clock skew after it happened")
+    late_approval: dict[str, str] | None = Field(None, description="the principal who approved a late entry, and why")
     details: dict[str, Any]
 
 

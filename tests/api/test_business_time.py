@@ -159,3 +159,15 @@ def test_a_retry_with_the_same_business_time_is_answered_from_the_first(api: Api
 
     assert first.json()["code"] == again.json()["code"]
     assert other.status_code == 409, other.text
+
+
+def test_the_as_of_answer_between_occurred_and_recorded_shows_the_late_receipt(api: Api) -> None:
+    code = receive_greens(api, occurred_at=ARRIVED.isoformat())  # happened 06:45, recorded 09:00
+
+    between = api.get("investigator", f"/api/v1/batches/{code}/as-of", params={"at": at(DAY, 8).isoformat()})
+    before = api.get("investigator", f"/api/v1/batches/{code}/as-of", params={"at": at(DAY, 6, 30).isoformat()})
+
+    assert between.status_code == 200, between.text
+    assert between.json()["exists"] and between.json()["on_hand"] == "25"
+    assert [(e["what"], e["late"]) for e in between.json()["events"]] == [("Received", True)]
+    assert before.json()["exists"] is False
