@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from domain.batch import batch_id
+from domain.codes import InvalidBatchCode, normalise_batch_code
 from domain.gs1 import normalise_lot
 from domain.ledger import Ledger, utc_now
 from projections.epcis import Json, Naming, batch_epcis_events, epcis_document
@@ -103,7 +104,7 @@ def _query_batches(r: Reader, query: EventQuery) -> list[str]:
     params: list[Any] = []
     if query.epc:
         where.append("code = ?")
-        params.append(_last_segment(query.epc).upper())
+        params.append(_batch_code(_last_segment(query.epc)))
     if query.epc_class:
         lot_where, lot_params = _lot_clauses(query.epc_class)
         where += lot_where
@@ -135,6 +136,14 @@ def _lot_clauses(uri: str) -> tuple[list[str], list[Any]]:
     if len(parts) >= 5 and parts[-4] == "lot":
         return ["supplier = ?", "product_folded = ?", "gtin IS NULL", "lot = ?"], [parts[-3], parts[-2], parts[-1]]
     return ["lot = ?"], [normalise_lot(_last_segment(uri))]
+
+
+def _batch_code(typed: str) -> str:
+    """A batch code as typed (lower case, no hyphen, O for 0) in its canonical form; a mistyped one matches none."""
+    try:
+        return normalise_batch_code(typed)
+    except InvalidBatchCode:
+        return typed
 
 
 def _last_segment(text: str) -> str:
