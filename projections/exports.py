@@ -40,6 +40,7 @@ TRACE_COLUMNS = (
     ("at", "日期时间"), ("event", "事件"), ("school", "学校编号"), ("school_name", "学校"), ("code", "批次码"),
     ("lot", "批号"), ("product", "品名"), ("quantity", "数量"), ("unit", "单位"), ("supplier", "供应商"),
     ("place", "存放位置"), ("who", "经手人"), ("certificates", "证明编号"), ("details", "备注"),
+    ("recorded", "补录录入时间"),
 )  # fmt: skip
 EVENT_ZH = names_zh(TRACE_EVENTS)
 KEEP_UNTIL = zh(SAMPLE_WORDS, "keep_until")
@@ -82,37 +83,43 @@ def _batch_rows(b: Row, names: dict[str, Any]) -> list[Row]:
     }  # fmt: skip
     live = "、".join(c["number"] for c in b["certificates"] if not c["voided"])
     rows = [{
-        **base, "at": b["received_at"], "event": "received", "quantity": b["quantity"], "who": "、".join(b["signers"]),
-        "certificates": live, "details": f"供应商批号 {b['supplier_lot']}；保质期至 {b['use_by_date']}",
+        **base, **_recorded(b), "at": b["received_at"], "event": "received", "quantity": b["quantity"],
+        "who": "、".join(b["signers"]), "certificates": live,
+        "details": f"供应商批号 {b['supplier_lot']}；保质期至 {b['use_by_date']}",
     }]  # fmt: skip
     for c in b["certificates"]:
         details = f"{zh(CERTIFICATES, c['kind'])}；{c['issuer']}；sha256 {c['sha256']}" + _voided(c)
-        rows.append({**base, "at": c["attached_at"], "event": "certificate", "who": c["attached_by"],
+        rows.append({**base, **_recorded(c), "at": c["attached_at"], "event": "certificate", "who": c["attached_by"],
                      "certificates": c["number"], "details": details})  # fmt: skip
     for i in b["inspections"]:
         details = f"{zh(STAGES, i['stage'])}：{'合格' if i['passed'] else '不合格'} {i['notes']}" + _voided(i)
         who = f"{i['inspector']}（{zh(ROLES, i['by_role'])}）"
-        rows.append({**base, "at": i["inspected_at"], "event": "inspection",
+        rows.append({**base, **_recorded(i), "at": i["inspected_at"], "event": "inspection",
                      "who": who, "certificates": "", "details": details})  # fmt: skip
     for i in b["issues"]:
         returned = f"；已退库 {i['returned']}，净用 {i['net']}" if i.get("returned", "0") != "0" else ""
-        rows.append({**base, "school": i["school"], "at": i["issued_at"], "event": "issue", "quantity": i["quantity"],
-                     "who": f"{i['given_by']} → {i['taken_by']}", "certificates": "",
+        rows.append({**base, **_recorded(i), "school": i["school"], "at": i["issued_at"], "event": "issue",
+                     "quantity": i["quantity"], "who": f"{i['given_by']} → {i['taken_by']}", "certificates": "",
                      "details": f"{i['meal_date']} {zh(MEALS, i['meal'])}" + returned + _voided(i)})  # fmt: skip
     for x in b.get("returns", []):
         meal = f"退自 {x['meal_date']} {zh(MEALS, x['meal'])}（第{x['issue']}条出库）" if x["issue"] else "未注明出库"
-        rows.append({**base, "at": x["returned_at"], "event": "return", "quantity": x["quantity"],
+        rows.append({**base, **_recorded(x), "at": x["returned_at"], "event": "return", "quantity": x["quantity"],
                      "who": f"{x['returned_by']} → {x['received_by']}", "certificates": "",
                      "details": f"{meal}；{x['reason']}" + _voided(x)})  # fmt: skip
     for w in b.get("write_offs", []):
-        rows.append({**base, "at": w["written_off_at"], "event": "write_off", "quantity": w["quantity"],
+        rows.append({**base, **_recorded(w), "at": w["written_off_at"], "event": "write_off", "quantity": w["quantity"],
                      "who": f"{w['written_off_by']}（见证 {w['witness']}）", "certificates": "",
                      "details": w["reason"] + _voided(w)})  # fmt: skip
     for h in b.get("holds", []):
         who = f"{h['person']}（{zh(ROLES, h['role'])}）"
-        rows.append({**base, "at": h["acted_at"], "event": h["action"], "who": who,
+        rows.append({**base, **_recorded(h), "at": h["acted_at"], "event": h["action"], "who": who,
                      "certificates": "", "details": h["reason"]})  # fmt: skip
     return rows
+
+
+def _recorded(fact: Row) -> Row:
+    """补录: when a fact written up well after it happened was recorded (blank when recorded as it happened)."""
+    return {"recorded": fact.get("recorded_at") if fact.get("late") else None}
 
 
 def _voided(row: Row) -> str:
@@ -238,7 +245,7 @@ def _paper_people(row: Row) -> tuple[str, str]:
 def _cell(key: str, value: Any) -> Any:
     if value is None or value == "":
         return None
-    if key == "at":
+    if key in ("at", "recorded"):
         return _local(value).replace(tzinfo=None)  # Excel has no time zones: local time, as staff read it
     if key == "quantity":
         return Decimal(value)
@@ -256,7 +263,7 @@ def _local(value: str) -> datetime:
 
 def _trace_headings(rows: list[Row]) -> list[str]:
     clock = _clock([row["at"] for row in rows if row.get("at")])
-    return [f"{heading}{clock}" if key == "at" else heading for key, heading in TRACE_COLUMNS]
+    return [f"{heading}{clock}" if key in ("at", "recorded") else heading for key, heading in TRACE_COLUMNS]
 
 
 def _clock(times: list[str]) -> str:

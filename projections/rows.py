@@ -18,7 +18,7 @@ from domain.clock import county_iso
 from domain.validity import past_use_by
 
 Row = dict[str, Any]
-FLAGS = frozenset({"voided", "passed", "on_hold", "pork", "in_stock"})
+FLAGS = frozenset({"voided", "passed", "on_hold", "pork", "in_stock", "late"})
 TIMES = frozenset({"keep_until"})  # besides every column ending in _at
 
 

@@ -19,8 +19,10 @@ from uuid import UUID
 
 from domain.announcement import DeliveryAnnouncement
 from domain.batch import IngredientBatch
+from domain.business_time import is_late
 from domain.gs1 import normalise_product, product_key
 from domain.idempotency import IdempotencyRecord
+from domain.rules import RulesProfile
 from domain.sample import FoodSample
 from domain.school import School
 from domain.staff import StaffMember
@@ -143,13 +145,14 @@ class TraceIndex(ChunkProjection):
             notification_id=notification_id,
             product_key=product_key(e.gtin, e.product),
             product_folded=normalise_product(e.product),
+            **_recorded(e, self.profile),
         )
 
     @handle.register(event_class(IngredientBatch, "CertificateAttached"))
     def _certificate_attached(self, e: Event, chunk: _Chunk, _: int) -> None:
         certificate = named(e, "kind number issuer issue_date expiry_date sha256")
         by = {"attached_by": e.by.person_id, "attached_at": e.at}
-        chunk.add("view_trace_certificates", **_versioned(e), **certificate, **by, voided=False)
+        chunk.add("view_trace_certificates", **_versioned(e, self.profile), **certificate, **by, voided=False)
 
     @handle.register(event_class(IngredientBatch, "Inspected"))
     def _inspected(self, e: Event, chunk: _Chunk, _: int) -> None:
@@ -169,7 +172,7 @@ class TraceIndex(ChunkProjection):
 
     def _hold_history(self, chunk: _Chunk, e: Event, action: str) -> None:
         by = {"person": e.by.person_id, "role": e.by.role, "acted_at": e.at}
-        chunk.add("view_trace_holds", **_versioned(e), action=action, reason=e.reason, **by)
+        chunk.add("view_trace_holds", **_versioned(e, self.profile), action=action, reason=e.reason, **by)
 
     @handle.register(event_class(IngredientBatch, "Moved"))
     def _moved(self, e: Event, chunk: _Chunk, _: int) -> None:
@@ -194,7 +197,7 @@ class TraceIndex(ChunkProjection):
 
     def _batch_fact(self, chunk: _Chunk, e: Event) -> dict[str, Any]:
         """The columns a fact about a batch at its school starts with; a correction may void it later."""
-        return {**_versioned(e), "school": chunk.batches[e.originator_id][1], "voided": False}
+        return {**_versioned(e, self.profile), "school": chunk.batches[e.originator_id][1], "voided": False}
 
     @handle.register(event_class(IngredientBatch, "Corrected"))
     def _corrected(self, e: Event, chunk: _Chunk, _: int) -> None:
@@ -254,9 +257,14 @@ class TraceIndex(ChunkProjection):
             writer.executemany(sql, [params for _, params in group])
 
 
-def _versioned(e: Event) -> dict[str, Any]:
-    """A batch's event as the key of its row: the batch and the event's version in it."""
-    return {"batch_id": e.originator_id, "version": e.originator_version}
+def _versioned(e: Event, profile: RulesProfile) -> dict[str, Any]:
+    """A batch's event as the key of its row: the batch and the event's version in it, and when it was recorded."""
+    return {"batch_id": e.originator_id, "version": e.originator_version, **_recorded(e, profile)}
+
+
+def _recorded(e: Event, profile: RulesProfile) -> dict[str, Any]:
+    """When the event was recorded, and whether that was well after it happened (补录)."""
+    return {"recorded_at": e.recorded_at, "late": is_late(e.at, e.recorded_at, profile)}
 
 
 _HOLD = "UPDATE view_trace_batches SET on_hold = ?, hold_reason = ? WHERE batch_id = ?"

@@ -16,18 +16,19 @@ COLUMNS = {
     "view_trace_staff_events": "person_id, version, kind, number, valid_from, valid_until, day, passed, reason, at",
     "view_trace_batches": "batch_id, code, school, supplier, product, category, pork, quantity, unit, "
     "supplier_lot, lot, gtin, production_date, use_by_date, invoice_number, place, signers, sensory_check, "
-    "received_by, received_at, received_on, on_hold, hold_reason, notification_id, product_key, product_folded",
+    "received_by, received_at, received_on, on_hold, hold_reason, notification_id, product_key, product_folded, "
+    "recorded_at, late",
     "view_trace_certificates": "batch_id, version, kind, number, issuer, issue_date, expiry_date, sha256, "
-    "attached_by, attached_at, voided",
+    "attached_by, attached_at, voided, recorded_at, late",
     "view_trace_inspections": "batch_id, version, school, stage, passed, notes, inspector, by_role, inspected_at, "
-    "on_date, voided",
+    "on_date, voided, recorded_at, late",
     "view_trace_issues": "batch_id, version, school, meal_date, meal, quantity, given_by, taken_by, issued_at, "
-    "offer, voided",
+    "offer, voided, recorded_at, late",
     "view_trace_returns": "batch_id, version, school, quantity, returned_by, received_by, reason, returned_at, issue, "
-    "voided",
+    "voided, recorded_at, late",
     "view_trace_write_offs": "batch_id, version, school, quantity, reason, witness, written_off_by, written_off_at, "
-    "voided",
-    "view_trace_holds": "batch_id, version, action, reason, person, role, acted_at",
+    "voided, recorded_at, late",
+    "view_trace_holds": "batch_id, version, action, reason, person, role, acted_at, recorded_at, late",
     "view_trace_samples": "sample_id, school, meal_date, meal, dish, grams, sealed_at, keep_until, fridge, "
     "sealed_by, disposed_at, disposal_reason, sent_to, sent_at",
     "view_trace_sample_batches": "sample_id, code",
@@ -55,7 +56,7 @@ SCHEMA = Schema(
         "invoice_number TEXT NOT NULL, place TEXT NOT NULL, signers TEXT NOT NULL, sensory_check TEXT NOT NULL, "
         "received_by TEXT NOT NULL, received_at {time} NOT NULL, received_on {date} NOT NULL, "
         "on_hold {bool} NOT NULL, hold_reason TEXT NOT NULL, notification_id BIGINT NOT NULL, "
-        "product_key TEXT NOT NULL, product_folded TEXT NOT NULL)",
+        "product_key TEXT NOT NULL, product_folded TEXT NOT NULL, recorded_at {time} NOT NULL, late {bool} NOT NULL)",
         "CREATE UNIQUE INDEX IF NOT EXISTS view_trace_batches_code ON view_trace_batches (code)",
         "CREATE INDEX IF NOT EXISTS view_trace_batches_lot ON view_trace_batches (lot, gtin)",
         "CREATE INDEX IF NOT EXISTS view_trace_batches_supplier_lot ON view_trace_batches (supplier_lot)",
@@ -71,28 +72,28 @@ SCHEMA = Schema(
         "CREATE TABLE IF NOT EXISTS view_trace_certificates (batch_id {uuid} NOT NULL, version INTEGER NOT NULL, "
         "kind TEXT NOT NULL, number TEXT NOT NULL, issuer TEXT NOT NULL, issue_date {date} NOT NULL, "
         "expiry_date {date}, sha256 TEXT NOT NULL, attached_by TEXT NOT NULL, attached_at {time} NOT NULL, "
-        "voided {bool} NOT NULL, PRIMARY KEY (batch_id, version))",
+        "voided {bool} NOT NULL, recorded_at {time} NOT NULL, late {bool} NOT NULL, PRIMARY KEY (batch_id, version))",
         "CREATE TABLE IF NOT EXISTS view_trace_inspections (batch_id {uuid} NOT NULL, version INTEGER NOT NULL, "
         "school TEXT NOT NULL, stage TEXT NOT NULL, passed {bool} NOT NULL, notes TEXT NOT NULL, "
         "inspector TEXT NOT NULL, by_role TEXT NOT NULL, inspected_at {time} NOT NULL, on_date {date} NOT NULL, "
-        "voided {bool} NOT NULL, PRIMARY KEY (batch_id, version))",
+        "voided {bool} NOT NULL, recorded_at {time} NOT NULL, late {bool} NOT NULL, PRIMARY KEY (batch_id, version))",
         "CREATE INDEX IF NOT EXISTS view_trace_inspections_school ON view_trace_inspections (school, on_date)",
         "CREATE TABLE IF NOT EXISTS view_trace_issues (batch_id {uuid} NOT NULL, version INTEGER NOT NULL, "
         "school TEXT NOT NULL, meal_date {date} NOT NULL, meal TEXT NOT NULL, quantity {decimal} NOT NULL, "
         "given_by TEXT NOT NULL, taken_by TEXT NOT NULL, issued_at {time} NOT NULL, offer INTEGER, "
-        "voided {bool} NOT NULL, PRIMARY KEY (batch_id, version))",
+        "voided {bool} NOT NULL, recorded_at {time} NOT NULL, late {bool} NOT NULL, PRIMARY KEY (batch_id, version))",
         "CREATE INDEX IF NOT EXISTS view_trace_issues_meal ON view_trace_issues (school, meal_date, meal)",
         "CREATE TABLE IF NOT EXISTS view_trace_returns (batch_id {uuid} NOT NULL, version INTEGER NOT NULL, "
         "school TEXT NOT NULL, quantity {decimal} NOT NULL, returned_by TEXT NOT NULL, received_by TEXT NOT NULL, "
         "reason TEXT NOT NULL, returned_at {time} NOT NULL, issue INTEGER, voided {bool} NOT NULL, "
-        "PRIMARY KEY (batch_id, version))",
+        "recorded_at {time} NOT NULL, late {bool} NOT NULL, PRIMARY KEY (batch_id, version))",
         "CREATE TABLE IF NOT EXISTS view_trace_write_offs (batch_id {uuid} NOT NULL, version INTEGER NOT NULL, "
         "school TEXT NOT NULL, quantity {decimal} NOT NULL, reason TEXT NOT NULL, witness TEXT NOT NULL, "
         "written_off_by TEXT NOT NULL, written_off_at {time} NOT NULL, voided {bool} NOT NULL, "
-        "PRIMARY KEY (batch_id, version))",
+        "recorded_at {time} NOT NULL, late {bool} NOT NULL, PRIMARY KEY (batch_id, version))",
         "CREATE TABLE IF NOT EXISTS view_trace_holds (batch_id {uuid} NOT NULL, version INTEGER NOT NULL, "
         "action TEXT NOT NULL, reason TEXT NOT NULL, person TEXT NOT NULL, role TEXT NOT NULL, "
-        "acted_at {time} NOT NULL, PRIMARY KEY (batch_id, version))",
+        "acted_at {time} NOT NULL, recorded_at {time} NOT NULL, late {bool} NOT NULL, PRIMARY KEY (batch_id, version))",
         "CREATE TABLE IF NOT EXISTS view_trace_samples (sample_id {uuid} PRIMARY KEY, school TEXT NOT NULL, "
         "meal_date {date} NOT NULL, meal TEXT NOT NULL, dish TEXT NOT NULL, grams INTEGER NOT NULL, "
         "sealed_at {time} NOT NULL, keep_until {time} NOT NULL, fridge TEXT NOT NULL, sealed_by TEXT NOT NULL, "

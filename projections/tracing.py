@@ -24,7 +24,7 @@ from projections.trace_quantities import attach_movements, for_meal
 BATCH_COLUMNS = (
     "batch_id, code, school, supplier, product, product_key, category, pork, quantity, unit, supplier_lot, lot, gtin, "
     "production_date, use_by_date, invoice_number, place, signers, sensory_check, received_by, received_at, "
-    "received_on, on_hold, hold_reason"
+    "received_on, on_hold, hold_reason, recorded_at, late"
 )
 
 

@@ -11,7 +11,7 @@ from domain.business_time import LateApproval
 from domain.handoff import Move
 from domain.registry import RegisterStaff
 from projections.batch_state import batch_as_of
-from projections.exports import ledger_xlsx
+from projections.exports import ledger_xlsx, trace_csv
 from projections.service import Projections
 from projections.stock import warehouse_ledger
 from projections.tracing import trace_backward
@@ -50,7 +50,9 @@ def test_the_as_of_answer_between_occurred_and_recorded_shows_the_batch(county: 
     assert [e["late"] for e in between["events"]] == [True]
 
 
-def test_a_trace_finds_a_late_receipt_by_the_day_it_happened(county: County, views: Projections) -> None:
+def test_a_trace_finds_a_late_receipt_by_the_day_it_happened_and_its_export_says_when_recorded(
+    county: County, views: Projections
+) -> None:
     code = county.ready_to_issue(at=at(DAY + timedelta(days=1), 8), occurred_at=at(DAY, 7, 30))
     county.issue(code, "5", at=at(DAY + timedelta(days=1), 9), occurred_at=at(DAY, 10))
     views.catch_up()
@@ -58,7 +60,18 @@ def test_a_trace_finds_a_late_receipt_by_the_day_it_happened(county: County, vie
     trace = trace_backward(views, "CG01", DAY, "lunch")
 
     assert [b["code"] for b in trace["batches"]] == [code]
-    assert trace["batches"][0]["received_at"] == "2026-03-02T07:30:00+08:00"
+    batch = trace["batches"][0]
+    assert batch["received_at"] == "2026-03-02T07:30:00+08:00" and batch["late"]
+    assert batch["recorded_at"] == "2026-03-03T08:00:00+08:00"
+    assert [(i["issued_at"], i["late"]) for i in batch["issues"]] == [("2026-03-02T10:00:00+08:00", True)]
+    lines = trace_csv(trace).decode("utf-8-sig").splitlines()
+    assert lines[0].endswith(",补录录入时间（+08:00）")
+    received = next(line for line in lines if ",入库验收," in line)
+    issued = next(line for line in lines if ",出库," in line)
+    certified = next(line for line in lines if ",附证明," in line)
+    assert received.startswith("2026-03-02 07:30:00,") and received.endswith(",2026-03-03 08:00:00")
+    assert issued.startswith("2026-03-02 10:00:00,") and issued.endswith(",2026-03-03 09:00:00")
+    assert certified.endswith(",")  # attached when it was recorded: no second time
 
 
 def test_a_principals_approval_is_in_the_books_remark(county: County, views: Projections) -> None:
