@@ -25,22 +25,26 @@ class SchemaMissing(RuntimeError):
 
 def epcis_folder() -> Path:
     """GS1's EPCIS folder: the schema, its JSON-LD context and the official examples."""
+    return schema_path().parent
+
+
+def schema_path() -> Path:
     named = os.environ.get("FOODTRACE_EPCIS_SCHEMA")
-    if named:
-        return Path(named).parent
-    here = Path(__file__).resolve()
-    for folder in here.parents:
-        if (folder / "shared" / "epcis" / SCHEMA_FILE).is_file():
-            return folder / "shared" / "epcis"
+    found = [Path(named)] if named else [f / "shared" / "epcis" / SCHEMA_FILE for f in Path(__file__).resolve().parents]
+    for path in found:
+        if path.is_file():
+            return path
     raise SchemaMissing(f"GS1's {SCHEMA_FILE} was not found: set FOODTRACE_EPCIS_SCHEMA to its path")
 
 
 @cache
-def validator() -> Draft7Validator:
-    named = os.environ.get("FOODTRACE_EPCIS_SCHEMA")
-    path = Path(named) if named else epcis_folder() / SCHEMA_FILE
+def _validator(path: Path) -> Draft7Validator:
     schema = json.loads(path.read_text(encoding="utf-8"))
     return Draft7Validator(schema, format_checker=FormatChecker())
+
+
+def validator() -> Draft7Validator:
+    return _validator(schema_path())
 
 
 def schema_error(document: Any) -> tuple[str, str] | None:

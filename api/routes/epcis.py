@@ -15,7 +15,7 @@ from api.auth import COUNTY_WIDE, SCHOOL_ROLES, Reader, Supplier
 from api.contract import Group
 from api.deps import LedgerDep, SettingsDep, Views
 from api.epcis_capture import announce_all, load_mapping, shipments
-from api.epcis_schema import schema_error
+from api.epcis_schema import SchemaMissing, schema_error
 from api.errors import ApiError
 from api.schemas_epcis import CaptureOut, EventQueryParams
 from domain.values import Role
@@ -63,7 +63,10 @@ def epcis_capture(
     own = caller.scope if caller.role is Role.SUPPLIER else supplier
     if not own:
         raise ApiError(422, "invalid_input", "请填写供应商", "supplier is required", "supplier")
-    error = schema_error(document)
+    try:
+        error = schema_error(document)
+    except SchemaMissing as missing:
+        raise ApiError(503, "epcis_schema_missing", "服务器缺少EPCIS模式文件，请联系管理员", str(missing)) from None
     if error is None and document.get("type") not in ("EPCISDocument", "EPCISQueryDocument"):
         error = ("$.type", "capture takes an EPCISDocument (or a query's EPCISQueryDocument)")
     if error is not None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from api.epcis_schema import schema_error
 from projections.epcis import CONTEXT
@@ -152,3 +155,14 @@ def test_the_query_filters_by_step_and_time_and_pages(api: Api) -> None:
         if cursor is None:
             break
     assert pages == everything and len(everything) > 2
+
+
+def test_without_gs1s_schema_the_capture_says_so_and_records_nothing(
+    api: Api, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("FOODTRACE_EPCIS_SCHEMA", str(tmp_path / "nowhere.json"))
+    answer = api.post(
+        "supplier", "/api/v1/epcis/capture", json=document(shipping("urn:uuid:5f0d7e52-0000-0000-0000-0"))
+    )
+    assert answer.status_code == 503 and answer.json()["code"] == "epcis_schema_missing"
+    assert api.get("supplier", "/api/v1/deliveries").json()["items"] == []
