@@ -275,13 +275,17 @@ class Outbox(Follower):
 
     # --- what the receiver was sent ------------------------------------------------------------------
 
-    def deliveries(self, destination: str, limit: int = 50) -> list[Row]:
-        """The destination's messages, newest first, each with ``tries``: its latest attempts, newest first."""
+    def deliveries(self, destination: str, limit: int = 50, before: tuple[int, str] | None = None) -> list[Row]:
+        """The destination's messages, newest first, each with ``tries``: its latest attempts, newest first.
+
+        ``before``: the (position, key) of the last message of the page before, for the next page.
+        """
+        position, key = before or (2**62, "")
         rows = self.view.select(
             "SELECT key, position, kind, status, attempts, created_at, next_attempt_at, delivered_at, last_status, "
             "last_error FROM outbox_messages WHERE feed = ? AND destination = ? "
-            "ORDER BY position DESC, key DESC LIMIT ?",
-            (self.name, destination, limit),
+            "AND (position < ? OR (position = ? AND key < ?)) ORDER BY position DESC, key DESC LIMIT ?",
+            (self.name, destination, position, position, key, limit),
         )
         tries: dict[str, list[Row]] = {}
         found = self.view.select_in(

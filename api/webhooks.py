@@ -154,18 +154,27 @@ class Webhooks:
         self.view.write("UPDATE webhook_subscriptions SET deleted_at = ? WHERE id = ?", (time.time(), found.id))
         self.outbox.cancel(found.id)
 
-    def deliveries(self, caller: Caller, subscription_id: str, limit: int = 50) -> list[dict[str, Any]]:
-        """The subscription's notices, newest first, each with its latest attempts (times on the county's clock)."""
+    def deliveries(
+        self, caller: Caller, subscription_id: str, limit: int = 50, cursor: str | None = None
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """A page of the subscription's notices, newest first, each with its latest attempts, and the next cursor.
+
+        Times are on the county's clock; the cursor (``position.webhook-id`` of the page's last notice) is None on
+        the last page.
+        """
         found = self.subscription(caller, subscription_id)
         zone = self.ledger.profile.zone
+        position, _, key = (cursor or "").partition(".")
+        rows = self.outbox.deliveries(found.id, limit + 1, (int(position), key) if cursor else None)
         shown = []
-        for row in self.outbox.deliveries(found.id, limit):
+        for row in rows[:limit]:
             times = {k: _county(row[k], zone) for k in ("created_at", "delivered_at", "next_attempt_at")}
             if row["status"] != "pending":
                 times["next_attempt_at"] = None
             tries = [{**t, "at": _county(t["at"], zone)} for t in row["tries"]]
             shown.append({**row, **times, "webhook_id": row["key"], "tries": tries})
-        return shown
+        last = rows[limit - 1] if len(rows) > limit else None
+        return shown, f"{last['position']}.{last['key']}" if last else None
 
     def _select(self, where: str, params: Sequence[Any]) -> list[Subscription]:
         rows = self.view.select(f"SELECT * FROM webhook_subscriptions WHERE {where} ORDER BY created_at", params)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
 from api.auth import Subscriber
 from api.contract import Group
 from api.deps import IdempotencyKey, WebhooksDep
+from api.schemas import Page
 from api.schemas_webhooks import WebhookCreated, WebhookDelivery, WebhookOut, WebhookRequest
 
 router = APIRouter(prefix="/api/v1/webhooks", tags=[Group.SUPPLIERS])  # and the county office (admin)
@@ -43,7 +44,7 @@ def delete_webhook(webhook_id: str, webhooks: WebhooksDep, caller: Subscriber) -
 
 @router.get(
     "/{webhook_id}/deliveries",
-    response_model=list[WebhookDelivery],
+    response_model=Page[WebhookDelivery],
     summary="What was sent to a subscription: newest first, with its latest attempts and failures",
 )
 def list_webhook_deliveries(
@@ -51,5 +52,7 @@ def list_webhook_deliveries(
     webhooks: WebhooksDep,
     caller: Subscriber,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-) -> list[WebhookDelivery]:
-    return [WebhookDelivery(**row) for row in webhooks.deliveries(caller, webhook_id, limit)]
+    cursor: Annotated[str | None, Query(pattern=r"^[0-9]{1,12}\.[A-Za-z0-9_-]{1,64}$")] = None,
+) -> dict[str, Any]:
+    items, next_cursor = webhooks.deliveries(caller, webhook_id, limit, cursor)
+    return {"items": items, "next_cursor": next_cursor}

@@ -122,10 +122,18 @@ def kinds(receiver: Receiver, who: str) -> list[str]:
     return sorted(n["type"] for n in notices(receiver, who))
 
 
-def deliveries(api: Api, who: str, webhook: str) -> list[dict[str, Any]]:
-    answer = api.get(who, f"/api/v1/webhooks/{webhook}/deliveries")
-    assert answer.status_code == 200, answer.text
-    return list(answer.json())
+def deliveries(api: Api, who: str, webhook: str, limit: int = 50) -> list[dict[str, Any]]:
+    """Every notice sent to the subscription, newest first, read page by page."""
+    found: list[dict[str, Any]] = []
+    cursor: str | None = None
+    while True:
+        params = {"limit": limit, **({"cursor": cursor} if cursor else {})}
+        answer = api.get(who, f"/api/v1/webhooks/{webhook}/deliveries", params=params)
+        assert answer.status_code == 200, answer.text
+        found += answer.json()["items"]
+        cursor = answer.json()["next_cursor"]
+        if cursor is None:
+            return found
 
 
 def test_refused_delivery_reaches_the_supplier_once_signed_after_its_receiver_was_down(
@@ -167,6 +175,9 @@ def test_refused_delivery_reaches_the_supplier_once_signed_after_its_receiver_wa
     until(lambda: {d["status"] for d in deliveries(served, "supplier", hx)} == {"delivered"})
     listed = next(d for d in deliveries(served, "supplier", hx) if d["kind"] == "delivery.refused")
     assert listed["attempts"] >= 2
+    paged = deliveries(served, "supplier", hx, limit=1)  # two notices of one event: the cursor splits them
+    assert [d["webhook_id"] for d in paged] == [d["webhook_id"] for d in deliveries(served, "supplier", hx)]
+    assert len(paged) == 3 and paged[0]["kind"] == "delivery.refused"
     assert listed["webhook_id"] == refusal_id(receiver)
 
 
