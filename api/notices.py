@@ -10,8 +10,8 @@ Each kind is read from the events the domain records:
 - ``certificate.rejected`` IngredientBatch.Corrected of a certificate: a storekeeper voided it, saying why.
 - ``batch.held`` / ``batch.released``  IngredientBatch.PutOnHold / Released (封存 / 解封), with the reason.
 
-``recall.opened`` does not exist yet (recalls are Step 11): a new kind is a member of ``NoticeKind``, its words in
-domain/glossary.py (NOTICES) and a function registered for its event class below.
+``recall.opened`` does not exist yet (recalls are Step 11): a new kind is a member of ``NoticeKind`` and a function
+registered with ``@reads`` for the event class that records it; the webhooks feed then reads that event too.
 """
 
 from __future__ import annotations
