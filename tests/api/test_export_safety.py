@@ -7,6 +7,7 @@ import io
 
 from openpyxl import load_workbook
 
+from projections.exports import LEDGER_COLUMNS
 from tests.api.conftest import Api
 from tests.api.test_days import ANNOUNCEMENT, receive
 from tests.county import DAY
@@ -61,7 +62,12 @@ def test_controls_stored_before_the_text_policy_never_stop_an_export(api: Api) -
 
     assert [book.status_code, as_xlsx.status_code, as_csv.status_code] == [200, 200, 200]
     ledger_rows = list(load_workbook(io.BytesIO(book.content)).active.iter_rows(min_row=4, values_only=True))
-    assert [r[15] for r in ledger_rows if r[3] == code] == [None, None, visible]  # in, issue, the write-off's reason
+    remark = [key for key, _ in LEDGER_COLUMNS].index("remark")
+    assert [r[remark] for r in ledger_rows if r[3] == code] == [
+        None,
+        None,
+        visible,
+    ]  # in, issue, the write-off's reason
     trace_rows = list(load_workbook(io.BytesIO(as_xlsx.content)).active.iter_rows(values_only=True))
     assert {r[6] for r in trace_rows if r[4] == code} == {visible}
     assert {r[6] for r in list(csv.reader(io.StringIO(as_csv.content.decode("utf-8-sig"))))[1:]} == {visible}
