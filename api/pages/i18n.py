@@ -189,6 +189,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "联网期间情况有变（如已封存、库存不足）：请查看批次卡并与负责人核实，修改后重发，或放弃此条",
         "Things changed meanwhile (held, too little left): check the batch card with your principal; edit or discard",
     ),
+    "todo_time": (
+        "时间不被接受（超过补录时限须校长批准，或早于该批次上一条记录）：请与校长核实，或放弃此条",
+        "The time was refused (past the late-entry window, or before the batch's last event): ask your principal",
+    ),
     "todo_forbidden": (
         "您无权做此操作：请有权限的人处理，或放弃此条",
         "You may not do this: ask someone who may, or discard",

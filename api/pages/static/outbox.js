@@ -152,6 +152,7 @@
   function todo(problem) {
     const field = problem.field || "";
     if (problem.code === "wrong_pin" || field.endsWith("pin")) return t("todo_pin");
+    if (field === "occurred_at") return t("todo_time");
     if (problem.status === 403) return t("todo_forbidden");
     if (problem.code === "rule_violation" || problem.status === 409) return t("todo_rule");
     return t("todo_input");
