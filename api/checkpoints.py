@@ -137,6 +137,11 @@ class Checkpoints:
         rows = self._select("SELECT * FROM foodtrace_checkpoints ORDER BY position DESC LIMIT 1")
         return Checkpoint(**rows[0]) if rows else None
 
+    def vouching_for(self, position: int) -> Checkpoint | None:
+        """The first checkpoint covering the log up to ``position`` (a report as of it), else the latest one."""
+        covering = self.listed(max(position - 1, 0), 1)
+        return covering[0] if covering else self.latest()
+
     def listed(self, after: int = 0, limit: int = 1000) -> list[Checkpoint]:
         rows = self._select(
             "SELECT * FROM foodtrace_checkpoints WHERE position > ? ORDER BY position LIMIT ?", (after, limit)

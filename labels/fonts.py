@@ -11,6 +11,8 @@ from functools import cache
 from pathlib import Path
 
 from PIL import ImageFont
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 
 FONT_ENV = "FOODTRACE_CJK_FONT"
 FONT_PACKAGE = "fonts-wqy-microhei"
@@ -18,6 +20,7 @@ FONT_CANDIDATES = (
     Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
     Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"),
 )
+PDF_FONT = "FoodTraceCJK"
 FONT_FAMILY = "WenQuanYi Micro Hei"  # what SVG viewers ask fontconfig for
 _REFERENCE_PX = 100
 
@@ -39,6 +42,14 @@ def cjk_font_path() -> Path:
         f"no Chinese font for labels: looked for {looked}; install it with `apt-get install {FONT_PACKAGE}` "
         f"or set {FONT_ENV} to a TrueType .ttf/.ttc file"
     )
+
+
+@cache
+def pdf_font() -> str:
+    """The CJK font's name in reportlab, registered once; embedded (subset), so a PDF prints the same anywhere and
+    its text can be copied."""
+    pdfmetrics.registerFont(TTFont(PDF_FONT, str(cjk_font_path()), subfontIndex=0))
+    return PDF_FONT
 
 
 @cache

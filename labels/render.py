@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import cache
 from io import BytesIO
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -15,16 +14,13 @@ from xml.sax.saxutils import escape, quoteattr
 from PIL import Image, ImageDraw
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from domain.rules import DEFAULT_PROFILE, RulesProfile
-from labels.fonts import FONT_FAMILY, cjk_font_path, pil_font
+from labels.fonts import FONT_FAMILY, pdf_font, pil_font
 from labels.layout import MM_PER_INCH, WHITE, Box, Layout, Line, Symbol, batch_layout, sample_layout
 from labels.model import RGB, BatchLabel, Format, SampleLabel, label_size
 
-PDF_FONT = "FoodTraceCJK"
 SHEET_MARGIN_MM = 10.0
 SHEET_GAP_MM = 3.0
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -162,7 +158,7 @@ def _draw_pdf(canvas: Any, layout: Layout, left: float, top: float, page_height:
             canvas.setFillColorRGB(*_unit(item.fill))
             canvas.rect(x, bottom, item.width * mm, item.height * mm, stroke=0, fill=1)
         elif isinstance(item, Line):
-            canvas.setFont(_pdf_font(), item.size * mm)
+            canvas.setFont(pdf_font(), item.size * mm)
             canvas.setFillColorRGB(*_unit(item.fill))
             canvas.drawString(*at(item.x, item.baseline), item.text)
         else:
@@ -182,13 +178,6 @@ def _cut_guide(canvas: Any, left: float, top: float, width: float, height: float
     canvas.setDash(1 * mm, 1 * mm)
     bottom = A4[1] - (top + height + offset) * mm
     canvas.rect((left - offset) * mm, bottom, (width + 2 * offset) * mm, (height + 2 * offset) * mm, stroke=1, fill=0)
-
-
-@cache
-def _pdf_font() -> str:
-    # Embedded (subset) so the label prints the same on any computer, and its text can be copied.
-    pdfmetrics.registerFont(TTFont(PDF_FONT, str(cjk_font_path()), subfontIndex=0))
-    return PDF_FONT
 
 
 def _dark_runs(symbol: Symbol) -> list[tuple[int, int, int]]:

@@ -128,8 +128,8 @@ def _voided(row: Row) -> str:
 
 def trace_csv(trace: dict[str, Any]) -> bytes:
     rows = trace_event_rows(trace)
-    lines = [csv_line(_trace_headings(rows))]
-    lines += [csv_line([_cell(key, row.get(key)) for key, _ in TRACE_COLUMNS]) for row in rows]
+    lines = [csv_line(trace_headings(rows))]
+    lines += [csv_line([trace_cell(key, row.get(key)) for key, _ in TRACE_COLUMNS]) for row in rows]
     return "".join(lines).encode("utf-8-sig")
 
 
@@ -139,9 +139,9 @@ def trace_xlsx(trace: dict[str, Any], title: str = "追溯记录") -> bytes:
     assert sheet is not None
     sheet.title = title[:31]
     rows = trace_event_rows(trace)
-    append_row(sheet, _trace_headings(rows))
+    append_row(sheet, trace_headings(rows))
     for row in rows:
-        append_row(sheet, [_cell(key, row.get(key)) for key, _ in TRACE_COLUMNS])
+        append_row(sheet, [trace_cell(key, row.get(key)) for key, _ in TRACE_COLUMNS])
     print_ready(sheet, title=trace_title(trace), header_row=1, columns=len(TRACE_COLUMNS))
     return _bytes(book)
 
@@ -153,7 +153,7 @@ def ledger_xlsx(ledger: dict[str, Any]) -> bytes:
     assert sheet is not None
     year, month = ledger["month"].split("-")
     sheet.title = f"{year}年{int(month)}月"
-    title = f"{ledger['school_name']}食材进出库台账（{year}年{int(month)}月）"
+    title = ledger_title(ledger)
     append_row(sheet, [title])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(LEDGER_COLUMNS))
     sheet["A1"].font = Font(size=14, bold=True)
@@ -169,33 +169,42 @@ def ledger_xlsx(ledger: dict[str, Any]) -> bytes:
     if ledger["opening"] and ledger["rows"]:
         _section(sheet, "本月出入库")
     for r in ledger["rows"]:
-        moment = _local(r["moved_at"])
-        summary = r["kind_zh"] + (f"（{r['from_place']}→{r['to_place']}）" if r["kind"] == "move" else "")
-        if r["meal_date"]:
-            summary += f"（{r['meal_date']} {zh(MEALS, r['meal'])}）"
-        handler, receiver = _paper_people(r)
-        cells = _ledger_cells(
-            date=moment.date(),
-            time=moment.time(),
-            product=r["product"],
-            code=r["code"],
-            lot=r["lot"],
-            supplier=r["supplier_name"],
-            colour=COLOUR_ZH.get(r["colour"], r["colour"]),
-            summary=summary,
-            quantity_in=_number(r["quantity_in"]),
-            quantity_out=_number(r["quantity_out"]),
-            batch_balance=Decimal(r["batch_balance"]),
-            product_balance=Decimal(r["product_balance"]),
-            unit=zh(UNITS, r["unit"]),
-            handler=handler,
-            receiver=receiver,
-            recorded=_local(r["recorded_at"]).replace(tzinfo=None) if r["late"] else None,  # 补录: when written up
-            remark=_remark(r),
-        )
-        append_row(sheet, cells)
+        append_row(sheet, _ledger_cells(**ledger_movement(r)))
     print_ready(sheet, title=f"{title}  学校编号：{ledger['school']}", header_row=3, columns=len(LEDGER_COLUMNS))
     return _bytes(book)
+
+
+def ledger_title(ledger: dict[str, Any]) -> str:
+    year, month = ledger["month"].split("-")
+    return f"{ledger['school_name']}食材进出库台账（{year}年{int(month)}月）"
+
+
+def ledger_movement(r: Row) -> dict[str, Any]:
+    """One movement of the 台账 as the paper book's cells, named by LEDGER_COLUMNS (the xlsx and the PDF)."""
+    moment = _local(r["moved_at"])
+    summary = r["kind_zh"] + (f"（{r['from_place']}→{r['to_place']}）" if r["kind"] == "move" else "")
+    if r["meal_date"]:
+        summary += f"（{r['meal_date']} {zh(MEALS, r['meal'])}）"
+    handler, receiver = _paper_people(r)
+    return dict(
+        date=moment.date(),
+        time=moment.time(),
+        product=r["product"],
+        code=r["code"],
+        lot=r["lot"],
+        supplier=r["supplier_name"],
+        colour=COLOUR_ZH.get(r["colour"], r["colour"]),
+        summary=summary,
+        quantity_in=_number(r["quantity_in"]),
+        quantity_out=_number(r["quantity_out"]),
+        batch_balance=Decimal(r["batch_balance"]),
+        product_balance=Decimal(r["product_balance"]),
+        unit=zh(UNITS, r["unit"]),
+        handler=handler,
+        receiver=receiver,
+        recorded=_local(r["recorded_at"]).replace(tzinfo=None) if r["late"] else None,  # 补录: when written up
+        remark=_remark(r),
+    )
 
 
 def _section(sheet: Worksheet, heading: str) -> None:
@@ -242,7 +251,8 @@ def _paper_people(row: Row) -> tuple[str, str]:
     return row["given_by_name"], row["taken_by_name"]
 
 
-def _cell(key: str, value: Any) -> Any:
+def trace_cell(key: str, value: Any) -> Any:
+    """A trace row's value as a cell: local time, a number, the event and unit in Chinese."""
     if value is None or value == "":
         return None
     if key in ("at", "recorded"):
@@ -261,7 +271,7 @@ def _local(value: str) -> datetime:
     return datetime.fromisoformat(value)
 
 
-def _trace_headings(rows: list[Row]) -> list[str]:
+def trace_headings(rows: list[Row]) -> list[str]:
     clock = _clock([row["at"] for row in rows if row.get("at")])
     return [f"{heading}{clock}" if key in ("at", "recorded") else heading for key, heading in TRACE_COLUMNS]
 

@@ -4,8 +4,9 @@
     foodtrace trace forward [--lot L] [--supplier S] [--product P] [--gtin G] [--from D] [--to D] [--json]
     foodtrace trace backward --school S --date D --meal lunch [--json]
     foodtrace batch CODE --as-of ISO_TIME [--json]
-    foodtrace export trace forward|backward ... --format xlsx|csv -o FILE
-    foodtrace export ledger --school S --month YYYY-MM -o FILE.xlsx
+    foodtrace export trace forward|backward ... [--format xlsx|csv|pdf] -o FILE (pdf: the incident report)
+    foodtrace export ledger --school S --month YYYY-MM [--format pdf] -o FILE.xlsx|FILE.pdf
+    foodtrace export checks --school S --month YYYY-MM -o FILE.pdf
 
 Queries first bring the views up to date (a catch-up reads only what is new), so answers are never stale.
 """
@@ -50,14 +51,19 @@ def register(subcommands: Any) -> None:
     batch.add_argument("--as-of", required=True, type=_moment, help="ISO time with offset, e.g. 2026-03-02T10:00+08:00")
     batch.add_argument("--json", action="store_true")
 
-    export = subcommands.add_parser("export", help="spreadsheets for the file: a trace, a month's 进出库台账")
+    export = subcommands.add_parser("export", help="for the file: a trace, a month's 进出库台账, its checks (§15)")
     kinds = export.add_subparsers(dest="export", required=True)
     trace_export = kinds.add_parser("trace", help="an incident's trace, one row per event")
     _trace_arguments(trace_export.add_subparsers(dest="direction", required=True), export=True)
-    ledger = kinds.add_parser("ledger", help="a school's warehouse ledger for one month (xlsx)")
+    ledger = kinds.add_parser("ledger", help="a school's warehouse ledger for one month (xlsx, or PDF to print)")
     ledger.add_argument("--school", required=True)
     ledger.add_argument("--month", required=True, help="YYYY-MM")
+    ledger.add_argument("--format", choices=["xlsx", "pdf"], help="default: by the output's suffix, else xlsx")
     ledger.add_argument("-o", "--output", required=True, type=Path)
+    checks = kinds.add_parser("checks", help="a school's 检查记录台帐 (§15 checks) for one month (PDF)")
+    checks.add_argument("--school", required=True)
+    checks.add_argument("--month", required=True, help="YYYY-MM")
+    checks.add_argument("-o", "--output", required=True, type=Path)
 
 
 def _trace_arguments(directions: Any, export: bool = False) -> None:
@@ -75,7 +81,7 @@ def _trace_arguments(directions: Any, export: bool = False) -> None:
     backward.add_argument("--meal", required=True, choices=["breakfast", "lunch", "dinner"])
     for parser in (forward, backward):
         if export:
-            parser.add_argument("--format", choices=["xlsx", "csv"], default="xlsx")
+            parser.add_argument("--format", choices=["xlsx", "csv", "pdf"], help="default: by -o's suffix, else xlsx")
             parser.add_argument("-o", "--output", required=True, type=Path)
         else:
             parser.add_argument("--json", action="store_true")
@@ -97,7 +103,7 @@ def dispatch(settings: Settings, args: argparse.Namespace) -> int:
         if args.command == "trace":
             freshness = views.freshness(["trace"])  # read before the trace: it holds at least this position
             return _print({**_trace(views, args), "freshness": freshness}, args.json, _trace_summary)
-        return _export(views, args)
+        return _export(settings, views, args)
     except (UnknownView, ValueError) as error:
         print(f"foodtrace: {error}", file=sys.stderr)
         return 2
@@ -150,11 +156,17 @@ def _trace(views: Projections, args: argparse.Namespace) -> dict[str, Any]:
     return trace_backward(views, args.school, args.date, args.meal, others_in_full=args.command == "export")
 
 
-def _export(views: Projections, args: argparse.Namespace) -> int:
+def _export(settings: Settings, views: Projections, args: argparse.Namespace) -> int:
+    from projections.check_record import check_record_pdf, school_checks
     from projections.exports import ledger_xlsx, trace_csv, trace_xlsx  # openpyxl loads only when exporting
+    from projections.ledger_book import ledger_pdf, position_note
     from projections.stock import recorded_months, warehouse_ledger
 
-    if args.export == "ledger":
+    if args.export == "checks":
+        require_known(views, school=args.school)
+        note = position_note(views.freshness(["trace"])["position"])
+        data = check_record_pdf(school_checks(views, args.school, args.month), note=note)
+    elif args.export == "ledger":
         require_known(views, school=args.school)
         book = warehouse_ledger(views, args.school, args.month)
         if not book["rows"] and not book["opening"]:
@@ -162,7 +174,10 @@ def _export(views: Projections, args: argparse.Namespace) -> int:
                 f"{args.school} 在 {args.month} 没有出入库记录，也没有上月结存", f"{args.school} has no movements in "
                 f"{args.month} and nothing carried over", recorded_months(views, args.school),
             )  # fmt: skip
-        data = ledger_xlsx(book)
+        if _format(args) == "pdf":
+            data = ledger_pdf(book, note=position_note(views.freshness(["warehouse"])["position"]))
+        else:
+            data = ledger_xlsx(book)
     else:
         trace = _trace(views, args)
         if not any(trace.get(part) for part in ("batches", "voided_batches", "samples")):
@@ -170,10 +185,33 @@ def _export(views: Projections, args: argparse.Namespace) -> int:
                 what = f"{args.school} {args.date} {args.meal}"
                 return _nothing_to_export(f"{what} 没有出库或留样记录", f"nothing was issued or sampled for {what}")
             return _nothing_to_export("没有符合条件的批次", "no batch matches")
-        data = trace_xlsx(trace) if args.format == "xlsx" else trace_csv(trace)
+        chosen = _format(args)
+        if chosen == "pdf":
+            data = _incident_report(settings, trace, views.freshness(["trace"])["position"])
+        else:
+            data = trace_xlsx(trace) if chosen == "xlsx" else trace_csv(trace)
     args.output.write_bytes(data)
     print(f"wrote {args.output} ({len(data)} bytes)", file=sys.stderr)
     return 0
+
+
+def _incident_report(settings: Settings, trace: dict[str, Any], position: int) -> bytes:
+    from dataclasses import asdict
+
+    from api.checkpoints import Checkpoints
+    from projections.incident_report import incident_pdf
+
+    ledger = settings.open_ledger()
+    try:
+        vouching = Checkpoints(ledger, settings.signing_key_path()).vouching_for(position)
+    finally:
+        ledger.close()
+    return incident_pdf(trace, position, asdict(vouching) if vouching else None)
+
+
+def _format(args: argparse.Namespace) -> str:
+    """--format as given, else the output's suffix says: 台账.pdf is a PDF, incident.csv a CSV."""
+    return str(args.format or {".csv": "csv", ".pdf": "pdf"}.get(args.output.suffix.lower(), "xlsx"))
 
 
 def _nothing_to_export(zh: str, en: str, months: tuple[str, str] | None = None) -> int:

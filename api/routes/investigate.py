@@ -6,6 +6,7 @@ compliance and the day's samples.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -13,21 +14,24 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from api.auth import COUNTY_WIDE, SCHOOL_ROLES, Investigator, Reader, SchoolReader, check_school, school_of
+from api.checkpoints import Checkpoints
 from api.contract import Group
-from api.deps import Views
+from api.deps import CheckpointsDep, Views
 from api.errors import ApiError
 from api.freshness import STALE_RESPONSES, Fresh, ReadAfter
 from api.schemas_investigate import TraceBackwardOut, TraceForwardOut
 from domain.values import Role
 from projections import queries
+from projections.ledger_book import position_note
 
 router = APIRouter(prefix="/api/v1", tags=[Group.INVESTIGATORS])
 school_router = APIRouter(prefix="/api/v1", tags=[Group.SCHOOL_OFFICE])  # a school's own books
 Json = dict[str, Any]
-Export = Literal["json", "xlsx", "csv"]
+Export = Literal["json", "xlsx", "csv", "pdf"]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = "application/pdf"
 FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"application/json": {}, XLSX: {}, "text/csv": {}}},
+    200: {"content": {"application/json": {}, XLSX: {}, "text/csv": {}, PDF: {}}},
     **STALE_RESPONSES,
 }
 
@@ -89,6 +93,7 @@ def trace_forward(
     views: Views,
     caller: Investigator,
     fresh: Fresh,
+    checkpoints: CheckpointsDep,
     lot: Annotated[str | None, Query(max_length=64)] = None,
     gtin: Annotated[str | None, Query(max_length=14)] = None,
     supplier: Annotated[str | None, Query(max_length=64)] = None,
@@ -112,7 +117,7 @@ def trace_forward(
         received_from=received_from,
         received_to=received_to,
     )
-    return _exported(trace, format, f"trace-forward-{lot or supplier or product}", fresh, freshness)
+    return _exported(trace, format, f"trace-forward-{lot or supplier or product}", fresh, freshness, checkpoints)
 
 
 @router.get(
@@ -128,12 +133,13 @@ def trace_backward(
     school: Annotated[str, Query(min_length=1, max_length=64)],
     meal_date: date,
     meal: Literal["breakfast", "lunch", "dinner"],
+    checkpoints: CheckpointsDep,
     format: Export = "json",
 ) -> Any:
     freshness = fresh.reading("trace")
     queries.require_known(views, school=school)
     trace = queries.trace_backward(views, school, meal_date, meal, others_in_full=format != "json")
-    return _exported(trace, format, f"trace-{school}-{meal_date}-{meal}", fresh, freshness)
+    return _exported(trace, format, f"trace-{school}-{meal_date}-{meal}", fresh, freshness, checkpoints)
 
 
 @school_router.get(
@@ -148,7 +154,7 @@ def get_school_ledger(
     caller: SchoolReader,
     fresh: Fresh,
     month: Annotated[str, Query(pattern=r"^20[0-9]{2}-(0[1-9]|1[0-2])$", description="YYYY-MM")],
-    format: Literal["json", "xlsx"] = "json",
+    format: Literal["json", "xlsx", "pdf"] = "json",
 ) -> Any:
     check_school(caller, school)
     queries.require_known(views, school=school)  # an unknown school is a 404, not an empty book
@@ -156,7 +162,34 @@ def get_school_ledger(
     ledger = queries.warehouse_ledger(views, school, month)
     if format == "xlsx":
         return _file(queries.ledger_xlsx(ledger), XLSX, f"ledger-{school}-{month}.xlsx", fresh.headers)
+    if format == "pdf":
+        book = queries.ledger_pdf(ledger, note=position_note(freshness["position"]))
+        return _file(book, PDF, f"ledger-{school}-{month}.pdf", fresh.headers)
     return {**ledger, "freshness": freshness}
+
+
+@school_router.get(
+    "/schools/{school}/checks",
+    response_model=Json,
+    responses=FILE_RESPONSES,
+    summary="检查记录台帐: the principal's and food-safety officer's checks (§15) in a month, to file",
+)
+def get_school_checks(
+    school: str,
+    views: Views,
+    caller: SchoolReader,
+    fresh: Fresh,
+    month: Annotated[str, Query(pattern=r"^20[0-9]{2}-(0[1-9]|1[0-2])$", description="YYYY-MM")],
+    format: Literal["json", "pdf"] = "json",
+) -> Any:
+    check_school(caller, school)
+    queries.require_known(views, school=school)
+    freshness = fresh.reading("trace")
+    record = queries.school_checks(views, school, month)
+    if format == "pdf":
+        paper = queries.check_record_pdf(record, note=position_note(freshness["position"]))
+        return _file(paper, PDF, f"checks-{school}-{month}.pdf", fresh.headers)
+    return {**record, "freshness": freshness}
 
 
 @school_router.get(
@@ -243,7 +276,13 @@ def get_projection_status(views: Views, caller: Investigator) -> Json:
     return {"views": views.status()}
 
 
-def _exported(trace: Json, format: Export, name: str, fresh: ReadAfter, freshness: Json) -> Any:
+def _exported(
+    trace: Json, format: Export, name: str, fresh: ReadAfter, freshness: Json, checkpoints: Checkpoints
+) -> Any:
+    if format == "pdf":  # the incident report: as of the views' position, with the checkpoint that vouches for it
+        vouching = checkpoints.vouching_for(freshness["position"])
+        report = queries.incident_pdf(trace, freshness["position"], asdict(vouching) if vouching else None)
+        return _file(report, PDF, f"{name}.pdf", fresh.headers)
     if format == "xlsx":
         return _file(queries.trace_xlsx(trace), XLSX, f"{name}.xlsx", fresh.headers)
     if format == "csv":

@@ -68,5 +68,6 @@ class Printed:
     def landscape_a4(self) -> bool:
         return (round(self.width), round(self.height)) == (842, 595)
 
-    def words(self, page: int) -> list[str]:
-        return self.pages[page].split()
+    def numbered(self, number: int) -> bool:
+        """Page ``number`` (from 1) says 第 N 页 / 共 M 页 (text extraction may drop the spaces)."""
+        return f"第{number}页/共{len(self.pages)}页" in "".join(self.pages[number - 1].split())

@@ -7,6 +7,7 @@ import io
 from datetime import date
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 from projections.exports import LEDGER_COLUMNS, TRACE_COLUMNS, ledger_xlsx, trace_title, trace_xlsx
@@ -15,6 +16,7 @@ from projections.tracing import trace_backward
 from tests.paper.conftest import MONTH, DemoMonth
 from tests.paper.office import Office, Printed
 
+pytestmark = pytest.mark.xdist_group("paper")
 ROWS_A_PAGE_AT_LEAST = 40  # landscape, one page wide: a page holds far more rows than this
 
 
@@ -29,7 +31,7 @@ def assert_filed_as_paper(printed: Printed, title: str, columns: tuple[tuple[str
         missing = [heading for heading in headings(columns) if heading not in page]
         assert not missing, f"page {number} lacks the columns {missing}"
         assert title in page, f"page {number} lacks its title"
-        assert f"第{number}页/共{len(printed.pages)}页" in "".join(page.split()), f"page {number} is not numbered"
+        assert printed.numbered(number), f"page {number} is not numbered"
 
 
 def test_the_demo_schools_november_ledger_prints_in_landscape_with_every_column_on_every_page(
