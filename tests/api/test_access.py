@@ -67,6 +67,7 @@ EXPECTED = {
     ("GET", "/api/v1/trace/forward"): {"investigator", "admin"},
     ("GET", "/api/v1/trace/backward"): {"investigator", "admin"},
     ("GET", "/api/v1/schools/{school}/ledger"): SCHOOL | {"investigator", "admin"},
+    ("GET", "/api/v1/schools/{school}/checks"): SCHOOL | {"investigator", "admin"},
     ("GET", "/api/v1/schools/{school}/stock"): SCHOOL | {"investigator", "admin"},
     ("GET", "/api/v1/schools/{school}/expiring"): SCHOOL | {"investigator", "admin"},
     ("GET", "/api/v1/compliance"): SCHOOL | {"investigator", "admin"},
