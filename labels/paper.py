@@ -21,6 +21,7 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     CondPageBreak,
@@ -39,17 +40,19 @@ from labels.fonts import pdf_font
 PAGE = landscape(A4)
 MARGIN_MM = 12.0
 SIGNERS = ("经手人", "负责人", "审核人")
+TEXT_SIZE = 8.0
+CELL_PADDING = 2.5
 
 
 @dataclass(frozen=True)
 class Grid:
-    """A table: its column headings (repeated on each page), rows of text, relative widths, numeric columns."""
+    """A table: its column headings (repeated on each page), rows of values, numeric columns, rows set apart."""
 
     columns: Sequence[str]
     rows: Sequence[Sequence[object]]
-    widths: Sequence[float]
     numeric: frozenset[int] = frozenset()
     totals: frozenset[int] = frozenset()  # rows set apart: brought forward, totals
+    whole: frozenset[int] = frozenset()  # columns never wrapped, e.g. a SHA-256 read against a file's
 
 
 @dataclass(frozen=True)
@@ -94,24 +97,42 @@ def _section(section: Section, width: float) -> list[Flowable]:
 
 
 def _table(grid: Grid, width: float) -> Table:
-    cell, number, heading = _style(8), _style(8, right=True), _style(8, centred=True)
+    cell, number, heading = _style(TEXT_SIZE), _style(TEXT_SIZE, right=True), _style(TEXT_SIZE, centred=True)
     rows = [[Paragraph(_text(c), heading) for c in grid.columns]]
     for row in grid.rows:
         rows.append([Paragraph(_text(v), number if i in grid.numeric else cell) for i, v in enumerate(row)])
-    scale = width / sum(grid.widths)
-    table = Table(rows, colWidths=[w * scale for w in grid.widths], repeatRows=1)
+    table = Table(rows, colWidths=_widths(grid, width), repeatRows=1)
     style = [
         ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8e8e8")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
     ]
     style += [("BACKGROUND", (0, r + 1), (-1, r + 1), colors.HexColor("#f4f4f4")) for r in sorted(grid.totals)]
     table.setStyle(TableStyle(style))
     return table
+
+
+def _widths(grid: Grid, width: float) -> list[float]:
+    """Every heading on one line; the room left goes to the columns whose values are longer than their heading, in
+    proportion to how much longer (a SHA-256 or a note wraps, a date does not)."""
+    pad = 2 * CELL_PADDING + 1
+
+    def wide(value: object) -> float:
+        return float(stringWidth(_plain(value), pdf_font(), TEXT_SIZE)) + pad
+
+    least = [wide(heading) for heading in grid.columns]
+    caps = [width / 2 if i in grid.whole else width / 5 for i in range(len(least))]
+    longest = [max([least[i], *(min(wide(row[i]), caps[i]) for row in grid.rows)]) for i in range(len(least))]
+    spare, wanted = width - sum(least), sum(longest) - sum(least)
+    if spare <= 0 or wanted <= 0:
+        return [w * width / sum(least) for w in least]
+    share = min(1.0, spare / wanted)
+    widths = [low + (high - low) * share for low, high in zip(least, longest, strict=True)]
+    return [w * width / sum(widths) for w in widths]
 
 
 def _signatures(signers: Sequence[str], width: float) -> Flowable:
@@ -169,8 +190,12 @@ def _style(size: float, centred: bool = False, right: bool = False) -> Paragraph
 
 
 def _text(value: object) -> str:
-    """A value as paragraph text, as the book is written by hand (2026-11-02 07:03, 12.5); records' own text is
-    escaped (a < in a note is text, not markup)."""
+    """A value as paragraph text; records' own text is escaped (a < in a note is text, not markup)."""
+    return escape(_plain(value))
+
+
+def _plain(value: object) -> str:
+    """A value as the book is written by hand: 2026-11-02 07:03, 12.5; controls as visible escapes."""
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -179,4 +204,4 @@ def _text(value: object) -> str:
         value = value.strftime("%H:%M")
     elif isinstance(value, Decimal):
         value = f"{value.normalize():f}"
-    return escape(printable(str(value), one_line=True))
+    return printable(str(value), one_line=True)

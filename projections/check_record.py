@@ -77,13 +77,13 @@ def check_record_document(record: dict[str, Any], note: str = "") -> Document:
         ]
         for walk in record["checks"]
     ]  # fmt: skip
-    checks = Grid(columns=CHECK_COLUMNS, rows=lines, widths=(18, 11, 18, 22, 10, 72, 24, 70))
+    checks = Grid(columns=CHECK_COLUMNS, rows=lines)
     counts = [
         [zh(CHECKS, c["check"]), c["period_zh"], f"{c['period_start']} 至 {c['period_end']}", str(c["count"]),
          str(c["minimum"]), zh(STANDINGS, c["status"])]
         for c in record["supervision"]
     ]  # fmt: skip
-    tally = Grid(columns=COUNT_COLUMNS, rows=counts, widths=(70, 40, 50, 20, 25, 25), numeric=frozenset({3, 4}))
+    tally = Grid(columns=COUNT_COLUMNS, rows=counts, numeric=frozenset({3, 4}))
     return Document(
         title=f"{record['school_name']}食堂检查记录台帐（{year}年{int(month)}月）",
         subtitle=f"学校编号：{record['school']}；本月检查 {len(record['checks'])} 次（每人每日计一次）",

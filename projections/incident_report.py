@@ -73,7 +73,7 @@ def _batches(batches: list[dict[str, Any]]) -> Grid:
         for b in batches
     ]  # fmt: skip
     columns = ("批次码", "学校", "品名", "批号", "供应商", "入库数量", "入库时间", "保质期至", "本餐净用", "状态")
-    return Grid(columns=columns, rows=rows, widths=(24, 14, 26, 24, 18, 18, 26, 20, 16, 40))
+    return Grid(columns=columns, rows=rows)
 
 
 def _voided(trace: dict[str, Any]) -> list[str]:
@@ -88,7 +88,7 @@ def _certificates(batches: list[dict[str, Any]]) -> Grid:
         for c in b["certificates"]
     ]  # fmt: skip
     columns = ("批次码", "类别", "编号", "签发机构", "签发日期", "SHA-256", "状态")
-    return Grid(columns=columns, rows=rows, widths=(24, 30, 30, 34, 20, 110, 12))
+    return Grid(columns=columns, rows=rows, whole=frozenset({5}))
 
 
 def _people(people: list[dict[str, Any]]) -> Grid:
@@ -102,7 +102,7 @@ def _people(people: list[dict[str, Any]]) -> Grid:
         roles = "、".join(zh(ROLES, role) for role in person.get("roles", []))
         rows.append([person["person_id"], person["name"], roles, did, numbers, fit])
     columns = ("人员编号", "姓名", "身份", "经手", "健康证、培训证", "当日可从事食品工作")
-    return Grid(columns=columns, rows=rows, widths=(18, 16, 18, 110, 70, 22))
+    return Grid(columns=columns, rows=rows)
 
 
 def _no_people(trace: dict[str, Any]) -> list[str]:
@@ -117,14 +117,13 @@ def _samples(samples: list[dict[str, Any]]) -> Grid:
         for s in samples
     ]  # fmt: skip
     columns = ("学校", "餐次", "菜品", "留样量", "封存时间", "保留至", "留样柜", "留样人", "所含批次")
-    return Grid(columns=columns, rows=rows, widths=(14, 26, 22, 14, 26, 26, 22, 16, 60))
+    return Grid(columns=columns, rows=rows)
 
 
 def _annex(trace: dict[str, Any]) -> Grid:
     events = trace_event_rows(trace)
     keys = [key for key, _ in TRACE_COLUMNS if key != "school_name"]  # the school's code says it, and saves width
     columns = [heading for (key, _), heading in zip(TRACE_COLUMNS, trace_headings(events), strict=True) if key in keys]
-    widths = {"at": 27, "event": 14, "school": 12, "code": 22, "lot": 22, "product": 20, "quantity": 10, "unit": 8,
-              "supplier": 14, "place": 20, "who": 28, "certificates": 30, "details": 60}  # fmt: skip
     rows = [[trace_cell(key, row.get(key)) for key in keys] for row in events]
-    return Grid(columns=columns, rows=rows, widths=[widths[key] for key in keys])
+    whole = frozenset(i for i, key in enumerate(keys) if key in ("at", "event", "code", "lot"))
+    return Grid(columns=columns, rows=rows, whole=whole)

@@ -15,9 +15,6 @@ from projections.exports import LEDGER_COLUMNS, ledger_movement, ledger_title
 # The product and its unit head each block, so the lines leave them out.
 COLUMNS = tuple((key, heading) for key, heading in LEDGER_COLUMNS if key not in ("product", "unit"))
 NUMBERS = ("quantity_in", "quantity_out", "batch_balance", "product_balance")
-# Millimetres on A4 landscape for 8 pt text (scaled to the page if columns are added); the rest take 16 mm.
-WIDTHS = {"date": 18, "time": 11, "code": 23, "lot": 22, "supplier": 31, "colour": 8, "summary": 34, "handler": 22,
-          "receiver": 20, "remark": 19}  # fmt: skip
 BROUGHT_FORWARD = "上月结存"
 MONTH_TOTAL = "本月合计"
 
@@ -56,7 +53,6 @@ def _product(ledger: dict[str, Any], product: str, unit: str) -> Section:
     grid = Grid(
         columns=[heading for _, heading in COLUMNS],
         rows=lines,
-        widths=[WIDTHS.get(key, 15.5) for key, _ in COLUMNS],
         numeric=frozenset(i for i, (key, _) in enumerate(COLUMNS) if key in NUMBERS),
         totals=frozenset({0, len(lines) - 1}),
     )
