@@ -392,8 +392,9 @@ def views_env(env: Mapping[str, str], home: str = "views") -> dict[str, str]:
         ledger_file = Path(views["SQLITE_DBNAME"])
         views["SQLITE_DBNAME"] = str(ledger_file.with_name(ledger_file.stem + f".{home}.sqlite3"))
     else:
-        views.setdefault("POSTGRES_POOL_SIZE", "2")
-        views.setdefault("POSTGRES_MAX_OVERFLOW", "2")
+        small = "2" if home == "views" else "1"  # an outbox writes a few rows now and then: one connection, one spare
+        views.setdefault("POSTGRES_POOL_SIZE", small)
+        views.setdefault("POSTGRES_MAX_OVERFLOW", small)
     return views
 
 
