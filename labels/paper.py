@@ -71,6 +71,11 @@ class Document:
     signers: Sequence[str] = field(default=SIGNERS)
 
 
+def position_note(position: int) -> str:
+    """Where a record stands in the log, in every page's footer: a later print of the same month can differ."""
+    return f"FoodTrace：数据截至日志位置 {position} / as of log position {position}"
+
+
 def render_document(document: Document) -> bytes:
     """The document as a PDF; the signature lines are kept together on the last page."""
     output = BytesIO()

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from domain.glossary import CERTIFICATES, MEALS, ROLES, UNITS, zh
-from labels.paper import Document, Grid, Section, render_document
+from labels.paper import Document, Grid, Section, position_note, render_document
 from projections.exports import TRACE_COLUMNS, trace_cell, trace_event_rows, trace_headings, trace_title
 
 HANDLED = {"intake_signer": "入库签收", "gave": "发出", "took": "领取"}
@@ -33,7 +33,7 @@ def incident_document(trace: dict[str, Any], position: int, checkpoint: dict[str
         title=trace_title(trace),
         subtitle=f"追溯报告；数据截至日志位置 {position}",
         sections=sections,
-        note=f"FoodTrace：数据截至日志位置 {position} / as of log position {position}",
+        note=position_note(position),
         signers=("调查员", "负责人", "审核人"),
     )
 

@@ -19,11 +19,6 @@ BROUGHT_FORWARD = "上月结存"
 MONTH_TOTAL = "本月合计"
 
 
-def position_note(position: int) -> str:
-    """Where the record stands in the log, printed on each page: a later print of the same month can differ."""
-    return f"FoodTrace：数据截至日志位置 {position} / as of log position {position}"
-
-
 def ledger_pdf(ledger: dict[str, Any], note: str = "") -> bytes:
     return render_document(ledger_document(ledger, note))
 

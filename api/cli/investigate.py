@@ -157,9 +157,10 @@ def _trace(views: Projections, args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _export(settings: Settings, views: Projections, args: argparse.Namespace) -> int:
+    from labels.paper import position_note
     from projections.check_record import check_record_pdf, school_checks
     from projections.exports import ledger_xlsx, trace_csv, trace_xlsx  # openpyxl loads only when exporting
-    from projections.ledger_book import ledger_pdf, position_note
+    from projections.ledger_book import ledger_pdf
     from projections.stock import recorded_months, warehouse_ledger
 
     if args.export == "checks":

@@ -21,8 +21,8 @@ from api.errors import ApiError
 from api.freshness import STALE_RESPONSES, Fresh, ReadAfter
 from api.schemas_investigate import TraceBackwardOut, TraceForwardOut
 from domain.values import Role
+from labels.paper import position_note
 from projections import queries
-from projections.ledger_book import position_note
 
 router = APIRouter(prefix="/api/v1", tags=[Group.INVESTIGATORS])
 school_router = APIRouter(prefix="/api/v1", tags=[Group.SCHOOL_OFFICE])  # a school's own books
