@@ -58,6 +58,7 @@ Investigator = Annotated[Caller, Depends(Allow(*COUNTY_WIDE))]
 Admin = Annotated[Caller, Depends(Allow(Role.ADMIN))]
 Storekeeper = Annotated[Caller, Depends(Allow(Role.STOREKEEPER, Role.ADMIN))]
 Kitchen = Annotated[Caller, Depends(Allow(Role.KITCHEN))]
+CoSigner = Annotated[Caller, Depends(Allow(*SCHOOL_ROLES))]  # signs an intake that named them, as themselves
 Supervisor = Annotated[Caller, Depends(Allow(Role.STOREKEEPER, Role.PRINCIPAL, Role.ADMIN))]
 SampleKeeper = Annotated[Caller, Depends(Allow(Role.STOREKEEPER, Role.KITCHEN, Role.ADMIN))]
 SchoolAdmin = Annotated[Caller, Depends(Allow(Role.PRINCIPAL, Role.ADMIN))]

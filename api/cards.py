@@ -18,6 +18,7 @@ ACTION_ROLES = {
     "move": {Role.STOREKEEPER, Role.ADMIN},
     "issue": {Role.STOREKEEPER, Role.ADMIN},
     "confirm_issue": {Role.KITCHEN},
+    "co_sign": {Role.STOREKEEPER, Role.KITCHEN, Role.PRINCIPAL},
     "return": {Role.STOREKEEPER, Role.ADMIN},
     "hold": {Role.STOREKEEPER, Role.PRINCIPAL, Role.ADMIN},
     "release": {Role.STOREKEEPER, Role.PRINCIPAL, Role.ADMIN},
@@ -68,6 +69,7 @@ def batch_card(ledger: Ledger, batch: IngredientBatch, caller: Caller, prefix: s
         expired=past_use_by(batch.use_by_date, today),
         received_at=county_time(batch.received_at, profile.zone),
         received_by=batch.signers,
+        awaiting_co_signers=batch.awaiting_co_signers,
         place=batch.place,
         on_hold=batch.on_hold,
         hold_reason=batch.hold_reason,
@@ -114,6 +116,8 @@ def batch_card(ledger: Ledger, batch: IngredientBatch, caller: Caller, prefix: s
 def _possible(action: str, batch: IngredientBatch, caller: Caller) -> bool:
     if action == "confirm_issue":
         return any(o.taken_by == caller.person_id for o in batch.offers.values())
+    if action == "co_sign":
+        return caller.person_id in batch.awaiting_co_signers
     return True
 
 

@@ -87,11 +87,11 @@ class PinCheck:
         self.limits = limits
         self.address = request.client.host if request.client else None
 
-    def __call__(self, person_id: str, pin: str, field: str, zh: str, en: str) -> None:
-        """Refuse with 403 (``zh``/``en``: what a wrong PIN means here) unless ``pin`` is ``person_id``'s."""
+    def __call__(self, person_id: str, pin: str, field: str, zh: str, en: str, status: int = 403) -> None:
+        """Refuse with ``status`` (``zh``/``en``: what a wrong PIN means here) unless ``pin`` is ``person_id``'s."""
         counted = self.limits.try_pin(person_id, self.address, field)
         if not self.credentials.pin_matches(person_id, pin):
-            raise ApiError(403, "wrong_pin", zh, en, field)
+            raise ApiError(status, "wrong_pin", zh, en, field)
         self.limits.succeeded(counted)
 
 

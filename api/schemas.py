@@ -94,25 +94,30 @@ class Delivered(CommandBody):
     pork: bool | None = None
 
 
-class IntakeRequest(Delivered):
+class Accepted(CommandBody):
+    """What the people at the door record when they accept a delivery, announced or not (签字背书)."""
+
+    place: Text
+    co_signers: list[Code] = Field(min_length=1, max_length=5, description="the other people signing the intake")
+    co_signer_pin: Pin | None = Field(
+        None,
+        description="the first co-signer's PIN, when they sign now on this phone; a co-signer who does not signs "
+        "later with their own session (POST /batches/{code}/co-sign), and until then the batch may not be issued",
+    )
+    sensory_ok: bool
+    sensory_notes: str = Field("", max_length=500)
+    arrival_temperature: Temperature | None = None
+
+
+class IntakeRequest(Accepted, Delivered):
     """入库验收 of a delivery that was not announced: the fields the rules need."""
 
     supplier: Code
-    place: Text
-    co_signers: list[Code] = Field(min_length=1, max_length=5, description="the other people signing the intake")
-    sensory_ok: bool
-    sensory_notes: str = Field("", max_length=500)
-    arrival_temperature: Temperature | None = None
     school: Code | None = Field(None, description="admins only; a storekeeper receives at their own school")
 
 
-class ReceiveAnnouncedRequest(CommandBody):
-    place: Text
-    co_signers: list[Code] = Field(min_length=1, max_length=5)
-    sensory_ok: bool
-    sensory_notes: str = Field("", max_length=500)
+class ReceiveAnnouncedRequest(Accepted):
     quantity: Quantity | None = Field(None, description="what arrived, when it differs from what was announced")
-    arrival_temperature: Temperature | None = None
 
 
 class ReasonRequest(CommandBody):
@@ -305,6 +310,9 @@ class BatchCard(BaseModel):
     expired: bool = Field(description="已过期: past its use-by date in the county's today")
     received_at: datetime
     received_by: list[str]
+    awaiting_co_signers: list[str] = Field(
+        default_factory=list, description="co-signers named at intake who have not yet signed: no issue until they do"
+    )
     place: str
     on_hold: bool
     hold_reason: str

@@ -95,6 +95,7 @@ def receive(ledger: Ledger, i: int, key: str | None = None) -> str:
             invoice_number=f"INV-{i:06d}",
             place="冷库1",
             co_signers=["li"],
+            co_signed=["li"],
             sensory_ok=True,
             sensory_notes="",
             gtin="6901234567892",

@@ -95,8 +95,34 @@ class IngredientBatch(Aggregate, BatchState):
         self.offers: dict[int, Movement] = {}  # issues the giver signed and the taker has not yet confirmed
         self.kinds: dict[int, str] = {}
         self.voided: set[int] = set()
+        self.awaiting_co_signers: list[str] = []  # named at intake, not yet signed with their own credential
 
     # --- commands ----------------------------------------------------------------------------------
+
+    def await_co_signers(self, co_signers: list[str], by: Principal, at: datetime) -> None:
+        """签字背书 still open: the co-signers named at intake who did not sign with their own credential then.
+
+        Recorded beside Received (which keeps its meaning: batches received before this step have no such event,
+        and every signer they name counts as signed).
+        """
+        self._co_signers_awaited(list(co_signers), by=by, at=at)
+
+    @event("CoSignersAwaited")
+    def _co_signers_awaited(self, co_signers: list[str], by: Principal, at: datetime) -> None:
+        self.awaiting_co_signers = list(co_signers)
+
+    def co_sign(self, by: Principal, at: datetime) -> None:
+        """A co-signer named at intake signs with their own credential (their session or token)."""
+        if by.person_id not in self.awaiting_co_signers:
+            raise RuleViolation(
+                zh=f"该批次没有等待{by.person_id}签字的入库验收",
+                en=f"this batch's intake does not await {by.person_id}'s signature",
+            )
+        self._co_signed(by.person_id, by=by, at=at)
+
+    @event("CoSigned")
+    def _co_signed(self, person_id: str, by: Principal, at: datetime) -> None:
+        self.awaiting_co_signers = [p for p in self.awaiting_co_signers if p != person_id]
 
     def attach_certificate(self, certificate: Certificate, at: datetime) -> None:
         """索证: a same-batch certificate joins the batch, each document once."""

@@ -116,6 +116,7 @@ class BatchState:
     movements: dict[int, Movement]
     offers: dict[int, Movement]
     voided: set[int]
+    awaiting_co_signers: list[str]
 
     # --- state derived from the events -------------------------------------------------------------
 
@@ -196,6 +197,16 @@ class BatchState:
         Without a quantity, the question is whether any of it may go.
         """
         refusals = []
+        if self.awaiting_co_signers:
+            waiting = "、".join(self.awaiting_co_signers)
+            refusals.append(
+                Refusal(
+                    "awaiting_co_signer",
+                    f"入库验收尚待{waiting}签字",
+                    f"the intake awaits the signature of {', '.join(self.awaiting_co_signers)}",
+                    {"awaiting": list(self.awaiting_co_signers)},
+                )
+            )
         if self.on_hold:
             refusals.append(Refusal("on_hold", f"已封存：{self.hold_reason}", f"on hold: {self.hold_reason}"))
         if past_use_by(self.use_by_date, today if meal_date is None else max(today, meal_date)):

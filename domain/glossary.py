@@ -73,6 +73,8 @@ ROLES: dict[str, Term] = {
 # A batch's events, by their stored class name (the history and the timeline).
 BATCH_EVENTS: dict[str, Term] = {
     "Received": ("入库验收", "Received"),
+    "CoSignersAwaited": ("待共同验收人签字", "Awaiting co-signer"),
+    "CoSigned": ("共同验收人签字", "Co-signed"),
     "CertificateAttached": ("附证明", "Certificate attached"),
     "Inspected": ("查验", "Inspected"),
     "PutOnHold": ("封存", "Put on hold"),

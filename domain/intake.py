@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 from uuid import UUID
 
 from domain.announcement import DeliveryAnnouncement, announcement_id
@@ -30,13 +30,20 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, kw_only=True)
 class Acceptance:
-    """What the people at the door record when they accept a delivery."""
+    """What the people at the door record when they accept a delivery.
+
+    ``co_signed`` names the co-signers who signed with their own credential in this command (the API checks their
+    PINs); any other co-signer signs later (CoSign), and until then the batch may not be issued.
+    """
+
+    added_later: ClassVar[tuple[str, ...]] = ("co_signed",)
 
     place: str
     co_signers: list[str]
     sensory_ok: bool
     sensory_notes: str
     arrival_temperature: Decimal | str | None = None
+    co_signed: list[str] | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -83,6 +90,13 @@ class RejectDelivery(Command):
 
 
 @dataclass(frozen=True, kw_only=True)
+class CoSign(Command):
+    """签字背书 after intake: a co-signer named at intake signs with their own credential (``by``)."""
+
+    code: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class WithdrawDelivery(Command):
     announcement: UUID | str
     reason: str
@@ -92,7 +106,7 @@ class WithdrawDelivery(Command):
 def receive_batch(ledger: Ledger, c: ReceiveBatch, by: Principal, at: datetime) -> Outcome:
     """入库验收: the storekeeper (``by``) and co-signers accept a delivery together; a new batch begins."""
     batch = accept(ledger, Delivery.checked(c), c, by, at)
-    return [batch], {"code": batch.code, "batch_id": str(batch.id)}
+    return [batch], {"code": batch.code, "batch_id": str(batch.id), "status": received_status(batch)}
 
 
 def accept(ledger: Ledger, delivery: Delivery, c: Acceptance, by: Principal, at: datetime) -> IngredientBatch:
@@ -116,7 +130,14 @@ def accept(ledger: Ledger, delivery: Delivery, c: Acceptance, by: Principal, at:
         )
     for person in signers:
         check_handler(ledger, person, delivery.school_id, day)
-    return IngredientBatch(
+    signed = set(c.co_signed or ())
+    if not signed <= set(signers[1:]):
+        raise ValidationError(
+            zh="只有被列为共同验收人的人员可以签字",
+            en="only a co-signer named for this intake can sign it",
+            field="co_signed",
+        )
+    batch = IngredientBatch(
         code=new_batch_code(),  # 40 random bits; a clash fails the save as a conflict, never overwrites
         **delivery.fields(),
         place=require_text(c.place, "place", "存放位置"),
@@ -126,6 +147,24 @@ def accept(ledger: Ledger, delivery: Delivery, c: Acceptance, by: Principal, at:
         by=by,
         at=at,
     )
+    awaiting = [person for person in signers[1:] if person not in signed]
+    if awaiting:
+        batch.await_co_signers(awaiting, by, at)
+    return batch
+
+
+@handles(CoSign)
+def co_sign(ledger: Ledger, c: CoSign, by: Principal, at: datetime) -> Outcome:
+    """签字背书: a co-signer the intake awaits signs with their own credential, fit for food work that day."""
+    batch = ledger.batch(c.code)
+    check_handler(ledger, by.person_id, batch.school_id, ledger.profile.local_date(at))
+    batch.co_sign(by, at)
+    return [batch], {**ledger.batch_result(batch), "status": received_status(batch)}
+
+
+def received_status(batch: IngredientBatch) -> str:
+    """What an intake or a co-signature answers: whether the intake still awaits a co-signer."""
+    return "awaiting_co_signer" if batch.awaiting_co_signers else "received"
 
 
 @handles(AttachCertificate)
@@ -200,7 +239,8 @@ def receive_announced(ledger: Ledger, c: ReceiveAnnounced, by: Principal, at: da
     for certificate in found.certificates:  # each signed by the supplier who attached it, at intake's time
         batch.attach_certificate(certificate, batch.received_at)
     found.mark_received(batch.code, by, batch.received_at)
-    return [batch, found], {"code": batch.code, "batch_id": str(batch.id), "announcement_id": str(found.id)}
+    result = {"code": batch.code, "batch_id": str(batch.id), "status": received_status(batch)}
+    return [batch, found], {**result, "announcement_id": str(found.id)}
 
 
 @handles(RejectDelivery)

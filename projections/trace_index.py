@@ -35,6 +35,7 @@ from projections.trace_schema import COLUMNS, SCHEMA
 NOT_NEEDED = (
     events_of(Supplier, "TenderAwarded Suspended Reinstated")  # not yet shown to investigators
     + events_of(IngredientBatch, "IssueOffered IssueOfferCancelled")  # an offer moves nothing; the issue is indexed
+    + events_of(IngredientBatch, "CoSignersAwaited CoSigned")  # the intake's signers are indexed with its receipt
     + events_of(DeliveryAnnouncement, "Announced CertificateAttached Received Rejected Withdrawn")  # before a batch
     + events_of(IdempotencyRecord, "Recorded")
 )

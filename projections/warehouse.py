@@ -79,7 +79,7 @@ NOT_NEEDED = (
     events_of(Supplier, "LicenceRenewed TenderAwarded Suspended Reinstated")
     + events_of(StaffMember, "HealthCertificateRecorded TrainingCertificateRecorded HealthChecked")
     + events_of(StaffMember, "Suspended Reinstated")
-    + events_of(IngredientBatch, "CertificateAttached Inspected")
+    + events_of(IngredientBatch, "CertificateAttached Inspected CoSignersAwaited CoSigned")
     + events_of(FoodSample, "Retained Disposed SentToLaboratory")
     + events_of(DeliveryAnnouncement, "Announced CertificateAttached Received Rejected Withdrawn")
     + events_of(IdempotencyRecord, "Recorded")

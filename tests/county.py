@@ -122,7 +122,8 @@ class County:
         return cls(ledger)
 
     def receive(self, **overrides: Any) -> str:
-        """Pork from 恒鑫, received by 王 and 李 at 7:30 on DAY."""
+        """Pork from 恒鑫, received by 王 and 李 at 7:30 on DAY; the co-signers sign at once unless ``co_signed``
+        says who did."""
         fields: dict[str, Any] = {
             "school": "CG01",
             "supplier": "SUP-HX",
@@ -144,6 +145,7 @@ class County:
             "at": at(hour=7, minute=30),
         }
         fields.update(overrides)
+        fields.setdefault("co_signed", [p for p in fields["co_signers"] if p != fields["by"].person_id])
         code: str = send(self.ledger, ReceiveBatch, fields)["code"]
         return code
 

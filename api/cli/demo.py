@@ -304,6 +304,7 @@ class Demo:
                 invoice_number=f"FP{day:%Y%m%d}{self.random.randint(1000, 9999)}",
                 place=_place(product.category),
                 co_signers=[f"{school}-2"],
+                co_signed=[f"{school}-2"],  # their PIN on the storekeeper's phone
                 sensory_ok=True,
                 sensory_notes="色泽正常、无异味",
                 gtin=product.gtin,
@@ -366,6 +367,7 @@ class Demo:
                     invoice_number="FP-DQ-1",
                     place="干货库",
                     co_signers=["CG01-2"],
+                    co_signed=["CG01-2"],
                     sensory_ok=True,
                     sensory_notes="",
                 ),

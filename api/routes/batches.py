@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 
 from api.auth import (
     SCHOOL_ROLES,
+    CoSigner,
     Kitchen,
     Reader,
     SchoolStaff,
@@ -36,6 +37,7 @@ from api.schemas import (
     ReturnRequest,
     WriteOffRequest,
 )
+from api.signing import co_signed
 from api.tokens import Caller
 from domain.batch import IngredientBatch
 from domain.handoff import (
@@ -51,7 +53,7 @@ from domain.handoff import (
     ReturnToStore,
     WriteOff,
 )
-from domain.intake import ReceiveBatch
+from domain.intake import CoSign, ReceiveBatch
 from domain.ledger import Ledger
 from domain.values import Role
 from labels.payload import parse
@@ -81,9 +83,22 @@ def get_batch(code: str, ledger: LedgerDep, caller: Reader) -> BatchCard:
 @router.post(
     "/batches", response_model=CommandResult, status_code=201, summary="入库验收: receive an unannounced delivery"
 )
-def receive_batch(body: IntakeRequest, caller: Storekeeper, record: Record) -> CommandResult:
+def receive_batch(
+    body: IntakeRequest, ledger: LedgerDep, pins: PinCheckDep, caller: Storekeeper, record: Record
+) -> CommandResult:
     school = _acting_school(caller, body.school)
-    return record(command(ReceiveBatch, body, school=school), caller, body)
+    signed = co_signed(ledger, caller, pins, body)
+    return record(command(ReceiveBatch, body, {"co_signer_pin"}, school=school, co_signed=signed), caller, body)
+
+
+@router.post(
+    "/batches/{code}/co-sign",
+    response_model=CommandResult,
+    summary="签字背书: a co-signer named at intake signs it with their own credential",
+)
+def co_sign(code: str, ledger: LedgerDep, caller: CoSigner, record: Record) -> CommandResult:
+    batch = _own_school_batch(ledger, caller, code)
+    return record(CoSign(code=batch.code), caller)
 
 
 @router.post("/batches/{code}/inspections", response_model=CommandResult, summary="查验: record an inspection")

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from api.auth import SCHOOL_ROLES, Reader, Storekeeper, Supplier, check_school, check_supplier, visible_announcement
 from api.commands import command
 from api.contract import Group
-from api.deps import DocumentsDep, LedgerDep, Record
+from api.deps import DocumentsDep, LedgerDep, PinCheckDep, Record
 from api.errors import ApiError
 from api.schemas import (
     AnnouncementOut,
@@ -20,9 +20,16 @@ from api.schemas import (
     ReasonRequest,
     ReceiveAnnouncedRequest,
 )
+from api.signing import co_signed
 from api.uploads import CertificateForm
 from domain.announcement import DeliveryAnnouncement
-from domain.intake import AnnounceDelivery, AttachCertificateToDelivery, ReceiveAnnounced, RejectDelivery
+from domain.intake import (
+    AnnounceDelivery,
+    AttachCertificateToDelivery,
+    ReceiveAnnounced,
+    RejectDelivery,
+    WithdrawDelivery,
+)
 from domain.values import Role
 
 router = APIRouter(prefix="/api/v1", tags=[Group.SUPPLIERS])
@@ -89,12 +96,15 @@ def receive_delivery(
     announcement_id: UUID,
     body: ReceiveAnnouncedRequest,
     ledger: LedgerDep,
+    pins: PinCheckDep,
     caller: Storekeeper,
     record: Record,
 ) -> CommandResult:
     announcement = ledger.announcement(announcement_id)
     check_school(caller, announcement.goods.school_id)
-    return record(command(ReceiveAnnounced, body, announcement=announcement_id), caller, body)
+    signed = co_signed(ledger, caller, pins, body)
+    received = command(ReceiveAnnounced, body, {"co_signer_pin"}, announcement=announcement_id, co_signed=signed)
+    return record(received, caller, body)
 
 
 @store_room_router.post(
@@ -107,6 +117,18 @@ def reject_delivery(
 ) -> CommandResult:
     check_school(caller, ledger.announcement(announcement_id).goods.school_id)
     return record(RejectDelivery(announcement=announcement_id, reason=body.reason), caller, body)
+
+
+@router.post(
+    "/deliveries/{announcement_id}/withdraw",
+    response_model=CommandResult,
+    summary="撤回: the supplier withdraws a delivery it announced, saying why",
+)
+def withdraw_delivery(
+    announcement_id: UUID, body: ReasonRequest, ledger: LedgerDep, caller: Supplier, record: Record
+) -> CommandResult:
+    visible_announcement(ledger, caller, announcement_id)  # another supplier's delivery answers 404
+    return record(WithdrawDelivery(announcement=announcement_id, reason=body.reason), caller, body)
 
 
 def announcement_out(a: DeliveryAnnouncement) -> AnnouncementOut:

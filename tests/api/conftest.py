@@ -46,6 +46,8 @@ class Api:
         return self.client.post(path, json=json, headers=headers, **kwargs)  # type: ignore[arg-type]
 
 
+LI_PIN = "1357"
+
 # Who calls: name → (person, role, scope)
 CALLERS = {
     "admin": (ADMIN.person_id, "admin", None),
@@ -93,6 +95,7 @@ def open_api(
         for name, (person, role, scope) in CALLERS.items()
     }
     credentials.set_pin(ZHANG, "2468", by=Principal(ADMIN.person_id, "admin"))
+    credentials.set_pin(LI, LI_PIN, by=Principal(ADMIN.person_id, "admin"))  # co-signs intakes on 王's phone
     documents = tmp_path / "documents"
     settings = Settings(
         database_url="unused://",

@@ -25,6 +25,8 @@ EXPECTED = {
     ("POST", "/api/v1/batches"): {"storekeeper", "admin"},
     ("POST", "/api/v1/deliveries/{announcement_id}/receive"): {"storekeeper", "admin"},
     ("POST", "/api/v1/deliveries/{announcement_id}/reject"): {"storekeeper", "admin"},
+    ("POST", "/api/v1/deliveries/{announcement_id}/withdraw"): {"supplier", "admin"},
+    ("POST", "/api/v1/batches/{code}/co-sign"): SCHOOL,  # the co-signer named at intake, as themselves
     ("POST", "/api/v1/batches/{code}/inspections"): {"storekeeper", "principal", "admin"},
     ("POST", "/api/v1/batches/{code}/moves"): {"storekeeper", "admin"},
     ("POST", "/api/v1/batches/{code}/holds"): {"storekeeper", "principal", "admin"},

@@ -9,7 +9,7 @@ from io import BytesIO
 import zxingcpp
 from PIL import Image
 
-from tests.api.conftest import Api
+from tests.api.conftest import LI_PIN, Api
 from tests.api.files import pdf_report, photo
 from tests.county import DAY, LI, ZHANG
 
@@ -67,13 +67,21 @@ def announce_with_certificates(api: Api) -> str:
 
 
 def receive(api: Api, delivery: str) -> str:
+    """入库验收 with 李 as co-signer, who signs a moment later on her own phone: until then nothing may go."""
     received = api.post(
         "storekeeper",
         f"/api/v1/deliveries/{delivery}/receive",
         {"place": "冷冻库（红）", "co_signers": [LI], "sensory_ok": True, "sensory_notes": "色泽正常"},
     )
     assert received.status_code == 201, received.text
-    return str(received.json()["code"])
+    assert received.json()["status"] == "awaiting_co_signer"
+    code = str(received.json()["code"])
+    card = api.get("co_signer", f"/api/v1/batches/{code}").json()
+    assert card["awaiting_co_signers"] == [LI] and "co_sign" in card["actions"] and "issue" not in card["actions"]
+    assert card["refusals_en"]["issue"] == f"the intake awaits the signature of {LI}"
+    signed = api.post("co_signer", f"/api/v1/batches/{code}/co-sign", key=f"co-sign-{code}")
+    assert signed.status_code == 200 and signed.json()["status"] == "received", signed.text
+    return code
 
 
 def test_a_suppliers_day(api: Api) -> None:
@@ -120,7 +128,7 @@ def test_a_storekeepers_day(api: Api) -> None:
     assert api.get("other_school", "/api/v1/labels/sheet", params={"code": [pork]}).status_code == 404
 
     # 07:50 vegetables come unannounced: a short form, then the invoice photo.
-    greens = api.post("storekeeper", "/api/v1/batches", GREENS).json()["code"]
+    greens = api.post("storekeeper", "/api/v1/batches", {**GREENS, "co_signer_pin": LI_PIN}).json()["code"]
     card = api.get("storekeeper", f"/api/v1/batches/{greens}").json()
     assert "issue" not in card["actions"] and "缺少" in card["refusals"]["issue"]
     assert card["refusals_en"]["issue"] == "missing invoice, quality inspection report"
@@ -254,8 +262,10 @@ def test_an_investigators_day(api: Api) -> None:
     )
 
     history = api.get("investigator", f"/api/v1/batches/{pork}/history", params={"limit": 3}).json()
-    assert [e["what"] for e in history["items"]] == ["Received", "CertificateAttached", "CertificateAttached"]
+    assert [e["what"] for e in history["items"]] == ["Received", "CoSignersAwaited", "CertificateAttached"]
     rest = api.get("investigator", f"/api/v1/batches/{pork}/history", params={"cursor": history["next_cursor"]}).json()
+    signed = next(e for e in rest["items"] if e["what"] == "CoSigned")  # 李, with her own session
+    assert (signed["details"]["person_id"], signed["by"]["person_id"], signed["what_zh"]) == (LI, LI, "共同验收人签字")
     assert rest["items"][-1]["what"] == "IssuedToKitchen" and rest["next_cursor"] is None
     assert rest["items"][-1]["details"]["taken_by"] == ZHANG
     assert history["items"][0]["by"] == {"person_id": "CG01-wang", "role": "storekeeper", "name": "王建国"}

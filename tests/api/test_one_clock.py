@@ -16,7 +16,7 @@ import pytest
 from openpyxl import load_workbook
 
 from domain.ledger import Ledger
-from tests.api.conftest import Api, open_api
+from tests.api.conftest import LI_PIN, Api, open_api
 from tests.api.files import pdf_report
 from tests.clock import COUNTY, OTHER_ZONES, live_clock, off_the_county_clock, times_in
 from tests.county import DAY, LI, ZHANG
@@ -49,6 +49,7 @@ def a_day_recorded_live(api: Api) -> dict[str, Any]:
             "supplier": "SUP-HX", "product": "猪肉（前腿）", "category": "meat", "quantity": "20", "unit": "kg",
             "supplier_lot": "HX260301-2", "production_date": "2026-03-01", "use_by_date": "2026-03-05",
             "invoice_number": "FP1", "place": "冷冻库（红）", "co_signers": [LI], "sensory_ok": True,
+            "co_signer_pin": LI_PIN,
         },
     )  # fmt: skip
     assert received.status_code == 201, received.text

@@ -92,6 +92,7 @@ def test_an_announced_delivery_is_received_with_its_certificates(county: County)
             announcement=announced,
             place="冷冻库（红）",
             co_signers=[LI],
+            co_signed=[LI],  # 李's PIN on 王's phone
             sensory_ok=True,
             sensory_notes="色泽正常",
             quantity="19.5",

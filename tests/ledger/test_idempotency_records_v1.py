@@ -34,6 +34,7 @@ def load(ledger: Ledger, path: Path) -> None:
 
 
 COMMAND = {kind.command_name(): kind for kind in HANDLERS}
+AFTER_V1 = {"co_sign"}  # commands that did not exist when the v1 records were stored
 
 
 def send(ledger: Ledger, name: str, fields: dict[str, Any], key: str) -> dict[str, Any]:
@@ -41,7 +42,7 @@ def send(ledger: Ledger, name: str, fields: dict[str, Any], key: str) -> dict[st
 
 
 def test_every_command_has_a_v1_record() -> None:
-    assert {name for _, name, _ in COMMANDS} == set(COMMAND)
+    assert {name for _, name, _ in COMMANDS} == set(COMMAND) - AFTER_V1
 
 
 @pytest.mark.parametrize(("key", "name", "fields"), COMMANDS, ids=[f"{k}-{n}" for k, n, _ in COMMANDS])

@@ -192,14 +192,28 @@ def test_storekeeper_receives_an_unannounced_delivery_with_the_short_form(
     screenshot(phone, "intake-form-phone")  # the README's docs/screenshots/intake-form-phone.png
     form.get_by_role("button", name="确认入库").click()
     expect(phone.locator("#received-code")).not_to_be_empty()
+    expect(phone.get_by_role("status")).to_have_text("已入库，共同验收人签字后方可出库")  # no PIN given
     code = phone.locator("#received-code").inner_text()
     batch = school_day.ledger.batch(code)
-    assert (batch.product, batch.supplier_id, str(batch.on_hand), batch.signers) == (
+    assert (batch.product, batch.supplier_id, str(batch.on_hand), batch.signers, batch.awaiting_co_signers) == (
         "青菜",
         "SUP-LY",
         "25",
         [WANG.person_id, LI],
+        [LI],
     )
     expect(phone.locator("#label-preview")).to_be_visible()
     phone.get_by_role("link", name="打开批次卡").click()
     expect(phone.locator("#certs")).to_contain_text("缺少：正式发票")
+    expect(phone.locator("#co-sign")).to_contain_text(LI)
+    expect(phone.locator("#refusals")).to_contain_text(f"入库验收尚待{LI}签字")
+    expect(phone.get_by_role("button", name="签字确认入库验收")).to_be_hidden()  # 王 cannot sign for 李
+
+    # 李 signs the intake on her own phone: the card no longer waits for her.
+    li_phone = phones.open()
+    open_app(li_phone, LI, f"/app/batch/{code}")
+    li_phone.get_by_role("button", name="签字确认入库验收").click()
+    expect(li_phone.get_by_role("status")).to_have_text("已签字，入库验收完成")
+    expect(li_phone.locator("#co-sign")).to_be_hidden()
+    assert_accessible(li_phone)
+    assert school_day.ledger.batch(code).awaiting_co_signers == []

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from tests.county import LI, WANG, ZHANG
 from tests.pages.accessibility import assert_accessible
-from tests.pages.conftest import DESKTOP, Phones, SchoolDay, screenshot
+from tests.pages.conftest import DESKTOP, PINS, Phones, SchoolDay, screenshot
 from tests.pages.steps import open_app, printed_label, scan_with_camera, scripts_ready
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -20,7 +20,8 @@ pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_storekeeper_scans_a_label_and_issues_to_the_kitchen(
     phones: Phones, school_day: SchoolDay, camera_file: Path
 ) -> None:
-    # 07:30 恒鑫's announced pork arrives. 王 picks it from the list, checks it, and confirms with 李 as co-signer.
+    # 07:30 恒鑫's announced pork arrives. 王 picks it from the list, checks it, and confirms with 李 as co-signer,
+    # who signs with her own PIN on 王's phone (mistyped first: nothing is recorded, and she signs again).
     delivery = school_day.announce_pork()
     school_day.set_clock(7, 30)
     phone = phones.open()
@@ -31,8 +32,13 @@ def test_storekeeper_scans_a_label_and_issues_to_the_kitchen(
     receive.get_by_label("到货温度（°C）").fill("-15.5")
     receive.get_by_label("存放位置").fill("冷冻库（红）")
     receive.get_by_label("共同验收人编号").fill(LI)
+    receive.get_by_label(re.compile("共同验收人PIN")).fill("0000")
     assert_accessible(phone)
     screenshot(phone, "intake-phone")
+    receive.get_by_role("button", name="确认入库").click()
+    expect(phone.locator("#problem")).to_have_text(f"共同验收人{LI}的PIN错误，未入库")
+    assert school_day.ledger.announcement(delivery).status == "announced"
+    receive.get_by_label(re.compile("共同验收人PIN")).fill(PINS[LI])
     receive.get_by_role("button", name="确认入库").click()
 
     # The batch is in the ledger with the delivery's four certificates, and its label is ready to print.

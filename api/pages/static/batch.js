@@ -69,6 +69,7 @@
     document.getElementById("expired").hidden = !c.expired;
     document.getElementById("failed").hidden = !c.failed_inspections;
     renderCertificates(c);
+    renderCoSign(c);
     renderPending(c);
     renderActions(c);
   }
@@ -110,14 +111,29 @@
     }
   }
 
-  async function confirmOffer(offer, button) {
+  // 签字背书: an intake whose co-signer has not yet signed; the co-signer signs here, on their own phone.
+  function renderCoSign(c) {
+    document.getElementById("co-sign").hidden = !c.awaiting_co_signers.length;
+    setText("co-sign-who", c.awaiting_co_signers.join("、"));
+    document.getElementById("co-sign-button").hidden = !c.actions.includes("co_sign") || offline;
+  }
+
+  const coSignButton = document.getElementById("co-sign-button");
+  coSignButton.addEventListener("click", () => sign(coSignButton, `${path}/co-sign`, "co_signed_done"));
+
+  function confirmOffer(offer, button) {
+    return sign(button, `${path}/issues/${offer}/confirm`, "issue_done");
+  }
+
+  // A signature of the person signed in (a hand-off taken, an intake co-signed): one tap, one record.
+  async function sign(button, route, done) {
     if (button.disabled) return;
     button.disabled = true;
     clearMessages();
     const key = button.dataset.key || (button.dataset.key = FT.newKey());
     try {
-      await request("POST", `${path}/issues/${offer}/confirm`, { key });
-      notice(t("issue_done"));
+      await request("POST", route, { key });
+      notice(t(done));
       await load();
     } catch (error) {
       if (error instanceof FT.Problem) delete button.dataset.key;
@@ -131,13 +147,14 @@
     const box = document.getElementById("actions");
     box.replaceChildren();
     const offered = ORDER.filter((action) => c.actions.includes(action) && action !== "confirm_issue" && (!offline || QUEUED.has(action)));
+    const signing = c.actions.filter((action) => ["confirm_issue", "co_sign"].includes(action));
     for (const action of offered) {
       const button = el("button", { type: "button", class: "big action" + (DANGER.has(action) ? " danger" : ""), "data-action": action, text: t("act_" + action) });
       button.addEventListener("click", () => openForm(action));
       box.append(button);
     }
-    // The kitchen lead's only action, confirming, sits with the hand-off it confirms.
-    document.getElementById("actions-section").hidden = !offered.length && c.actions.includes("confirm_issue");
+    // A signature (confirming a hand-off, co-signing an intake) sits with what it signs.
+    document.getElementById("actions-section").hidden = !offered.length && signing.length > 0;
     document.getElementById("no-actions").hidden = c.actions.length > 0;
     const refusals = document.getElementById("refusals");
     refusals.replaceChildren();

@@ -92,13 +92,20 @@
     return value && value.trim() ? value.trim() : null;
   }
 
+  // Who signs the intake with the storekeeper: the co-signer, with their PIN now or later on their own phone.
+  function coSigning(data) {
+    const person = data.get("co_signer").trim();
+    const pin = data.get("co_signer_pin");
+    return { co_signers: [person], ...(pin ? { co_signer_pin: pin } : {}) };
+  }
+
   function received(result) {
     document.getElementById("receive-form").hidden = true;
     const section = document.getElementById("received");
     document.getElementById("received-code").textContent = result.code;
     document.getElementById("received-card").href = "/app/batch/" + encodeURIComponent(result.code);
     section.hidden = false;
-    notice(t("saved"));
+    notice(t(result.status === "awaiting_co_signer" ? "intake_awaiting_co_signer" : "saved"));
     section.scrollIntoView({ block: "start" });
     return FT.labels.show(`batches/${encodeURIComponent(result.code)}/label`, result.code);
   }
@@ -106,7 +113,7 @@
   function receiveBody(data) {
     const body = {
       place: data.get("place").trim(),
-      co_signers: [data.get("co_signer").trim()],
+      ...coSigning(data),
       sensory_ok: data.get("sensory_ok") === "on",
       sensory_notes: data.get("sensory_notes"),
     };
@@ -149,7 +156,7 @@
       use_by_date: data.get("use_by_date"),
       invoice_number: data.get("invoice_number").trim(),
       place: data.get("place").trim(),
-      co_signers: [data.get("co_signer").trim()],
+      ...coSigning(data),
       sensory_ok: data.get("sensory_ok") === "on",
       sensory_notes: data.get("sensory_notes"),
     };
