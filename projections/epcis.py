@@ -45,8 +45,9 @@ FOODTRACE_NS = "https://foodtrace.example/epcis/"
 CONTEXT: list[Any] = [EPCIS_CONTEXT, {"foodtrace": FOODTRACE_NS}]
 # UN/ECE Recommendation 20 codes, as EPCIS's ``uom`` wants them.
 UOM = {"kg": "KGM", "g": "GRM", "L": "LTR", "mL": "MLT", "piece": "H87", "box": "BX", "bag": "BG", "bottle": "BO"}
-# Events that move no goods and say nothing a receiver needs.
-SKIPPED = frozenset({"IssueOffered", "IssueOfferCancelled"})
+# Events that move no goods and say nothing a receiver needs (a co-signature completes a receipt that already
+# names its signers).
+SKIPPED = frozenset({"IssueOffered", "IssueOfferCancelled", "CoSignersAwaited", "CoSigned"})
 Json = dict[str, Any]
 
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from domain.business_time import LATE_ZH
-from tests.api.conftest import Api
+from tests.api.conftest import LI_PIN, Api
 from tests.api.test_days import GREENS
 from tests.county import ADMIN, DAY, LI, at
 
@@ -15,7 +15,7 @@ ARRIVED = at(DAY, 6, 45)
 
 
 def receive_greens(api: Api, **extra: Any) -> str:
-    received = api.post("storekeeper", "/api/v1/batches", {**GREENS, **extra})
+    received = api.post("storekeeper", "/api/v1/batches", {**GREENS, "co_signer_pin": LI_PIN, **extra})
     assert received.status_code == 201, received.text
     return str(received.json()["code"])
 
