@@ -119,11 +119,7 @@ def reject_delivery(
     return record(RejectDelivery(announcement=announcement_id, reason=body.reason), caller, body)
 
 
-@router.post(
-    "/deliveries/{announcement_id}/withdraw",
-    response_model=CommandResult,
-    summary="撤回: the supplier withdraws a delivery it announced, saying why",
-)
+@router.post("/deliveries/{announcement_id}/withdraw", response_model=CommandResult, summary="撤回: withdraw it")
 def withdraw_delivery(
     announcement_id: UUID, body: ReasonRequest, ledger: LedgerDep, caller: Supplier, record: Record
 ) -> CommandResult:
