@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect
 from domain.handoff import PutOnHold
 from tests.county import DAY, LI, WANG, ZHANG, at
 from tests.pages.accessibility import assert_accessible
-from tests.pages.conftest import Phones, SchoolDay, screenshot
+from tests.pages.conftest import PINS, Phones, SchoolDay, screenshot
 from tests.pages.steps import go_offline, installed, issue_with_pin, open_app, reload_offline, sign_in
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -185,7 +185,7 @@ def test_a_sign_in_that_expired_meanwhile_keeps_the_queue_until_its_person_signs
     assert at(DAY, 10) <= datetime.fromisoformat(sample["sealed_at"]) < at(DAY, 10, 5)  # sealed then, not at 23:00
 
 
-def test_an_announced_delivery_received_with_no_signal_is_recorded_at_its_time(
+def test_an_intake_with_no_signal_is_re_signed_by_its_co_signer_and_recorded_at_its_time(
     phones: Phones, school_day: SchoolDay
 ) -> None:
     # 06:10, before anyone is at a desk: the list of announced deliveries was synced upstairs.
@@ -196,7 +196,8 @@ def test_an_announced_delivery_received_with_no_signal_is_recorded_at_its_time(
     expect(phone.get_by_role("button", name=re.compile("猪肉（前腿）"))).to_be_visible()
     installed(phone)
 
-    # In the store room the pork is checked and confirmed with 李 as co-signer: it waits, and is not offered twice.
+    # In the store room the pork is checked and confirmed with 李 as co-signer, who types her PIN (one digit wrong):
+    # it waits, and is not offered twice.
     go_offline(phone)
     reload_offline(phone)
     expect(phone.locator("#offline-note")).to_contain_text("离线 · 上次同步")
@@ -204,6 +205,7 @@ def test_an_announced_delivery_received_with_no_signal_is_recorded_at_its_time(
     receive = phone.locator("#receive-form")
     receive.get_by_label("存放位置").fill("冷冻库（红）")
     receive.get_by_label("共同验收人编号").fill(LI)
+    receive.get_by_label(re.compile("共同验收人PIN")).fill("8641")
     received_at = datetime.fromisoformat(phone.evaluate("FT.countyNow()"))
     receive.get_by_role("button", name="确认入库").click()
     expect(phone.get_by_role("status")).to_have_text("入库已保存在本机：联网发送后再打印标签")
@@ -212,11 +214,21 @@ def test_an_announced_delivery_received_with_no_signal_is_recorded_at_its_time(
     expect(phone.locator(OUTBOX)).to_contain_text("入库验收 · 猪肉（前腿） · 20 kg")
     expect(phone.locator("#no-announced")).to_be_visible()
 
-    # 07:45 the signal is back: the batch is received once, at the time it was checked.
+    # 07:45 the signal is back: the PIN is refused and nothing is received; the entry says so and what to do.
     school_day.set_clock(7, 45)
     phone.context.set_offline(False)
+    refused = phone.locator(f"{OUTBOX}[data-state=refused]")
+    expect(refused).to_contain_text(f"共同验收人{LI}的PIN错误，未入库")
+    expect(refused).to_contain_text("请签字人本人重新输入PIN")
+    assert school_day.ledger.announcement(delivery).status == "announced"
+
+    # 李 types her PIN again on the entry: the batch is received once, signed by both, at the time it was checked.
+    refused.get_by_role("button", name="修改后重发").click()
+    refused.get_by_label(re.compile("共同验收人PIN")).fill(PINS[LI])
+    refused.get_by_role("button", name="重新发送").click()
     expect(phone.locator("#outbox")).to_be_hidden()
     announcement = school_day.ledger.announcement(delivery)
     assert announcement.status == "received"
+    assert school_day.ledger.batch(announcement.batch_code).awaiting_co_signers == []
     [(occurred, _)] = recorded_at(school_day, announcement.batch_code, "Received")
     assert received_at <= occurred <= received_at + timedelta(minutes=5)
