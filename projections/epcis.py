@@ -155,7 +155,7 @@ def epcis_document(events: Iterable[Json], created: datetime, naming: Naming) ->
 
 def _batch(e: Any, naming: Naming) -> _Batch:
     lot_uri = naming.lot(e.supplier_id, e.gtin, e.product, e.lot)
-    return _Batch(e.code, e.school_id, e.supplier_id, lot_uri, e.unit, e.place)
+    return _Batch(code=e.code, school=e.school_id, supplier=e.supplier_id, lot_uri=lot_uri, unit=e.unit, place=e.place)
 
 
 def _quantity(batch: _Batch, quantity: Decimal) -> Json:
@@ -180,7 +180,7 @@ def _common(e: Any, batch: _Batch, naming: Naming, kind: str = "ObjectEvent") ->
 
 
 def _observed(
-    e: Any, batch: _Batch, naming: Naming, step: str, disposition: str | None, quantity: Decimal | None = None
+    e: Any, batch: _Batch, naming: Naming, step: str, disposition: str | None, *, quantity: Decimal | None = None
 ) -> Json:
     observed = {**_common(e, batch, naming), "action": "OBSERVE", "epcList": [naming.batch(batch.code)]}
     if quantity is not None:
@@ -193,7 +193,7 @@ def _observed(
 
 def _received(e: Any, batch: _Batch, naming: Naming) -> Json:
     return {
-        **_observed(e, batch, naming, "receiving", "in_progress", e.quantity),
+        **_observed(e, batch, naming, "receiving", "in_progress", quantity=e.quantity),
         "action": "ADD",
         "bizTransactionList": [{"type": "inv", "bizTransaction": naming.invoice(e.supplier_id, e.invoice_number)}],
         "sourceList": [{"type": "owning_party", "source": naming.supplier(e.supplier_id)}],
@@ -261,11 +261,11 @@ def _issued(e: Any, batch: _Batch, naming: Naming) -> Json:
 
 
 def _returned(e: Any, batch: _Batch, naming: Naming) -> Json:
-    return {**_observed(e, batch, naming, "receiving", "returned", e.quantity), "foodtrace:reason": e.reason}
+    return {**_observed(e, batch, naming, "receiving", "returned", quantity=e.quantity), "foodtrace:reason": e.reason}
 
 
 def _written_off(e: Any, batch: _Batch, naming: Naming) -> Json:
-    written_off = _observed(e, batch, naming, "destroying", "destroyed", e.quantity)
+    written_off = _observed(e, batch, naming, "destroying", "destroyed", quantity=e.quantity)
     return {**written_off, "foodtrace:reason": e.reason, "foodtrace:witness": e.witness}
 
 
