@@ -30,6 +30,7 @@ from api.routes import (
     epcis,
     history,
     investigate,
+    public_notice,
     registry,
     resolve,
     samples,
@@ -53,7 +54,8 @@ ROUTERS = (
     checkpoints.router,
     webhooks.router,
 )
-PUBLIC_ROUTERS = (sessions.router, checkpoints.public_router)  # signing in and checking the log need no token
+# Signing in, checking the log and reading a school's 公示 need no token.
+PUBLIC_ROUTERS = (sessions.router, checkpoints.public_router, public_notice.router)
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem, "description": text}
     for status, text in [
@@ -124,6 +126,7 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
         app.include_router(router, responses=ERROR_RESPONSES)
     app.include_router(resolve.router)
     app.include_router(pages.router)
+    app.include_router(pages.public)
     app.include_router(pages.root)
 
     _publish_errors_as_problems(app)

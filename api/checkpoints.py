@@ -142,6 +142,15 @@ class Checkpoints:
         covering = self.listed(max(position - 1, 0), 1)
         return covering[0] if covering else self.latest()
 
+    def signed_before(self, moment: datetime) -> Checkpoint | None:
+        """The last checkpoint signed before ``moment`` (a month's end): every text is on the county's clock, so
+        the ISO strings order as the times do."""
+        until = county_time(moment, self.ledger.profile.zone).isoformat(timespec="seconds")
+        rows = self._select(
+            "SELECT * FROM foodtrace_checkpoints WHERE signed_at < ? ORDER BY position DESC LIMIT 1", (until,)
+        )
+        return Checkpoint(**rows[0]) if rows else None
+
     def listed(self, after: int = 0, limit: int = 1000) -> list[Checkpoint]:
         rows = self._select(
             "SELECT * FROM foodtrace_checkpoints WHERE position > ? ORDER BY position LIMIT ?", (after, limit)

@@ -133,7 +133,7 @@ class TraceIndex(ChunkProjection):
         chunk.add(
             "view_trace_batches",
             **named(e, "code product category pork quantity unit supplier_lot lot gtin production_date use_by_date"),
-            **named(e, "invoice_number place sensory_check"),
+            **named(e, "invoice_number unit_price place sensory_check"),
             batch_id=e.originator_id,
             school=e.school_id,
             supplier=e.supplier_id,

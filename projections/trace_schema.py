@@ -15,7 +15,7 @@ COLUMNS = {
     "view_trace_staff": "person_id, staff_id, name, school, roles",
     "view_trace_staff_events": "person_id, version, kind, number, valid_from, valid_until, day, passed, reason, at",
     "view_trace_batches": "batch_id, code, school, supplier, product, category, pork, quantity, unit, "
-    "supplier_lot, lot, gtin, production_date, use_by_date, invoice_number, place, signers, sensory_check, "
+    "supplier_lot, lot, gtin, production_date, use_by_date, invoice_number, unit_price, place, signers, sensory_check, "
     "received_by, received_at, received_on, on_hold, hold_reason, notification_id, product_key, product_folded, "
     "recorded_at, late",
     "view_trace_certificates": "batch_id, version, kind, number, issuer, issue_date, expiry_date, sha256, "
@@ -53,7 +53,8 @@ SCHEMA = Schema(
         "school TEXT NOT NULL, supplier TEXT NOT NULL, product TEXT NOT NULL, category TEXT NOT NULL, "
         "pork {bool} NOT NULL, quantity {decimal} NOT NULL, unit TEXT NOT NULL, supplier_lot TEXT NOT NULL, "
         "lot TEXT NOT NULL, gtin TEXT, production_date {date} NOT NULL, use_by_date {date} NOT NULL, "
-        "invoice_number TEXT NOT NULL, place TEXT NOT NULL, signers TEXT NOT NULL, sensory_check TEXT NOT NULL, "
+        "invoice_number TEXT NOT NULL, unit_price {decimal}, place TEXT NOT NULL, signers TEXT NOT NULL, "
+        "sensory_check TEXT NOT NULL, "
         "received_by TEXT NOT NULL, received_at {time} NOT NULL, received_on {date} NOT NULL, "
         "on_hold {bool} NOT NULL, hold_reason TEXT NOT NULL, notification_id BIGINT NOT NULL, "
         "product_key TEXT NOT NULL, product_folded TEXT NOT NULL, recorded_at {time} NOT NULL, late {bool} NOT NULL)",

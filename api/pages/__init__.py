@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from api.pages import installable
+from api.pages.public import router as public
 from api.pages.views import root, router
 
 router.include_router(installable.router)
 
-__all__ = ["root", "router"]
+__all__ = ["public", "root", "router"]
