@@ -90,6 +90,8 @@ PUBLIC = {
     ("POST", "/api/v1/sessions"),  # signing in with a PIN is how a phone gets its token
     ("GET", "/api/v1/checkpoints"),  # anyone may check the log against the signed checkpoints
     ("GET", "/api/v1/checkpoints/public-key"),
+    ("GET", "/api/v1/public/schools/{school}/notices/{month}"),  # a school's 公示 is published to anyone
+    ("GET", "/api/v1/public/schools/{school}/notices/{month}/notice.pdf"),
 }
 WRITERS_NEVER = {"investigator"}  # reads everything, writes nothing
 
