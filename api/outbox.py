@@ -237,11 +237,11 @@ class Outbox(Follower):
         ok = error is None and status is not None and 200 <= status < 300
         if not ok and error is None:
             error = f"HTTP {status}"
-        self._record(message.key, attempt, started, finished, status, error)
+        self._record(message.key, attempt, started=started, finished=finished, status=status, error=error)
         return int(ok)
 
     def _record(
-        self, key: str, attempt: int, started: float, finished: float, status: int | None, error: str | None
+        self, key: str, attempt: int, *, started: float, finished: float, status: int | None, error: str | None
     ) -> None:
         state, next_at = "delivered", finished
         delivered_at: float | None = finished

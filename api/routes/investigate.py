@@ -117,7 +117,14 @@ def trace_forward(
         received_from=received_from,
         received_to=received_to,
     )
-    return _exported(trace, format, f"trace-forward-{lot or supplier or product}", fresh, freshness, checkpoints)
+    return _exported(
+        trace,
+        format,
+        f"trace-forward-{lot or supplier or product}",
+        fresh=fresh,
+        freshness=freshness,
+        checkpoints=checkpoints,
+    )
 
 
 @router.get(
@@ -139,7 +146,9 @@ def trace_backward(
     freshness = fresh.reading("trace")
     queries.require_known(views, school=school)
     trace = queries.trace_backward(views, school, meal_date, meal, others_in_full=format != "json")
-    return _exported(trace, format, f"trace-{school}-{meal_date}-{meal}", fresh, freshness, checkpoints)
+    return _exported(
+        trace, format, f"trace-{school}-{meal_date}-{meal}", fresh=fresh, freshness=freshness, checkpoints=checkpoints
+    )
 
 
 @school_router.get(
@@ -277,7 +286,7 @@ def get_projection_status(views: Views, caller: Investigator) -> Json:
 
 
 def _exported(
-    trace: Json, format: Export, name: str, fresh: ReadAfter, freshness: Json, checkpoints: Checkpoints
+    trace: Json, format: Export, name: str, *, fresh: ReadAfter, freshness: Json, checkpoints: Checkpoints
 ) -> Any:
     if format == "pdf":  # the incident report: as of the views' position, with the checkpoint that vouches for it
         vouching = checkpoints.vouching_for(freshness["position"])
