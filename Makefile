@@ -9,7 +9,7 @@ PORT ?= 8000
 RUN_APT_PACKAGES ?= fonts-wqy-microhei
 APT_PACKAGES ?= $(RUN_APT_PACKAGES) poppler-utils librsvg2-bin chromium libreoffice-calc-nogui
 
-.PHONY: run test lint typecheck pytest system-packages bench clean
+.PHONY: run test lint typecheck pytest system-packages bench clean openapi
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ pytest: $(VENV)/.installed-test
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 test: lint typecheck pytest
+
+# The API's committed OpenAPI snapshot: rewrite it when the API changes on purpose (README: API versioning).
+openapi: $(VENV)/.installed
+	$(BIN)/foodtrace openapi -o openapi.json
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/ledger.py

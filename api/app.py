@@ -15,7 +15,7 @@ from fastapi.openapi.utils import get_openapi
 from api import pages, redaction
 from api.body_limit import BodyLimit
 from api.checkpoints import Checkpoints, CheckpointSchedule
-from api.contract import OPENAPI_TAGS, Group, operation_id
+from api.contract import OPENAPI_TAGS, Group, deprecation_headers, name_free_form_answers, operation_id
 from api.deps import LedgerDep
 from api.documents import DocumentStore
 from api.epcis_push import epcis_feed
@@ -132,7 +132,7 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
     _publish_errors_as_problems(app)
 
     @app.get("/health/live", tags=[Group.OPERATIONS])
-    def check_live() -> dict[str, str]:
+    def check_live() -> dict[str, Any]:
         """The process is up and answering; asks nothing of the database."""
         return {"status": "live"}
 
@@ -169,6 +169,7 @@ def _publish_errors_as_problems(app: FastAPI) -> None:
             title=app.title, version=app.version, summary=app.summary, description=app.description, routes=app.routes
         )
         document["tags"] = app.openapi_tags  # the user groups, described
+        name_free_form_answers(document)
         problem_schema = {"$ref": "#/components/schemas/Problem"}
         for operations in document.get("paths", {}).values():
             for operation in operations.values():
@@ -200,5 +201,6 @@ async def _request_log(request: Request, call_next: Callable[[Request], Awaitabl
         f"{milliseconds:.1f}ms request_id={request_id} caller={who}",
     )
     response.headers["X-Request-ID"] = request_id
+    deprecation_headers(request, response)
     response.headers["X-Content-Type-Options"] = "nosniff"  # a supplier's file or an answer never runs as a page
     return response

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Header, Request
 
@@ -18,7 +18,8 @@ from api.checkpoints import Checkpoints
 from api.documents import DocumentStore
 from api.errors import ApiError
 from api.pin_limits import PinLimits
-from api.schemas import CommandBody, CommandResult, LateApprovalRequest
+from api.results import Recorded
+from api.schemas import CommandBody, LateApprovalRequest
 from api.settings import Settings
 from api.tokens import Caller, Credentials
 from api.webhooks import Webhooks
@@ -74,8 +75,7 @@ def idempotency_key(
 IdempotencyKey = Annotated[str | None, Depends(idempotency_key)]
 
 
-# The times a write's result may hold (keep_until).
-RESULT_TIMES = tuple(name for name, field in CommandResult.model_fields.items() if field.annotation == datetime | None)
+R = TypeVar("R", bound=Recorded)
 
 
 class PinCheck:
@@ -111,8 +111,9 @@ class Recorder:
         self.key = key
 
     def __call__(
-        self, command: Command, caller: Caller, when: CommandBody | None = None, **extra: Any
-    ) -> CommandResult:
+        self, command: Command, caller: Caller, answer: type[R], when: CommandBody | None = None, **extra: Any
+    ) -> R:
+        """``answer``: the command's own result model, which keeps the fields it names; ``when``: the request's body."""
         if when is not None:
             approval = self._approval(when.late_approval, caller)
             command = dataclasses.replace(command, occurred_at=when.occurred_at, late_approval=approval)
@@ -120,8 +121,8 @@ class Recorder:
         # Its times as every answer gives them, on the county's clock (a retry's replayed first result holds them
         # in the offset they were stored in).
         zone = self.ledger.profile.zone
-        times = {name: county_iso(result[name], zone) for name in RESULT_TIMES if result.get(name) is not None}
-        return CommandResult(**{**result, **times}, **extra)
+        times = {name: county_iso(result[name], zone) for name in _times(answer) if result.get(name) is not None}
+        return answer.model_validate({**result, **times, **extra})
 
     def _approval(self, given: LateApprovalRequest | None, caller: Caller) -> LateApproval | None:
         if given is None:
@@ -143,6 +144,10 @@ class Recorder:
                 "the approver's PIN is wrong; nothing was recorded",
             )
         return LateApproval(approver=given.approver, reason=given.reason)
+
+
+def _times(answer: type[Recorded]) -> list[str]:
+    return [name for name, field in answer.model_fields.items() if field.annotation is datetime]
 
 
 Record = Annotated[Recorder, Depends()]

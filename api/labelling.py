@@ -3,17 +3,19 @@ format, size and resolution a label printer asks for."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from enum import StrEnum
+from typing import Annotated, Any
 
 from fastapi import Depends
 from fastapi.responses import Response
 
+from api.contract import files
 from api.schemas import Dpi
 from domain.batch import IngredientBatch
 from domain.clock import county_time
 from domain.ledger import Ledger
 from domain.sample import FoodSample
-from labels.model import BatchLabel, SampleLabel
+from labels.model import BatchLabel, Format, SampleLabel
 from labels.payload import batch_uri
 
 
@@ -53,23 +55,29 @@ def sample_label(ledger: Ledger, sample: FoodSample) -> SampleLabel:
     )
 
 
-LABEL_MEDIA = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
-LABEL_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"content": {m: {} for m in LABEL_MEDIA.values()}}}
-LabelSize = Literal["40x30", "50x30", "60x40"]
+# Choices a label printer's driver sends as query parameters, each one named enum in the OpenAPI document.
+LabelFormat = StrEnum("LabelFormat", {"PNG": "png", "SVG": "svg", "PDF": "pdf"})
+LabelSize = StrEnum("LabelSize", {"SMALL": "40x30", "MEDIUM": "50x30", "LARGE": "60x40"})  # width x height, mm
+FORMATS: dict[LabelFormat, tuple[Format, str]] = {
+    LabelFormat.PNG: ("png", "image/png"),
+    LabelFormat.SVG: ("svg", "image/svg+xml"),
+    LabelFormat.PDF: ("pdf", "application/pdf"),
+}
+LABEL_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"content": files(*(m for _, m in FORMATS.values()))}}
 
 
 class Printing:
     """A dependency: how the label printer wants it (format, size, dots per inch), and the answer in that format."""
 
     def __init__(
-        self, format: Literal["png", "svg", "pdf"] = "png", size: LabelSize = "40x30", dpi: Dpi = Dpi.THERMAL
+        self, format: LabelFormat = LabelFormat.PNG, size: LabelSize = LabelSize.SMALL, dpi: Dpi = Dpi.THERMAL
     ) -> None:
-        self.format = format
-        self.size = size
+        self.format, self.media_type = FORMATS[format]
+        self.size = size.value
         self.dpi = int(dpi)
 
     def response(self, content: bytes) -> Response:
-        return Response(content, media_type=LABEL_MEDIA[self.format])
+        return Response(content, media_type=self.media_type)
 
 
 PrintingDep = Annotated[Printing, Depends()]

@@ -6,13 +6,19 @@ YYYY-MM-DD (the county's local date).
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, datetime
 from decimal import Decimal
-from enum import IntEnum
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from enum import IntEnum, StrEnum
+from importlib.resources import files
+from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic.config import JsonDict
+
+from domain.rules import Category
+from domain.values import Meal, Stage
 
 T = TypeVar("T")
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -36,11 +42,23 @@ Quantity = Annotated[
     Field(gt=0, max_digits=12, decimal_places=3, description='a decimal string, e.g. "12.5"'),
 ]
 Temperature = Annotated[Decimal, BeforeValidator(plain_decimal), Field(ge=-60, le=80, max_digits=5, decimal_places=1)]
-MealName = Literal["breakfast", "lunch", "dinner"]
-CategoryName = Literal["plant", "meat", "aquatic", "other"]
-CertificateKindName = Literal[
-    "quality_inspection_report", "animal_quarantine_certificate", "meat_quality_certificate", "invoice", "other"
-]
+# Choices are named enums, one schema each in /openapi.json (Category, Meal, CertificateKind, …), so a generated
+# client has one type for each wherever it is used; Body keeps their values, plain strings, for the commands.
+
+
+class StaffRole(StrEnum):
+    """The roles a school or the county registers staff in (suppliers sign in with a token of their own)."""
+
+    STOREKEEPER = "storekeeper"
+    KITCHEN = "kitchen"
+    PRINCIPAL = "principal"
+    INVESTIGATOR = "investigator"
+    ADMIN = "admin"
+
+
+class StaffCertificateKind(StrEnum):
+    HEALTH = "health"  # 健康证
+    TRAINING = "training"  # 培训合格证
 
 
 class Dpi(IntEnum):
@@ -50,8 +68,18 @@ class Dpi(IntEnum):
     FINE = 300
 
 
+# Each request model's examples, kept as data in one file (a test checks that every one is valid).
+EXAMPLES: dict[str, list[JsonDict]] = json.loads(files("api").joinpath("examples.json").read_text("utf-8"))
+
+
+def with_examples(schema: JsonDict, model: type[Any]) -> None:
+    """A model's JSON schema with its examples from api/examples.json: what a developer sees in /docs."""
+    if model.__name__ in EXAMPLES:
+        schema["examples"] = list(EXAMPLES[model.__name__])
+
+
 class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", use_enum_values=True, json_schema_extra=with_examples)
 
 
 # --- requests ------------------------------------------------------------------------------------
@@ -82,7 +110,7 @@ class Delivered(CommandBody):
     """What a delivery brings, as its papers say: the same whether it is received unannounced or announced first."""
 
     product: Text
-    category: CategoryName
+    category: Category
     quantity: Quantity
     unit: Code
     supplier_lot: Text
@@ -125,7 +153,7 @@ class ReasonRequest(CommandBody):
 
 
 class InspectionRequest(CommandBody):
-    stage: Literal["purchase", "intake", "issue"]
+    stage: Stage
     passed: bool
     notes: str = Field("", max_length=500)
 
@@ -140,7 +168,7 @@ class IssueRequest(CommandBody):
     quantity: Quantity
     unit: Code
     meal_date: date
-    meal: MealName
+    meal: Meal
     taken_by: Code
     taker_pin: Pin | None = None
 
@@ -178,7 +206,7 @@ class AnnouncementRequest(Delivered):
 
 class SampleRequest(CommandBody):
     meal_date: date
-    meal: MealName
+    meal: Meal
     dish: Text
     grams: int = Field(ge=1, le=10_000)
     fridge: Text
@@ -222,11 +250,11 @@ class StaffRequest(CommandBody):
     person_id: Code
     name: Text
     school: Code | None
-    roles: list[Literal["storekeeper", "kitchen", "principal", "investigator", "admin"]] = Field(min_length=1)
+    roles: list[StaffRole] = Field(min_length=1)
 
 
 class StaffCertificateRequest(CommandBody):
-    kind: Literal["health", "training"]
+    kind: StaffCertificateKind
     number: Text
     valid_from: date
     valid_until: date
@@ -325,30 +353,6 @@ class BatchCard(BaseModel):
     refusals_en: dict[str, str] = Field(description="the same reasons in English")
     label_url: str
     history_url: str
-
-
-class CommandResult(BaseModel):
-    """What a write returns: the batch (or record) after the command."""
-
-    code: str | None = None
-    version: int | None = None
-    on_hand: str | None = None
-    unit: str | None = None
-    offer: int | None = None
-    status: str | None = None
-    batch_id: str | None = None
-    announcement_id: str | None = None
-    sample_id: str | None = None
-    keep_until: datetime | None = None
-    certificates: int | None = None
-    person_id: str | None = None
-    school: str | None = None
-    supplier: str | None = None
-    document: str | None = None
-    position: int | None = Field(
-        None,
-        description="the event log position this write produced: read with ?after=<position> to see it in the views",
-    )
 
 
 class PersonRef(BaseModel):

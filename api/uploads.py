@@ -10,14 +10,14 @@ from typing import Annotated, Any, TypeVar
 from fastapi import Depends, File, Form, UploadFile
 
 from api.documents import MAX_BYTES, Document, DocumentStore, inspect_upload
-from api.schemas import CertificateKindName
+from domain.rules import CertificateKind
 
 C = TypeVar("C")
 
 
 @dataclass(frozen=True)
 class CertificateUpload:
-    kind: CertificateKindName
+    kind: CertificateKind
     number: str
     issuer: str
     issue_date: date
@@ -35,17 +35,25 @@ class CertificateUpload:
         """Keep the file, then the command that attaches it to ``target`` (a batch, a delivery), naming the file by its
         hash; with that hash, for the record of the request."""
         document = self.store(documents)
-        fields = {"kind": self.kind, "number": self.number, "issuer": self.issuer, "issue_date": self.issue_date}
+        fields = {"kind": self.kind.value, "number": self.number, "issuer": self.issuer, "issue_date": self.issue_date}
         return kind(**target, **fields, sha256=document.sha256, expiry_date=self.expiry_date), document.sha256
 
 
 def certificate_upload(
-    kind: Annotated[CertificateKindName, Form(description="what the document is")],
-    number: Annotated[str, Form(min_length=1, max_length=100, description="the certificate's own number")],
-    issuer: Annotated[str, Form(min_length=1, max_length=200)],
-    issue_date: Annotated[date, Form()],
-    file: Annotated[UploadFile, File(description=f"PDF, JPEG or PNG, at most {MAX_BYTES // 1024 // 1024} MB")],
-    expiry_date: Annotated[date | None, Form()] = None,
+    kind: Annotated[CertificateKind, Form(description="what the document is", examples=["quality_inspection_report"])],
+    number: Annotated[
+        str, Form(min_length=1, max_length=100, description="the certificate's own number", examples=["JC-2026-00731"])
+    ],
+    issuer: Annotated[str, Form(min_length=1, max_length=200, examples=["县食品检验检测中心"])],
+    issue_date: Annotated[date, Form(examples=["2026-03-01"])],
+    file: Annotated[
+        UploadFile,
+        File(
+            description=f"PDF, JPEG or PNG, at most {MAX_BYTES // 1024 // 1024} MB",
+            json_schema_extra={"format": "binary"},
+        ),
+    ],
+    expiry_date: Annotated[date | None, Form(examples=["2026-09-01"])] = None,
 ) -> CertificateUpload:
     return CertificateUpload(
         kind=kind, number=number, issuer=issuer, issue_date=issue_date, expiry_date=expiry_date, file=file

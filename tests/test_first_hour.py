@@ -94,5 +94,10 @@ def test_installing_the_package_prints_no_setuptools_warnings(tmp_path: Path) ->
     assert "absent from the" not in result.stdout + result.stderr
     wheel = next(tmp_path.glob("foodtrace-*.whl"))
     listed = subprocess.run([sys.executable, "-m", "zipfile", "-l", str(wheel)], capture_output=True, text=True)
-    for shipped in ("api/pages/templates/base.html", "api/pages/static/app.js", "zxing_reader.wasm"):
+    for shipped in (
+        "api/pages/templates/base.html",
+        "api/pages/static/app.js",
+        "zxing_reader.wasm",
+        "api/examples.json",
+    ):
         assert shipped in listed.stdout

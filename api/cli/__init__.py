@@ -85,6 +85,9 @@ def _run(argv: Sequence[str] | None) -> int:
     label.add_argument("--dpi", type=int, choices=[203, 300], default=203)
     label.add_argument("-o", "--output", help="file to write (default: CODE-SIZE.FORMAT in this folder)")
 
+    openapi = commands.add_parser("openapi", help="print the API's OpenAPI document, as /openapi.json serves it")
+    openapi.add_argument("-o", "--output", help="file to write (default: standard output), e.g. openapi.json")
+
     cli_investigate.register(commands)
     cli_epcis.register(commands)
     verify = cli_evidence.register(commands)
@@ -96,7 +99,7 @@ def _run(argv: Sequence[str] | None) -> int:
         settings = Settings.from_env()
         handlers = {
             "demo": _demo, "history": _history, "serve": _serve, "where": _where, "token": _token, "pin": _pin,
-            "label": _label,
+            "label": _label, "openapi": _openapi,
         }  # fmt: skip
         if args.command == "verify" and args.documents:
             return cli_documents.verify_documents(settings)
@@ -115,6 +118,19 @@ def _run(argv: Sequence[str] | None) -> int:
     except (DomainError, SettingsError) as error:
         print(f"foodtrace: {error}", file=sys.stderr)
         return 2
+
+
+def _openapi(settings: Settings, args: argparse.Namespace) -> int:
+    """The document a client is generated from; `make openapi` writes it to the committed snapshot, openapi.json."""
+    from api.app import create_app
+    from api.contract import document_text
+
+    text = document_text(create_app(settings).openapi())
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
 
 
 def _where(settings: Settings, args: argparse.Namespace) -> int:

@@ -23,9 +23,9 @@ from api.commands import command
 from api.contract import Group
 from api.deps import LedgerDep, PinCheckDep, Record, Views
 from api.errors import ApiError
+from api.results import BatchChanged, BatchCoSigned, BatchReceived, HandOff
 from api.schemas import (
     BatchCard,
-    CommandResult,
     CorrectionRequest,
     HandoffOut,
     InspectionRequest,
@@ -81,57 +81,59 @@ def get_batch(code: str, ledger: LedgerDep, caller: Reader) -> BatchCard:
 
 
 @router.post(
-    "/batches", response_model=CommandResult, status_code=201, summary="入库验收: receive an unannounced delivery"
+    "/batches", response_model=BatchReceived, status_code=201, summary="入库验收: receive an unannounced delivery"
 )
 def receive_batch(
     body: IntakeRequest, ledger: LedgerDep, pins: PinCheckDep, caller: Storekeeper, record: Record
-) -> CommandResult:
+) -> BatchReceived:
     school = _acting_school(caller, body.school)
     signed = co_signed(ledger, caller, pins, body)
-    return record(command(ReceiveBatch, body, {"co_signer_pin"}, school=school, co_signed=signed), caller, body)
+    return record(
+        command(ReceiveBatch, body, {"co_signer_pin"}, school=school, co_signed=signed), caller, BatchReceived, body
+    )
 
 
 @router.post(
     "/batches/{code}/co-sign",
-    response_model=CommandResult,
+    response_model=BatchCoSigned,
     summary="签字背书: a co-signer named at intake signs it with their own credential",
 )
-def co_sign(code: str, ledger: LedgerDep, caller: CoSigner, record: Record) -> CommandResult:
+def co_sign(code: str, ledger: LedgerDep, caller: CoSigner, record: Record) -> BatchCoSigned:
     batch = _own_school_batch(ledger, caller, code)
-    return record(CoSign(code=batch.code), caller)
+    return record(CoSign(code=batch.code), caller, BatchCoSigned)
 
 
-@router.post("/batches/{code}/inspections", response_model=CommandResult, summary="查验: record an inspection")
+@router.post("/batches/{code}/inspections", response_model=BatchChanged, summary="查验: record an inspection")
 def inspect_batch(
     code: str, body: InspectionRequest, ledger: LedgerDep, caller: Supervisor, record: Record
-) -> CommandResult:
+) -> BatchChanged:
     batch = _own_school_batch(ledger, caller, code)
-    return record(command(Inspect, body, code=batch.code), caller, body)
+    return record(command(Inspect, body, code=batch.code), caller, BatchChanged, body)
 
 
-@router.post("/batches/{code}/moves", response_model=CommandResult, summary="移库: store or move to a place")
-def move_batch(code: str, body: MoveRequest, ledger: LedgerDep, caller: Storekeeper, record: Record) -> CommandResult:
+@router.post("/batches/{code}/moves", response_model=BatchChanged, summary="移库: store or move to a place")
+def move_batch(code: str, body: MoveRequest, ledger: LedgerDep, caller: Storekeeper, record: Record) -> BatchChanged:
     batch = _own_school_batch(ledger, caller, code)
-    return record(Move(code=batch.code, place=body.place), caller, body)
+    return record(Move(code=batch.code, place=body.place), caller, BatchChanged, body)
 
 
-@router.post("/batches/{code}/holds", response_model=CommandResult, summary="封存: put on hold")
-def hold_batch(code: str, body: ReasonRequest, ledger: LedgerDep, caller: Supervisor, record: Record) -> CommandResult:
+@router.post("/batches/{code}/holds", response_model=BatchChanged, summary="封存: put on hold")
+def hold_batch(code: str, body: ReasonRequest, ledger: LedgerDep, caller: Supervisor, record: Record) -> BatchChanged:
     batch = _own_school_batch(ledger, caller, code)
-    return record(PutOnHold(code=batch.code, reason=body.reason), caller, body)
+    return record(PutOnHold(code=batch.code, reason=body.reason), caller, BatchChanged, body)
 
 
-@router.post("/batches/{code}/releases", response_model=CommandResult, summary="解封: release from hold")
+@router.post("/batches/{code}/releases", response_model=BatchChanged, summary="解封: release from hold")
 def release_batch(
     code: str, body: ReasonRequest, ledger: LedgerDep, caller: Supervisor, record: Record
-) -> CommandResult:
+) -> BatchChanged:
     batch = _own_school_batch(ledger, caller, code)
-    return record(Release(code=batch.code, reason=body.reason), caller, body)
+    return record(Release(code=batch.code, reason=body.reason), caller, BatchChanged, body)
 
 
 @router.post(
     "/batches/{code}/issues",
-    response_model=CommandResult,
+    response_model=HandOff,
     status_code=201,
     summary="出库: issue to the kitchen; complete at once with the taker's PIN, else awaiting the taker",
 )
@@ -142,7 +144,7 @@ def issue_to_kitchen(
     pins: PinCheckDep,
     caller: Storekeeper,
     record: Record,
-) -> CommandResult:
+) -> HandOff:
     batch = _own_school_batch(ledger, caller, code)
     signed = body.taker_pin is not None  # the taker signs at once with their PIN: a complete hand-off
     if body.taker_pin is not None:
@@ -154,55 +156,57 @@ def issue_to_kitchen(
             "the taker's PIN is wrong; nothing was issued",
         )
     handoff = command(IssueToKitchen if signed else OfferIssue, body, {"taker_pin"}, code=batch.code)
-    return record(handoff, caller, body, status="issued") if signed else record(handoff, caller, body)
+    return (
+        record(handoff, caller, HandOff, body, status="issued", offer=None)
+        if signed
+        else record(handoff, caller, HandOff, body)
+    )
 
 
 @kitchen_router.post(
     "/batches/{code}/issues/{offer}/confirm",
-    response_model=CommandResult,
+    response_model=HandOff,
     summary="领用确认: the kitchen lead signs the hand-off with their own credential",
 )
-def confirm_issue(code: str, offer: int, ledger: LedgerDep, caller: Kitchen, record: Record) -> CommandResult:
+def confirm_issue(code: str, offer: int, ledger: LedgerDep, caller: Kitchen, record: Record) -> HandOff:
     batch = _own_school_batch(ledger, caller, code)
-    return record(ConfirmIssue(code=batch.code, offer=offer), caller)
+    return record(ConfirmIssue(code=batch.code, offer=offer), caller, HandOff)
 
 
 @router.post(
     "/batches/{code}/issues/{offer}/cancel",
-    response_model=CommandResult,
+    response_model=HandOff,
     summary="Cancel a hand-off the taker has not confirmed",
 )
 def cancel_issue(
     code: str, offer: int, body: ReasonRequest, ledger: LedgerDep, caller: Storekeeper, record: Record
-) -> CommandResult:
+) -> HandOff:
     batch = _own_school_batch(ledger, caller, code)
-    return record(CancelIssueOffer(code=batch.code, offer=offer, reason=body.reason), caller, body)
+    return record(CancelIssueOffer(code=batch.code, offer=offer, reason=body.reason), caller, HandOff, body)
 
 
 @router.post(
-    "/batches/{code}/returns", response_model=CommandResult, summary="退库: the kitchen hands back what it did not use"
+    "/batches/{code}/returns", response_model=BatchChanged, summary="退库: the kitchen hands back what it did not use"
 )
 def return_to_store(
     code: str, body: ReturnRequest, ledger: LedgerDep, caller: Storekeeper, record: Record
-) -> CommandResult:
+) -> BatchChanged:
     batch = _own_school_batch(ledger, caller, code)
-    return record(command(ReturnToStore, body, code=batch.code), caller, body)
+    return record(command(ReturnToStore, body, code=batch.code), caller, BatchChanged, body)
 
 
-@router.post("/batches/{code}/write-offs", response_model=CommandResult, summary="报损销毁, with a witness")
-def write_off(
-    code: str, body: WriteOffRequest, ledger: LedgerDep, caller: Storekeeper, record: Record
-) -> CommandResult:
+@router.post("/batches/{code}/write-offs", response_model=BatchChanged, summary="报损销毁, with a witness")
+def write_off(code: str, body: WriteOffRequest, ledger: LedgerDep, caller: Storekeeper, record: Record) -> BatchChanged:
     batch = _own_school_batch(ledger, caller, code)
-    return record(command(WriteOff, body, code=batch.code), caller, body)
+    return record(command(WriteOff, body, code=batch.code), caller, BatchChanged, body)
 
 
-@router.post("/batches/{code}/corrections", response_model=CommandResult, summary="更正: void an earlier event")
+@router.post("/batches/{code}/corrections", response_model=BatchChanged, summary="更正: void an earlier event")
 def correct_batch(
     code: str, body: CorrectionRequest, ledger: LedgerDep, caller: Storekeeper, record: Record
-) -> CommandResult:
+) -> BatchChanged:
     batch = _own_school_batch(ledger, caller, code)
-    return record(command(Correct, body, code=batch.code), caller, body)
+    return record(command(Correct, body, code=batch.code), caller, BatchChanged, body)
 
 
 def _own_school_batch(ledger: Ledger, caller: Caller, code: str) -> IngredientBatch:

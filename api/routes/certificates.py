@@ -10,7 +10,7 @@ from fastapi import APIRouter
 from api.auth import CertificateAttacher, check_school, visible_batch
 from api.contract import Group
 from api.deps import DocumentsDep, LedgerDep, Record
-from api.schemas import CommandResult
+from api.results import BatchCertificateAttached
 from api.uploads import CertificateForm
 from domain.intake import AttachCertificate
 from domain.values import Role
@@ -20,7 +20,7 @@ router = APIRouter(prefix="/api/v1", tags=[Group.SUPPLIERS, Group.STOREKEEPERS])
 
 @router.post(
     "/batches/{code}/certificates",
-    response_model=CommandResult,
+    response_model=BatchCertificateAttached,
     status_code=201,
     summary="Attach a certificate file to a received batch",
 )
@@ -31,9 +31,9 @@ def attach_batch_certificate(
     documents: DocumentsDep,
     caller: CertificateAttacher,
     record: Record,
-) -> CommandResult:
+) -> BatchCertificateAttached:
     batch = visible_batch(ledger, caller, code)
     if caller.role is Role.STOREKEEPER:
         check_school(caller, batch.school_id)
     attach, document = form.attach(AttachCertificate, documents, code=batch.code)
-    return record(attach, caller, document=document)
+    return record(attach, caller, BatchCertificateAttached, document=document)

@@ -12,10 +12,10 @@ from api.commands import command
 from api.contract import Group
 from api.deps import DocumentsDep, LedgerDep, PinCheckDep, Record
 from api.errors import ApiError
+from api.results import DeliveryCertificateAttached, DeliveryChanged, DeliveryReceived
 from api.schemas import (
     AnnouncementOut,
     AnnouncementRequest,
-    CommandResult,
     Page,
     ReasonRequest,
     ReceiveAnnouncedRequest,
@@ -36,19 +36,19 @@ router = APIRouter(prefix="/api/v1", tags=[Group.SUPPLIERS])
 store_room_router = APIRouter(prefix="/api/v1", tags=[Group.STOREKEEPERS])  # receiving or refusing at the door
 
 
-@router.post("/deliveries", response_model=CommandResult, status_code=201, summary="送货预告: announce a delivery")
-def announce_delivery(body: AnnouncementRequest, caller: Supplier, record: Record) -> CommandResult:
+@router.post("/deliveries", response_model=DeliveryChanged, status_code=201, summary="送货预告: announce a delivery")
+def announce_delivery(body: AnnouncementRequest, caller: Supplier, record: Record) -> DeliveryChanged:
     supplier = caller.scope if caller.role is Role.SUPPLIER else body.supplier
     if caller.role is Role.SUPPLIER and body.supplier not in (None, caller.scope):
         raise ApiError(403, "forbidden", "只能为本公司预告送货", f"you act for supplier {caller.scope}")
     if not supplier:
         raise ApiError(422, "invalid_input", "请填写供应商", "supplier is required", "supplier")
-    return record(command(AnnounceDelivery, body, supplier=supplier), caller, body)
+    return record(command(AnnounceDelivery, body, supplier=supplier), caller, DeliveryChanged, body)
 
 
 @router.post(
     "/deliveries/{announcement_id}/certificates",
-    response_model=CommandResult,
+    response_model=DeliveryCertificateAttached,
     status_code=201,
     summary="Attach a certificate file to an announced delivery",
 )
@@ -59,11 +59,11 @@ def attach_delivery_certificate(
     documents: DocumentsDep,
     caller: Supplier,
     record: Record,
-) -> CommandResult:
+) -> DeliveryCertificateAttached:
     announcement = visible_announcement(ledger, caller, announcement_id)
     check_supplier(caller, announcement.goods.supplier_id)
     attach, document = form.attach(AttachCertificateToDelivery, documents, announcement=announcement_id)
-    return record(attach, caller, document=document)
+    return record(attach, caller, DeliveryCertificateAttached, document=document)
 
 
 @router.get("/deliveries/{announcement_id}", response_model=AnnouncementOut, summary="One announced delivery")
@@ -88,7 +88,7 @@ def list_deliveries(
 
 @store_room_router.post(
     "/deliveries/{announcement_id}/receive",
-    response_model=CommandResult,
+    response_model=DeliveryReceived,
     status_code=201,
     summary="入库验收 of an announced delivery: scan, check, confirm",
 )
@@ -99,32 +99,32 @@ def receive_delivery(
     pins: PinCheckDep,
     caller: Storekeeper,
     record: Record,
-) -> CommandResult:
+) -> DeliveryReceived:
     announcement = ledger.announcement(announcement_id)
     check_school(caller, announcement.goods.school_id)
     signed = co_signed(ledger, caller, pins, body)
     received = command(ReceiveAnnounced, body, {"co_signer_pin"}, announcement=announcement_id, co_signed=signed)
-    return record(received, caller, body)
+    return record(received, caller, DeliveryReceived, body)
 
 
 @store_room_router.post(
     "/deliveries/{announcement_id}/reject",
-    response_model=CommandResult,
+    response_model=DeliveryChanged,
     summary="拒收 at the door",
 )
 def reject_delivery(
     announcement_id: UUID, body: ReasonRequest, ledger: LedgerDep, caller: Storekeeper, record: Record
-) -> CommandResult:
+) -> DeliveryChanged:
     check_school(caller, ledger.announcement(announcement_id).goods.school_id)
-    return record(RejectDelivery(announcement=announcement_id, reason=body.reason), caller, body)
+    return record(RejectDelivery(announcement=announcement_id, reason=body.reason), caller, DeliveryChanged, body)
 
 
-@router.post("/deliveries/{announcement_id}/withdraw", response_model=CommandResult, summary="撤回: withdraw it")
+@router.post("/deliveries/{announcement_id}/withdraw", response_model=DeliveryChanged, summary="撤回: withdraw it")
 def withdraw_delivery(
     announcement_id: UUID, body: ReasonRequest, ledger: LedgerDep, caller: Supplier, record: Record
-) -> CommandResult:
+) -> DeliveryChanged:
     visible_announcement(ledger, caller, announcement_id)  # another supplier's delivery answers 404
-    return record(WithdrawDelivery(announcement=announcement_id, reason=body.reason), caller, body)
+    return record(WithdrawDelivery(announcement=announcement_id, reason=body.reason), caller, DeliveryChanged, body)
 
 
 def announcement_out(a: DeliveryAnnouncement) -> AnnouncementOut:

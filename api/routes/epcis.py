@@ -17,6 +17,7 @@ from api.deps import LedgerDep, SettingsDep, Views
 from api.epcis_capture import announce_all, load_mapping, shipments
 from api.epcis_schema import SchemaMissing, schema_error
 from api.errors import ApiError
+from api.schemas import EXAMPLES
 from api.schemas_epcis import CaptureOut, EventQueryParams
 from domain.values import Role
 from projections.epcis_export import EventQuery, naming, query_events
@@ -53,7 +54,10 @@ def epcis_events(
     summary="A supplier's EPCIS shipping events as 送货预告",
 )
 def epcis_capture(
-    document: Annotated[Json, Body(description="an EPCIS 2.0 EPCISDocument of shipping ObjectEvents")],
+    document: Annotated[
+        Json,
+        Body(description="an EPCIS 2.0 EPCISDocument of shipping ObjectEvents", examples=EXAMPLES["EPCISDocument"]),
+    ],
     ledger: LedgerDep,
     views: Views,
     settings: SettingsDep,

@@ -10,9 +10,9 @@ from fastapi.responses import Response
 from pydantic import AwareDatetime
 
 from api.auth import Reader, not_found_unless, visible_batch
-from api.contract import Group
+from api.contract import Group, files
 from api.deps import DocumentsDep, LedgerDep, SettingsDep
-from api.documents import Document, DocumentAltered, DocumentStore
+from api.documents import MEDIA_TYPES, Document, DocumentAltered, DocumentStore
 from api.errors import ApiError
 from api.freshness import STALE_RESPONSES, Fresh
 from api.labelling import LABEL_RESPONSES, LabelSize, PrintingDep, batch_label
@@ -57,7 +57,7 @@ def get_batch_as_of(
     "/batches/{code}/documents/{sha256}",
     summary="A certificate's document, as the supplier uploaded it",
     response_class=Response,
-    responses={200: {"content": {"application/pdf": {}, "image/jpeg": {}, "image/png": {}}}},
+    responses={200: {"content": files(*MEDIA_TYPES.values())}},
 )
 def get_batch_document(code: str, sha256: str, ledger: LedgerDep, documents: DocumentsDep, caller: Reader) -> Response:
     batch = visible_batch(ledger, caller, code)
@@ -100,17 +100,17 @@ def _recorded_document(documents: DocumentStore, sha256: str, code: str) -> tupl
     "/labels/sheet",
     summary="An A4 sheet of batch labels (PDF) for an office printer",
     response_class=Response,
-    responses={200: {"content": {"application/pdf": {}}}},
+    responses={200: {"content": files("application/pdf")}},
 )
 def get_label_sheet(
     ledger: LedgerDep,
     settings: SettingsDep,
     caller: Reader,
     code: Annotated[list[str], Query(min_length=1, max_length=200, description="batch codes, repeated")],
-    size: LabelSize = "60x40",
+    size: LabelSize = LabelSize.LARGE,
 ) -> Response:
     labels = [batch_label(ledger, visible_batch(ledger, caller, c), settings.resolver_base) for c in code]
-    return Response(render_sheet(labels, size, profile=ledger.profile), media_type="application/pdf")
+    return Response(render_sheet(labels, size.value, profile=ledger.profile), media_type="application/pdf")
 
 
 @router.get(

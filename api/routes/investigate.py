@@ -15,12 +15,12 @@ from fastapi.responses import Response
 
 from api.auth import COUNTY_WIDE, SCHOOL_ROLES, Investigator, Reader, SchoolReader, check_school, school_of
 from api.checkpoints import Checkpoints
-from api.contract import Group
+from api.contract import Group, files
 from api.deps import CheckpointsDep, Views
 from api.errors import ApiError
 from api.freshness import STALE_RESPONSES, Fresh, ReadAfter
 from api.schemas_investigate import TraceBackwardOut, TraceForwardOut
-from domain.values import Role
+from domain.values import Meal, Role
 from labels.paper import position_note
 from projections import queries
 
@@ -31,7 +31,7 @@ Export = Literal["json", "xlsx", "csv", "pdf"]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
 FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"application/json": {}, XLSX: {}, "text/csv": {}, PDF: {}}},
+    200: {"content": {"application/json": {}, **files(XLSX, "text/csv", PDF)}},
     **STALE_RESPONSES,
 }
 
@@ -139,13 +139,13 @@ def trace_backward(
     fresh: Fresh,
     school: Annotated[str, Query(min_length=1, max_length=64)],
     meal_date: date,
-    meal: Literal["breakfast", "lunch", "dinner"],
+    meal: Meal,
     checkpoints: CheckpointsDep,
     format: Export = "json",
 ) -> Any:
     freshness = fresh.reading("trace")
     queries.require_known(views, school=school)
-    trace = queries.trace_backward(views, school, meal_date, meal, others_in_full=format != "json")
+    trace = queries.trace_backward(views, school, meal_date, meal.value, others_in_full=format != "json")
     return _exported(
         trace, format, f"trace-{school}-{meal_date}-{meal}", fresh=fresh, freshness=freshness, checkpoints=checkpoints
     )
@@ -262,7 +262,7 @@ def get_compliance_report(
 )
 def get_meal_samples(
     meal_date: date,
-    meal: Literal["breakfast", "lunch", "dinner"],
+    meal: Meal,
     views: Views,
     caller: SchoolReader,
     fresh: Fresh,
@@ -271,7 +271,7 @@ def get_meal_samples(
     chosen = school_of(caller, school)
     queries.require_known(views, school=chosen)
     freshness = fresh.reading("trace")
-    return {**queries.meal_samples(views, chosen, meal_date, meal), "freshness": freshness}
+    return {**queries.meal_samples(views, chosen, meal_date, meal.value), "freshness": freshness}
 
 
 @router.get("/schools", response_model=Json, responses=STALE_RESPONSES, summary="The county's schools")

@@ -9,8 +9,8 @@ from api.commands import command
 from api.contract import Group
 from api.deps import CredentialsDep, LedgerDep, Record
 from api.errors import ApiError
+from api.results import PinSet, SchoolRegistered, StaffChanged, SupplierChanged
 from api.schemas import (
-    CommandResult,
     HealthCheckRequest,
     LicenceRequest,
     PinRequest,
@@ -41,35 +41,35 @@ router = APIRouter(prefix="/api/v1", tags=[Group.ADMIN])
 staff_router = APIRouter(prefix="/api/v1", tags=[Group.SCHOOL_OFFICE])  # a school looks after its own staff
 
 
-@router.post("/schools", response_model=CommandResult, status_code=201, summary="Register a school")
-def register_school(body: SchoolRequest, caller: Admin, record: Record) -> CommandResult:
-    return record(command(RegisterSchool, body), caller, body)
+@router.post("/schools", response_model=SchoolRegistered, status_code=201, summary="Register a school")
+def register_school(body: SchoolRequest, caller: Admin, record: Record) -> SchoolRegistered:
+    return record(command(RegisterSchool, body), caller, SchoolRegistered, body)
 
 
-@router.post("/suppliers", response_model=CommandResult, status_code=201, summary="Register a supplier")
-def register_supplier(body: SupplierRequest, caller: Admin, record: Record) -> CommandResult:
-    return record(command(RegisterSupplier, body), caller, body)
+@router.post("/suppliers", response_model=SupplierChanged, status_code=201, summary="Register a supplier")
+def register_supplier(body: SupplierRequest, caller: Admin, record: Record) -> SupplierChanged:
+    return record(command(RegisterSupplier, body), caller, SupplierChanged, body)
 
 
-@router.post("/suppliers/{code}/licence", response_model=CommandResult, summary="Renew a supplier's licence")
-def renew_supplier_licence(code: str, body: LicenceRequest, caller: Admin, record: Record) -> CommandResult:
-    return record(command(RenewSupplierLicence, body, code=code), caller, body)
+@router.post("/suppliers/{code}/licence", response_model=SupplierChanged, summary="Renew a supplier's licence")
+def renew_supplier_licence(code: str, body: LicenceRequest, caller: Admin, record: Record) -> SupplierChanged:
+    return record(command(RenewSupplierLicence, body, code=code), caller, SupplierChanged, body)
 
 
-@router.post("/suppliers/{code}/suspension", response_model=CommandResult, summary="Suspend a supplier")
-def suspend_supplier(code: str, body: ReasonRequest, caller: Admin, record: Record) -> CommandResult:
-    return record(SuspendSupplier(code=code, reason=body.reason), caller, body)
+@router.post("/suppliers/{code}/suspension", response_model=SupplierChanged, summary="Suspend a supplier")
+def suspend_supplier(code: str, body: ReasonRequest, caller: Admin, record: Record) -> SupplierChanged:
+    return record(SuspendSupplier(code=code, reason=body.reason), caller, SupplierChanged, body)
 
 
-@staff_router.post("/staff", response_model=CommandResult, status_code=201, summary="Register a staff member")
-def register_staff(body: StaffRequest, caller: SchoolAdmin, record: Record) -> CommandResult:
+@staff_router.post("/staff", response_model=StaffChanged, status_code=201, summary="Register a staff member")
+def register_staff(body: StaffRequest, caller: SchoolAdmin, record: Record) -> StaffChanged:
     if caller.role is not Role.ADMIN:
         check_school(caller, body.school or "")
         if set(body.roles) & {"investigator", "admin"}:
             raise ApiError(
                 403, "forbidden", "学校只能登记本校岗位人员", "a school registers only its own canteen roles"
             )
-    return record(command(RegisterStaff, body), caller, body)
+    return record(command(RegisterStaff, body), caller, StaffChanged, body)
 
 
 @staff_router.get(
@@ -81,55 +81,55 @@ def get_staff(person_id: str, ledger: LedgerDep, caller: SchoolReader) -> StaffO
 
 @staff_router.post(
     "/staff/{person_id}/certificates",
-    response_model=CommandResult,
+    response_model=StaffChanged,
     summary="Record a health (健康证) or training (培训合格证) certificate",
 )
 def record_staff_certificate(
     person_id: str, body: StaffCertificateRequest, ledger: LedgerDep, caller: SchoolAdmin, record: Record
-) -> CommandResult:
+) -> StaffChanged:
     _own_school(ledger, caller, person_id)
-    return record(command(RecordStaffCertificate, body, person_id=person_id), caller, body)
+    return record(command(RecordStaffCertificate, body, person_id=person_id), caller, StaffChanged, body)
 
 
 @staff_router.post(
-    "/staff/{person_id}/health-checks", response_model=CommandResult, summary="晨午检: a daily health check"
+    "/staff/{person_id}/health-checks", response_model=StaffChanged, summary="晨午检: a daily health check"
 )
 def record_health_check(
     person_id: str, body: HealthCheckRequest, ledger: LedgerDep, caller: HealthChecker, record: Record
-) -> CommandResult:
+) -> StaffChanged:
     _own_school(ledger, caller, person_id)
-    return record(command(RecordHealthCheck, body, person_id=person_id), caller, body)
+    return record(command(RecordHealthCheck, body, person_id=person_id), caller, StaffChanged, body)
 
 
 @staff_router.post(
-    "/staff/{person_id}/suspension", response_model=CommandResult, summary="调岗停岗: suspend from food work"
+    "/staff/{person_id}/suspension", response_model=StaffChanged, summary="调岗停岗: suspend from food work"
 )
 def suspend_staff(
     person_id: str, body: ReasonRequest, ledger: LedgerDep, caller: SchoolAdmin, record: Record
-) -> CommandResult:
+) -> StaffChanged:
     _own_school(ledger, caller, person_id)
-    return record(SuspendStaff(person_id=person_id, reason=body.reason), caller, body)
+    return record(SuspendStaff(person_id=person_id, reason=body.reason), caller, StaffChanged, body)
 
 
-@staff_router.post("/staff/{person_id}/reinstatement", response_model=CommandResult, summary="Return to food work")
+@staff_router.post("/staff/{person_id}/reinstatement", response_model=StaffChanged, summary="Return to food work")
 def reinstate_staff(
     person_id: str, body: ReasonRequest, ledger: LedgerDep, caller: SchoolAdmin, record: Record
-) -> CommandResult:
+) -> StaffChanged:
     _own_school(ledger, caller, person_id)
-    return record(ReinstateStaff(person_id=person_id, reason=body.reason), caller, body)
+    return record(ReinstateStaff(person_id=person_id, reason=body.reason), caller, StaffChanged, body)
 
 
 @staff_router.post(
     "/staff/{person_id}/pin",
-    response_model=CommandResult,
+    response_model=PinSet,
     summary="Set the PIN a kitchen lead signs hand-offs with on the storekeeper's phone",
 )
 def set_staff_pin(
     person_id: str, body: PinRequest, ledger: LedgerDep, credentials: CredentialsDep, caller: SchoolAdmin
-) -> CommandResult:
+) -> PinSet:
     _own_school(ledger, caller, person_id)
     position = credentials.set_pin(person_id, body.pin, by=caller.principal)
-    return CommandResult(person_id=person_id, status="pin_set", position=position)
+    return PinSet(person_id=person_id, status="pin_set", position=position)
 
 
 def _own_school(ledger: Ledger, caller: Caller, person_id: str) -> StaffMember:

@@ -13,7 +13,8 @@ from api.commands import command
 from api.contract import Group
 from api.deps import LedgerDep, Record
 from api.labelling import LABEL_RESPONSES, PrintingDep, sample_label
-from api.schemas import CommandResult, DisposalRequest, LaboratoryRequest, SampleOut, SampleRequest
+from api.results import SampleChanged, SampleRetained
+from api.schemas import DisposalRequest, LaboratoryRequest, SampleOut, SampleRequest
 from domain.clock import county_time
 from domain.sample import FoodSample
 from domain.sampling import DisposeSample, RetainSample, SendSampleToLaboratory
@@ -22,10 +23,10 @@ from labels.render import render_sample_label
 router = APIRouter(prefix="/api/v1", tags=[Group.KITCHEN])
 
 
-@router.post("/samples", response_model=CommandResult, status_code=201, summary="留样: record a sealed sample")
-def retain_sample(body: SampleRequest, caller: SampleKeeper, record: Record) -> CommandResult:
+@router.post("/samples", response_model=SampleRetained, status_code=201, summary="留样: record a sealed sample")
+def retain_sample(body: SampleRequest, caller: SampleKeeper, record: Record) -> SampleRetained:
     school = school_of(caller, body.school)
-    return record(command(RetainSample, body, school=school), caller, body)
+    return record(command(RetainSample, body, school=school), caller, SampleRetained, body)
 
 
 @router.get("/samples/{sample_id}", response_model=SampleOut, summary="One food sample")
@@ -33,24 +34,24 @@ def get_sample(sample_id: UUID, ledger: LedgerDep, caller: SchoolReader) -> Samp
     return sample_out(visible_sample(ledger, caller, sample_id), ledger.profile.zone)
 
 
-@router.post("/samples/{sample_id}/disposal", response_model=CommandResult, summary="Dispose of a sample")
+@router.post("/samples/{sample_id}/disposal", response_model=SampleChanged, summary="Dispose of a sample")
 def dispose_sample(
     sample_id: UUID, body: DisposalRequest, ledger: LedgerDep, caller: SampleKeeper, record: Record
-) -> CommandResult:
+) -> SampleChanged:
     sample = visible_sample(ledger, caller, sample_id)
     check_school(caller, sample.school_id)
-    return record(DisposeSample(sample_id=sample_id, reason=body.reason), caller, body)
+    return record(DisposeSample(sample_id=sample_id, reason=body.reason), caller, SampleChanged, body)
 
 
 @router.post(
-    "/samples/{sample_id}/laboratory", response_model=CommandResult, summary="送检: send a sample to a laboratory"
+    "/samples/{sample_id}/laboratory", response_model=SampleChanged, summary="送检: send a sample to a laboratory"
 )
 def send_sample_to_laboratory(
     sample_id: UUID, body: LaboratoryRequest, ledger: LedgerDep, caller: SampleKeeper, record: Record
-) -> CommandResult:
+) -> SampleChanged:
     sample = visible_sample(ledger, caller, sample_id)
     check_school(caller, sample.school_id)
-    return record(command(SendSampleToLaboratory, body, sample_id=sample_id), caller, body)
+    return record(command(SendSampleToLaboratory, body, sample_id=sample_id), caller, SampleChanged, body)
 
 
 @router.get(

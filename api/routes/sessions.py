@@ -6,13 +6,14 @@ from datetime import datetime, tzinfo
 from typing import Annotated
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from api import tokens
 from api.auth import Reader
 from api.contract import Group
 from api.deps import CredentialsDep, PinLimitsDep
 from api.errors import ApiError
+from api.schemas import with_examples
 from domain.clock import county_time
 from domain.errors import NotFound, ValidationError
 
@@ -21,6 +22,8 @@ current_router = APIRouter(prefix="/api/v1", tags=[Group.SIGN_IN])
 
 
 class SignIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra=with_examples)
+
     person_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
     pin: str = Field(min_length=4, max_length=8, pattern=r"^[0-9]+$")
     role: str | None = Field(None, description="one of the person's roles; their first role when omitted")
