@@ -74,7 +74,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     address = f"http://127.0.0.1:{port}"
     seeded = subprocess.run(
         [FOODTRACE, "demo", "--if-empty", "--days", DEMO_DAYS, "--address", address],
-        env=env, cwd=folder, capture_output=True, text=True, timeout=300,
+        env=env, cwd=folder, capture_output=True, text=True, timeout=1200,
     )  # fmt: skip
     assert seeded.returncode == 0, seeded.stderr
     server = subprocess.Popen([FOODTRACE, "serve", "--port", str(port)], env=env, cwd=folder, stderr=subprocess.DEVNULL)
@@ -100,7 +100,7 @@ def run_example(demo: Demo, example: Example) -> tuple[int, list[int], str]:
     state = demo.folder / ".readme-env"
     script = f"{PRELUDE}{command}\nstatus=$?\nenv -0 > {state}\nexit $status\n"
     done = subprocess.run(
-        ["bash", "-c", script], env=demo.env, cwd=demo.folder, capture_output=True, text=True, timeout=120
+        ["bash", "-c", script], env=demo.env, cwd=demo.folder, capture_output=True, text=True, timeout=600
     )
     if state.exists():
         for item in state.read_text(encoding="utf-8").split("\0"):

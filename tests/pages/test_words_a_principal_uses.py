@@ -94,7 +94,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
     folder = tmp_path_factory.mktemp("words")
     url = f"sqlite:///{folder / 'demo.sqlite3'}"
     env = {**os.environ, "FOODTRACE_DATABASE_URL": url, "FOODTRACE_DOCUMENTS": str(folder / "documents")}
-    seeded = subprocess.run([FOODTRACE, "demo", "--days", "21"], env=env, capture_output=True, text=True, timeout=300)
+    seeded = subprocess.run([FOODTRACE, "demo", "--days", "21"], env=env, capture_output=True, text=True, timeout=1200)
     assert seeded.returncode == 0, seeded.stderr
     return Demo(url, env, json.loads(seeded.stdout), folder)
 

@@ -38,7 +38,7 @@ class Office:
         subprocess.run(
             ["soffice", f"-env:UserInstallation={self.profile.as_uri()}", "--headless", "--norestore",
              "--convert-to", "pdf", "--outdir", str(out), *map(str, files)],
-            check=True, capture_output=True, timeout=120,
+            check=True, capture_output=True, timeout=600,
         )  # fmt: skip
         pdfs = [out / f"{file.stem}.pdf" for file in files]
         for pdf in pdfs:
