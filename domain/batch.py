@@ -312,15 +312,9 @@ class IngredientBatch(Aggregate, BatchState):
         if issue is not None and (self.kinds.get(issue) != "issue" or issue in self.voided):
             raise NotFound(zh=f"没有第{issue}条出库记录", en=f"there is no live issue number {issue} on this batch")
         _refuse(self._return_refusals(quantity, issue))
-        source = issue if issue is not None else self._latest_out(quantity)
+        source = issue if issue is not None else self.latest_out(quantity)
         fields = {"quantity": quantity, "returned_by": returned_by, "received_by": received_by, "reason": reason}
         self.trigger_event(self.ReturnedToStore, **fields, issue=source, by=by, at=at)
-
-    def _latest_out(self, quantity: Decimal) -> int | None:
-        """A return that names no issue comes back from the latest that still has that much out; None when no
-        single issue has: it then counts for the batch, not for a meal."""
-        live = [v for v, m in self.movements.items() if m.kind == "issue" and v not in self.voided]
-        return next((v for v in reversed(live) if self.still_out(v) >= quantity), None)
 
     class ReturnedToStore(Aggregate.Event):
         """退库. v2 names the issue it comes back from (None: not known, as in every v1 event)."""

@@ -150,6 +150,12 @@ class BatchState:
         """What of one issue has not come back to the store."""
         return self.movements[issue].quantity - self.returned_from(issue)
 
+    def latest_out(self, quantity: Decimal) -> int | None:
+        """A return that names no issue comes back from the latest that still has that much out; None when no
+        single issue has: it then counts for the batch, not for a meal."""
+        live = [v for v, m in self.movements.items() if m.kind == "issue" and v not in self.voided]
+        return next((v for v in reversed(live) if self.still_out(v) >= quantity), None)
+
     @property
     def live_certificates(self) -> list[Certificate]:
         return [c for v, c in self.certificates.items() if v not in self.voided]
