@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, File, Form, UploadFile
+from pydantic import AwareDatetime
 
 from api.documents import MAX_BYTES, Document, DocumentStore, inspect_upload
+from api.schemas import CommandBody
 from domain.rules import CertificateKind
 
 C = TypeVar("C")
@@ -23,6 +25,12 @@ class CertificateUpload:
     issue_date: date
     expiry_date: date | None
     file: UploadFile
+    occurred_at: datetime | None = None
+
+    @property
+    def when(self) -> CommandBody:
+        """When the certificate was handed over, as a JSON command's body says it (default: now)."""
+        return CommandBody(occurred_at=self.occurred_at)
 
     def store(self, documents: DocumentStore) -> Document:
         """Keep the file, even if the command then refuses it: the sweep removes files no event names."""
@@ -54,9 +62,22 @@ def certificate_upload(
         ),
     ],
     expiry_date: Annotated[date | None, Form(examples=["2026-09-01"])] = None,
+    occurred_at: Annotated[
+        AwareDatetime | None,
+        Form(
+            description="when it was handed over, with its offset (default: now)",
+            examples=["2026-03-02T06:10:00+08:00"],
+        ),
+    ] = None,
 ) -> CertificateUpload:
     return CertificateUpload(
-        kind=kind, number=number, issuer=issuer, issue_date=issue_date, expiry_date=expiry_date, file=file
+        kind=kind,
+        number=number,
+        issuer=issuer,
+        issue_date=issue_date,
+        expiry_date=expiry_date,
+        file=file,
+        occurred_at=occurred_at,
     )
 
 

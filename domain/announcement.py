@@ -78,6 +78,11 @@ class DeliveryAnnouncement(Aggregate):
         """The goods as announced, for intake to check and receive."""
         return self.goods
 
+    @property
+    def school_id(self) -> str:
+        """The school the goods are for: its principal approves a late entry on this delivery."""
+        return self.goods.school_id
+
     def attach_certificate(self, certificate: Certificate, at: datetime) -> None:
         """索证 ahead of the goods: the certificate travels with the announcement onto the batch."""
         self.check_open()

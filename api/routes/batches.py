@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Body, Query
 
 from api.auth import (
     SCHOOL_ROLES,
@@ -26,6 +26,7 @@ from api.errors import ApiError
 from api.results import BatchChanged, BatchCoSigned, BatchReceived, HandOff
 from api.schemas import (
     BatchCard,
+    CommandBody,
     CorrectionRequest,
     HandoffOut,
     InspectionRequest,
@@ -63,6 +64,10 @@ router = APIRouter(prefix="/api/v1", tags=[Group.STOREKEEPERS])
 kitchen_router = APIRouter(prefix="/api/v1", tags=[Group.KITCHEN])  # the taker's side of a hand-off
 
 
+# A signature made later (a co-signer's, the kitchen's) may say when it happened; no body: now.
+WhenOnly = Annotated[CommandBody | None, Body(examples=[{"occurred_at": "2026-03-02T06:55:00+08:00"}])]
+
+
 @router.get("/scan", response_model=BatchCard, summary="Resolve a scanned label to the batch card")
 def scan_label(
     ledger: LedgerDep,
@@ -98,9 +103,9 @@ def receive_batch(
     response_model=BatchCoSigned,
     summary="签字背书: a co-signer named at intake signs it with their own credential",
 )
-def co_sign(code: str, ledger: LedgerDep, caller: CoSigner, record: Record) -> BatchCoSigned:
+def co_sign(code: str, ledger: LedgerDep, caller: CoSigner, record: Record, body: WhenOnly = None) -> BatchCoSigned:
     batch = _own_school_batch(ledger, caller, code)
-    return record(CoSign(code=batch.code), caller, BatchCoSigned)
+    return record(CoSign(code=batch.code), caller, BatchCoSigned, body)
 
 
 @router.post("/batches/{code}/inspections", response_model=BatchChanged, summary="查验: record an inspection")
@@ -168,9 +173,11 @@ def issue_to_kitchen(
     response_model=HandOff,
     summary="领用确认: the kitchen lead signs the hand-off with their own credential",
 )
-def confirm_issue(code: str, offer: int, ledger: LedgerDep, caller: Kitchen, record: Record) -> HandOff:
+def confirm_issue(
+    code: str, offer: int, ledger: LedgerDep, caller: Kitchen, record: Record, body: WhenOnly = None
+) -> HandOff:
     batch = _own_school_batch(ledger, caller, code)
-    return record(ConfirmIssue(code=batch.code, offer=offer), caller, HandOff)
+    return record(ConfirmIssue(code=batch.code, offer=offer), caller, HandOff, body)
 
 
 @router.post(

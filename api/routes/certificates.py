@@ -36,4 +36,4 @@ def attach_batch_certificate(
     if caller.role is Role.STOREKEEPER:
         check_school(caller, batch.school_id)
     attach, document = form.attach(AttachCertificate, documents, code=batch.code)
-    return record(attach, caller, BatchCertificateAttached, document=document)
+    return record(attach, caller, BatchCertificateAttached, form.when, document=document)

@@ -63,7 +63,7 @@ def attach_delivery_certificate(
     announcement = visible_announcement(ledger, caller, announcement_id)
     check_supplier(caller, announcement.goods.supplier_id)
     attach, document = form.attach(AttachCertificateToDelivery, documents, announcement=announcement_id)
-    return record(attach, caller, DeliveryCertificateAttached, document=document)
+    return record(attach, caller, DeliveryCertificateAttached, form.when, document=document)
 
 
 @router.get("/deliveries/{announcement_id}", response_model=AnnouncementOut, summary="One announced delivery")

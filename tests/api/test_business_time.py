@@ -6,8 +6,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from domain.business_time import LATE_ZH
+from domain.registry import RegisterStaff
 from tests.api.conftest import LI_PIN, Api
-from tests.api.test_days import GREENS
+from tests.api.files import pdf_report
+from tests.api.test_days import GREENS, announce_with_certificates
 from tests.county import ADMIN, DAY, LI, at
 
 # The delivery arrived at 6:45; the storekeeper writes it up from the paper slip at 9:00 (the API's clock).
@@ -171,3 +173,59 @@ def test_the_as_of_answer_between_occurred_and_recorded_shows_the_late_receipt(a
     assert between.json()["exists"] and between.json()["on_hand"] == "25"
     assert [(e["what"], e["late"]) for e in between.json()["events"]] == [("Received", True)]
     assert before.json()["exists"] is False
+
+
+def test_a_certificate_handed_over_at_the_door_keeps_that_time(api: Api) -> None:
+    code = receive_greens(api, occurred_at=ARRIVED.isoformat())
+    handed = api.client.post(
+        f"/api/v1/batches/{code}/certificates",
+        headers=api.headers("storekeeper"),
+        data={
+            "kind": "quality_inspection_report",
+            "number": "QJ-0302",
+            "issuer": "县检测中心",
+            "issue_date": str(DAY),
+            "occurred_at": at(DAY, 6, 50).isoformat(),
+        },
+        files={"file": ("report.pdf", pdf_report())},
+    )
+
+    assert handed.status_code == 201, handed.text
+    attached = history(api, code)[-1]
+    assert attached["what"] == "CertificateAttached" and attached["at"] == "2026-03-02T06:50:00+08:00"
+    assert attached["late"] is True
+
+
+def test_a_co_signer_signing_later_from_the_paper_slip_says_when_they_signed(api: Api) -> None:
+    received = api.post("storekeeper", "/api/v1/batches", {**GREENS, "occurred_at": ARRIVED.isoformat()})
+    assert received.status_code == 201 and received.json()["status"] == "awaiting_co_signer", received.text
+    code = received.json()["code"]
+
+    signed = api.post("co_signer", f"/api/v1/batches/{code}/co-sign", {"occurred_at": at(DAY, 6, 55).isoformat()})
+
+    assert signed.status_code == 200, signed.text
+    assert [(e["what"], e["at"]) for e in history(api, code)][-1] == ("CoSigned", "2026-03-02T06:55:00+08:00")
+
+
+def test_a_late_refusal_of_a_delivery_is_approved_only_by_a_principal_of_its_school(api: Api) -> None:
+    api.ledger.execute(
+        RegisterStaff(person_id="XH01-principal", name="刘校长", school="XH01", roles=["principal"]), by=ADMIN
+    )
+    for principal in ("XH01-principal", "CG01-principal"):
+        api.client.app.state.credentials.set_pin(principal, "1357", by=ADMIN)  # type: ignore[attr-defined]
+    delivery = announce_with_certificates(api)  # for CG01
+    late = {"reason": "温度超标", "occurred_at": three_days_ago().isoformat()}
+
+    by_another_school = api.post(
+        "storekeeper",
+        f"/api/v1/deliveries/{delivery}/reject",
+        {**late, "late_approval": {"approver": "XH01-principal", "reason": "停电补录", "pin": "1357"}},
+    )
+    by_its_own = api.post(
+        "storekeeper",
+        f"/api/v1/deliveries/{delivery}/reject",
+        {**late, "late_approval": {"approver": "CG01-principal", "reason": "停电补录", "pin": "1357"}},
+    )
+
+    assert by_another_school.status_code == 422 and "校长" in by_another_school.json()["zh"], by_another_school.text
+    assert by_its_own.status_code == 200, by_its_own.text
