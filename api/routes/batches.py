@@ -41,6 +41,7 @@ from api.schemas import (
 from api.signing import co_signed
 from api.tokens import Caller
 from domain.batch import IngredientBatch
+from domain.command import Command
 from domain.handoff import (
     CancelIssueOffer,
     ConfirmIssue,
@@ -112,8 +113,7 @@ def co_sign(code: str, ledger: LedgerDep, caller: CoSigner, record: Record, body
 def inspect_batch(
     code: str, body: InspectionRequest, ledger: LedgerDep, caller: Supervisor, record: Record
 ) -> BatchChanged:
-    batch = _own_school_batch(ledger, caller, code)
-    return record(command(Inspect, body, code=batch.code), caller, BatchChanged, body)
+    return _on_own_batch(Inspect, code, body, caller=caller, ledger=ledger, record=record)
 
 
 @router.post("/batches/{code}/moves", response_model=BatchChanged, summary="移库: store or move to a place")
@@ -198,22 +198,27 @@ def cancel_issue(
 def return_to_store(
     code: str, body: ReturnRequest, ledger: LedgerDep, caller: Storekeeper, record: Record
 ) -> BatchChanged:
-    batch = _own_school_batch(ledger, caller, code)
-    return record(command(ReturnToStore, body, code=batch.code), caller, BatchChanged, body)
+    return _on_own_batch(ReturnToStore, code, body, caller=caller, ledger=ledger, record=record)
 
 
 @router.post("/batches/{code}/write-offs", response_model=BatchChanged, summary="报损销毁, with a witness")
 def write_off(code: str, body: WriteOffRequest, ledger: LedgerDep, caller: Storekeeper, record: Record) -> BatchChanged:
-    batch = _own_school_batch(ledger, caller, code)
-    return record(command(WriteOff, body, code=batch.code), caller, BatchChanged, body)
+    return _on_own_batch(WriteOff, code, body, caller=caller, ledger=ledger, record=record)
 
 
 @router.post("/batches/{code}/corrections", response_model=BatchChanged, summary="更正: void an earlier event")
 def correct_batch(
     code: str, body: CorrectionRequest, ledger: LedgerDep, caller: Storekeeper, record: Record
 ) -> BatchChanged:
+    return _on_own_batch(Correct, code, body, caller=caller, ledger=ledger, record=record)
+
+
+def _on_own_batch(
+    kind: type[Command], code: str, body: CommandBody, *, caller: Caller, ledger: Ledger, record: Record
+) -> BatchChanged:
+    """What most store-room routes do: a command on a batch of the caller's own school, its fields from the body."""
     batch = _own_school_batch(ledger, caller, code)
-    return record(command(Correct, body, code=batch.code), caller, BatchChanged, body)
+    return record(command(kind, body, code=batch.code), caller, BatchChanged, body)
 
 
 def _own_school_batch(ledger: Ledger, caller: Caller, code: str) -> IngredientBatch:
