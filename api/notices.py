@@ -88,8 +88,9 @@ def _when(event: Any, ledger: Ledger) -> dict[str, Any]:
 
 @reads(IngredientBatch, "Received")
 def _received(ledger: Ledger, position: int, event: Any) -> Iterator[Notice]:
-    announcement = _announcement_received(ledger, position, event.code)
-    batch = _as_received(ledger, event.code, announcement)
+    receipt = _announcement_received(ledger, position, event.code)
+    announcement = receipt[0] if receipt else None
+    batch = _as_received(ledger, position, event.code, receipt[1] if receipt else None)
     data = {
         **_batch_fields(batch),
         "announcement_id": str(announcement.id) if announcement else None,
@@ -108,8 +109,8 @@ def _received(ledger: Ledger, position: int, event: Any) -> Iterator[Notice]:
         yield Notice(NoticeKind.CERTIFICATE_MISSING, event.school_id, event.supplier_id, {**data, **names})
 
 
-def _announcement_received(ledger: Ledger, position: int, code: str) -> DeliveryAnnouncement | None:
-    """The announcement this batch was received from, if any.
+def _announcement_received(ledger: Ledger, position: int, code: str) -> tuple[DeliveryAnnouncement, int] | None:
+    """The announcement this batch was received from, if any, and the log position of its receipt.
 
     An announced intake saves the batch's events and then the announcement's Received, in one transaction, so
     the first announcement receipt after the batch's in the log is this intake's, if it names this batch.
@@ -120,12 +121,18 @@ def _announcement_received(ledger: Ledger, position: int, code: str) -> Delivery
     if not found:
         return None
     receipt: Any = ledger.mapper.to_domain_event(found[0])
-    return ledger.announcement(receipt.originator_id) if receipt.batch_code == code else None
+    return (ledger.announcement(receipt.originator_id), found[0].id) if receipt.batch_code == code else None
 
 
-def _as_received(ledger: Ledger, code: str, announcement: DeliveryAnnouncement | None) -> IngredientBatch:
-    """The batch as its intake left it: received, with the certificates its announcement brought."""
-    return _batch(ledger, batch_id(code), 1 + (len(announcement.certificates) if announcement else 0))
+def _as_received(ledger: Ledger, position: int, code: str, receipt_position: int | None) -> IngredientBatch:
+    """The batch as its intake left it: received, with the certificates its announcement brought (and whatever
+    else the intake recorded on it, e.g. the co-signers awaited): its events logged up to the announcement's receipt.
+    A delivery typed at the door brings no certificates: its receipt is enough."""
+    stream = batch_id(code)
+    if receipt_position is None:
+        return _batch(ledger, stream, 1)
+    intake = ledger.recorder.select_notifications(start=position, limit=receipt_position - position)
+    return _batch(ledger, stream, sum(1 for n in intake if n.originator_id == stream))
 
 
 def _batch(ledger: Ledger, stream: UUID, version: int) -> IngredientBatch:
