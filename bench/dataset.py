@@ -29,11 +29,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from datetime import time as clock
 from decimal import Decimal
-from pathlib import Path
 from zoneinfo import ZoneInfo
-
-# This file runs with bench/ first on sys.path, where bench/labels.py would hide the labels package.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import psycopg
 from eventsourcing.domain import Aggregate

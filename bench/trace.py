@@ -14,15 +14,10 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import sys
 import time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any
-
-# This file runs with bench/ first on sys.path, where bench/labels.py would hide the labels package.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from api.settings import eventsourcing_env
 from projections.service import Projections

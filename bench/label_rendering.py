@@ -1,20 +1,15 @@
-"""Labels rendered per second, per format: `.venv/bin/python bench/labels.py`."""
+"""Labels rendered per second, per format: `.venv/bin/python bench/label_rendering.py`."""
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 
-# Run as a script, this file's folder comes first on sys.path and its name would hide the labels package.
-sys.path[0] = str(Path(__file__).resolve().parent.parent)
-
-from domain.rules import Category  # noqa: E402
-from labels.model import BatchLabel  # noqa: E402
-from labels.payload import batch_uri  # noqa: E402
-from labels.render import render_batch_label, render_sheet  # noqa: E402
+from domain.rules import Category
+from labels.model import BatchLabel
+from labels.payload import batch_uri
+from labels.render import render_batch_label, render_sheet
 
 SECONDS = 2.0
 
