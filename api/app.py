@@ -30,6 +30,7 @@ from api.routes import (
     epcis,
     history,
     investigate,
+    menus,
     public_notice,
     registry,
     resolve,
@@ -53,6 +54,7 @@ ROUTERS = (
     sessions.current_router,
     checkpoints.router,
     webhooks.router,
+    menus.router,
 )
 # Signing in, checking the log and reading a school's 公示 need no token.
 PUBLIC_ROUTERS = (sessions.router, checkpoints.public_router, public_notice.router)

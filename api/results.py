@@ -89,3 +89,13 @@ class StaffChanged(Recorded):
 
 class PinSet(StaffChanged):
     status: str = Field(description="pin_set")
+
+
+class MenuChanged(Recorded):
+    """A week's menu (周食谱) after it was published, copied or amended."""
+
+    school: str
+    week: str = Field(description="the week's Monday")
+    version: int = Field(description="1 when published or copied; each amendment adds one")
+    meals: int = Field(description="how many meals of the week have dishes")
+    dishes: int = Field(description="how many dishes the week's meals list in all")

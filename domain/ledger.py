@@ -9,7 +9,7 @@ queries they and the readers share.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -18,7 +18,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper
 
 # The capabilities register their handlers when imported.
-from domain import business_time, handoff, intake, registry, sampling  # noqa: F401  (handoff is used below too)
+from domain import business_time, handoff, intake, planning, registry, sampling  # noqa: F401  (handoff is used below too)
 from domain.announcement import DeliveryAnnouncement
 from domain.batch import IngredientBatch, batch_id
 from domain.business_time import BusinessTimeMapper
@@ -27,6 +27,7 @@ from domain.command import HANDLERS, Command, Result
 from domain.errors import AlreadyExists, Conflict, IdempotencyKeyReused, NotFound, ValidationError
 from domain.history import HistoryEntry, history_entries
 from domain.idempotency import IdempotencyRecord, idempotency_id
+from domain.menu import Dish, Menu, menu_id, week_of
 from domain.rules import DEFAULT_PROFILE, RulesProfile
 from domain.sample import FoodSample
 from domain.school import School, school_id
@@ -34,9 +35,11 @@ from domain.staff import StaffMember, staff_id
 from domain.supplier import Supplier, supplier_id
 from domain.values import (
     DateAsISO,
+    Meal,
     Principal,
     PrincipalAsDict,
     as_uuid,
+    parse_choice,
     refuse_control_characters,
     require_aware,
 )
@@ -107,6 +110,21 @@ class Ledger(Application[UUID]):
 
     def sample(self, sample_id: UUID | str) -> FoodSample:
         return self._get(FoodSample, as_uuid(sample_id), "留样记录不存在", "no such food sample")
+
+    def menu(self, school: str, week: date) -> Menu:
+        """A school's menu for the week beginning Monday ``week`` (周食谱)."""
+        return self._get(Menu, menu_id(school, week), f"{week}这一周没有食谱", f"no menu for the week of {week}")
+
+    def dishes_on_menu(self, school: str, day: date, meal: Meal | str) -> list[Dish]:
+        """The dishes ``school``'s menu plans for one meal, as it stands (none when that week has no menu).
+
+        A dish is named by its name within (school, day, meal): domain/menu.py.
+        """
+        try:
+            menu = self.menu(school, week_of(day))
+        except NotFound:
+            return []
+        return menu.dishes(day, parse_choice(Meal, meal, "meal", "餐次"))
 
     def staff(self, person_id: str) -> StaffMember:
         return self._get(

@@ -22,11 +22,13 @@ from domain.batch import IngredientBatch
 from domain.business_time import is_late
 from domain.gs1 import normalise_product, product_key
 from domain.idempotency import IdempotencyRecord
+from domain.menu import Menu
 from domain.rules import RulesProfile
 from domain.sample import FoodSample
 from domain.school import School
 from domain.staff import StaffMember
 from domain.supplier import Supplier
+from projections import menus
 from projections.projection import ChunkProjection, Event, Numbered, event_class, event_name, events_of, handlers, named
 from projections.store import Writer
 from projections.trace_schema import COLUMNS, SCHEMA
@@ -216,6 +218,16 @@ class TraceIndex(ChunkProjection):
         chunk.add("view_trace_samples", sample_id=e.originator_id, school=e.school_id, **sample, **later)
         for code in dict.fromkeys(e.batch_codes):
             chunk.add("view_trace_sample_batches", sample_id=e.originator_id, code=code)
+
+    # --- weekly menus (周食谱): their rows are projections/menus.py's ---------------------------------------
+
+    @handle.register(event_class(Menu, "Published"))
+    def _menu_published(self, e: Event, chunk: _Chunk, _: int) -> None:
+        menus.add_rows(chunk, e, kind="published", reason="", copied_from=e.copied_from)
+
+    @handle.register(event_class(Menu, "Amended"))
+    def _menu_amended(self, e: Event, chunk: _Chunk, _: int) -> None:
+        menus.add_rows(chunk, e, kind="amended", reason=e.reason, copied_from=None)
 
     @handle.register(event_class(FoodSample, "Disposed"))
     def _disposed(self, e: Event, chunk: _Chunk, _: int) -> None:

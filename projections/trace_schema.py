@@ -32,6 +32,10 @@ COLUMNS = {
     "view_trace_samples": "sample_id, school, meal_date, meal, dish, grams, sealed_at, keep_until, fridge, "
     "sealed_by, disposed_at, disposal_reason, sent_to, sent_at",
     "view_trace_sample_batches": "sample_id, code",
+    # 周食谱 (projections/menus.py): each publication or amendment, the slots it set, and their dishes
+    "view_trace_menus": "school, week, version, kind, reason, copied_from, by_person, acted_at, recorded_at",
+    "view_trace_menu_slots": "school, day, meal, version",
+    "view_trace_menu_dishes": "school, day, meal, version, position, name, age_group, price, ingredients",
 }
 
 SCHEMA = Schema(
@@ -103,5 +107,15 @@ SCHEMA = Schema(
         "CREATE TABLE IF NOT EXISTS view_trace_sample_batches (sample_id {uuid} NOT NULL, code TEXT NOT NULL, "
         "PRIMARY KEY (sample_id, code))",
         "CREATE INDEX IF NOT EXISTS view_trace_sample_batches_code ON view_trace_sample_batches (code)",
+        "CREATE TABLE IF NOT EXISTS view_trace_menus (school TEXT NOT NULL, week {date} NOT NULL, "
+        "version INTEGER NOT NULL, kind TEXT NOT NULL, reason TEXT NOT NULL, copied_from {date}, "
+        "by_person TEXT NOT NULL, acted_at {time} NOT NULL, recorded_at {time} NOT NULL, "
+        "PRIMARY KEY (school, week, version))",
+        "CREATE TABLE IF NOT EXISTS view_trace_menu_slots (school TEXT NOT NULL, day {date} NOT NULL, "
+        "meal TEXT NOT NULL, version INTEGER NOT NULL, PRIMARY KEY (school, day, meal, version))",
+        "CREATE TABLE IF NOT EXISTS view_trace_menu_dishes (school TEXT NOT NULL, day {date} NOT NULL, "
+        "meal TEXT NOT NULL, version INTEGER NOT NULL, position INTEGER NOT NULL, name TEXT NOT NULL, "
+        "age_group TEXT NOT NULL, price {decimal} NOT NULL, ingredients TEXT NOT NULL, "
+        "PRIMARY KEY (school, day, meal, version, position))",
     ),
 )

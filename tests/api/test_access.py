@@ -72,6 +72,11 @@ EXPECTED = {
     ("GET", "/api/v1/schools/{school}/checks"): SCHOOL | {"investigator", "admin"},
     ("GET", "/api/v1/schools/{school}/stock"): SCHOOL | {"investigator", "admin"},
     ("GET", "/api/v1/schools/{school}/expiring"): SCHOOL | {"investigator", "admin"},
+    ("POST", "/api/v1/schools/{school}/menus/{week}"): {"principal", "admin"},
+    ("POST", "/api/v1/schools/{school}/menus/{week}/amendments"): {"principal", "admin"},
+    ("POST", "/api/v1/schools/{school}/menus/{week}/copy"): {"principal", "admin"},
+    ("GET", "/api/v1/schools/{school}/menus/{week}"): SCHOOL | {"investigator", "admin"},
+    ("GET", "/api/v1/schools/{school}/meals/{meal_date}/{meal}/dishes"): SCHOOL | {"investigator", "admin"},
     ("GET", "/api/v1/compliance"): SCHOOL | {"investigator", "admin"},
     ("GET", "/api/v1/meals/{meal_date}/{meal}/samples"): SCHOOL | {"investigator", "admin"},
     ("GET", "/api/v1/projections"): {"admin", "investigator"},
@@ -135,6 +140,7 @@ def concrete(path: str) -> str:
         "school": "CG01",
         "meal_date": "2026-03-02",
         "meal": "lunch",
+        "week": "2026-03-02",
         "webhook_id": "00000000-0000-0000-0000-000000000000",
     }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)

@@ -50,6 +50,9 @@ RecordStaffCertificate | /api/v1/staff/{person_id}/certificates | principal | ce
 RecordHealthCheck | /api/v1/staff/{person_id}/health-checks | principal | health checks | kitchen
 SuspendStaff | /api/v1/staff/{person_id}/suspension | principal | suspension | storekeeper
 ReinstateStaff | /api/v1/staff/{person_id}/reinstatement | principal | reinstatement | storekeeper
+PublishMenu | /api/v1/schools/{school}/menus/{week} | principal | weekly menu (周食谱: publish | storekeeper
+AmendMenu | /api/v1/schools/{school}/menus/{week}/amendments | principal | amend | kitchen
+CopyMenu | /api/v1/schools/{school}/menus/{week}/copy | principal | copy | investigator
 """
 PREFIXES = {"B/": "/api/v1/batches/{code}/", "D/": "/api/v1/deliveries/{announcement_id}/"}
 
