@@ -40,7 +40,6 @@ from api.routes import (
 )
 from api.settings import Settings
 from api.tokens import Credentials
-from api.webhooks import Webhooks
 from domain.ledger import Ledger
 from projections.service import Projections
 
@@ -90,7 +89,7 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
         app.state.projections = views
         if settings.follow_projections:
             views.start()  # views follow the log in this process; `foodtrace projections run` does it elsewhere
-        app.state.webhooks = hooks = Webhooks(opened, settings.webhook_retry())
+        app.state.webhooks = hooks = settings.webhooks(opened)
         if settings.send_webhooks:
             hooks.outbox.start()  # `foodtrace webhooks run` does it elsewhere (FOODTRACE_WEBHOOKS=separate)
         app.state.checkpoints = Checkpoints(opened, settings.signing_key_path())

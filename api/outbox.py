@@ -110,7 +110,9 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-_opener = urllib.request.build_opener(_NoRedirect)
+def opener(*handlers: urllib.request.BaseHandler) -> urllib.request.OpenerDirector:
+    """What a feed sends with: redirects refused, and whatever else ``handlers`` decide (api/destinations.py)."""
+    return urllib.request.build_opener(*handlers, _NoRedirect)
 
 
 class Outbox(Follower):
@@ -125,6 +127,7 @@ class Outbox(Follower):
         retry: Retry | None = None,
         in_order: bool = False,
         tables: Sequence[str] = (),
+        sender: urllib.request.OpenerDirector | None = None,
     ) -> None:
         self.name = name
         self.ledger = ledger
@@ -133,6 +136,7 @@ class Outbox(Follower):
         self.headers = headers
         self.retry = retry or Retry()
         self.in_order = in_order
+        self.sender = sender or opener()
         schema = Schema(SCHEMA.tables, (*SCHEMA.statements, *tables))  # the feed's own tables beside
         self.view, self._factory = open_view(f"outbox_{name}", schema, ledger.env, home="outbox")
         self.postgres = isinstance(self.view, PostgresView)
@@ -227,7 +231,7 @@ class Outbox(Follower):
             if self.headers is not None:
                 headers.update(self.headers(message, attempt))
             request = urllib.request.Request(message.url, data=message.body.encode(), headers=headers, method="POST")
-            with _opener.open(request, timeout=self.retry.timeout) as answer:
+            with self.sender.open(request, timeout=self.retry.timeout) as answer:
                 status = int(answer.status)
         except urllib.error.HTTPError as answer:
             status, error = answer.code, f"HTTP {answer.code}"

@@ -22,6 +22,8 @@ FOODTRACE_WEBHOOKS      "inline" (default): the web server sends webhooks in a t
                         `foodtrace webhooks run` process does it.
 FOODTRACE_WEBHOOK_RETRY seconds before a failed webhook is tried again the first time (default 5; doubled
                         after each failure, at most an hour, for about a day).
+FOODTRACE_WEBHOOK_ALLOW internal networks webhooks may be sent to, e.g. "10.20.0.0/16" for an ERP on the county's
+                        own network (default none: only public addresses; api/destinations.py).
 """
 
 from __future__ import annotations
@@ -34,7 +36,9 @@ from urllib.parse import unquote, urlsplit
 from platformdirs import user_data_dir
 
 from api.database import FAIL_FAST_POSTGRES, POOL_WAIT_SECONDS
+from api.destinations import Networks, networks
 from api.outbox import Retry
+from api.webhooks import Webhooks
 from domain.ledger import Ledger
 from domain.rules import DEFAULT_PROFILE, RulesProfile
 from labels.payload import DEFAULT_BASE
@@ -57,6 +61,7 @@ class Settings:
     epcis_mapping: Path | None = None
     send_webhooks: bool = False  # tests send on demand; from_env (the server) defaults to sending in a thread
     webhook_retry_seconds: float = 5.0
+    webhook_allow: Networks = ()  # internal networks webhooks may still reach (api/destinations.py)
     epcis_push_url: str | None = None
     epcis_push_token: str | None = None
 
@@ -77,6 +82,7 @@ class Settings:
             epcis_mapping=Path(mapping) if (mapping := os.environ.get("FOODTRACE_EPCIS_MAPPING")) else None,
             send_webhooks=os.environ.get("FOODTRACE_WEBHOOKS", "inline") != "separate",
             webhook_retry_seconds=float(os.environ.get("FOODTRACE_WEBHOOK_RETRY", "5")),
+            webhook_allow=networks(os.environ.get("FOODTRACE_WEBHOOK_ALLOW", "")),
             epcis_push_url=os.environ.get("FOODTRACE_EPCIS_PUSH_URL") or None,
             epcis_push_token=os.environ.get("FOODTRACE_EPCIS_PUSH_TOKEN") or None,
         )
@@ -106,8 +112,8 @@ class Settings:
             return ledger_file.with_name(ledger_file.stem + ".demo.json")
         return self.documents_dir.parent / f"demo-{parts.hostname}-{parts.port or 5432}-{parts.path.lstrip('/')}.json"
 
-    def webhook_retry(self) -> Retry:
-        return Retry(first=self.webhook_retry_seconds)
+    def webhooks(self, ledger: Ledger) -> Webhooks:
+        return Webhooks(ledger, Retry(first=self.webhook_retry_seconds), allow=self.webhook_allow)
 
     def profile(self) -> RulesProfile:
         return RulesProfile.from_toml(self.rules_path) if self.rules_path else DEFAULT_PROFILE

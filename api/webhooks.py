@@ -7,7 +7,8 @@ batches, the county office everything). Each is signed in the Standard Webhooks 
 event and subscription, ``webhook-timestamp``, ``webhook-signature``) and retried with back-off.
 
 Subscriptions are configuration, not ledger history: rows of ``webhook_subscriptions`` beside the outbox's
-tables. The secret is kept as it is, since signing needs it, and shown once, when the subscription is made.
+tables. Only public addresses receive them, unless the county allows a network (api/destinations.py). The
+secret is kept as it is, since signing needs it, and shown once, when the subscription is made.
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from api.destinations import Networks, check_url, checked_handlers
 from api.notices import NoticeKind, notices, topics
-from api.outbox import Message, Outbox, Retry
+from api.outbox import Message, Outbox, Retry, opener
 from api.tokens import Caller
 from domain.clock import county_iso
 from domain.errors import IdempotencyKeyReused, NotFound, ValidationError
@@ -93,10 +95,19 @@ class Subscription:
 
 
 class Webhooks:
-    def __init__(self, ledger: Ledger, retry: Retry | None = None) -> None:
+    def __init__(self, ledger: Ledger, retry: Retry | None = None, allow: Networks = ()) -> None:
+        """``allow``: internal networks a subscriber may still be sent to (api/destinations.py)."""
         self.ledger = ledger
+        self.allow = allow
         self.outbox = Outbox(
-            "webhooks", ledger, self._messages, topics=topics(), headers=self._signed, retry=retry, tables=TABLES
+            "webhooks",
+            ledger,
+            self._messages,
+            topics=topics(),
+            headers=self._signed,
+            retry=retry,
+            tables=TABLES,
+            sender=opener(*checked_handlers(allow)),
         )
         self.view = self.outbox.view
 
@@ -107,6 +118,7 @@ class Webhooks:
     ) -> tuple[Subscription, str]:
         """Register a URL for these kinds; returns the subscription and its secret (shown this once)."""
         url = _checked_url(url)
+        check_url(url, self.allow)
         chosen = tuple(dict.fromkeys(str(parse_choice(NoticeKind, kind, "kinds", "通知种类")) for kind in kinds))
         if not chosen:
             raise ValidationError(zh="请至少选择一种通知", en="choose at least one kind of notice", field="kinds")

@@ -9,7 +9,6 @@ from typing import Any
 
 from api.settings import Settings
 from api.tokens import Caller
-from api.webhooks import Webhooks
 from domain.values import Role
 
 COMMANDS = ("webhooks",)
@@ -25,7 +24,7 @@ def register(subcommands: Any) -> None:
 
 def dispatch(settings: Settings, args: argparse.Namespace) -> int:
     ledger = settings.open_ledger()
-    webhooks = Webhooks(ledger, settings.webhook_retry())
+    webhooks = settings.webhooks(ledger)
     try:
         if args.action == "list":
             county = Caller("cli", Role.ADMIN, None)  # whoever holds the server's shell sees every subscription

@@ -12,9 +12,13 @@ from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.error import URLError
+from urllib.request import Request
 
 import pytest
 
+from api.destinations import AddressNotAllowed, check_url, checked_handlers, networks
+from api.outbox import opener
 from api.tokens import Caller
 from api.webhooks import Webhooks
 from domain.intake import RejectDelivery
@@ -35,6 +39,7 @@ ALL_KINDS = [
     "batch.held",
     "batch.released",
 ]
+LOOPBACK = networks("127.0.0.0/8")  # the receiver's network, allowed as a county allows its own ERP's
 REASON = "冷链车温度12℃，超过规定 / cold chain at 12 °C"
 
 
@@ -75,7 +80,8 @@ def receiver(subscribers: Subscribers) -> Iterator[Receiver]:
 @pytest.fixture
 def served(ledger: Ledger, tmp_path: Path) -> Iterator[Api]:
     """The app sending webhooks in its thread, as `foodtrace serve` does, with back-off kept short."""
-    with open_api(ledger, tmp_path, follow_projections=False, send_webhooks=True, webhook_retry_seconds=0.05) as api:
+    options = {"send_webhooks": True, "webhook_retry_seconds": 0.05, "webhook_allow": LOOPBACK}
+    with open_api(ledger, tmp_path, follow_projections=False, **options) as api:
         yield api
 
 
@@ -233,11 +239,11 @@ def test_a_bad_subscription_is_refused_naming_the_field(served: Api, body: dict[
 
 
 def test_foodtrace_webhooks_run_sends_from_a_process_of_its_own(
-    database_url: str, ledger: Ledger, receiver: Receiver, subscribers: Subscribers
+    database_url: str, ledger: Ledger, receiver: Receiver, subscribers: Subscribers, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given a supplier's subscription, and a delivery refused while no server sends webhooks
     county = County.set_up(ledger)
-    webhooks = Webhooks(ledger)
+    webhooks = Webhooks(ledger, allow=LOOPBACK)
     try:
         hx = Caller("SUP-HX", Role.SUPPLIER, "SUP-HX")
         made, subscribers.secrets["supplier"] = webhooks.subscribe(hx, receiver.url_for("supplier"), ALL_KINDS, None)
@@ -245,12 +251,69 @@ def test_foodtrace_webhooks_run_sends_from_a_process_of_its_own(
         webhooks.close()
     refused = county.announce()
     ledger.execute(RejectDelivery(announcement=refused, reason=REASON), by=WANG, at=at(DAY, 7))
-    # When the operator runs one round of `foodtrace webhooks run`
+    monkeypatch.setenv("FOODTRACE_WEBHOOK_RETRY", "0")
+    # When the operator runs one round of `foodtrace webhooks run` without allowing the receiver's network
+    sent = run(database_url, ["webhooks", "run", "--once"])
+    # Then nothing reaches 127.0.0.1: the attempt is recorded as refused for its address
+    assert sent.returncode == 0, sent.stderr
+    assert receiver.accepted == [] and receiver.refused == []
+    [attempt] = outbox_attempts(ledger)
+    assert "internal address" in attempt
+    # And once the county allows it (FOODTRACE_WEBHOOK_ALLOW), the next round delivers it, signed
+    monkeypatch.setenv("FOODTRACE_WEBHOOK_ALLOW", "127.0.0.1/32")
     sent = run(database_url, ["webhooks", "run", "--once"])
     assert sent.returncode == 0, sent.stderr
-    # Then the supplier has it, signed
     [notice] = notices(receiver, "supplier")
     assert notice["type"] == "delivery.refused" and notice["data"]["reason"] == REASON
     assert receiver.refused == []
     listed = run(database_url, ["webhooks", "list"])
     assert [s["id"] for s in json.loads(listed.stdout)] == [made.id] and "whsec_" not in listed.stdout
+
+
+def outbox_attempts(ledger: Ledger) -> list[str]:
+    """The errors of every webhook attempt so far, as the subscriber's delivery list shows them."""
+    webhooks = Webhooks(ledger)
+    try:
+        county = Caller("county", Role.ADMIN, None)
+        return [
+            str(t["error"])
+            for s in webhooks.subscriptions(county)
+            for d in webhooks.deliveries(Caller(s.person_id, Role(s.role), s.scope), s.id)[0]
+            for t in d["tries"]
+        ]
+    finally:
+        webhooks.close()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:9/hooks",
+        "http://localhost:8080/hooks",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://10.0.0.8/erp",
+        "http://192.168.1.20/erp",
+        "http://[::1]/hooks",
+        "http://[::ffff:127.0.0.1]/hooks",
+        "http://0.0.0.0/hooks",
+    ],
+)
+def test_a_subscription_to_an_internal_address_is_refused(ledger: Ledger, tmp_path: Path, url: str) -> None:
+    with open_api(ledger, tmp_path, follow_projections=False) as strict:  # no network allowed, as by default
+        answer = strict.post("supplier", "/api/v1/webhooks", {"url": url, "kinds": ["delivery.refused"]})
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["field"] == "url" and "内部网络" in answer.text
+
+
+def test_a_name_is_taken_when_subscribing_and_its_address_checked_on_every_send() -> None:
+    # A name is not resolved when subscribing (it may not resolve yet), but each send resolves it and refuses
+    # an internal address: localhost here stands for any name that points inside.
+    check_url("http://erp.example/hooks", allow=())
+    with Receiver() as receiver:
+        url = f"http://localhost:{receiver.port}/supplier"
+        with pytest.raises(URLError) as refused:
+            opener(*checked_handlers(())).open(Request(url, data=b"{}", method="POST"), timeout=5)
+        assert isinstance(refused.value.reason, AddressNotAllowed)
+        assert receiver.accepted == []
+        with opener(*checked_handlers(LOOPBACK)).open(Request(url, data=b"{}", method="POST"), timeout=5) as answer:
+            assert answer.status == 204 and len(receiver.accepted) == 1  # allowed, it got there
