@@ -19,8 +19,9 @@ from projections.epcis import Json, Naming, batch_epcis_events, epcis_document
 from projections.service import Projections, Reader
 from projections.tracing import trace_backward, trace_forward
 
-BATCHES = "SELECT code, school, supplier FROM view_trace_batches"
-# What a batch received before a query's time range did within it shows in one of these (a move alone does not).
+BATCHES = "SELECT code, received_at FROM view_trace_batches"
+MOVED_CHUNK = 500  # codes per query: well under either database's limit on parameters
+# What a batch received before a query's time range did within it shows in one of these, or in a move (_moved_since).
 ACTIVE_SINCE = " UNION ".join(
     f"SELECT batch_id FROM {table} WHERE {column} >= ?"
     for table, column in (
@@ -94,12 +95,14 @@ def query_events(views: Projections, base: str, query: EventQuery, offset: int, 
 
 
 def _selected(views: Projections, names: Naming, query: EventQuery) -> list[Json]:
+    moved = _moved_since(views, query.since) if query.since else []
     with views.reading("trace") as r:
-        codes = _query_batches(r, query)
+        codes = _query_batches(r, query, moved)
     return [e for e in _events(views.ledger, codes, names) if _matches(e, query)]
 
 
-def _query_batches(r: Reader, query: EventQuery) -> list[str]:
+def _query_batches(r: Reader, query: EventQuery, moved: Sequence[str] = ()) -> list[str]:
+    """The batches whose events may match: received in the range, or active in it (``moved``: codes moved since)."""
     where: list[str] = ["1 = 1"]
     params: list[Any] = []
     if query.epc:
@@ -121,10 +124,27 @@ def _query_batches(r: Reader, query: EventQuery) -> list[str]:
     if query.before:
         where.append("received_at < ?")
         params.append(query.before)
-    if query.since:  # received since, or active since (a move alone is not seen here)
-        where.append(f"(received_at >= ? OR batch_id IN ({ACTIVE_SINCE}))")
-        params += [query.since] * (1 + ACTIVE_SINCE.count("?"))
-    rows = r.select(f"{BATCHES} WHERE {' AND '.join(where)} ORDER BY received_at, code", params)
+    wanted = [(where, params)]
+    if query.since:
+        clause = f"(received_at >= ? OR batch_id IN ({ACTIVE_SINCE}))"
+        wanted = [([*where, clause], [*params, *[query.since] * (1 + ACTIVE_SINCE.count("?"))])]
+        for start in range(0, len(moved), MOVED_CHUNK):
+            chunk = moved[start : start + MOVED_CHUNK]
+            wanted.append(([*where, f"code IN ({', '.join('?' * len(chunk))})"], [*params, *chunk]))
+    found = {
+        row["code"]: row["received_at"]
+        for clauses, values in wanted
+        for row in r.select(f"{BATCHES} WHERE {' AND '.join(clauses)}", values)
+    }
+    return sorted(found, key=lambda code: (found[code], code))
+
+
+def _moved_since(views: Projections, since: datetime) -> list[str]:
+    """Codes of the batches moved between store places (移库) since ``since``: the warehouse view keeps moves."""
+    with views.reading("warehouse") as r:
+        rows = r.select(
+            "SELECT DISTINCT code FROM view_warehouse_movements WHERE kind = 'move' AND moved_at >= ?", [since]
+        )
     return [row["code"] for row in rows]
 
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from api.epcis_schema import schema_error
+from domain.handoff import Move
 from projections.epcis import CONTEXT
 from tests.api.conftest import Api
-from tests.county import LI
+from tests.county import DAY, LI, WANG, at
 
 SCHOOL = "https://ft.example.invalid/epcis/school/CG01"
 PORK_LOT = "https://id.gs1.org/01/06901234567892/10/HX260301-2"
@@ -155,6 +157,17 @@ def test_the_query_filters_by_step_and_time_and_pages(api: Api) -> None:
         if cursor is None:
             break
     assert pages == everything and len(everything) > 2
+
+
+def test_a_batch_received_before_the_range_shows_when_it_was_only_moved_in_it(api: Api) -> None:
+    # Given a batch received on the 2nd, and moved to another store place the next day, and nothing else
+    code = api.county.receive()
+    api.ledger.execute(Move(code=code, place="冷冻库2号（红）"), by=WANG, at=at(DAY + timedelta(days=1), 9))
+    api.catch_up()
+    # When an auditor asks for what happened from the 3rd
+    found = events_of(api, "investigator", EQ_bizLocation="CG01", GE_eventTime="2026-03-03T00:00:00+08:00")
+    # Then the move is there (bizStep storing), and the receipt, before the range, is not
+    assert [(e["bizStep"], e["foodtrace:batch"]) for e in found] == [("storing", code)]
 
 
 def test_without_gs1s_schema_the_capture_says_so_and_records_nothing(
