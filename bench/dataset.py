@@ -22,16 +22,20 @@ import argparse
 import contextlib
 import hashlib
 import random
+import statistics
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from datetime import time as clock
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import psycopg
+from _batched import library_rate  # bench/ is sys.path[0] when this file is run
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
@@ -226,40 +230,93 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2021)
     parser.add_argument("--days", type=int, default=None, help="stop after this many school days (a partial county)")
     parser.add_argument("--save-size", type=int, default=8, help="school-days per transaction")
+    parser.add_argument(
+        "--library-events", type=int, default=30_000, help="the bare library's events saved before and after (0: none)"
+    )
     args = parser.parse_args(argv)
     env = database_env(args.database_url)
-    ledger = Ledger(env=env)
     county = County(args.scale, args.seed)
+    sample = county.school_day(county.schools[0], FIRST_DAY)
+    per_save = len(sample) * args.save_size
+    library = [library_rate(args.database_url, sample[0], events=args.library_events, per_save=per_save)]
+    events, seconds = load(Ledger(env=env), county, args)
+    library.append(library_rate(args.database_url, sample[0], events=args.library_events, per_save=per_save))
+    ours, bare = events / seconds, statistics.mean(library)
+    print(f"dataset load      {events:,} events in {seconds:,.1f} s: {ours:,.0f} events/s")
+    around = f"before {library[0]:,.0f}, after {library[1]:,.0f}"
+    print(f"library batched   {bare:,.0f} events/s ({per_save} aggregates per save; {around})")
+    print(f"ratio             {ours / bare:.2f}x")
+    return 0
+
+
+def load(ledger: Ledger, county: County, args: argparse.Namespace) -> tuple[int, float]:
+    """Store the county's school days not stored yet; returns the events stored and the seconds it took."""
     done = progress(args.database_url)
     started, head0 = time.perf_counter(), ledger.recorder.max_notification_id() or 0
+    saver = Saver(ledger, args.database_url)
     if done is None:
-        save(ledger, county.register())
+        saver.save(county.register())
         done = FIRST_DAY - timedelta(days=1)
-        mark(args.database_url, done)
+        saver.mark(done)
     staff: list[StaffMember] = []
     days = list(school_days())[: args.days]
     print(f"{len(county.schools)} schools, {len(days)} school days; resuming after {done}", file=sys.stderr)
     for index, day in enumerate(days):
         if day.month == 9 and (index == 0 or days[index - 1].month != 9) and day > done:
+            saver.wait()  # the staff as stored
             staff = [ledger.staff(f"{s}-{n}") for s in county.schools for n in range(1, 5)]
             county.renew_certificates(staff, day)
-            save(ledger, list(staff))
+            saver.save(list(staff))
         if day <= done:
             continue
         for start in range(0, len(county.schools), args.save_size):
             aggregates: list[Aggregate] = []
             for school in county.schools[start : start + args.save_size]:
                 aggregates += county.school_day(school, day)
-            save(ledger, aggregates)
-        mark(args.database_url, day)
+            saver.save(aggregates)
+        saver.mark(day)
         if index % 50 == 0 or index == len(days) - 1:
             analyse(args.database_url)
         if index % 10 == 0 or index == len(days) - 1:
             head = ledger.recorder.max_notification_id() or 0
             rate = (head - head0) / (time.perf_counter() - started)
             print(f"{day}  day {index + 1}/{len(days)}  events {head:,}  {rate:,.0f} events/s", file=sys.stderr)
+    saver.close()
+    head = ledger.recorder.max_notification_id() or 0
     ledger.close()
-    return 0
+    return head - head0, time.perf_counter() - started
+
+
+class Saver:
+    """Saves in a thread of its own, in order, while the next school days are generated.
+
+    The database's part of one save (and the wait for it) overlaps the Python of the next; one save at a time is
+    in flight, so memory stays flat. A save that fails stops the load at the next ``save`` or ``wait``.
+    """
+
+    def __init__(self, ledger: Ledger, url: str) -> None:
+        self.ledger = ledger
+        self.progress = psycopg.connect(url, autocommit=True)
+        self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dataset-saver")
+        self.pending: list[Future[None]] = []
+
+    def save(self, aggregates: list[Aggregate]) -> None:
+        self.wait()
+        self.pending.append(self.thread.submit(save, self.ledger, aggregates))
+
+    def mark(self, day: date) -> None:
+        """The day is done once every save before this one is stored."""
+        self.pending.append(self.thread.submit(mark, self.progress, day))
+
+    def wait(self) -> None:
+        for saving in self.pending:
+            saving.result()
+        self.pending.clear()
+
+    def close(self) -> None:
+        self.wait()
+        self.thread.shutdown()
+        self.progress.close()
 
 
 def save(ledger: Ledger, aggregates: list[Aggregate]) -> None:
@@ -291,12 +348,11 @@ def progress(url: str) -> date | None:
         return row[0] if row else None
 
 
-def mark(url: str, day: date) -> None:
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(
-            "INSERT INTO bench_dataset_progress VALUES ('done', %s) ON CONFLICT (key) DO UPDATE SET day = excluded.day",
-            (day,),
-        )
+def mark(conn: psycopg.Connection[Any], day: date) -> None:
+    conn.execute(
+        "INSERT INTO bench_dataset_progress VALUES ('done', %s) ON CONFLICT (key) DO UPDATE SET day = excluded.day",
+        (day,),
+    )
 
 
 if __name__ == "__main__":
