@@ -11,6 +11,8 @@ from projections.public_notice import NO_PRICE
 
 PURCHASE_COLUMNS = ("供应商", "品名", "单位", "入库笔数", "数量", "单价（元）", "金额（元）")
 CHECK_COLUMNS = ("检查", "期间", "次数", "最少次数", "结果")
+MENU_COLUMNS = ("日期", "星期", "餐次", "菜品及每份价格（元）")
+MENUS_HEADING = "五、每周食谱（菜品及每份价格）："
 STANDING = {"met": "已达到", "not_met": "未达到", "in_progress": "进行中", "upcoming": "未开始"}
 
 
@@ -28,6 +30,7 @@ def notice_document(notice: dict[str, Any], note: str = "") -> Document:
         Section(heading="二、留样情况", lines=_samples(notice["samples"])),
         Section(heading="三、陪餐与检查（督查）情况", grid=_checks(notice["checks"])),
         Section(heading="四、台账签名检查点（防篡改核验）", lines=_checkpoint(notice)),
+        *_menus(notice["menus"]),
     ]
     return Document(
         title=f"{notice['school_name']}食堂食材采购公示（{notice['month_zh']}）",
@@ -70,6 +73,29 @@ def _checks(checks: list[dict[str, Any]]) -> Grid:
     rows = [[c["check_zh"], c["period_zh"], c["count"], c["minimum"], STANDING.get(c["status"], c["status"])]
             for c in checks]  # fmt: skip
     return Grid(columns=CHECK_COLUMNS, rows=rows, numeric=frozenset({2, 3}))
+
+
+def _menus(menus: list[dict[str, Any]]) -> list[Section]:
+    """One table per week: a row per day and meal, its dishes with their prices (no menu: said in one line)."""
+    if not menus:
+        return [Section(heading=MENUS_HEADING.rstrip("："), lines=["本月没有发布周食谱。"])]
+    sections = []
+    for n, week in enumerate(menus):
+        rows: list[list[object]] = [
+            [day["day"], day["weekday_zh"], meal["dishes"][0]["meal_zh"], dish_list(meal["dishes"])]
+            for day in week["days"]
+            for meal in day["meals"]
+        ]
+        heading = f"{MENUS_HEADING if n == 0 else ''}{week['week']} 起一周"
+        sections.append(Section(heading=heading, grid=Grid(columns=MENU_COLUMNS, rows=rows)))
+    return sections
+
+
+def dish_list(dishes: list[dict[str, Any]]) -> str:
+    """米饭 0.80、红烧肉 4.00、…: each dish with its age group where it has one, and its price."""
+    return "、".join(
+        f"{d['name']}{'（' + d['age_group'] + '）' if d['age_group'] else ''} {d['price']}" for d in dishes
+    )
 
 
 def _checkpoint(notice: dict[str, Any]) -> list[str]:

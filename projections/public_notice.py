@@ -10,6 +10,8 @@ What is public, and why:
   had a short, early-disposed or disagreeing sample; counts and dates, never who sealed them;
 - the supervisors' checks (§15): per week or month, how many checks of each kind against the minimum, as the
   compliance page shows them; the kind of check, never the checker;
+- the weekly menus (周食谱, §1): each day's meals and their dishes with the price of a portion, as the menus stand
+  (amendments included), by week; the dishes only, never who published or amended them;
 - the signed ledger checkpoint of the month's end (DESIGN 7): position, digest, signature and key, so that anyone can
   later check with ``foodtrace verify --checkpoints`` that the records were not changed.
 Nothing else: no person ids, names, phone numbers, PINs or tokens, no batch codes or invoice numbers (a batch code
@@ -26,11 +28,14 @@ from typing import Any
 
 from domain.errors import NotFound
 from domain.glossary import MEALS, UNITS, month_bounds, month_zh, zh
+from domain.menu import week_of
 from projections.compliance import sample_gaps, supervision
+from projections.menus import by_day, menu_dishes
 from projections.rows import plain
 from projections.service import Projections, Reader
 
 NO_PRICE = "未填单价"
+WEEKDAYS_ZH = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 CENT = Decimal("0.01")
 MONTH = re.compile(r"^20[0-9]{2}-(0[1-9]|1[0-2])$")
 
@@ -53,6 +58,7 @@ def public_notice(views: Projections, school: str, month: str) -> dict[str, Any]
         meals = _meals(r, school, start, end)
         gaps = sample_gaps(r, start, end, school)
         checks = supervision(r, start, end, school, r.profile.local_date(r.ledger.clock()))
+        dishes = menu_dishes(r, school, start, end)
     done = sum(c["count"] for c in checks)
     return {
         "school": school,
@@ -61,10 +67,11 @@ def public_notice(views: Projections, school: str, month: str) -> dict[str, Any]
         "month_zh": month_zh(start),
         "start": start.isoformat(),
         "end": end.isoformat(),
-        "records": bool(purchases["receipts"] or meals or done),
+        "records": bool(purchases["receipts"] or meals or done or dishes),
         "purchases": purchases,
         "samples": _samples(meals, gaps),
         "checks": [_check(c) for c in checks],
+        "menus": _menus(dishes),
     }
 
 
@@ -141,6 +148,22 @@ def _samples(meals: list[tuple[str, str]], gaps: dict[str, list[dict[str, Any]]]
         "compliant_meals": sum(1 for meal in meals if meal not in found),
         "meals_with_gaps": gaps_by_meal,
     }
+
+
+def _menus(dishes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The month's menus by week (its Monday), each day's meals with their dishes: name, age group and price."""
+    weeks: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for dish in dishes:
+        week = week_of(date.fromisoformat(dish["meal_date"])).isoformat()
+        kept = {key: dish[key] for key in ("meal_date", "meal", "name", "age_group", "price")}
+        weeks[week].append({**kept, "meal_zh": zh(MEALS, dish["meal"])})
+    found = []
+    for week, rows in sorted(weeks.items()):
+        days = by_day(rows)
+        for day in days:
+            day["weekday_zh"] = WEEKDAYS_ZH[date.fromisoformat(day["day"]).weekday()]
+        found.append({"week": week, "days": days})
+    return found
 
 
 def _check(row: dict[str, Any]) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from PIL import Image, ImageDraw
 
+from api.cli.demo_menus import demo_weeks, publish_menus
 from api.documents import DocumentStore, inspect_upload
 from api.settings import SettingsError
 from domain.errors import RuleViolation
@@ -115,6 +116,9 @@ class Demo:
     def run(self) -> dict[str, Any]:
         set_up = self.at(self.start - timedelta(days=1), 9)
         self.register_county(set_up)
+        for school, _, _ in SCHOOLS:
+            weeks = demo_weeks(self.start, self.today)
+            publish_menus(self.ledger, school, weeks, at=self.at, after=set_up + timedelta(hours=1))
         day = self.start
         while day < self.today:
             if day.weekday() < 5:

@@ -10,7 +10,7 @@ from api.deps import CheckpointsDep, Views
 from api.pages.views import PAGE_HEADERS, templates
 from api.routes.public_notice import school_notice
 from domain.errors import NotFound
-from projections.notice_paper import STANDING
+from projections.notice_paper import STANDING, dish_list
 from projections.public_notice import NO_PRICE
 
 router = APIRouter(prefix="/public", include_in_schema=False)
@@ -26,5 +26,5 @@ def public_notice_page(
         context = {"title": "没有公示 / No notice", "missing": missing}
         return templates.TemplateResponse(request, "public_notice.html", context, status_code=404, headers=PAGE_HEADERS)
     context = {"title": f"{notice['school_name']} {notice['month_zh']} 公示", "notice": notice,
-               "standing": STANDING, "no_price": NO_PRICE}  # fmt: skip
+               "standing": STANDING, "no_price": NO_PRICE, "dish_list": dish_list}  # fmt: skip
     return templates.TemplateResponse(request, "public_notice.html", context, headers=PAGE_HEADERS)

@@ -4,10 +4,15 @@ read the same from both backends and the same as the Menu itself says."""
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 
+from api.cli.demo import seed_demo
+from api.cli.demo_menus import DISH, demo_weeks
 from domain.errors import NotFound
+from domain.ledger import Ledger
+from domain.menu import week_of
 from domain.planning import AmendMenu, CopyMenu
 from projections.menus import dishes_on_menu, week_menu
 from projections.service import Projections
@@ -88,3 +93,30 @@ def test_a_copied_week_names_the_week_it_came_from(county: County, views: Projec
     assert menu["days"][0]["day"] == "2026-03-09" and len(menu["days"][0]["meals"][0]["dishes"]) == 5
     with pytest.raises(NotFound, match="no menu for the week of 2026-03-16"):
         week_menu(views, "CG01", next_week + timedelta(days=7))
+
+
+def test_the_demo_plans_every_school_lunch_with_rice_a_main_dish_a_vegetable_soup_and_fruit(
+    ledger: Ledger, views: Projections
+) -> None:
+    summary = seed_demo(ledger, days=10)
+    views.catch_up()
+    today = ledger.profile.local_date(ledger.clock())
+    day, lunches = today - timedelta(days=10), 0
+    while day <= week_of(today) + timedelta(days=11):
+        dishes = dishes_on_menu(views, "CG02", day, "lunch")
+        if day.weekday() < 5:
+            assert len(dishes) == 5 and dishes[0]["name"] == "米饭", day
+            assert {d["name"] for d in dishes[1:]} <= set(DISH) and all(Decimal(d["price"]) > 0 for d in dishes)
+            lunches += 1
+        else:
+            assert dishes == []
+        day += timedelta(days=1)
+    assert lunches >= 15 and summary["schools"] == 3
+    weeks = demo_weeks(today - timedelta(days=10), today)
+    history = [week_menu(views, "CG01", week)["history"] for week in weeks]
+    assert [h[0]["copied_from"] for h in history[2:]] == [(w - timedelta(days=14)).isoformat() for w in weeks[2:]]
+    assert [h["reason"] for h in history[-3][1:]] == ["草鱼同批次待复检，改为宫保鸡丁"]
+    prices = {d["name"]: d["price"] for d in dishes_on_menu(views, "CG01", weeks[0], "lunch")}
+    assert prices["米饭"] == "0.80"
+    middle_school = {d["name"]: d["price"] for d in dishes_on_menu(views, "CG02", weeks[0], "lunch")}
+    assert middle_school["米饭"] == "1.00"  # its portions are larger
