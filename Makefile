@@ -56,8 +56,10 @@ test: lint typecheck pytest
 openapi: $(VENV)/.installed
 	$(BIN)/foodtrace openapi -o openapi.json
 
+# The quick set (a few minutes): intake in process, the server under mixed load. bench/RESULTS.md keeps the figures.
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/ledger.py
+	$(BIN)/python bench/http_load.py --requests 1200 --seconds 60 --days 5
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

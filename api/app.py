@@ -20,6 +20,7 @@ from api.deps import LedgerDep
 from api.documents import DocumentStore
 from api.epcis_push import epcis_feed
 from api.errors import PROBLEM_JSON, Problem, install_error_handlers
+from api.leadership import Leadership
 from api.outbox import Outbox
 from api.pin_limits import PinLimits
 from api.routes import (
@@ -87,19 +88,29 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
         app.state.pin_limits = PinLimits(opened)
         views = Projections(opened.env, profile=opened.profile, ledger=opened)
         app.state.projections = views
-        if settings.follow_projections:
-            views.start()  # views follow the log in this process; `foodtrace projections run` does it elsewhere
         app.state.webhooks = hooks = settings.webhooks(opened)
-        if settings.send_webhooks:
-            hooks.outbox.start()  # `foodtrace webhooks run` does it elsewhere (FOODTRACE_WEBHOOKS=separate)
         app.state.checkpoints = Checkpoints(opened, settings.signing_key_path())
         schedule = CheckpointSchedule(app.state.checkpoints, settings.checkpoint_minutes)
-        schedule.start()
-        push = _epcis_push(opened, settings)
+        pushes: list[Outbox] = []
+
+        def lead() -> None:
+            """The followers, in the one worker that leads (api/leadership.py)."""
+            if settings.follow_projections:
+                views.start()  # views follow the log here; `foodtrace projections run` does it elsewhere
+            if settings.send_webhooks:
+                hooks.outbox.start()  # `foodtrace webhooks run` does it elsewhere (FOODTRACE_WEBHOOKS=separate)
+            schedule.start()
+            pushes.extend(push for push in [_epcis_push(opened, settings)] if push is not None)
+
+        leadership = Leadership(opened, lead=lead, woken=views.wake)
+        if settings.follow_projections:
+            views.wake_elsewhere = leadership.wake_leader  # a reader in another worker wakes the leader's projector
+        leadership.start()
         try:
             yield
         finally:
-            if push is not None:
+            leadership.stop()
+            for push in pushes:
                 push.close()
             schedule.stop()
             hooks.close()
@@ -151,12 +162,28 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
     return app
 
 
-def _epcis_push(ledger: Ledger, settings: Settings) -> Outbox | None:
+def create_tables(settings: Settings) -> None:
+    """Every table the app uses, made once, before several workers start together with CREATE_TABLE=n."""
+    opened = settings.open_ledger()
+    try:
+        PinLimits(opened)
+        Projections(opened.env, profile=opened.profile, ledger=opened).close()
+        settings.webhooks(opened).close()
+        Checkpoints(opened, settings.signing_key_path()).public_key()  # the signing key, made here once
+        push = _epcis_push(opened, settings, start=False)
+        if push is not None:
+            push.close()
+    finally:
+        opened.close()
+
+
+def _epcis_push(ledger: Ledger, settings: Settings, start: bool = True) -> Outbox | None:
     """With FOODTRACE_EPCIS_PUSH_URL, the server sends every batch event upward as it is recorded."""
     if not settings.epcis_push_url:
         return None
     feed = epcis_feed(ledger, settings.epcis_push_url, settings.resolver_base, bearer=settings.epcis_push_token)
-    feed.start()
+    if start:
+        feed.start()
     return feed
 
 

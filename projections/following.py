@@ -41,6 +41,11 @@ class Loop:
             self.wake.wait(interval)
             self.wake.clear()
 
+    @property
+    def running(self) -> bool:
+        """Rounds run in this process's daemon thread now."""
+        return self._thread is not None
+
     def stop(self) -> None:
         self._stopping.set()
         self.wake.set()

@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -88,6 +88,8 @@ class Projections(Follower):
         # A reader that waits wakes it (wake.set()): the follower catches up now, not at its next interval.
         self._loop = Loop("foodtrace-projector", lambda: self.catch_up(patient=True))
         self._progress = threading.Condition()  # notified after every catch-up in this process
+        # Set by a server worker that does not follow the log itself: wakes the worker that does (api/leadership.py).
+        self.wake_elsewhere: Callable[[], None] | None = None
 
     @property
     def zone(self) -> ZoneInfo:
@@ -224,14 +226,22 @@ class Projections(Follower):
         RECHECK seconds.
         """
         deadline = time.monotonic() + timeout
+        woken_elsewhere = False
         while any(self.position(name) < position for name in names):
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return False
+            if self.wake_elsewhere is not None and not self._loop.running and not woken_elsewhere:
+                self.wake_elsewhere()
+                woken_elsewhere = True
             self._loop.wake.set()
             with self._progress:
                 self._progress.wait(min(remaining, RECHECK))
         return True
+
+    def wake(self) -> None:
+        """Catch up now, not at the follower's next round."""
+        self._loop.wake.set()
 
     def rebuild(self, name: str) -> dict[str, Any]:
         """Build the view again from the first event beside the live one, then swap it in; returns the figures.

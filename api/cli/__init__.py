@@ -24,6 +24,9 @@ from domain.printable import printable
 from domain.values import Principal, Role
 
 CLI_ADMIN = Principal("cli", "admin")  # whoever holds the server's shell is its administrator
+# How long a server worker may take to start (imports, opening the store) before uvicorn restarts it: its default
+# of 5 s killed every worker on a busy machine.
+STARTUP_SECONDS = 60
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -60,6 +63,12 @@ def _run(argv: Sequence[str] | None) -> int:
     serve = commands.add_parser("serve", help="start the web app")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes sharing the port (default 1); one of them follows the log for the views",
+    )
 
     commands.add_parser("where", help="say which store the commands use")
 
@@ -251,10 +260,31 @@ def _label(settings: Settings, args: argparse.Namespace) -> int:
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
-    from api.app import create_app
+    from api.app import create_app, create_tables
 
     print(f"FoodTrace on http://{args.host}:{args.port}  store: {settings.describe()}", file=sys.stderr)
-    uvicorn.run(create_app(settings), host=args.host, port=args.port)
+    if args.workers > 1:
+        if not settings.is_postgres:
+            print(
+                "多个工作进程需要 PostgreSQL（SQLite 只能一个进程写入） / "
+                "--workers above 1 needs PostgreSQL: an SQLite file has one writer",
+                file=sys.stderr,
+            )
+            return 2
+        # Tables and the signing key are made here, once; each worker builds its own app from the same environment
+        # (Settings.from_env) without creating tables, which several processes starting together cannot do.
+        create_tables(settings)
+        os.environ["CREATE_TABLE"] = "n"
+        uvicorn.run(
+            "api.app:create_app",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            timeout_worker_healthcheck=STARTUP_SECONDS,
+        )
+    else:
+        uvicorn.run(create_app(settings), host=args.host, port=args.port)
     return 0
 
 
