@@ -35,6 +35,7 @@ from urllib.parse import unquote, urlsplit
 
 from platformdirs import user_data_dir
 
+from api.checked_writes import CHECKED_POSTGRES, CHECKED_SQLITE
 from api.database import FAIL_FAST_POSTGRES, POOL_WAIT_SECONDS
 from api.destinations import Networks, networks
 from api.outbox import Retry
@@ -149,10 +150,15 @@ def eventsourcing_env(url: str) -> dict[str, str]:
             "POSTGRES_PASSWORD": unquote(parts.password or ""),
             # Off: with it on, a projection following the log was seen to skip events (shared/EVENTSOURCING.md).
             "POSTGRES_ENABLE_DB_FUNCTIONS": "n",
+            "APPLICATION_RECORDER_TOPIC": CHECKED_POSTGRES,  # commands decide on cached records (api/checked_writes.py)
         }
     if parts.scheme == "sqlite":
         path = Path(unquote(parts.path))
         if str(path) != ":memory:":
             path.parent.mkdir(parents=True, exist_ok=True)
-        return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path)}
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": str(path),
+            "APPLICATION_RECORDER_TOPIC": CHECKED_SQLITE,
+        }
     raise SettingsError(f"FOODTRACE_DATABASE_URL must start with postgresql:// or sqlite:///, not {parts.scheme}://")

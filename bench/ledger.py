@@ -32,6 +32,7 @@ import psycopg
 from _bare import BareApplication, BareBatch  # bench/ is sys.path[0] when this file is run
 from eventsourcing.application import Application
 
+from api.checked_writes import CHECKED_POSTGRES, CHECKED_SQLITE
 from domain.codes import new_batch_code
 from domain.handoff import Inspect, IssueToKitchen, Move, PutOnHold, Release, ReturnToStore
 from domain.intake import AttachCertificate, ReceiveBatch
@@ -283,7 +284,9 @@ def measure(ledger: Ledger, bare: BareApplication, n: int, batches: int, say: Ca
 def sqlite_apps() -> Iterator[tuple[Ledger, BareApplication]]:
     with tempfile.TemporaryDirectory(prefix="foodtrace-bench-") as folder:
         # Separate files: on SQLite every application's table is called stored_events.
-        ledger = Ledger(env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": f"{folder}/ledger.db"})
+        # The Ledger with the recorder the API gives it (api.settings.eventsourcing_env), the bare app the library's.
+        sqlite = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "APPLICATION_RECORDER_TOPIC": CHECKED_SQLITE}
+        ledger = Ledger(env={**sqlite, "SQLITE_DBNAME": f"{folder}/ledger.db"})
         bare = BareApplication(env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": f"{folder}/bare.db"})
         try:
             yield ledger, bare
@@ -316,7 +319,7 @@ def postgres_apps(settings: dict[str, str]) -> Iterator[tuple[Ledger, BareApplic
         admin.execute(f'CREATE DATABASE "{dbname}"')
     env = {"PERSISTENCE_MODULE": "eventsourcing.postgres", "POSTGRES_DBNAME": dbname, **settings}
     try:
-        ledger, bare = Ledger(env=env), BareApplication(env=env)
+        ledger, bare = Ledger(env={**env, "APPLICATION_RECORDER_TOPIC": CHECKED_POSTGRES}), BareApplication(env=env)
         try:
             yield ledger, bare
         finally:

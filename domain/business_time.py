@@ -104,7 +104,7 @@ def occurred(
 
 def check_approver(ledger: Ledger, approval: LateApproval, aggregates: Iterable[Aggregate]) -> None:
     """The approver is a registered principal, of the record's school where the record has one."""
-    approver = ledger.staff(approval.approver)
+    approver = ledger.staff(approval.approver, read_only=True)
     schools = {school for a in aggregates if isinstance(school := getattr(a, "school_id", None), str)}
     if Role.PRINCIPAL not in approver.roles or (schools and approver.school_id not in schools):
         raise RuleViolation(

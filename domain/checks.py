@@ -33,7 +33,7 @@ def check_delivery_dates(profile: RulesProfile, delivery: Delivery, today: date)
 
 def check_handler(ledger: Ledger, person_id: str, school: str, day: date) -> None:
     """Whoever receives, gives or takes food must belong to the school and be fit that day (§12)."""
-    member = ledger.staff(person_id)
+    member = ledger.staff(person_id, read_only=True)
     if member.school_id is not None and member.school_id != school:
         # As if unknown: a school learns nothing about another school's staff, not even a name.
         raise NotFound(zh=f"人员{person_id}未登记", en=f"{person_id} is not registered staff")

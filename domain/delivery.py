@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
+from dataclasses import fields as dataclass_fields
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -98,7 +99,8 @@ class Delivery:
         return self if quantity is None else replace(self, quantity=require_quantity(quantity))
 
     def fields(self) -> dict[str, Any]:
-        return asdict(self)
+        """The fields by name (all plain values: no copy needed, as dataclasses.asdict would make)."""
+        return {f.name: getattr(self, f.name) for f in dataclass_fields(self)}
 
 
 def optional_decimal(value: Decimal | str | None, field: str) -> Decimal | None:

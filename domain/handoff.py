@@ -223,7 +223,7 @@ def issue_fields(ledger: Ledger, batch: IngredientBatch, c: Issue, by: Principal
 def return_to_store(ledger: Ledger, c: ReturnToStore, by: Principal, at: datetime) -> Outcome:
     """退库: the kitchen hands back what it did not use; the storekeeper (``by``) takes it in."""
     batch = ledger.batch(c.code)
-    ledger.staff(c.returned_by)
+    ledger.staff(c.returned_by, read_only=True)
     reason = optional_text(c.reason, "reason", "退库原因", 500)
     batch.return_to_store(
         quantity=require_quantity(c.quantity),
@@ -242,7 +242,7 @@ def return_to_store(ledger: Ledger, c: ReturnToStore, by: Principal, at: datetim
 def write_off(ledger: Ledger, c: WriteOff, by: Principal, at: datetime) -> Outcome:
     """报损/销毁, with a witness; the whole remainder unless a quantity is given."""
     batch = ledger.batch(c.code)
-    ledger.staff(c.witness)
+    ledger.staff(c.witness, read_only=True)
     amount = require_quantity(c.quantity) if c.quantity is not None else None
     batch.write_off(amount, require_text(c.reason, "reason", "报损原因"), c.witness, by, at)
     return [batch], ledger.batch_result(batch)

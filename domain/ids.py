@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 
@@ -10,4 +11,10 @@ def stream_id(kind: str, *key: str) -> UUID:
 
     A key of several parts is joined with the unit separator, which no code or name contains.
     """
-    return uuid5(uuid5(NAMESPACE_URL, f"https://foodtrace.invalid/{kind}"), "\x1f".join(key))
+    return uuid5(namespace(kind), "\x1f".join(key))
+
+
+@cache
+def namespace(kind: str) -> UUID:
+    """The namespace of ``kind``'s ids (a handful of kinds, so each computed once)."""
+    return uuid5(NAMESPACE_URL, f"https://foodtrace.invalid/{kind}")

@@ -120,8 +120,8 @@ def accept(ledger: Ledger, delivery: Delivery, c: Acceptance, by: Principal, at:
             zh=f"感官查验不合格（{sensory_notes or '未写明'}），拒收",
             en=f"the sensory check failed ({sensory_notes or 'no notes'}); delivery refused",
         )
-    ledger.school(delivery.school_id)
-    ledger.supplier(delivery.supplier_id).check_may_deliver(day)
+    ledger.school(delivery.school_id, read_only=True)
+    ledger.supplier(delivery.supplier_id, read_only=True).check_may_deliver(day)
     signers = [by.person_id, *[s for s in c.co_signers if s != by.person_id]]
     if len(set(signers)) < ledger.profile.intake_signers:
         raise RuleViolation(
@@ -210,8 +210,8 @@ def announce_delivery(ledger: Ledger, c: AnnounceDelivery, by: Principal, at: da
     today = ledger.profile.local_date(at)
     check_delivery_dates(ledger.profile, delivery, today)
     check_date(ledger.profile, c.expected_on, "expected_on", "预计送达日期", today)
-    ledger.school(c.school)
-    ledger.supplier(c.supplier).check_may_deliver(c.expected_on)
+    ledger.school(c.school, read_only=True)
+    ledger.supplier(c.supplier, read_only=True).check_may_deliver(c.expected_on)
     if past_use_by(c.use_by_date, c.expected_on):
         raise ValidationError(
             zh="预计送达日期晚于保质期", en="the delivery would arrive after its use-by date", field="expected_on"

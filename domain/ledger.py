@@ -8,9 +8,12 @@ queries they and the readers share.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from copy import deepcopy
 from datetime import UTC, date, datetime
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -45,14 +48,32 @@ from domain.values import (
 )
 
 A = TypeVar("A", bound=Aggregate)
+DECIDE_ATTEMPTS = 5  # a command decided on records someone changed meanwhile is decided again, this often at most
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+class ReadsChanged(Exception):
+    """Raised by a recorder that checks reads: a record the command read has a newer event; nothing was written."""
+
+
 class Ledger(Application[UUID]):
+    """The one Application; commands decide on cached records and their save checks those are still current.
+
+    The library's aggregate cache (``AGGREGATE_CACHE_MAXSIZE``) keeps the records commands read: school, supplier,
+    staff, batches. Outside a command, ``repository.get`` fast-forwards a cached record (one query for its newer
+    events). Inside one, with a recorder that checks reads (``checks_reads``; api/checked_writes.py), a command
+    decides on the cached records without a query, and its save inserts only if none of them has a newer event,
+    checked in the same transaction after the table lock that orders every writer. If one has (a signer suspended
+    a moment ago, in another process), nothing is written: the records are fast-forwarded and the command decided
+    again. So a command's rules always see the records as they stand when its events are written.
+    """
+
     name = "Ledger"  # fixes the PostgreSQL table names (ledger_events) and the LEDGER_ env prefix
+    # The aggregate cache: up to this many records, the least recently used dropped first (env may say otherwise).
+    env: ClassVar[dict[str, str]] = {"AGGREGATE_CACHE_MAXSIZE": "5000"}
 
     def __init__(
         self,
@@ -63,6 +84,9 @@ class Ledger(Application[UUID]):
         super().__init__(env)
         self.profile = profile
         self.clock = clock
+        self._reads: ContextVar[dict[UUID, int] | None] = ContextVar(f"ledger-reads-{id(self)}", default=None)
+        checks_reads = bool(getattr(self.recorder, "checks_reads", False))
+        self.decides_on_cache = checks_reads and self.repository.cache is not None and self.repository.fastforward
 
     def construct_mapper(self) -> Mapper[UUID]:
         return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=BusinessTimeMapper)
@@ -126,21 +150,24 @@ class Ledger(Application[UUID]):
             return []
         return menu.dishes(day, parse_choice(Meal, meal, "meal", "餐次"))
 
-    def staff(self, person_id: str) -> StaffMember:
-        return self._get(
-            StaffMember, staff_id(person_id), f"人员{person_id}未登记", f"{person_id} is not registered staff"
-        )
+    # ``read_only=True``: a command only checks the record, never changes it, so it may have the cached one itself.
 
-    def school(self, code: str) -> School:
-        return self._get(School, school_id(code), f"学校{code}未登记", f"school {code} is not registered")
+    def staff(self, person_id: str, *, read_only: bool = False) -> StaffMember:
+        zh, en = f"人员{person_id}未登记", f"{person_id} is not registered staff"
+        return self._get(StaffMember, staff_id(person_id), zh, en, read_only=read_only)
 
-    def supplier(self, code: str) -> Supplier:
-        return self._get(Supplier, supplier_id(code), f"供应商{code}未登记", f"supplier {code} is not registered")
+    def school(self, code: str, *, read_only: bool = False) -> School:
+        zh, en = f"学校{code}未登记", f"school {code} is not registered"
+        return self._get(School, school_id(code), zh, en, read_only=read_only)
+
+    def supplier(self, code: str, *, read_only: bool = False) -> Supplier:
+        zh, en = f"供应商{code}未登记", f"supplier {code} is not registered"
+        return self._get(Supplier, supplier_id(code), zh, en, read_only=read_only)
 
     def refuse_existing(self, aggregate_id: UUID, zh: str, en: str) -> None:
         """For commands that begin a record under a known id: refuse a second beginning."""
         try:
-            self.repository.get(aggregate_id)
+            self._read(aggregate_id)
         except AggregateNotFoundError:
             return
         raise AlreadyExists(zh=zh, en=en)
@@ -183,15 +210,58 @@ class Ledger(Application[UUID]):
         The result carries ``position``: the notification id of the last event the save recorded, so a reader can
         ask a view for an answer that includes this write (``after=position``). A retry answers with the log's head
         then, which includes the first write (the first save's own position is not stored with its result).
+
+        A retry is known by its key's record: its save meets the record the first try saved (or the rules refuse
+        it now and the record is there), so a first try reads nothing for its key.
         """
         refuse_control_characters(command.fields())
         fingerprint = command.fingerprint()
         key = idempotency_key
-        if key is not None:
-            first = self._first_result(by, key, fingerprint)
-            if first is not None:
-                return self._replayed(first)
         now = self._at(at)
+        for _ in range(DECIDE_ATTEMPTS):
+            with self._noting_reads() as reads:
+                try:
+                    aggregates, result = self._decide(command, by, now)
+                except Exception:
+                    if reads and self._fast_forwarded(reads):
+                        continue  # refused on a record someone changed meanwhile: decide again on it as it is
+                    first = self._first_result(by, key, fingerprint) if key is not None else None
+                    if first is not None:  # a retry the rules would now refuse: the first result stands
+                        return self._replayed(first)
+                    raise
+            read_versions = {a.id: a.version - len(a.pending_events) for a in aggregates}
+            checked = {i: v for i, v in (reads or {}).items() if i not in read_versions}
+            if reads and self._fast_forwarded({i: v for i, v in reads.items() if i in read_versions}):
+                continue  # a record it writes was cached behind the log: decide on it as it is
+            if key is not None:
+                aggregates.append(IdempotencyRecord(by.person_id, key, fingerprint, result))
+            try:
+                recordings = self.save(*aggregates, read_versions=checked) if checked else self.save(*aggregates)
+            except ReadsChanged:
+                self._fast_forwarded(checked)
+                continue
+            except IntegrityError:
+                first = self._first_result(by, key, fingerprint) if key is not None else None
+                if first is not None:  # a retry: the key's record was saved by the first try
+                    return self._replayed(first)
+                raise Conflict(
+                    zh="记录刚被他人修改，请刷新后重试",
+                    en="someone else changed this record at the same moment; reload and try again",
+                    changed=self._changed_meanwhile(read_versions),
+                ) from None
+            if self.decides_on_cache:
+                self._keep(aggregates)
+            if not recordings:  # nothing changed: the head includes everything this command read
+                return self._replayed(result)
+            return {**result, "position": recordings[-1].notification.id}
+        raise Conflict(
+            zh="所读记录正被频繁修改，请稍后重试",
+            en="the records this command reads kept changing; try again shortly",
+            changed=[],
+        )
+
+    def _decide(self, command: Command, by: Principal, now: datetime) -> tuple[list[Aggregate], Result]:
+        """The command's handler and the checks of business time: the aggregates to save, unsaved, and the result."""
         approval = command.late_approval
         moment = business_time.occurred(command.occurred_at, now, self.profile, approval)
         aggregates, result = HANDLERS[type(command)](self, command, by, moment)
@@ -200,23 +270,18 @@ class Ledger(Application[UUID]):
         if approval is not None:
             business_time.check_approver(self, approval, aggregates)
         business_time.stamp(aggregates, recorded_at=now, approval=approval.stored() if approval else None)
-        if key is not None:
-            aggregates.append(IdempotencyRecord(by.person_id, key, fingerprint, result))
-        read_versions = {a.id: a.version - len(a.pending_events) for a in aggregates}
-        try:
-            recordings = self.save(*aggregates)
-        except IntegrityError:
-            first = self._first_result(by, key, fingerprint) if key is not None else None
-            if first is not None:
-                return self._replayed(first)
-            raise Conflict(
-                zh="记录刚被他人修改，请刷新后重试",
-                en="someone else changed this record at the same moment; reload and try again",
-                changed=self._changed_meanwhile(read_versions),
-            ) from None
-        if not recordings:  # nothing changed: the head includes everything this command read
-            return self._replayed(result)
-        return {**result, "position": recordings[-1].notification.id}
+        return aggregates, result
+
+    def _fast_forwarded(self, reads: Mapping[UUID, int]) -> bool:
+        """Bring the cached records up to the log; whether any had newer events than the version read."""
+        changed = False
+        for aggregate_id, version in reads.items():
+            try:
+                current: Aggregate = self.repository.get(aggregate_id)
+            except AggregateNotFoundError:
+                continue
+            changed = changed or current.version != version
+        return changed
 
     def put_on_hold(
         self, code: str, reason: str, *, by: Principal, at: datetime | None = None, idempotency_key: str | None = None
@@ -253,14 +318,94 @@ class Ledger(Application[UUID]):
     def _at(self, at: datetime | None) -> datetime:
         return require_aware(at) if at is not None else self.clock()
 
-    def _get(self, kind: type[A], aggregate_id: UUID, zh: str, en: str) -> A:
+    def _get(self, kind: type[A], aggregate_id: UUID, zh: str, en: str, *, read_only: bool = False) -> A:
         try:
-            found: Aggregate = self.repository.get(aggregate_id)
+            found = self._read(aggregate_id, read_only=read_only)
         except AggregateNotFoundError:
             raise NotFound(zh=zh, en=en) from None
         if not isinstance(found, kind):
             raise NotFound(zh=zh, en=en)
         return found
+
+    def forget_cached(self) -> None:
+        """Drop every cached record: for a store emptied under a running Ledger (the tests' oracle does so)."""
+        self._repository = self.construct_repository()
+
+    def _read(self, aggregate_id: UUID, *, read_only: bool = False) -> Aggregate:
+        """A record as a command decides on it: from the cache, its version noted for the save to check.
+
+        A copy, unless ``read_only``: then the cached record itself, which only the library's fast-forward changes
+        (in place, each event's state before its version): so whatever newer state a check might see, the version
+        noted here is older, and the save's check refuses the write. Outside a command, or without a recorder that
+        checks reads: the repository's get (fast-forwarded).
+        """
+        reads = self._reads.get()
+        if reads is None:
+            found: Aggregate = self.repository.get(aggregate_id)
+            return found
+        reads.setdefault(aggregate_id, 0)  # not found: the save checks it still has no events
+        cached = self._shared(aggregate_id) if read_only else self._cached(aggregate_id)
+        found = cached if cached is not None else self.repository.get(aggregate_id)
+        reads[aggregate_id] = found.version
+        return found
+
+    def _shared(self, aggregate_id: UUID) -> Aggregate | None:
+        cache = self.repository.cache
+        assert cache is not None
+        try:
+            found: Any = cache.get(aggregate_id)
+        except KeyError:
+            return None
+        shared: Aggregate = found
+        return shared
+
+    def _cached(self, aggregate_id: UUID) -> Aggregate | None:
+        """A copy of the cached record as it is (no query), or None if the cache has none."""
+        with self._locked(aggregate_id) as cache:
+            try:
+                found: Any = cache.get(aggregate_id)
+            except KeyError:
+                return None
+            copied: Aggregate = deepcopy(found)
+            return copied
+
+    def _keep(self, saved: list[Aggregate]) -> None:
+        """Saved records go into the cache as they now stand, so the next command on them needs no query."""
+        for aggregate in saved:
+            if isinstance(aggregate, IdempotencyRecord):
+                continue  # read only by a retry, and rarely
+            with self._locked(aggregate.id) as cache:
+                try:
+                    newer = cache.get(aggregate.id).version > aggregate.version
+                except KeyError:
+                    newer = False
+                if not newer:
+                    cache.put(aggregate.id, aggregate)
+
+    @contextmanager
+    def _locked(self, aggregate_id: UUID) -> Iterator[Any]:
+        """The aggregate cache, under the lock by which the library fast-forwards ``aggregate_id`` in it."""
+        repository = self.repository
+        assert repository.cache is not None
+        lock = repository._use_fastforward_lock(aggregate_id)  # the library's own (9.5), so no copy sees half an event
+        try:
+            with lock:
+                yield repository.cache
+        finally:
+            repository._disuse_fastforward_lock(aggregate_id)
+
+    @contextmanager
+    def _noting_reads(self) -> Iterator[dict[UUID, int] | None]:
+        """While a command decides: the versions of the records it reads (None: reads are not checked)."""
+        if not self.decides_on_cache:
+            yield None
+            return
+        reads: dict[UUID, int] = {}
+        token = self._reads.set(reads)
+        try:
+            yield reads
+        finally:
+            self._reads.reset(token)
 
     def _canonical_code(self, code: str) -> str:
         try:

@@ -161,7 +161,7 @@ def register_staff(ledger: Ledger, c: RegisterStaff, by: Principal, at: datetime
     person_id = require_text(c.person_id, "person_id", "人员编号", 64)
     ledger.refuse_existing(staff_id(person_id), f"人员{person_id}已登记", f"{person_id} is already registered")
     if c.school is not None:
-        ledger.school(c.school)
+        ledger.school(c.school, read_only=True)
     member = StaffMember.register(person_id, require_text(c.name, "name", "姓名"), c.school, c.roles, by=by, at=at)
     return [member], {"person_id": person_id}
 

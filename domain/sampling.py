@@ -60,7 +60,7 @@ def retain_sample(ledger: Ledger, c: RetainSample, by: Principal, at: datetime) 
             en=f"a sample must weigh at least {profile.sample_grams} g, this one is {c.grams} g",
             field="grams",
         )
-    ledger.school(c.school)
+    ledger.school(c.school, read_only=True)
     check_handler(ledger, by.person_id, c.school, profile.local_date(sealed))
     codes = []
     for code in c.batch_codes:

@@ -54,6 +54,7 @@ class Store:
             empty_sqlite(ledger_file, ledger_file.with_name(ledger_file.stem + ".views.sqlite3"))
         else:
             empty_postgres(self.database_url)
+        self.ledger.forget_cached()  # its cache holds the last history's records
         self.clocks.append(clock)
         return self.ledger, self.views
 

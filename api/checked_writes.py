@@ -1,0 +1,96 @@
+"""Recorders whose insert checks, in the same transaction, that what the command read is still current.
+
+``Ledger.execute`` decides a command on records from the library's aggregate cache, without a query, and passes
+the version of each record it read to its save (``read_versions``, through the library's ``save(**kwargs)``). These
+recorders insert the command's events only if none of those records has a newer event, checked after the lock that
+orders every writer (PostgreSQL's table lock, SQLite's write lock), so no write can slip in between the check and
+the commit. If one has, nothing is written and ``ReadsChanged`` makes the Ledger decide again on the records as
+they now stand. No extra round trip: on PostgreSQL the check is part of the INSERT statement, in the library's
+pipelined transaction.
+
+Selected by ``APPLICATION_RECORDER_TOPIC`` (api.settings.eventsourcing_env sets it for both stores).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
+from eventsourcing.utils import get_topic
+from psycopg import Cursor
+from psycopg.rows import DictRow
+from psycopg.sql import SQL, Identifier
+
+from domain.ledger import ReadsChanged
+
+ReadVersions = Mapping[UUID, int]
+
+
+def changed_message(read_versions: ReadVersions) -> str:
+    return f"one of {len(read_versions)} records read has newer events; nothing was written"
+
+
+class CheckedPostgresRecorder(PostgresApplicationRecorder):
+    checks_reads = True
+
+    def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
+        super().__init__(datastore, **kwargs)
+        self.checked_insert_statement = SQL(
+            "INSERT INTO {schema}.{table} AS t (originator_id, originator_version, topic, state)"
+            " SELECT originator_id, originator_version, topic, state FROM unnest(%s::{schema}.{stored_event_type}[])"
+            " WHERE NOT EXISTS (SELECT 1 FROM unnest(%s::uuid[], %s::bigint[]) AS r(id, version)"
+            " JOIN {schema}.{table} AS e ON e.originator_id = r.id AND e.originator_version > r.version)"
+            " RETURNING notification_id"
+        ).format(
+            schema=Identifier(self.datastore.schema),
+            table=Identifier(self.events_table_name),
+            stored_event_type=Identifier(self.stored_event_type_name),
+        )
+
+    def _insert_stored_events(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
+        read_versions: ReadVersions | None = kwargs.get("read_versions")
+        if not read_versions:
+            super()._insert_stored_events(curs, stored_events, **kwargs)
+            return
+        self._lock_table(curs)  # as the library's insert does: writers commit in the order of their ids
+        self._notify_channel(curs)
+        pg_stored_events = [
+            self.construct_pg_stored_event(s.originator_id, s.originator_version, s.topic, s.state)
+            for s in stored_events
+        ]
+        ids, versions = list(read_versions), list(read_versions.values())
+        curs.execute(query=self.checked_insert_statement, params=(pg_stored_events, ids, versions), prepare=True)
+
+    def _fetch_ids_after_insert_events(
+        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+        read_versions: ReadVersions | None = kwargs.get("read_versions")
+        if read_versions and stored_events and not ids:  # the check held the insert back: nothing to roll back
+            raise ReadsChanged(changed_message(read_versions))
+        return ids
+
+
+class CheckedSQLiteRecorder(SQLiteApplicationRecorder):
+    checks_reads = True
+
+    def _insert_events(
+        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        ids = super()._insert_events(c, stored_events, **kwargs)  # first: the insert takes the write lock
+        read_versions: ReadVersions | None = kwargs.get("read_versions")
+        if read_versions:
+            newer = " OR ".join(["(originator_id = ? AND originator_version > ?)"] * len(read_versions))
+            params = [value for i, v in read_versions.items() for value in (i.hex, v)]
+            c.execute(f"SELECT 1 FROM {self.events_table_name} WHERE {newer} LIMIT 1", params)
+            if c.fetchone() is not None:
+                raise ReadsChanged(changed_message(read_versions))  # the transaction rolls back
+        return ids
+
+
+CHECKED_POSTGRES = get_topic(CheckedPostgresRecorder)
+CHECKED_SQLITE = get_topic(CheckedSQLiteRecorder)

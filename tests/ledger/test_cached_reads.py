@@ -1,0 +1,115 @@
+"""Commands decide on cached records, yet always on the records as they stand when their events are written.
+
+The Ledger keeps school, supplier and staff in the library's aggregate cache; an intake reads them without a query,
+and its save checks, in the same transaction, that none has a newer event (api/checked_writes.py). Changes made
+through another Ledger — another process, another server worker — are seen by the next command all the same.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from api.settings import eventsourcing_env
+from domain.errors import RuleViolation
+from domain.ledger import Ledger
+from domain.registry import ReinstateStaff, SuspendStaff
+from tests.county import ADMIN, DAY, LI, County, at
+
+ROOT = Path(__file__).resolve().parents[2]
+
+IN_ANOTHER_PROCESS = textwrap.dedent(
+    """
+    import sys
+    from api.settings import eventsourcing_env
+    from domain.ledger import Ledger
+    from domain.registry import {command}
+    from tests.county import ADMIN, at
+
+    ledger = Ledger(env=eventsourcing_env(sys.argv[1]))
+    ledger.execute({command}(person_id=sys.argv[2], reason="健康原因"), by=ADMIN, at=at(hour=7))
+    ledger.close()
+    """
+)
+
+
+def in_another_process(url: str, command: type[Any], person_id: str) -> None:
+    """Run ``command`` on ``person_id`` in a Python process of its own, with its own Ledger; wait until it is done."""
+    script = IN_ANOTHER_PROCESS.format(command=command.__name__)
+    subprocess.run([sys.executable, "-c", script, url, person_id], cwd=ROOT, check=True, timeout=300)
+
+
+def refusal_codes(error: RuleViolation) -> list[str]:
+    codes: list[str] = error.details.get("reasons", [])
+    return codes
+
+
+@pytest.mark.postgres
+def test_a_signer_suspended_in_another_process_a_moment_ago_is_refused(postgres_url: str) -> None:
+    from tests.conftest import empty_postgres
+
+    empty_postgres(postgres_url)
+    ledger = Ledger(env=eventsourcing_env(postgres_url))
+    county = County.set_up(ledger)
+    county.receive()  # 李 co-signs: her record is now in this ledger's cache
+    assert ledger.decides_on_cache
+
+    in_another_process(postgres_url, SuspendStaff, LI)
+    with pytest.raises(RuleViolation) as refused:
+        county.receive(supplier_lot="HX260301-3")
+    assert LI in refused.value.zh
+    assert "suspended" in refusal_codes(refused.value)
+
+    in_another_process(postgres_url, ReinstateStaff, LI)  # and back: refused no longer
+    assert county.receive(supplier_lot="HX260301-4")
+    ledger.close()
+
+
+class SavesAfterOthers(Ledger):
+    """A ledger that lets another ledger suspend 李 after its intake was decided, just before its save."""
+
+    name = "Ledger"
+
+    def __init__(self, other: Ledger, env: dict[str, str]) -> None:
+        super().__init__(env=env)
+        self.other: Ledger | None = other
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        if self.other is not None:
+            other, self.other = self.other, None
+            other.execute(SuspendStaff(person_id=LI, reason="腹泻，调岗停岗"), by=ADMIN, at=at(hour=7))
+        return super().save(*objs, **kwargs)
+
+
+def test_a_suspension_written_between_the_decision_and_the_save_refuses_the_intake(database_url: str) -> None:
+    """The check is part of the write: a change that lands after the records were read still counts."""
+    env = eventsourcing_env(database_url)
+    other = Ledger(env=env)
+    County.set_up(other)
+    ledger = SavesAfterOthers(other, env=env)
+    county = County(ledger)
+    ledger.staff(LI)  # cached as she was: fit
+    with pytest.raises(RuleViolation) as refused:
+        county.receive()
+    assert "suspended" in refusal_codes(refused.value)
+    assert ledger.recorder.max_notification_id() == other.recorder.max_notification_id()  # no batch recorded
+    other.close()
+    ledger.close()
+
+
+def test_a_refusal_on_a_cached_record_is_checked_against_the_log(database_url: str) -> None:
+    """李 suspended in this ledger's cache, reinstated through another ledger: the intake is accepted."""
+    env = eventsourcing_env(database_url)
+    ledger, other = Ledger(env=env), Ledger(env=env)
+    county = County.set_up(ledger)
+    ledger.execute(SuspendStaff(person_id=LI, reason="腹泻，调岗停岗"), by=ADMIN, at=at(DAY, hour=6))
+    ledger.staff(LI)
+    other.execute(ReinstateStaff(person_id=LI, reason="已康复"), by=ADMIN, at=at(DAY, hour=7))
+    assert county.receive()
+    other.close()
+    ledger.close()
