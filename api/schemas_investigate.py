@@ -227,8 +227,23 @@ class MealRef(Record):
     meal: str
 
 
+class OtherSchoolLot(Record):
+    """One lot a school received: how many of its batches, and the first and last receipt day."""
+
+    supplier: str
+    product_key: str
+    lot: str
+    batches: int
+    first_received: str
+    last_received: str
+
+
 class OtherSchool(SchoolRef):
-    batches: list[TraceBatch]
+    batch_count: int = Field(description="its batches of the meal's lots")
+    lots: list[OtherSchoolLot] = Field(description="one row per lot it received")
+    batches: list[TraceBatch] = Field(
+        description="its batches of those lots; empty with others=lots (read them from /trace/backward/others)"
+    )
 
 
 class TraceForwardOut(Record):
@@ -242,6 +257,16 @@ class TraceForwardOut(Record):
     meals: list[MealRef]
     samples: list[TraceSample]
     truncated: bool = Field(description="more batches matched than one answer holds: narrow the query")
+
+
+class TraceOthersOut(Record):
+    """A page of the batches of a meal's lots at other schools, with the meals each went into."""
+
+    freshness: Freshness
+    query: dict[str, str | None]
+    batches: list[TraceBatch] = Field(description="by school, then receipt")
+    has_more: bool
+    next_cursor: str | None = Field(description="pass as cursor for the next page; none after the last")
 
 
 class TraceBackwardOut(Record):

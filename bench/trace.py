@@ -4,7 +4,8 @@
                                     [--queries 200] [--skip-rebuild] [--json]
 
 Prints: each view's catch-up rate (events read from the log per second, chunked writes), p50/p99 of forward
-traces (a random lot), backward traces (a random school's lunch, with every other school of the same lots),
+traces (a random lot), backward traces (a random school's lunch: as the trace page asks, other schools' lots
+counted, then a page of their batches; and with every other school's batches in the answer),
 history replay (``Ledger.history``) and a batch as of a moment (``Ledger.batch_as_of``), and the time of a
 full rebuild of each view. Queries are timed after a warm-up, one at a time, as an investigator runs them.
 """
@@ -21,7 +22,7 @@ from typing import Any
 
 from api.settings import eventsourcing_env
 from projections.service import Projections
-from projections.tracing import trace_backward, trace_forward
+from projections.tracing import trace_backward, trace_backward_others, trace_forward
 
 
 def timed(calls: list[Callable[[], Any]], warm_up: int = 5) -> dict[str, float]:
@@ -65,8 +66,23 @@ def main(argv: list[str] | None = None) -> int:
             statistics.mean(len(trace_forward(views, lot=r["lot"])["batches"]) for r in lots[:20]), 1
         )
         meals = trace.select(f"SELECT school, meal_date FROM view_trace_issues ORDER BY random() LIMIT {n}")
+        lunches = [(m["school"], _day(m["meal_date"]), "lunch") for m in meals]
+        # As the trace page asks: other schools' lots counted, their batches a page at a time when opened.
         figures["backward_trace"] = timed(
-            [lambda m=m: trace_backward(views, m["school"], _day(m["meal_date"]), "lunch") for m in meals]
+            [lambda m=m: trace_backward(views, m[0], m[1], m[2], with_other_batches=False) for m in lunches]
+        )
+        figures["backward_other_batches_page"] = timed(
+            [lambda m=m: trace_backward_others(views, m[0], m[1], m[2]) for m in lunches]
+        )
+        # As /trace/backward answered before others=lots: every other school's batches in the answer.
+        figures["backward_trace_all_other_batches"] = timed(
+            [lambda m=m: trace_backward(views, m[0], m[1], m[2]) for m in lunches]
+        )
+        others = [
+            trace_backward(views, m[0], m[1], m[2], with_other_batches=False)["other_schools"] for m in lunches[:20]
+        ]
+        figures["backward_trace_other_batches"] = round(
+            statistics.mean(sum(s["batch_count"] for s in found) for found in others), 1
         )
         codes = trace.select(f"SELECT code, received_at FROM view_trace_batches ORDER BY random() LIMIT {n}")
         ledger = views.ledger

@@ -12,7 +12,7 @@ from projections.ledger_book import ledger_pdf
 from projections.meal_samples import meal_samples
 from projections.search import require_found, search_batches
 from projections.stock import expiring, stock_on_hand, warehouse_ledger
-from projections.tracing import trace_backward, trace_forward
+from projections.tracing import trace_backward, trace_backward_others, trace_forward
 
 __all__ = [
     "batch_as_of",
@@ -31,6 +31,7 @@ __all__ = [
     "search_batches",
     "stock_on_hand",
     "trace_backward",
+    "trace_backward_others",
     "trace_csv",
     "trace_forward",
     "trace_xlsx",

@@ -19,13 +19,18 @@ from projections.batch_filters import received_between
 from projections.rows import Row, people, plain, plain_rows
 from projections.service import Projections, Reader
 from projections.staff_status import people_status
-from projections.trace_quantities import attach_movements, for_meal
-
-BATCH_COLUMNS = (
-    "batch_id, code, school, supplier, product, product_key, category, pork, quantity, unit, supplier_lot, lot, gtin, "
-    "production_date, use_by_date, invoice_number, place, signers, sensory_check, received_by, received_at, "
-    "received_on, on_hold, hold_reason, recorded_at, late"
+from projections.trace_others import (
+    BATCH_COLUMNS,
+    ORDER,
+    Lot,
+    batch_summaries,
+    of_lots,
+    other_batch_rows,
+    other_schools,
 )
+from projections.trace_others import other_batches as _other_batches
+from projections.trace_others import schools as _schools
+from projections.trace_quantities import attach_movements, for_meal
 
 
 def trace_forward(
@@ -87,20 +92,51 @@ def _forward(r: Reader, where: list[str], params: list[Any], limit: int, query: 
 
 
 def trace_backward(
-    views: Projections, school: str, meal_date: date, meal: str, others_in_full: bool = False
+    views: Projections,
+    school: str,
+    meal_date: date,
+    meal: str,
+    others_in_full: bool = False,
+    with_other_batches: bool = True,
 ) -> dict[str, Any]:
     """What went into one meal at one school, who handled it, and who else received the same lots.
 
     Each batch shows what was issued, returned and net for the meal (projections.trace_quantities); a batch whose
-    issues for the meal were all voided is in ``voided_batches``. Other schools' batches come as summaries with
-    their meals; ``others_in_full`` adds their certificates,
-    inspections and samples too, as an export needs (it costs several times more on a busy lot).
+    issues for the meal were all voided is in ``voided_batches``. Each other school names the lots it received,
+    one row per lot with its batches counted (``lots``, ``batch_count``: projections.trace_others), and lists
+    those batches as summaries with their meals; ``others_in_full`` adds their certificates, inspections and
+    samples too, as an export needs (it costs several times more on a busy lot). ``with_other_batches=False``
+    leaves the other schools' ``batches`` empty, as an investigator's page asks at county scale: it reads them a
+    page at a time (``trace_backward_others``).
     """
     with views.reading("trace") as r:
-        return _backward(r, school, meal_date, meal, others_in_full)
+        return _backward(
+            r,
+            school,
+            meal_date,
+            meal,
+            other_batches=others_in_full or with_other_batches,
+            others_in_full=others_in_full,
+        )
 
 
-def _backward(r: Reader, school: str, meal_date: date, meal: str, others_in_full: bool) -> dict[str, Any]:
+def trace_backward_others(
+    views: Projections,
+    school: str,
+    meal_date: date,
+    meal: str,
+    at: str | None = None,
+    page: int = 1,
+    page_size: int = 50,
+) -> dict[str, Any]:
+    """A page of the batches of a meal's lots at other schools (or at the one school ``at``), with their meals."""
+    with views.reading("trace") as r:
+        return _other_batches(r, school, meal_date, meal, at=at, page=page, page_size=page_size)
+
+
+def _backward(
+    r: Reader, school: str, meal_date: date, meal: str, other_batches: bool, others_in_full: bool
+) -> dict[str, Any]:
     issued = r.select(
         "SELECT batch_id, voided FROM view_trace_issues WHERE school = ? AND meal_date = ? AND meal = ?",
         [school, meal_date, meal],
@@ -120,7 +156,9 @@ def _backward(r: Reader, school: str, meal_date: date, meal: str, others_in_full
     )
     _attach_sample_batches(r, samples)
     lots = {(b["supplier"], b["product_key"], b["lot"]) for b in batches}
-    elsewhere, here = _same_lots(r, lots, school, {b["code"] for b in batches}, others_in_full)
+    elsewhere, here = _same_lots(
+        r, lots, school, {b["code"] for b in batches}, other_batches=other_batches, in_full=others_in_full
+    )
     found = _schools(r, {school})
     return {
         "query": {"school": school, "meal_date": meal_date.isoformat(), "meal": meal},
@@ -194,48 +232,24 @@ def _batches_by_id(r: Reader, ids: list[Any]) -> list[Row]:
 
 
 def _same_lots(
-    r: Reader, lots: set[tuple[str, str, str]], school: str, exclude: set[str], in_full: bool
+    r: Reader, lots: set[Lot], school: str, exclude: set[str], other_batches: bool, in_full: bool
 ) -> tuple[list[Row], list[Row]]:
     """Other batches of these lots (same supplier, product and lot): by other school, and at this school.
 
     Each comes with the meals it went into (in full: every detail). The meal's own school is never among
     ``other_schools``; its other batches of the same lots are listed apart.
     """
-    found = r.select_in(
-        "SELECT batch_id, code, supplier, product_key, lot FROM view_trace_batches WHERE lot IN",
-        sorted({lot for _, _, lot in lots}),
-    )
-    ids = [
-        row["batch_id"] for row in found
-        if (row["supplier"], row["product_key"], row["lot"]) in lots and row["code"] not in exclude
-    ]  # fmt: skip
-    rows = _batches_by_id(r, ids)
+    if not lots:
+        return [], []
+    condition, params = of_lots(lots)
+    sql = f"SELECT {BATCH_COLUMNS} FROM view_trace_batches WHERE {condition} AND school = ? {ORDER}"
+    rows = [row for row in r.select(sql, [*params, school]) if row["code"] not in exclude]
+    rows += other_batch_rows(r, lots, school) if other_batches else []
     by_school: dict[str, list[Row]] = defaultdict(list)
-    for batch in batch_details(r, rows) if in_full else _with_meals(r, rows):
+    for batch in batch_details(r, rows) if in_full else batch_summaries(r, rows):
         by_school[batch["school"]].append(batch)
     here = by_school.pop(school, [])
-    names = {s["code"]: s for s in _schools(r, set(by_school))}
-    return [{**names.get(code, {"code": code}), "batches": by_school[code]} for code in sorted(by_school)], here
-
-
-def _with_meals(r: Reader, rows: list[Row]) -> list[Row]:
-    """Batch summaries with their issues, returns, write-offs, holds and the meals each went into."""
-    issues: dict[str, list[Row]] = defaultdict(list)
-    sql = "SELECT batch_id, version, school, meal_date, meal, quantity, voided FROM view_trace_issues WHERE batch_id IN"
-    for row in _ordered(r.select_in(sql, [row["batch_id"] for row in rows]), "version"):
-        issues[str(row.pop("batch_id"))].append(plain(row, r.zone))
-    summaries: dict[str, Row] = {}
-    for row in rows:
-        batch = plain(row, r.zone)
-        batch_id = str(batch.pop("batch_id"))
-        summaries[batch_id] = {**batch, "issues": issues[batch_id], "colour": r.profile.colour(row["category"])}
-    attach_movements(r, summaries)
-    return list(summaries.values())
-
-
-def _schools(r: Reader, codes: set[str]) -> list[Row]:
-    rows = _ordered(r.select_in("SELECT * FROM view_trace_schools WHERE code IN", sorted(codes)), "code")
-    return plain_rows(rows, r.zone)
+    return [{**s, "batches": by_school[s["code"]]} for s in other_schools(r, lots, school)], here
 
 
 def _suppliers(r: Reader, batches: list[Row]) -> list[Row]:

@@ -19,7 +19,7 @@ from api.contract import Group, files
 from api.deps import CheckpointsDep, Views
 from api.errors import ApiError
 from api.freshness import STALE_RESPONSES, Fresh, ReadAfter
-from api.schemas_investigate import TraceBackwardOut, TraceForwardOut
+from api.schemas_investigate import TraceBackwardOut, TraceForwardOut, TraceOthersOut
 from domain.values import Meal, Role
 from labels.paper import position_note
 from projections import queries
@@ -142,13 +142,46 @@ def trace_backward(
     meal: Meal,
     checkpoints: CheckpointsDep,
     format: Export = "json",
+    others: Annotated[
+        Literal["batches", "lots"],
+        Query(
+            description="lots: other schools' lots counted, their batches left out (page them: /trace/backward/others)"
+        ),
+    ] = "batches",
 ) -> Any:
     freshness = fresh.reading("trace")
     queries.require_known(views, school=school)
-    trace = queries.trace_backward(views, school, meal_date, meal.value, others_in_full=format != "json")
+    trace = queries.trace_backward(
+        views, school, meal_date, meal.value, others_in_full=format != "json", with_other_batches=others == "batches"
+    )
     return _exported(
         trace, format, f"trace-{school}-{meal_date}-{meal}", fresh=fresh, freshness=freshness, checkpoints=checkpoints
     )
+
+
+@router.get(
+    "/trace/backward/others",
+    response_model=TraceOthersOut,
+    responses=STALE_RESPONSES,
+    summary="A page of the batches of a meal's lots at other schools (or at one of them), with their meals",
+)
+def trace_backward_others(
+    views: Views,
+    caller: Investigator,
+    fresh: Fresh,
+    school: Annotated[str, Query(min_length=1, max_length=64, description="the meal's school")],
+    meal_date: date,
+    meal: Meal,
+    at: Annotated[str | None, Query(max_length=64, description="only this other school")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[str | None, Query(pattern=r"^[0-9]{1,6}$", description="from next_cursor")] = None,
+) -> Json:
+    page = int(cursor or 1)
+    freshness = fresh.reading("trace")
+    queries.require_known(views, school=school)
+    queries.require_known(views, school=at or None)
+    found = queries.trace_backward_others(views, school, meal_date, meal.value, at=at, page=page, page_size=limit)
+    return {**found, "next_cursor": str(page + 1) if found["has_more"] else None, "freshness": freshness}
 
 
 @school_router.get(

@@ -68,6 +68,7 @@ EXPECTED = {
     ("POST", "/api/v1/epcis/capture"): {"supplier", "admin"},
     ("GET", "/api/v1/trace/forward"): {"investigator", "admin"},
     ("GET", "/api/v1/trace/backward"): {"investigator", "admin"},
+    ("GET", "/api/v1/trace/backward/others"): {"investigator", "admin"},
     ("GET", "/api/v1/schools/{school}/ledger"): SCHOOL | {"investigator", "admin"},
     ("GET", "/api/v1/schools/{school}/checks"): SCHOOL | {"investigator", "admin"},
     ("GET", "/api/v1/schools/{school}/stock"): SCHOOL | {"investigator", "admin"},

@@ -169,3 +169,32 @@ def test_compliance_answers_this_week_as_in_progress_in_words_a_principal_uses(a
     assert (mine["count"], mine["status"], mine["period_zh"]) == (0, "in_progress", "第10周（3月2日–3月8日）")
     assert rows["central_logistics"]["period_zh"] == "2026年3月"
     assert all(r["status"] == "in_progress" and "§" not in r["check_zh"] for r in rows.values())
+
+
+def test_at_county_scale_an_investigator_reads_other_schools_as_lots_and_pages_their_batches(api: Api) -> None:
+    ours, theirs = the_same_pork_at_two_schools(api)
+    meal = {"school": "CG01", "meal_date": str(DAY), "meal": "lunch"}
+
+    trace = api.get("investigator", "/api/v1/trace/backward", params={**meal, "others": "lots"}).json()
+    [xh01] = trace["other_schools"]
+    assert (xh01["code"], xh01["batch_count"], xh01["batches"]) == ("XH01", 1, [])
+    assert [(lot["lot"], lot["batches"], lot["first_received"]) for lot in xh01["lots"]] == [(LOT, 1, str(DAY))]
+    assert [b["code"] for b in trace["batches"]] == [ours]  # the meal itself is whole
+
+    page = api.get("investigator", "/api/v1/trace/backward/others", params={**meal, "at": "XH01", "limit": 1})
+    assert page.status_code == 200, page.text
+    found = page.json()
+    assert ([b["code"] for b in found["batches"]], found["has_more"], found["next_cursor"]) == ([theirs], False, None)
+    assert [(m["school"], m["meal"], m["issued"]) for m in found["batches"][0]["meals"]] == [("XH01", "lunch", "8")]
+    assert found["freshness"]["lag"] == 0
+    beyond = api.get("investigator", "/api/v1/trace/backward/others", params={**meal, "cursor": "2", "limit": 1})
+    assert beyond.json()["batches"] == []
+
+    # The exports still list every other school's batch, whatever the page showed.
+    exported = api.get("investigator", "/api/v1/trace/backward", params={**meal, "others": "lots", "format": "csv"})
+    assert theirs in exported.content.decode("utf-8-sig")
+    unknown = api.get("investigator", "/api/v1/trace/backward/others", params={**meal, "at": "NOPE01"})
+    assert unknown.status_code == 404 and "school" in unknown.text
+    wrong = api.get("investigator", "/api/v1/trace/backward", params={**meal, "others": "all"})
+    assert wrong.status_code == 422
+    assert api.get("principal", "/api/v1/trace/backward/others", params=meal).status_code == 403

@@ -123,8 +123,12 @@ def test_investigator_goes_from_the_lot_to_the_meal_to_the_other_school_and_expo
     expect(desktop.locator("#people")).to_contain_text("张师傅 (CG01-zhang)")
     expect(desktop.locator("#people")).to_contain_text("JK-CG01-zhang（有效期至 2026-12-31）")
     others = desktop.locator("#others")
-    expect(others).to_contain_text("新华镇中心小学 (XH01)")
+    expect(others).to_contain_text("新华镇中心小学 (XH01) · 1 批")
+    expect(others).to_contain_text(f"批号 {LOT}")  # each lot it received, counted; its batches when opened
+    expect(others).not_to_contain_text(theirs)
+    others.get_by_role("button", name="展开批次").click()
     expect(others).to_contain_text(theirs)
+    expect(others.get_by_role("button", name="展开批次")).to_have_count(0)  # one page held them all
     expect(desktop).to_have_url(re.compile(r"/app/trace\?school=CG01&meal_date=2026-03-02&meal=lunch$"))
     assert_accessible(desktop)
     screenshot(desktop, "trace-backward-desktop")

@@ -25,7 +25,9 @@
     result.setAttribute("aria-busy", "true");
     const query = new URLSearchParams(params);
     try {
-      const trace = await request("GET", `trace/${direction}?${query}`);
+      // Backward: other schools' lots counted; their batches are read a page at a time when opened.
+      const others = direction === "backward" ? "&others=lots" : "";
+      const trace = await request("GET", `trace/${direction}?${query}${others}`);
       render(direction, trace, query);
     } catch (error) {
       showProblem(error);

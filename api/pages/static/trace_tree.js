@@ -173,12 +173,47 @@
     return branch(batchHead(b, ` · ${b.quantity} ${FT.unitName(b.unit)}`, ...(b.on_hold ? [" ", bad(t("on_hold"))] : [])), children);
   }
 
+  // At county scale a lunch's lots reach hundreds of batches: each other school shows its lots, counted, and its
+  // batches come a page at a time when the investigator opens it (trace/backward/others).
+  function lotLeaf(lot) {
+    const days = lot.first_received === lot.last_received ? lot.first_received : `${lot.first_received} – ${lot.last_received}`;
+    return leaf("lot", el("strong", { text: `${t("lot")} ${lot.lot}` }), ` · ${lot.supplier} · ${lot.product_key} · ${lot.batches} ${t("batches_counted")} · ${t("received")} ${days}`);
+  }
+  function pagedBatches(trace, school) {
+    const button = el("button", { type: "button", class: "link-button", text: t("show_batches") });
+    const item = el("li", {}, button);
+    let cursor = "1";
+    button.addEventListener("click", async () => {
+      button.disabled = true;
+      const query = new URLSearchParams({ ...trace.query, at: school.code, limit: "50", cursor });
+      try {
+        const page = await FT.request("GET", `trace/backward/others?${query}`);
+        item.before(...page.batches.map(summaryBatch));
+        if (!page.next_cursor) item.remove();
+        else {
+          cursor = page.next_cursor;
+          button.textContent = t("more_batches");
+        }
+      } catch (error) {
+        FT.showProblem(error);
+      } finally {
+        button.disabled = false;
+      }
+    });
+    return item;
+  }
+  function otherSchool(trace, s) {
+    const head = node("school", el("strong", { text: s.name || s.code }), ` (${s.code}) · ${s.batch_count} ${t("batches_counted")}`);
+    if (s.batches.length) return branch(head, s.batches.map(summaryBatch));
+    return branch(head, [...s.lots.map(lotLeaf), pagedBatches(trace, s)]);
+  }
+
   function otherSchools(trace) {
     const here = trace.same_lots_at_school || [];
     const parts = [];
     if (!trace.other_schools.length) parts.push(el("p", { text: t("no_other_schools") }));
     else {
-      const schools = trace.other_schools.map((s) => branch(node("school", el("strong", { text: s.name || s.code }), ` (${s.code})`), s.batches.map(summaryBatch)));
+      const schools = trace.other_schools.map((s) => otherSchool(trace, s));
       parts.push(el("ul", { class: "tree", "aria-label": t("other_schools") }, ...schools));
     }
     if (here.length) {
