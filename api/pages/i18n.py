@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import Request
 
+from api.pages.i18n_menus import MENU_WORDS
 from api.pages.i18n_office import OFFICE_WORDS
 from domain.glossary import CATEGORIES, CERTIFICATES, MEALS, ROLES, SAMPLE_WORDS, STAGES, UNITS, page_words
 
@@ -210,6 +211,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "Intake kept on this phone: print its label once it is sent",
     ),
     **OFFICE_WORDS,
+    **MENU_WORDS,
     # The domain's terms, named once for pages, command line, labels and exports alike (domain.glossary).
     **page_words("", ROLES),
     **page_words("cat_", CATEGORIES),

@@ -46,6 +46,7 @@ NAV = (
     ("/app", "home", "scan", "storekeeper kitchen principal investigator admin"),
     ("/app/intake", "intake", "intake", "storekeeper"),
     ("/app/samples", "samples", "samples", "storekeeper kitchen principal"),
+    ("/app/menus", "menus", "menus", "storekeeper kitchen principal"),
     ("/app/search", "search", "search", "investigator admin"),
     ("/app/trace", "trace", "trace", "investigator admin"),
     ("/app/compliance", "compliance", "compliance", "principal investigator admin"),
@@ -150,6 +151,7 @@ PLAIN_PAGES = (
     ("sign-in", "sign_in", False),
     ("intake", "intake", False),
     ("samples", "samples", False),
+    ("menus", "menus_title", True),  # 周食谱: the principal publishes, amends or copies a week; the staff read it
     ("search", "search_title", True),
     ("trace", "trace_title", True),  # forward from a lot (?lot=) or backward from a meal (?school=&meal_date=&meal=)
     ("compliance", "compliance_title", True),
