@@ -33,6 +33,7 @@ from api.routes import (
     investigate,
     menus,
     public_notice,
+    recalls,
     registry,
     resolve,
     samples,
@@ -55,6 +56,7 @@ ROUTERS = (
     checkpoints.router,
     webhooks.router,
     menus.router,
+    recalls.router,
 )
 # Signing in, checking the log and reading a school's 公示 need no token.
 PUBLIC_ROUTERS = (sessions.router, checkpoints.public_router, public_notice.router)

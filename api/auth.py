@@ -25,7 +25,7 @@ from domain.values import Role
 
 EVERYONE = tuple(Role)
 SCHOOL_ROLES = (Role.STOREKEEPER, Role.KITCHEN, Role.PRINCIPAL)
-COUNTY_WIDE = (Role.INVESTIGATOR, Role.ADMIN)  # see every school and supplier
+COUNTY_WIDE = (Role.INVESTIGATOR, Role.ADMIN, Role.LOGISTICS)  # see every school and supplier
 
 
 class Allow:
@@ -60,13 +60,17 @@ Storekeeper = Annotated[Caller, Depends(Allow(Role.STOREKEEPER, Role.ADMIN))]
 Kitchen = Annotated[Caller, Depends(Allow(Role.KITCHEN))]
 CoSigner = Annotated[Caller, Depends(Allow(*SCHOOL_ROLES))]  # signs an intake that named them, as themselves
 Supervisor = Annotated[Caller, Depends(Allow(Role.STOREKEEPER, Role.PRINCIPAL, Role.ADMIN))]
+# §15's checks (查验): the school's own, the principal's and the county logistics office's.
+Checker = Annotated[Caller, Depends(Allow(Role.STOREKEEPER, Role.PRINCIPAL, Role.LOGISTICS, Role.ADMIN))]
 SampleKeeper = Annotated[Caller, Depends(Allow(Role.STOREKEEPER, Role.KITCHEN, Role.ADMIN))]
 SchoolAdmin = Annotated[Caller, Depends(Allow(Role.PRINCIPAL, Role.ADMIN))]
 HealthChecker = Annotated[Caller, Depends(Allow(Role.PRINCIPAL, Role.STOREKEEPER, Role.ADMIN))]
 Supplier = Annotated[Caller, Depends(Allow(Role.SUPPLIER, Role.ADMIN))]
 CertificateAttacher = Annotated[Caller, Depends(Allow(Role.SUPPLIER, Role.STOREKEEPER, Role.ADMIN))]
-# Webhooks: a supplier's ERP hears of its own deliveries, the county office (an admin) of all.
-Subscriber = Annotated[Caller, Depends(Allow(Role.SUPPLIER, Role.ADMIN))]
+# Webhooks: a supplier's ERP hears of its own deliveries, the county office (logistics, an admin) of all.
+Subscriber = Annotated[Caller, Depends(Allow(Role.SUPPLIER, Role.LOGISTICS, Role.ADMIN))]
+# Recalls (召回): the county's logistics office opens and closes them; schools read those that touch them.
+Logistics = Annotated[Caller, Depends(Allow(Role.LOGISTICS, Role.ADMIN))]
 
 
 def check_school(caller: Caller, school: str) -> None:

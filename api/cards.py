@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api.schemas import BatchCard, CertificateOut, PendingIssueOut
+from api.schemas import BatchCard, CertificateOut, PendingIssueOut, RecallNote
 from api.tokens import Caller
 from domain.batch import IngredientBatch
 from domain.clock import county_time
@@ -14,7 +14,7 @@ from domain.values import Role
 
 # Which roles may ask for which action at all; the batch's state then narrows it.
 ACTION_ROLES = {
-    "inspect": {Role.STOREKEEPER, Role.PRINCIPAL, Role.ADMIN},
+    "inspect": {Role.STOREKEEPER, Role.PRINCIPAL, Role.LOGISTICS, Role.ADMIN},
     "move": {Role.STOREKEEPER, Role.ADMIN},
     "issue": {Role.STOREKEEPER, Role.ADMIN},
     "confirm_issue": {Role.KITCHEN},
@@ -73,6 +73,7 @@ def batch_card(ledger: Ledger, batch: IngredientBatch, caller: Caller, prefix: s
         place=batch.place,
         on_hold=batch.on_hold,
         hold_reason=batch.hold_reason,
+        recalls=[_recall_note(ledger, recall) for recall in batch.recalls],
         certificates=[
             CertificateOut(
                 version=version,
@@ -126,3 +127,10 @@ def _name(ledger: Ledger, person_id: str) -> str:
         return ledger.staff(person_id).name
     except NotFound:
         return person_id
+
+
+def _recall_note(ledger: Ledger, recall_id: str) -> RecallNote:
+    recall = ledger.recall(recall_id)
+    return RecallNote(
+        recall_id=recall_id, notice_number=recall.notice_number, reason=recall.reason, open=recall.is_open
+    )

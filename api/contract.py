@@ -36,6 +36,7 @@ class Group(StrEnum):
     SCHOOL_OFFICE = "school office"
     INVESTIGATORS = "investigators"
     ADMIN = "admin"
+    LOGISTICS = "logistics office"
     RECORDS = "records"
     SIGN_IN = "sign in"
     TAMPER_EVIDENCE = "tamper evidence"
@@ -49,6 +50,7 @@ GROUPS: dict[Group, str] = {
     Group.SCHOOL_OFFICE: "校长与学校管理员: staff and their fitness, the school's books (台账), stock and samples",
     Group.INVESTIGATORS: "县市场监管局: search, forward and backward traces, compliance across schools",
     Group.ADMIN: "系统管理员: register schools and suppliers, sign a checkpoint of the log",
+    Group.LOGISTICS: "县物资/后勤管理: recall a lot county-wide (召回) and follow every school's accounting of it",
     Group.RECORDS: "everyone signed in, within their scope: a batch's history, documents and labels",
     Group.SIGN_IN: "staff sign in with their PIN and get a token for the working day",
     Group.TAMPER_EVIDENCE: "signed checkpoints of the log, for anyone to check (no token)",

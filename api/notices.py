@@ -10,8 +10,11 @@ Each kind is read from the events the domain records:
 - ``certificate.rejected`` IngredientBatch.Corrected of a certificate: a storekeeper voided it, saying why.
 - ``batch.held`` / ``batch.released``  IngredientBatch.PutOnHold / Released (封存 / 解封), with the reason.
 
-``recall.opened`` does not exist yet (recalls are Step 11): a new kind is a member of ``NoticeKind`` and a function
-registered with ``@reads`` for the event class that records it; the webhooks feed then reads that event too.
+- ``recall.opened``      Recall.Opened: the county recalls a lot (召回); the supplier of the lot and the county office
+  hear it (no school: it concerns them all).
+
+A new kind is a member of ``NoticeKind`` and a function registered with ``@reads`` for the event class that records
+it; the webhooks feed then reads that event too.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from domain.batch import IngredientBatch, batch_id
 from domain.clock import county_iso
 from domain.glossary import CERTIFICATE_NAMES_ZH
 from domain.ledger import Ledger
+from domain.recall import Recall
 from projections.projection import event_class
 
 
@@ -40,14 +44,16 @@ class NoticeKind(StrEnum):
     CERTIFICATE_REJECTED = "certificate.rejected"
     BATCH_HELD = "batch.held"
     BATCH_RELEASED = "batch.released"
+    RECALL_OPENED = "recall.opened"
 
 
 @dataclass(frozen=True)
 class Notice:
-    """One kind of news about one school's delivery from one supplier; who may hear it follows from those two."""
+    """One kind of news about one school's delivery from one supplier (or about every school's: ``school`` None);
+    who may hear it follows from those two."""
 
     kind: NoticeKind
-    school: str
+    school: str | None
     supplier: str
     data: dict[str, Any]
 
@@ -183,3 +189,20 @@ def _hold(kind: NoticeKind) -> Reader:
 
 reads(IngredientBatch, "PutOnHold")(_hold(NoticeKind.BATCH_HELD))
 reads(IngredientBatch, "Released")(_hold(NoticeKind.BATCH_RELEASED))
+
+
+@reads(Recall, "Opened")
+def _recall_opened(ledger: Ledger, position: int, event: Any) -> Iterator[Notice]:
+    produced = {name: getattr(event, name) for name in ("produced_from", "produced_to")}
+    data = {
+        "recall_id": str(event.originator_id),
+        "notice_number": event.notice_number,
+        "school": None,
+        "supplier": event.supplier_id,
+        "product": event.product,
+        "lot": event.lot,
+        **{name: day.isoformat() if day else None for name, day in produced.items()},
+        "reason": event.reason,
+        **_when(event, ledger),
+    }
+    yield Notice(NoticeKind.RECALL_OPENED, None, event.supplier_id, data)

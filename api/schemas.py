@@ -17,6 +17,7 @@ from typing import Annotated, Any, Generic, TypeVar
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 from pydantic.config import JsonDict
 
+from domain.recall import Disposal
 from domain.rules import Category
 from domain.values import Meal, Stage
 
@@ -54,6 +55,7 @@ class StaffRole(StrEnum):
     PRINCIPAL = "principal"
     INVESTIGATOR = "investigator"
     ADMIN = "admin"
+    LOGISTICS = "logistics"  # the county's logistics office (物资/后勤管理)
 
 
 class StaffCertificateKind(StrEnum):
@@ -188,6 +190,7 @@ class WriteOffRequest(CommandBody):
     reason: Text
     witness: Code
     quantity: Quantity | None = Field(None, description="omit to write off everything left")
+    disposal: Disposal | None = Field(None, description="where the goods went; omitted: destroyed (销毁)")
 
 
 class CorrectionRequest(CommandBody):
@@ -314,6 +317,15 @@ class HandoffOut(Offer):
     offered_at: datetime
 
 
+class RecallNote(BaseModel):
+    """A recall (召回) that holds the batch: the card names it at its top."""
+
+    recall_id: str
+    notice_number: str
+    reason: str
+    open: bool
+
+
 class BatchCard(BaseModel):
     """批次卡: what a storekeeper sees after a scan."""
 
@@ -344,6 +356,7 @@ class BatchCard(BaseModel):
     place: str
     on_hold: bool
     hold_reason: str
+    recalls: list[RecallNote] = Field(default_factory=list, description="the recalls (召回) that hold this batch")
     certificates: list[CertificateOut]
     missing_certificates: list[str]
     failed_inspections: int

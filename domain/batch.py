@@ -29,11 +29,11 @@ def batch_id(code: str) -> UUID:
     return stream_id("batch", code)
 
 
-def _none_before_v2(field: str) -> Callable[[dict[str, Any]], None]:
-    """The upcaster of an event whose v2 added ``field``: no v1 event had one, so it is None."""
+def _added_in_v2(field: str, v1: Any = None) -> Callable[[dict[str, Any]], None]:
+    """The upcaster of an event whose v2 added ``field``: every v1 event meant ``v1`` (None: not known)."""
 
     def upcast_v1_v2(state: dict[str, Any]) -> None:
-        state[field] = None
+        state[field] = v1
 
     return upcast_v1_v2
 
@@ -96,6 +96,7 @@ class IngredientBatch(Aggregate, BatchState):
         self.kinds: dict[int, str] = {}
         self.voided: set[int] = set()
         self.awaiting_co_signers: list[str] = []  # named at intake, not yet signed with their own credential
+        self.recalls: list[str] = []  # the recalls (召回) that hold it
 
     # --- commands ----------------------------------------------------------------------------------
 
@@ -156,12 +157,28 @@ class IngredientBatch(Aggregate, BatchState):
 
     def put_on_hold(self, reason: str, by: Principal, at: datetime) -> None:
         _refuse(self._hold_refusals())
-        self._put_on_hold(reason, by=by, at=at)
+        self.trigger_event(self.PutOnHold, reason=reason, recall_id=None, by=by, at=at)
 
-    @event("PutOnHold")
-    def _put_on_hold(self, reason: str, by: Principal, at: datetime) -> None:
-        self.on_hold = True
-        self.hold_reason = reason
+    def hold_for_recall(self, recall_id: UUID, reason: str, by: Principal, at: datetime) -> None:
+        """召回: held in the recall's name, even if already on hold, and never released while it names one."""
+        self.trigger_event(self.PutOnHold, reason=reason, recall_id=str(recall_id), by=by, at=at)
+
+    class PutOnHold(Aggregate.Event):
+        """封存. v2 names the recall that holds it (None: a hold of this batch alone, as in every v1 event)."""
+
+        class_version = 2
+        reason: str
+        recall_id: str | None
+        by: Principal
+        at: datetime
+
+        upcast_v1_v2 = staticmethod(_added_in_v2("recall_id"))
+
+        def apply(self, batch: IngredientBatch) -> None:
+            batch.on_hold = True
+            batch.hold_reason = self.reason
+            if self.recall_id is not None:
+                batch.recalls.append(self.recall_id)
 
     def release(self, reason: str, by: Principal, at: datetime) -> None:
         _refuse(self._release_refusals())
@@ -280,7 +297,7 @@ class IngredientBatch(Aggregate, BatchState):
         by: Principal
         at: datetime
 
-        upcast_v1_v2 = staticmethod(_none_before_v2("offer"))
+        upcast_v1_v2 = staticmethod(_added_in_v2("offer"))
 
         def apply(self, batch: IngredientBatch) -> None:
             batch.kinds[self.originator_version] = "issue"
@@ -328,7 +345,7 @@ class IngredientBatch(Aggregate, BatchState):
         by: Principal
         at: datetime
 
-        upcast_v1_v2 = staticmethod(_none_before_v2("issue"))
+        upcast_v1_v2 = staticmethod(_added_in_v2("issue"))
 
         def apply(self, batch: IngredientBatch) -> None:
             batch.kinds[self.originator_version] = "return"
@@ -339,8 +356,16 @@ class IngredientBatch(Aggregate, BatchState):
                 "return", self.quantity, self.at, *who, meal_date=day, meal=meal, reason=self.reason, issue=self.issue
             )
 
-    def write_off(self, quantity: Decimal | None, reason: str, witness: str, by: Principal, at: datetime) -> Decimal:
-        """报损/销毁: the whole remainder unless a quantity is given. Returns what was written off."""
+    def write_off(
+        self,
+        quantity: Decimal | None,
+        reason: str,
+        witness: str,
+        by: Principal,
+        at: datetime,
+        disposal: str = "destroyed",
+    ) -> Decimal:
+        """报损/销毁 (or 退货, ``disposal``): the whole remainder unless a quantity is given. Returns the amount."""
         if witness == by.person_id:
             raise RuleViolation(
                 zh="报损销毁须有另一人见证",
@@ -348,14 +373,30 @@ class IngredientBatch(Aggregate, BatchState):
             )
         _refuse(self._write_off_refusals(quantity))
         amount = self.on_hand - self.reserved if quantity is None else quantity
-        self._written_off(amount, reason, witness, by=by, at=at)
+        fields = {"quantity": amount, "reason": reason, "witness": witness, "disposal": disposal}
+        self.trigger_event(self.WrittenOff, **fields, by=by, at=at)
         return amount
 
-    @event("WrittenOff")
-    def _written_off(self, quantity: Decimal, reason: str, witness: str, by: Principal, at: datetime) -> None:
-        version = self.version + 1
-        self.kinds[version] = "write_off"
-        self.movements[version] = Movement("write_off", quantity, at, by.person_id, witness, reason=reason)
+    class WrittenOff(Aggregate.Event):
+        """报损销毁. v2 says where the goods went (``disposal``: destroyed, as every v1 event, or returned to the
+        supplier)."""
+
+        class_version = 2
+        quantity: Decimal
+        reason: str
+        witness: str
+        disposal: str
+        by: Principal
+        at: datetime
+
+        upcast_v1_v2 = staticmethod(_added_in_v2("disposal", "destroyed"))
+
+        def apply(self, batch: IngredientBatch) -> None:
+            batch.kinds[self.originator_version] = "write_off"
+            who = (self.by.person_id, self.witness)
+            batch.movements[self.originator_version] = Movement(
+                "write_off", self.quantity, self.at, *who, reason=self.reason, disposal=self.disposal
+            )
 
     def correct(self, corrects_version: int, reason: str, by: Principal, at: datetime) -> None:
         """A mistake is fixed by a new event naming the one it voids; nothing is edited."""

@@ -97,6 +97,7 @@ class Movement:
     meal: Meal | None = None
     reason: str = ""
     issue: int | None = None  # a return: the issue (its version) it comes back from, when known
+    disposal: str = ""  # a write-off: destroyed or returned_to_supplier
 
 
 # Event kinds that a later "Corrected" event may void, and what voiding them means.
@@ -117,6 +118,7 @@ class BatchState:
     offers: dict[int, Movement]
     voided: set[int]
     awaiting_co_signers: list[str]
+    recalls: list[str]
 
     # --- state derived from the events -------------------------------------------------------------
 
@@ -249,6 +251,8 @@ class BatchState:
         return [Refusal("already_on_hold", "该批次已在封存中", "this batch is already on hold")] if self.on_hold else []
 
     def _release_refusals(self) -> list[Refusal]:
+        if self.recalls:
+            return [Refusal("recalled", "该批次已被召回，不能解封", "this batch is recalled and cannot be released")]
         return [] if self.on_hold else [Refusal("not_on_hold", "该批次未被封存，无需解封", "this batch is not on hold")]
 
     def _move_refusals(self) -> list[Refusal]:

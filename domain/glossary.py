@@ -68,6 +68,7 @@ ROLES: dict[str, Term] = {
     Role.PRINCIPAL: ("校长/食品安全员", "principal"),
     Role.INVESTIGATOR: ("调查员", "investigator"),
     Role.ADMIN: ("管理员", "admin"),
+    Role.LOGISTICS: ("物资/后勤管理", "county logistics office"),
     Role.SUPPLIER: ("供应商", "supplier"),
 }
 # A batch's events, by their stored class name (the history and the timeline).

@@ -11,12 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from domain.batch import IngredientBatch
 from domain.checks import check_date, check_handler
 from domain.command import Command, Outcome, handles
 from domain.errors import ValidationError
+from domain.recall import Disposal
 from domain.values import (
     Meal,
     Principal,
@@ -107,10 +108,13 @@ class ReturnToStore(Command):
 
 @dataclass(frozen=True, kw_only=True)
 class WriteOff(Command):
+    added_later: ClassVar[tuple[str, ...]] = ("disposal",)
+
     code: str
     reason: str
     witness: str
     quantity: Decimal | str | None = None  # None: the whole remainder
+    disposal: Disposal | str | None = None  # None: destroyed
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -244,7 +248,8 @@ def write_off(ledger: Ledger, c: WriteOff, by: Principal, at: datetime) -> Outco
     batch = ledger.batch(c.code)
     ledger.staff(c.witness, read_only=True)
     amount = require_quantity(c.quantity) if c.quantity is not None else None
-    batch.write_off(amount, require_text(c.reason, "reason", "报损原因"), c.witness, by, at)
+    disposal = parse_choice(Disposal, c.disposal or Disposal.DESTROYED, "disposal", "处置方式")
+    batch.write_off(amount, require_text(c.reason, "reason", "报损原因"), c.witness, by, at, disposal=disposal.value)
     return [batch], ledger.batch_result(batch)
 
 

@@ -20,6 +20,7 @@ from domain.codes import new_batch_code
 from domain.command import Command, Outcome, handles
 from domain.delivery import Delivery, DeliveryDetails, optional_decimal
 from domain.errors import RuleViolation, ValidationError
+from domain.recalling import hold_if_recalled
 from domain.rules import CertificateKind
 from domain.validity import past_use_by
 from domain.values import Principal, note_text, parse_choice, require_text
@@ -150,6 +151,7 @@ def accept(ledger: Ledger, delivery: Delivery, c: Acceptance, by: Principal, at:
     awaiting = [person for person in signers[1:] if person not in signed]
     if awaiting:
         batch.await_co_signers(awaiting, by, at)
+    hold_if_recalled(ledger, batch, by, at)
     return batch
 
 

@@ -21,7 +21,15 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper
 
 # The capabilities register their handlers when imported.
-from domain import business_time, handoff, intake, planning, registry, sampling  # noqa: F401  (handoff is used below too)
+from domain import (  # noqa: F401  (handoff is used below too)
+    business_time,
+    handoff,
+    intake,
+    planning,
+    recalling,
+    registry,
+    sampling,
+)
 from domain.announcement import DeliveryAnnouncement
 from domain.batch import IngredientBatch, batch_id
 from domain.business_time import BusinessTimeMapper
@@ -31,6 +39,7 @@ from domain.errors import AlreadyExists, Conflict, IdempotencyKeyReused, NotFoun
 from domain.history import HistoryEntry, history_entries
 from domain.idempotency import IdempotencyRecord, idempotency_id
 from domain.menu import Dish, Menu, menu_id, week_of
+from domain.recall import Recall
 from domain.rules import DEFAULT_PROFILE, RulesProfile
 from domain.sample import FoodSample
 from domain.school import School, school_id
@@ -149,6 +158,9 @@ class Ledger(Application[UUID]):
         except NotFound:
             return []
         return menu.dishes(day, parse_choice(Meal, meal, "meal", "餐次"))
+
+    def recall(self, recall: UUID | str) -> Recall:
+        return self._get(Recall, as_uuid(recall), "召回记录不存在", "no such recall")
 
     # ``read_only=True``: a command only checks the record, never changes it, so it may have the cached one itself.
 

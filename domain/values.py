@@ -23,6 +23,7 @@ class Role(StrEnum):
     INVESTIGATOR = "investigator"  # 调查员
     PRINCIPAL = "principal"  # 校长 / 食品安全管理员
     ADMIN = "admin"
+    LOGISTICS = "logistics"  # the county's logistics office (物资/后勤管理): recalls, §15's logistics checks
 
 
 class Meal(StrEnum):

@@ -12,7 +12,7 @@ from typing import Any
 
 from domain.glossary import CHECKS, ROLES, STAGES, STANDINGS, month_bounds, zh
 from labels.paper import Document, Grid, Section, render_document
-from projections.compliance import supervision
+from projections.compliance import SUPERVISING, supervision
 from projections.rows import Row, plain_rows
 from projections.service import Projections
 
@@ -28,7 +28,7 @@ def school_checks(views: Projections, school: str, month: str, today: date | Non
             "SELECT i.on_date, i.inspected_at, i.inspector, s.name, i.by_role, i.stage, i.passed, i.notes, b.code, "
             "b.product FROM view_trace_inspections i JOIN view_trace_batches b ON b.batch_id = i.batch_id "
             "LEFT JOIN view_trace_staff s ON s.person_id = i.inspector WHERE i.school = ? AND i.on_date >= ? "
-            "AND i.on_date <= ? AND i.voided = ? AND i.by_role IN ('principal', 'admin') ORDER BY i.inspected_at",
+            f"AND i.on_date <= ? AND i.voided = ? AND {SUPERVISING} ORDER BY i.inspected_at",
             [school, start, end, False],
         )
         names = r.select("SELECT name FROM view_trace_schools WHERE code = ?", [school])

@@ -24,6 +24,10 @@ from domain.validity import ended
 from projections.rows import Row, plain, plain_rows
 from projections.service import Projections, Reader
 
+# §15's checks: a principal's, or the county logistics office's (admin stood in for it before the role existed).
+LOGISTICS_ROLES = ("logistics", "admin")
+SUPERVISING = "i.by_role IN ('principal', 'logistics', 'admin')"
+
 
 def compliance_report(
     views: Projections, start: date, end: date, school: str | None = None, today: date | None = None
@@ -197,7 +201,7 @@ def supervision(r: Reader, start: date, end: date, school: str | None, today: da
     rows = r.select(
         "SELECT DISTINCT i.school, i.on_date, i.inspector, i.by_role, s.school AS home FROM view_trace_inspections i "
         "LEFT JOIN view_trace_staff s ON s.person_id = i.inspector "
-        f"WHERE {where} AND i.voided = ? AND i.by_role IN ('principal', 'admin')",
+        f"WHERE {where} AND i.voided = ? AND {SUPERVISING}",
         [*params, False],
     )
     central = _central_principals(r)
@@ -205,7 +209,7 @@ def supervision(r: Reader, start: date, end: date, school: str | None, today: da
     for row in rows:
         day = plain(row, r.zone)["on_date"]
         week, month = _week(date.fromisoformat(day)), day[:7]
-        if row["by_role"] == "admin":
+        if row["by_role"] in LOGISTICS_ROLES:
             counts[(row["school"], "central_logistics", month)] += 1
         elif row["home"] in (None, row["school"]):
             counts[(row["school"], "school_principal", week)] += 1

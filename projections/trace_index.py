@@ -23,6 +23,7 @@ from domain.business_time import is_late
 from domain.gs1 import normalise_product, product_key
 from domain.idempotency import IdempotencyRecord
 from domain.menu import Menu
+from domain.recall import Recall
 from domain.rules import RulesProfile
 from domain.sample import FoodSample
 from domain.school import School
@@ -167,6 +168,10 @@ class TraceIndex(ChunkProjection):
     def _put_on_hold(self, e: Event, chunk: _Chunk, _: int) -> None:
         chunk.updates.append((_HOLD, (True, e.reason, e.originator_id)))
         self._hold_history(chunk, e, "hold")
+        if e.recall_id is not None:
+            school = chunk.batches[e.originator_id][1]
+            row = {"batch_id": e.originator_id, "school": school, "held_at": e.at}
+            chunk.add("view_trace_recall_batches", recall_id=UUID(e.recall_id), **row)
 
     @handle.register(event_class(IngredientBatch, "Released"))
     def _released(self, e: Event, chunk: _Chunk, _: int) -> None:
@@ -208,6 +213,19 @@ class TraceIndex(ChunkProjection):
         if table is not None:
             sql = f"UPDATE view_trace_{table} SET voided = ? WHERE batch_id = ? AND version = ?"
             chunk.updates.append((sql, (True, e.originator_id, e.corrects_version)))
+
+    # --- recalls (召回) ---------------------------------------------------------------------------------
+
+    @handle.register(event_class(Recall, "Opened"))
+    def _recall_opened(self, e: Event, chunk: _Chunk, _: int) -> None:
+        scope = named(e, "notice_number product lot produced_from produced_to reason")
+        opened = {"opened_by": e.by.person_id, "opened_at": e.at, "closed_by": None, "closed_at": None, "note": None}
+        chunk.add("view_trace_recalls", recall_id=e.originator_id, supplier=e.supplier_id, **scope, **opened)
+
+    @handle.register(event_class(Recall, "Closed"))
+    def _recall_closed(self, e: Event, chunk: _Chunk, _: int) -> None:
+        sql = "UPDATE view_trace_recalls SET closed_by = ?, closed_at = ?, note = ? WHERE recall_id = ?"
+        chunk.updates.append((sql, (e.by.person_id, e.at, e.note, e.originator_id)))
 
     # --- food samples -------------------------------------------------------------------------------
 

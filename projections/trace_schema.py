@@ -36,6 +36,9 @@ COLUMNS = {
     "view_trace_menus": "school, week, version, kind, reason, copied_from, by_person, acted_at, recorded_at",
     "view_trace_menu_slots": "school, day, meal, version",
     "view_trace_menu_dishes": "school, day, meal, version, position, name, age_group, price, ingredients",
+    "view_trace_recalls": "recall_id, notice_number, supplier, product, lot, produced_from, produced_to, reason, "
+    "opened_by, opened_at, closed_by, closed_at, note",
+    "view_trace_recall_batches": "recall_id, batch_id, school, held_at",
 }
 
 SCHEMA = Schema(
@@ -117,5 +120,12 @@ SCHEMA = Schema(
         "meal TEXT NOT NULL, version INTEGER NOT NULL, position INTEGER NOT NULL, name TEXT NOT NULL, "
         "age_group TEXT NOT NULL, price {decimal} NOT NULL, ingredients TEXT NOT NULL, "
         "PRIMARY KEY (school, day, meal, version, position))",
+        "CREATE TABLE IF NOT EXISTS view_trace_recalls (recall_id {uuid} PRIMARY KEY, notice_number TEXT NOT NULL, "
+        "supplier TEXT NOT NULL, product TEXT NOT NULL, lot TEXT, produced_from {date}, produced_to {date}, "
+        "reason TEXT NOT NULL, opened_by TEXT NOT NULL, opened_at {time} NOT NULL, closed_by TEXT, "
+        "closed_at {time}, note TEXT)",
+        "CREATE TABLE IF NOT EXISTS view_trace_recall_batches (recall_id {uuid} NOT NULL, batch_id {uuid} NOT NULL, "
+        "school TEXT NOT NULL, held_at {time} NOT NULL, PRIMARY KEY (recall_id, batch_id))",
+        "CREATE INDEX IF NOT EXISTS view_trace_recall_batches_school ON view_trace_recall_batches (school)",
     ),
 )

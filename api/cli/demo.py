@@ -42,7 +42,7 @@ SCHOOLS = [
 # The central school (中心校): its principal and its logistics officer check the other schools' canteens (§15).
 CENTRAL = "XH01"
 CENTRAL_PRINCIPAL = Principal(f"{CENTRAL}-4", "principal")
-CENTRAL_LOGISTICS = Principal(f"{CENTRAL}-5", "admin")
+CENTRAL_LOGISTICS = Principal(f"{CENTRAL}-5", "logistics")
 SUPPLIERS = [
     ("SUP-LY", "绿源蔬菜配送有限公司", "JY14301010001"),
     ("SUP-HX", "恒鑫肉类食品有限公司", "JY14301010002"),
@@ -160,7 +160,7 @@ class Demo:
                         at=at,
                     )
         ledger.execute(
-            RegisterStaff(person_id=CENTRAL_LOGISTICS.person_id, name="刘建华", school=CENTRAL, roles=["admin"]),
+            RegisterStaff(person_id=CENTRAL_LOGISTICS.person_id, name="刘建华", school=CENTRAL, roles=["logistics"]),
             by=ADMIN,
             at=at,
         )

@@ -70,6 +70,13 @@ WORDS: dict[str, tuple[str, str]] = {
     "cert_issue_date": ("出具日期", "Issue date"),
     "cert_file": ("照片或PDF", "Photo or PDF"),
     "on_hold": ("已封存", "On hold"),
+    "recalled": ("已召回", "Recalled"),
+    "open_recalls": ("召回通知", "Recall notice"),
+    "recall_what_to_do": (
+        "以下批次已被召回并封存：请退回供应商或在见证人见证下销毁，并在批次卡上登记。",
+        "These lots are recalled and held: return them to the supplier or destroy them before a witness, "
+        "and record it on the batch card.",
+    ),
     "failed_inspections": ("查验不合格", "Failed inspection"),
     "pending_issues": ("待厨师长确认", "Awaiting the kitchen lead"),
     "not_now": ("现在不能", "Not now"),

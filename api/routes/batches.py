@@ -8,6 +8,7 @@ from fastapi import APIRouter, Body, Query
 
 from api.auth import (
     SCHOOL_ROLES,
+    Checker,
     CoSigner,
     Kitchen,
     Reader,
@@ -111,7 +112,7 @@ def co_sign(code: str, ledger: LedgerDep, caller: CoSigner, record: Record, body
 
 @router.post("/batches/{code}/inspections", response_model=BatchChanged, summary="查验: record an inspection")
 def inspect_batch(
-    code: str, body: InspectionRequest, ledger: LedgerDep, caller: Supervisor, record: Record
+    code: str, body: InspectionRequest, ledger: LedgerDep, caller: Checker, record: Record
 ) -> BatchChanged:
     return _on_own_batch(Inspect, code, body, caller=caller, ledger=ledger, record=record)
 

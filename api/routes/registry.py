@@ -65,7 +65,7 @@ def suspend_supplier(code: str, body: ReasonRequest, caller: Admin, record: Reco
 def register_staff(body: StaffRequest, caller: SchoolAdmin, record: Record) -> StaffChanged:
     if caller.role is not Role.ADMIN:
         check_school(caller, body.school or "")
-        if set(body.roles) & {"investigator", "admin"}:
+        if set(body.roles) & {"investigator", "admin", "logistics"}:
             raise ApiError(
                 403, "forbidden", "学校只能登记本校岗位人员", "a school registers only its own canteen roles"
             )

@@ -52,6 +52,7 @@ LI_PIN = "1357"
 CALLERS = {
     "admin": (ADMIN.person_id, "admin", None),
     "investigator": ("inv-chen", "investigator", None),
+    "logistics": ("county-logistics", "logistics", None),
     "storekeeper": (WANG.person_id, "storekeeper", "CG01"),
     "co_signer": (LI, "storekeeper", "CG01"),
     "kitchen": (ZHANG, "kitchen", "CG01"),

@@ -14,8 +14,9 @@ from api.tokens import Credentials
 from domain.values import Principal
 from tests.api.conftest import CALLERS, Api
 
-ALL = {"admin", "investigator", "storekeeper", "kitchen", "principal", "supplier"}
+ALL = {"admin", "investigator", "logistics", "storekeeper", "kitchen", "principal", "supplier"}
 SCHOOL = {"storekeeper", "kitchen", "principal"}
+COUNTY = {"investigator", "logistics", "admin"}  # see every school
 
 # The access table: (method, path) → roles allowed. Written out, so a change to a route's roles is a
 # change here too, read by a reviewer.
@@ -27,7 +28,7 @@ EXPECTED = {
     ("POST", "/api/v1/deliveries/{announcement_id}/reject"): {"storekeeper", "admin"},
     ("POST", "/api/v1/deliveries/{announcement_id}/withdraw"): {"supplier", "admin"},
     ("POST", "/api/v1/batches/{code}/co-sign"): SCHOOL,  # the co-signer named at intake, as themselves
-    ("POST", "/api/v1/batches/{code}/inspections"): {"storekeeper", "principal", "admin"},
+    ("POST", "/api/v1/batches/{code}/inspections"): {"storekeeper", "principal", "logistics", "admin"},
     ("POST", "/api/v1/batches/{code}/moves"): {"storekeeper", "admin"},
     ("POST", "/api/v1/batches/{code}/holds"): {"storekeeper", "principal", "admin"},
     ("POST", "/api/v1/batches/{code}/releases"): {"storekeeper", "principal", "admin"},
@@ -48,16 +49,16 @@ EXPECTED = {
     ("GET", "/api/v1/deliveries/{announcement_id}"): ALL,
     ("GET", "/api/v1/deliveries"): ALL,
     ("POST", "/api/v1/samples"): {"storekeeper", "kitchen", "admin"},
-    ("GET", "/api/v1/samples/{sample_id}"): SCHOOL | {"investigator", "admin"},
+    ("GET", "/api/v1/samples/{sample_id}"): SCHOOL | COUNTY,
     ("POST", "/api/v1/samples/{sample_id}/disposal"): {"storekeeper", "kitchen", "admin"},
     ("POST", "/api/v1/samples/{sample_id}/laboratory"): {"storekeeper", "kitchen", "admin"},
-    ("GET", "/api/v1/samples/{sample_id}/label"): SCHOOL | {"investigator", "admin"},
+    ("GET", "/api/v1/samples/{sample_id}/label"): SCHOOL | COUNTY,
     ("POST", "/api/v1/schools"): {"admin"},
     ("POST", "/api/v1/suppliers"): {"admin"},
     ("POST", "/api/v1/suppliers/{code}/licence"): {"admin"},
     ("POST", "/api/v1/suppliers/{code}/suspension"): {"admin"},
     ("POST", "/api/v1/staff"): {"principal", "admin"},
-    ("GET", "/api/v1/staff/{person_id}"): SCHOOL | {"investigator", "admin"},
+    ("GET", "/api/v1/staff/{person_id}"): SCHOOL | COUNTY,
     ("POST", "/api/v1/staff/{person_id}/certificates"): {"principal", "admin"},
     ("POST", "/api/v1/staff/{person_id}/health-checks"): {"principal", "storekeeper", "admin"},
     ("POST", "/api/v1/staff/{person_id}/suspension"): {"principal", "admin"},
@@ -66,29 +67,33 @@ EXPECTED = {
     ("GET", "/api/v1/search/batches"): ALL,
     ("GET", "/api/v1/epcis/events"): ALL,
     ("POST", "/api/v1/epcis/capture"): {"supplier", "admin"},
-    ("GET", "/api/v1/trace/forward"): {"investigator", "admin"},
-    ("GET", "/api/v1/trace/backward"): {"investigator", "admin"},
-    ("GET", "/api/v1/trace/backward/others"): {"investigator", "admin"},
-    ("GET", "/api/v1/schools/{school}/ledger"): SCHOOL | {"investigator", "admin"},
-    ("GET", "/api/v1/schools/{school}/checks"): SCHOOL | {"investigator", "admin"},
-    ("GET", "/api/v1/schools/{school}/stock"): SCHOOL | {"investigator", "admin"},
-    ("GET", "/api/v1/schools/{school}/expiring"): SCHOOL | {"investigator", "admin"},
+    ("GET", "/api/v1/trace/forward"): {"investigator", "logistics", "admin"},
+    ("GET", "/api/v1/trace/backward"): {"investigator", "logistics", "admin"},
+    ("GET", "/api/v1/trace/backward/others"): {"investigator", "logistics", "admin"},
+    ("GET", "/api/v1/schools/{school}/ledger"): SCHOOL | COUNTY,
+    ("GET", "/api/v1/schools/{school}/checks"): SCHOOL | COUNTY,
+    ("GET", "/api/v1/schools/{school}/stock"): SCHOOL | COUNTY,
+    ("GET", "/api/v1/schools/{school}/expiring"): SCHOOL | COUNTY,
     ("POST", "/api/v1/schools/{school}/menus/{week}"): {"principal", "admin"},
     ("POST", "/api/v1/schools/{school}/menus/{week}/amendments"): {"principal", "admin"},
     ("POST", "/api/v1/schools/{school}/menus/{week}/copy"): {"principal", "admin"},
-    ("GET", "/api/v1/schools/{school}/menus/{week}"): SCHOOL | {"investigator", "admin"},
-    ("GET", "/api/v1/schools/{school}/meals/{meal_date}/{meal}/dishes"): SCHOOL | {"investigator", "admin"},
-    ("GET", "/api/v1/compliance"): SCHOOL | {"investigator", "admin"},
-    ("GET", "/api/v1/meals/{meal_date}/{meal}/samples"): SCHOOL | {"investigator", "admin"},
-    ("GET", "/api/v1/projections"): {"admin", "investigator"},
+    ("GET", "/api/v1/schools/{school}/menus/{week}"): SCHOOL | COUNTY,
+    ("GET", "/api/v1/schools/{school}/meals/{meal_date}/{meal}/dishes"): SCHOOL | COUNTY,
+    ("GET", "/api/v1/compliance"): SCHOOL | COUNTY,
+    ("GET", "/api/v1/meals/{meal_date}/{meal}/samples"): SCHOOL | COUNTY,
+    ("GET", "/api/v1/projections"): {"admin", "investigator", "logistics"},
     ("POST", "/api/v1/checkpoints"): {"admin"},
-    ("GET", "/api/v1/schools"): {"investigator", "admin"},
+    ("GET", "/api/v1/schools"): {"investigator", "logistics", "admin"},
     ("GET", "/api/v1/handoffs"): SCHOOL | {"admin"},
-    ("POST", "/api/v1/webhooks"): {"supplier", "admin"},
-    ("GET", "/api/v1/webhooks"): {"supplier", "admin"},
-    ("GET", "/api/v1/webhooks/{webhook_id}"): {"supplier", "admin"},
-    ("GET", "/api/v1/webhooks/{webhook_id}/deliveries"): {"supplier", "admin"},
-    ("DELETE", "/api/v1/webhooks/{webhook_id}"): {"supplier", "admin"},
+    ("POST", "/api/v1/webhooks"): {"supplier", "logistics", "admin"},
+    ("GET", "/api/v1/webhooks"): {"supplier", "logistics", "admin"},
+    ("GET", "/api/v1/webhooks/{webhook_id}"): {"supplier", "logistics", "admin"},
+    ("GET", "/api/v1/webhooks/{webhook_id}/deliveries"): {"supplier", "logistics", "admin"},
+    ("DELETE", "/api/v1/webhooks/{webhook_id}"): {"supplier", "logistics", "admin"},
+    ("POST", "/api/v1/recalls"): {"logistics", "admin"},
+    ("POST", "/api/v1/recalls/{recall_id}/close"): {"logistics", "admin"},
+    ("GET", "/api/v1/recalls"): SCHOOL | COUNTY,
+    ("GET", "/api/v1/recalls/{recall_id}"): SCHOOL | COUNTY,
     ("GET", "/api/v1/sessions/current"): ALL,
     ("DELETE", "/api/v1/sessions/current"): ALL,  # last: it signs the caller out
 }
@@ -143,6 +148,7 @@ def concrete(path: str) -> str:
         "meal": "lunch",
         "week": "2026-03-02",
         "webhook_id": "00000000-0000-0000-0000-000000000000",
+        "recall_id": "00000000-0000-0000-0000-000000000000",
     }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 

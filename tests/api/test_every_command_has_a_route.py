@@ -53,6 +53,8 @@ ReinstateStaff | /api/v1/staff/{person_id}/reinstatement | principal | reinstate
 PublishMenu | /api/v1/schools/{school}/menus/{week} | principal | weekly menu (周食谱: publish | storekeeper
 AmendMenu | /api/v1/schools/{school}/menus/{week}/amendments | principal | amend | kitchen
 CopyMenu | /api/v1/schools/{school}/menus/{week}/copy | principal | copy | investigator
+OpenRecall | /api/v1/recalls | logistics | open a recall | storekeeper
+CloseRecall | /api/v1/recalls/{recall_id}/close | logistics | close it | principal
 """
 PREFIXES = {"B/": "/api/v1/batches/{code}/", "D/": "/api/v1/deliveries/{announcement_id}/"}
 

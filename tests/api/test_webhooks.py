@@ -317,3 +317,33 @@ def test_a_name_is_taken_when_subscribing_and_its_address_checked_on_every_send(
         assert receiver.accepted == []
         with opener(*checked_handlers(LOOPBACK)).open(Request(url, data=b"{}", method="POST"), timeout=5) as answer:
             assert answer.status == 204 and len(receiver.accepted) == 1  # allowed, it got there
+
+
+def test_a_recall_is_heard_by_the_lots_supplier_and_the_county_office_only(
+    served: Api, receiver: Receiver, subscribers: Subscribers
+) -> None:
+    # Given the supplier's ERP, the county's logistics office and another supplier listening for recalls
+    for who in ("supplier", "logistics", "other_supplier"):
+        subscribe(served, who, receiver, subscribers, kinds=["recall.opened"])
+    code = receive(served, announce(served, "DN-R1"))
+    # When the logistics office recalls the lot, while the supplier's receiver is down
+    receiver.stop()
+    body = {
+        "notice_number": "县市监召〔2026〕3号",
+        "reason": "同批次抽检不合格",
+        "supplier": "SUP-HX",
+        "product": "猪肉（前腿）",
+        "lot": "HX-DN-R1",
+    }
+    answer = served.post("logistics", "/api/v1/recalls", body)
+    assert answer.status_code == 201, answer.text
+    receiver.start()
+    # Then the supplier and the county office each hear it once, signed; the other supplier hears nothing
+    until(lambda: kinds(receiver, "supplier") == kinds(receiver, "logistics") == ["recall.opened"])
+    [recall] = notices(receiver, "supplier")
+    assert recall["data"]["recall_id"] == answer.json()["recall_id"]
+    assert (recall["data"]["notice_number"], recall["data"]["lot"]) == ("县市监召〔2026〕3号", "HX-DN-R1")
+    assert recall["data"]["school"] is None and recall["data"]["by"] == "county-logistics"
+    assert served.get("storekeeper", f"/api/v1/batches/{code}").json()["on_hold"] is True
+    assert notices(receiver, "other_supplier") == []
+    assert receiver.refused == []

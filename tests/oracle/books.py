@@ -198,7 +198,7 @@ def supervision(county: County, start: date, end: date) -> dict[tuple[str, str, 
     checks = set()
     for b in county.batches.values():
         for i in b.inspections.values():
-            if not i["voided"] and i["role"] in ("principal", "admin") and start <= i["on_date"] <= end:
+            if not i["voided"] and i["role"] in ("principal", "logistics", "admin") and start <= i["on_date"] <= end:
                 checks.add((b.school, i["on_date"], i["inspector"], i["role"]))
 
     def home(person: str) -> str | None:
@@ -213,7 +213,7 @@ def supervision(county: County, start: date, end: date) -> dict[tuple[str, str, 
     counts: dict[tuple[str, str, str], int] = defaultdict(int)
     for school, day, inspector, role in checks:
         year, week, _ = day.isocalendar()
-        if role == "admin":
+        if role in ("logistics", "admin"):  # the county logistics office; admin stood in for it before
             counts[(school, "central_logistics", day.isoformat()[:7])] += 1
         elif home(inspector) in (None, school):
             counts[(school, "school_principal", f"{year}-W{week:02d}")] += 1

@@ -180,6 +180,22 @@ def test_supervisors_checks_are_counted_per_week_and_month_against_section_15(
     ]
 
 
+def test_the_county_logistics_office_checks_count_as_section_15s_logistics_checks(
+    county: County, views: Projections
+) -> None:
+    # Given the week's checks, and one more by the county's logistics office (物资/后勤管理) in its own role
+    a_week_of_supervisors_checks(county)
+    code = county.receive()
+    office = Principal("county-logistics", "logistics")
+    friday = DAY + timedelta(days=4)
+    county.ledger.execute(Inspect(code=code, stage="issue", passed=True, notes="后勤检查"), by=office, at=at(friday))
+    views.catch_up()
+    # Then the month counts two logistics checks: the admin's and the office's
+    rows = compliance_report(views, DAY, DAY + timedelta(days=6), "CG01", today=DAY)["supervision"]
+    logistics = next(r for r in rows if r["check"] == "central_logistics")
+    assert (logistics["count"], logistics["met"]) == (2, True)
+
+
 def test_supervision_minima_come_from_profile(county: County, database_url: str) -> None:
     # A county that wants three checks a week from the school, two a month from the central principal, one
     # from logistics.

@@ -63,6 +63,10 @@
     setText("received", FT.formatMoment(c.received_at));
     setText("reserved", Number(c.reserved) ? `${c.reserved} ${FT.unitName(c.unit)}` : "");
     document.querySelectorAll(".unit").forEach((node) => (node.textContent = FT.unitName(c.unit)));
+    const recalls = (c.recalls || []).filter((r) => r.open);
+    const recalled = document.getElementById("recalled");
+    recalled.hidden = !recalls.length;
+    recalled.textContent = recalls.map((r) => `${t("recalled")}：${r.notice_number} · ${r.reason}`).join("\n");
     const hold = document.getElementById("hold");
     hold.hidden = !c.on_hold;
     hold.textContent = c.on_hold ? `${t("on_hold")}：${c.hold_reason}` : "";

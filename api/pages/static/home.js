@@ -24,6 +24,23 @@
   }
   showWaiting();
 
+  // A recall (召回) that holds a batch of this school is the first thing its staff see, until it closes.
+  async function showRecalls() {
+    const me = session();
+    if (!me || !["storekeeper", "kitchen", "principal"].includes(me.role)) return;
+    try {
+      const open = await request("GET", "recalls?open=true");
+      if (!open.length) return;
+      document.getElementById("recall-list").replaceChildren(
+        ...open.map((r) => el("li", {}, `${r.notice_number} · ${r.product} · ${r.lot || ""} · ${r.reason}`)),
+      );
+      document.getElementById("recalls").hidden = false;
+    } catch (error) {
+      // The banner is a convenience: every recalled batch's card says it is held, and why.
+    }
+  }
+  showRecalls();
+
   // With no signal the label is read here, and the card opens as this phone last synced it.
   async function open(payload) {
     let code;

@@ -1,0 +1,102 @@
+"""How long a county-wide recall takes: from the recall command to every batch of a lot held, on a county made by
+bench/dataset.py.
+
+    .venv/bin/python bench/recall.py [--database-url postgresql://postgres@127.0.0.1/foodtrace_bench] [--json]
+
+Finds the lot that reached the most schools (the log's receipts), opens a recall of it as the county's logistics
+office (one command, one transaction: the recall and a PutOnHold on every batch), and prints the command's time,
+how many batches and schools it held, and the log's size. Then it reads every batch back to check each is held.
+Each run opens a new recall (its notice number carries the time), so it may be run again on the same county.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import defaultdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+# This file runs with bench/ first on sys.path, where bench/labels.py would hide the labels package.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from eventsourcing.utils import get_topic
+
+from api.settings import eventsourcing_env
+from domain.batch import IngredientBatch
+from domain.ledger import Ledger
+from domain.recalling import OpenRecall
+from domain.values import Principal
+
+LOGISTICS = Principal("county-logistics", "logistics")
+
+
+def widest_lot(ledger: Ledger) -> tuple[tuple[str, str, str], set[str]]:
+    """The (supplier, product, lot) received by the most schools, and those schools."""
+    schools: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    topic = get_topic(vars(IngredientBatch)["Received"])
+    start = 1
+    while True:
+        page = ledger.recorder.select_notifications(start=start, limit=5000, topics=[topic])
+        for notification in page:
+            received: Any = ledger.mapper.to_domain_event(notification)
+            schools[(received.supplier_id, received.product, received.lot)].add(received.school_id)
+        if len(page) < 5000:
+            break
+        start = page[-1].id + 1
+    lot = max(schools, key=lambda key: len(schools[key]))
+    return lot, schools[lot]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/foodtrace_bench")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    ledger = Ledger(env=eventsourcing_env(args.database_url))
+    try:
+        (supplier, product, lot), schools = widest_lot(ledger)
+        now = datetime.now(UTC)
+        recall = OpenRecall(
+            notice_number=f"BENCH-{now:%Y%m%d%H%M%S%f}",
+            reason="基准测试：召回",
+            supplier=supplier,
+            product=product,
+            lot=lot,
+        )
+        events = ledger.recorder.max_notification_id() or 0
+        started = time.perf_counter()
+        result = ledger.execute(recall, by=LOGISTICS)
+        seconds = time.perf_counter() - started
+        held = _held(ledger, result["recall_id"])
+        assert len(held) == result["held"] and all(batch.on_hold for batch in held)
+        figures = {
+            "events_in_log": events,
+            "lot": f"{supplier} {product} {lot}",
+            "schools": len(schools),
+            "batches_held": result["held"],
+            "recall_seconds": round(seconds, 3),
+        }
+    finally:
+        ledger.close()
+    print(json.dumps(figures, ensure_ascii=False) if args.json else "\n".join(f"{k}: {v}" for k, v in figures.items()))
+    return 0
+
+
+def _held(ledger: Ledger, recall_id: str) -> list[IngredientBatch]:
+    """The batches whose PutOnHold names the recall, read back from the log after the command."""
+    topic = get_topic(vars(IngredientBatch)["PutOnHold"])
+    found = []
+    for notification in ledger.recorder.select_notifications(start=1, limit=10**9, topics=[topic]):
+        event: Any = ledger.mapper.to_domain_event(notification)
+        if event.recall_id == recall_id:
+            batch: Any = ledger.repository.get(notification.originator_id)
+            found.append(batch)
+    return found
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
