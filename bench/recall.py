@@ -13,15 +13,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from collections import defaultdict
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
-
-# This file runs with bench/ first on sys.path, where bench/labels.py would hide the labels package.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from eventsourcing.utils import get_topic
 

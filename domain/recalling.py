@@ -8,6 +8,7 @@ holds stock: each school returns it to the supplier or destroys it (a write-off 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -119,11 +120,23 @@ def recalls(ledger: Ledger) -> list[Recall]:
 def batches_of(ledger: Ledger, recall: Recall) -> list[IngredientBatch]:
     """Every batch the recall names, in every school, in the order they were received (the log's receipts)."""
     found = []
+    needles = _needles(ledger, recall)
     for notification in _notifications(ledger, get_topic(_RECEIVED)):
+        if not all(needle in notification.state for needle in needles):
+            continue  # not this lot: its stored text does not even name it
         received: Any = ledger.mapper.to_domain_event(notification)
         if recall.matches(received.supplier_id, received.product, received.lot, received.production_date):
             found.append(ledger.batch(received.code))
     return found
+
+
+def _needles(ledger: Ledger, recall: Recall) -> list[bytes]:
+    """What a receipt of the recalled lot must hold as stored JSON text, to pass over the others without decoding
+    them; nothing when the log is compressed or encrypted (then every receipt is decoded)."""
+    if ledger.mapper.compressor is not None or ledger.mapper.cipher is not None:
+        return []
+    named = [recall.supplier_id, recall.product, *([recall.lot] if recall.lot is not None else [])]
+    return [json.dumps(text, ensure_ascii=False).encode("utf-8") for text in named]
 
 
 def _notifications(ledger: Ledger, topic: str) -> Iterator[Any]:

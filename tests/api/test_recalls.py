@@ -117,3 +117,11 @@ def test_the_recall_spreadsheet_counts_per_school_and_keeps_supplier_text_as_tex
     assert [batch[i] for i in range(6, 12)] == [20, 0, 0, 8, 12, 12]
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
     assert rows[-1][0] == "合计"
+
+
+def test_the_county_registers_its_logistics_staff_and_a_school_may_not(api: Api) -> None:
+    staff = {"person_id": "county-liu", "name": "刘建华", "school": None, "roles": ["logistics"]}
+    assert api.post("principal", "/api/v1/staff", {**staff, "school": "CG01"}).status_code == 403
+    registered = api.post("admin", "/api/v1/staff", staff)
+    assert registered.status_code == 201, registered.text
+    assert api.ledger.staff("county-liu").roles == ["logistics"]
