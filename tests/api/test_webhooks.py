@@ -229,7 +229,7 @@ def test_subscriptions_are_listed_to_their_owner_and_deleted(served: Api, receiv
     [
         ({"url": "ftp://erp.example/hooks", "kinds": ["batch.held"]}, "url"),
         ({"url": "https://erp.example/hooks", "kinds": []}, "kinds"),
-        ({"url": "https://erp.example/hooks", "kinds": ["recall.opened"]}, "kinds"),
+        ({"url": "https://erp.example/hooks", "kinds": ["recall.closed"]}, "kinds"),  # no such kind
     ],
 )
 def test_a_bad_subscription_is_refused_naming_the_field(served: Api, body: dict[str, Any], field: str) -> None:
