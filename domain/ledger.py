@@ -9,7 +9,7 @@ queries they and the readers share.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from copy import deepcopy
 from datetime import UTC, date, datetime
@@ -285,14 +285,16 @@ class Ledger(Application[UUID]):
         return aggregates, result
 
     def _fast_forwarded(self, reads: Mapping[UUID, int]) -> bool:
-        """Bring the cached records up to the log; whether any had newer events than the version read."""
+        """Whether any record has events newer than the version read; those are brought up to the log in the cache.
+
+        One query each for a newer event (no copy of a record that is current, e.g. a batch this command changes).
+        """
         changed = False
         for aggregate_id, version in reads.items():
-            try:
-                current: Aggregate = self.repository.get(aggregate_id)
-            except AggregateNotFoundError:
-                continue
-            changed = changed or current.version != version
+            if self.recorder.select_events(aggregate_id, gt=version, limit=1):
+                changed = True
+                with suppress(AggregateNotFoundError):
+                    self.repository.get(aggregate_id)  # the library's fast-forward of the cached record
         return changed
 
     def put_on_hold(
