@@ -7,6 +7,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
@@ -43,6 +44,7 @@ from api.routes import (
 from api.settings import Settings
 from api.tokens import Credentials
 from domain.ledger import Ledger
+from projections.recalls import lot_candidates
 from projections.service import Projections
 
 log = logging.getLogger("foodtrace.requests")
@@ -90,6 +92,7 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
         app.state.pin_limits = PinLimits(opened)
         views = Projections(opened.env, profile=opened.profile, ledger=opened)
         app.state.projections = views
+        opened.lot_finder = partial(lot_candidates, views)  # a recall finds its batches in the trace view
         app.state.webhooks = hooks = settings.webhooks(opened)
         app.state.checkpoints = Checkpoints(opened, settings.signing_key_path())
         schedule = CheckpointSchedule(app.state.checkpoints, settings.checkpoint_minutes)

@@ -39,7 +39,7 @@ from domain.errors import AlreadyExists, Conflict, IdempotencyKeyReused, NotFoun
 from domain.history import HistoryEntry, history_entries
 from domain.idempotency import IdempotencyRecord, idempotency_id
 from domain.menu import Dish, Menu, menu_id, week_of
-from domain.recall import Recall
+from domain.recall import REGISTER_ID, LotFinder, Recall, RecallRegister
 from domain.rules import DEFAULT_PROFILE, RulesProfile
 from domain.sample import FoodSample
 from domain.school import School, school_id
@@ -96,6 +96,7 @@ class Ledger(Application[UUID]):
         self._reads: ContextVar[dict[UUID, int] | None] = ContextVar(f"ledger-reads-{id(self)}", default=None)
         checks_reads = bool(getattr(self.recorder, "checks_reads", False))
         self.decides_on_cache = checks_reads and self.repository.cache is not None and self.repository.fastforward
+        self.lot_finder: LotFinder | None = None  # the app hands the trace view's lot index (domain/recall.py)
 
     def construct_mapper(self) -> Mapper[UUID]:
         return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=BusinessTimeMapper)
@@ -161,6 +162,13 @@ class Ledger(Application[UUID]):
 
     def recall(self, recall: UUID | str) -> Recall:
         return self._get(Recall, as_uuid(recall), "召回记录不存在", "no such recall")
+
+    def recall_register(self, *, read_only: bool = False) -> RecallRegister | None:
+        """The county's open recalls; None before the first recall (a command's save checks it is still None)."""
+        try:
+            return self._get(RecallRegister, REGISTER_ID, "召回登记不存在", "no recall register", read_only=read_only)
+        except NotFound:
+            return None
 
     # ``read_only=True``: a command only checks the record, never changes it, so it may have the cached one itself.
 

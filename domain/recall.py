@@ -8,6 +8,7 @@ unit is left in the store room: served before the hold, returned to the supplier
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -122,3 +123,37 @@ class Recall(Aggregate):
     @event("Closed")
     def _closed(self, note: str, by: Principal, at: datetime) -> None:
         self.closed_at = at
+
+
+REGISTER_ID = stream_id("recalls", "county")
+
+
+class RecallRegister(Aggregate):
+    """The county's open recalls, in one small record: every intake asks it, so it must not read the log.
+
+    Opening a recall lists it here and closing it takes it off, in the same transaction. An intake that decided
+    on the register as it was before a recall opened is decided again (its save checks what it read), so a batch
+    of the lot received from then on is held on receipt.
+    """
+
+    @staticmethod
+    def create_id() -> UUID:
+        return REGISTER_ID
+
+    @event("Started")
+    def __init__(self) -> None:
+        self.open: list[UUID] = []
+
+    @event("Listed")
+    def list(self, recall_id: UUID) -> None:
+        self.open.append(recall_id)
+
+    @event("Delisted")
+    def delist(self, recall_id: UUID) -> None:
+        self.open.remove(recall_id)
+
+
+# Where a recall's batches may be, from an index kept outside the domain (the trace view: projections/recalls.py):
+# the codes of every batch that may match, and the log position up to which the index holds every receipt. The
+# receipts after that position are read from the log itself.
+LotFinder = Callable[[Recall], tuple[list[str], int]]

@@ -21,7 +21,7 @@ from domain.batch import IngredientBatch
 from domain.command import Command, Outcome, handles
 from domain.errors import ValidationError
 from domain.gs1 import normalise_lot
-from domain.recall import Recall, accounting, recall_id
+from domain.recall import Recall, RecallRegister, accounting, recall_id
 from domain.validity import check_period
 from domain.values import Principal, note_text, require_text
 
@@ -79,11 +79,13 @@ def open_recall(ledger: Ledger, c: OpenRecall, by: Principal, at: datetime) -> O
         by=by,
         at=at,
     )
+    register = ledger.recall_register() or RecallRegister()
+    register.list(recall.id)
     held = batches_of(ledger, recall)
     for batch in held:
         batch.hold_for_recall(recall.id, recall.hold_reason, by, at)
     schools = sorted({batch.school_id for batch in held})
-    return [recall, *held], {**recall_result(recall), "held": len(held), "schools": schools}
+    return [recall, register, *held], {**recall_result(recall), "held": len(held), "schools": schools}
 
 
 @handles(CloseRecall)
@@ -92,7 +94,10 @@ def close_recall(ledger: Ledger, c: CloseRecall, by: Principal, at: datetime) ->
     recall = ledger.recall(c.recall)
     outstanding = sum(1 for batch in batches_of(ledger, recall) if accounting(batch).outstanding > 0)
     recall.close(note_text(c.note, "note", "结案说明", 500), outstanding, by, at)
-    return [recall], recall_result(recall)
+    register = ledger.recall_register()
+    if register is not None and recall.id in register.open:
+        register.delist(recall.id)
+    return [recall, *([register] if register is not None else [])], recall_result(recall)
 
 
 def recall_result(recall: Recall) -> dict[str, Any]:
@@ -107,27 +112,25 @@ def hold_if_recalled(ledger: Ledger, batch: IngredientBatch, by: Principal, at: 
 
 
 def open_recalls(ledger: Ledger) -> list[Recall]:
-    """The recalls not yet closed (a county has few: the log's Opened events are read)."""
-    return [recall for recall in recalls(ledger) if recall.is_open]
-
-
-def recalls(ledger: Ledger) -> list[Recall]:
-    """Every recall, in the order they were opened."""
-    topic = get_topic(_OPENED)
-    return [ledger.recall(n.originator_id) for n in _notifications(ledger, topic)]
+    """The recalls not yet closed, from the county's register (one small record, cached: no read of the log)."""
+    register = ledger.recall_register(read_only=True)
+    return [ledger.recall(found) for found in register.open] if register is not None else []
 
 
 def batches_of(ledger: Ledger, recall: Recall) -> list[IngredientBatch]:
-    """Every batch the recall names, in every school, in the order they were received (the log's receipts)."""
-    found = []
+    """Every batch the recall names, in every school: those the lot index knows (``Ledger.lot_finder``), and the
+    receipts the log holds after the index's position (all of them, without an index), in the order received."""
+    codes, position = ledger.lot_finder(recall) if ledger.lot_finder is not None else ([], 0)
+    found = {code: ledger.batch(code) for code in codes}
     needles = _needles(ledger, recall)
-    for notification in _notifications(ledger, get_topic(_RECEIVED)):
+    for notification in _notifications(ledger, get_topic(_RECEIVED), start=position + 1):
         if not all(needle in notification.state for needle in needles):
             continue  # not this lot: its stored text does not even name it
         received: Any = ledger.mapper.to_domain_event(notification)
-        if recall.matches(received.supplier_id, received.product, received.lot, received.production_date):
-            found.append(ledger.batch(received.code))
-    return found
+        if received.code not in found:
+            found[received.code] = ledger.batch(received.code)
+    matching = [b for b in found.values() if recall.matches(b.supplier_id, b.product, b.lot, b.production_date)]
+    return sorted(matching, key=lambda batch: (batch.received_at, batch.code))
 
 
 def _needles(ledger: Ledger, recall: Recall) -> list[bytes]:
@@ -139,8 +142,7 @@ def _needles(ledger: Ledger, recall: Recall) -> list[bytes]:
     return [json.dumps(text, ensure_ascii=False).encode("utf-8") for text in named]
 
 
-def _notifications(ledger: Ledger, topic: str) -> Iterator[Any]:
-    start = 1
+def _notifications(ledger: Ledger, topic: str, start: int = 1) -> Iterator[Any]:
     while True:
         page = ledger.recorder.select_notifications(start=start, limit=500, topics=[topic])
         yield from page
@@ -149,5 +151,4 @@ def _notifications(ledger: Ledger, topic: str) -> Iterator[Any]:
         start = page[-1].id + 1
 
 
-_OPENED = vars(Recall)["Opened"]
 _RECEIVED = vars(IngredientBatch)["Received"]

@@ -13,11 +13,27 @@ from typing import Any
 from uuid import UUID
 
 from domain.errors import NotFound
-from domain.recall import Accounting, accounting
+from domain.recall import Accounting, Recall, accounting
 from projections.rows import Row, plain
 from projections.service import Projections
 
 QUANTITIES = ("received", "served", "returned", "destroyed", "held")
+
+
+def lot_candidates(views: Projections, recall: Recall) -> tuple[list[str], int]:
+    """The batches the trace view knows that may be the recall's (the domain checks each), and the view's position:
+    every receipt up to it is in the view (domain.recall.LotFinder). Read first, so no receipt falls between."""
+    position = views.position("trace")
+    params: list[Any] = [recall.supplier_id]
+    if recall.lot is not None:
+        where = "supplier = ? AND lot = ?"
+        params.append(recall.lot)
+    else:
+        where = "supplier = ? AND production_date BETWEEN ? AND ?"
+        params += [recall.produced_from, recall.produced_to]
+    with views.reading("trace") as r:
+        rows = r.select(f"SELECT code FROM view_trace_batches WHERE {where}", params)
+    return [row["code"] for row in rows], position
 
 
 def recalls(views: Projections, school: str | None = None, open_only: bool = False) -> list[Row]:

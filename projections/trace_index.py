@@ -23,7 +23,7 @@ from domain.business_time import is_late
 from domain.gs1 import normalise_product, product_key
 from domain.idempotency import IdempotencyRecord
 from domain.menu import Menu
-from domain.recall import Recall
+from domain.recall import Recall, RecallRegister
 from domain.rules import RulesProfile
 from domain.sample import FoodSample
 from domain.school import School
@@ -41,6 +41,7 @@ NOT_NEEDED = (
     + events_of(IngredientBatch, "CoSignersAwaited CoSigned")  # the intake's signers are indexed with its receipt
     + events_of(DeliveryAnnouncement, "Announced CertificateAttached Received Rejected Withdrawn")  # before a batch
     + events_of(IdempotencyRecord, "Recorded")
+    + events_of(RecallRegister, "Started Listed Delisted")  # the recalls' own events say what is open
 )
 # Each table's columns in the order of COLUMNS, to turn a row given by name into the tuple that is inserted.
 _IN_ORDER = {table: itemgetter(*(c.strip() for c in columns.split(","))) for table, columns in COLUMNS.items()}

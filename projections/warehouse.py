@@ -20,7 +20,7 @@ from domain.batch import IngredientBatch
 from domain.business_time import late_approval
 from domain.idempotency import IdempotencyRecord
 from domain.menu import Menu
-from domain.recall import Recall
+from domain.recall import Recall, RecallRegister
 from domain.sample import FoodSample
 from domain.school import School
 from domain.staff import StaffMember
@@ -87,6 +87,7 @@ NOT_NEEDED = (
     + events_of(IdempotencyRecord, "Recorded")
     + events_of(Menu, "Published Amended")  # a menu plans meals; it moves nothing in the store
     + events_of(Recall, "Opened Closed")  # a recall moves nothing: each batch it holds records a PutOnHold
+    + events_of(RecallRegister, "Started Listed Delisted")
 )
 _BATCH_EVENT = event_class(IngredientBatch, "Event")
 _RECEIVED, _CORRECTED = events_of(IngredientBatch, "Received Corrected")

@@ -84,6 +84,25 @@ def test_the_logistics_office_recalls_a_lot_and_closes_it_once_every_unit_is_acc
     assert api.get("storekeeper", "/api/v1/recalls", params={"open": True}).json() == []
 
 
+def test_a_recall_finds_batches_in_the_view_and_those_received_since_it_caught_up(api: Api) -> None:
+    # Given a batch of the lot the trace view has indexed, and one received after the view last caught up
+    indexed = api.county.receive()
+    api.catch_up()
+    unseen = api.county.receive()
+    # When the lot is recalled
+    recall = open_recall(api)
+    # Then both are held: the view's batches, and the log's receipts after the view's position
+    assert recall["held"] == 2
+    for code in (indexed, unseen):
+        assert api.get("storekeeper", f"/api/v1/batches/{code}").json()["on_hold"] is True
+    # And once the recall is closed, a batch of the lot received later is not held on receipt
+    for code in (indexed, unseen):
+        write_off(api, code, reason="召回退货", disposal="returned_to_supplier")
+    assert api.post("logistics", f"/api/v1/recalls/{recall['recall_id']}/close", {}).status_code == 200
+    after = api.county.receive()
+    assert api.get("storekeeper", f"/api/v1/batches/{after}").json()["on_hold"] is False
+
+
 def test_another_school_does_not_see_a_recall_that_holds_none_of_its_batches(api: Api) -> None:
     api.county.receive()
     recall = open_recall(api)
