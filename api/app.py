@@ -29,6 +29,7 @@ from api.routes import (
     certificates,
     checkpoints,
     deliveries,
+    dishes,
     epcis,
     history,
     investigate,
@@ -59,6 +60,7 @@ ROUTERS = (
     webhooks.router,
     menus.router,
     recalls.router,
+    dishes.router,
 )
 # Signing in, checking the log and reading a school's 公示 need no token.
 PUBLIC_ROUTERS = (sessions.router, checkpoints.public_router, public_notice.router)

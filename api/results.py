@@ -71,6 +71,17 @@ class SampleRetained(Recorded):
     keep_until: datetime = Field(description="留样 must be kept until then (county time)")
 
 
+class DishServed(Recorded):
+    """供餐记录 of one dish: it replaces any earlier record of the same dish of the meal."""
+
+    school: str
+    meal_date: str
+    meal: str
+    dish: str
+    batch_codes: list[str]
+    portions: int
+
+
 class SampleChanged(Recorded):
     sample_id: str
 

@@ -173,6 +173,9 @@ class IssueRequest(CommandBody):
     meal: Meal
     taken_by: Code
     taker_pin: Pin | None = None
+    dishes: list[Text] | None = Field(
+        None, max_length=20, description="the dishes (菜品) of the meal it is for, as its menu names them; optional"
+    )
 
 
 class ReturnRequest(CommandBody):
@@ -216,6 +219,16 @@ class SampleRequest(CommandBody):
     batch_codes: list[Code] = Field(default_factory=list, max_length=50)
     sealed_at: AwareDatetime | None = None
     school: Code | None = Field(None, description="admins only")
+
+
+class DishServedRequest(CommandBody):
+    """供餐记录: after service, the kitchen lead says which batches went into a dish and the portions served."""
+
+    meal_date: date
+    meal: Meal
+    dish: Text = Field(description="as the meal's menu names it")
+    batch_codes: list[Code] = Field(default_factory=list, max_length=50, description="batches issued for this meal")
+    portions: int = Field(ge=0, le=100_000, description="portions actually served")
 
 
 class LaboratoryRequest(CommandBody):

@@ -124,6 +124,7 @@ class TraceIssue(Record):
     meal_date: str
     meal: str
     quantity: str
+    dishes: list[str] = Field([], description="the dishes (菜品) the issue named; empty: not named")
     voided: bool = Field(description="voided by a correction: shown, counted for nothing")
     returned: str = Field(description="its live returns (0 when voided)")
     net: str = Field(description="quantity − returned (0 when voided)")
@@ -269,6 +270,23 @@ class TraceOthersOut(Record):
     next_cursor: str | None = Field(description="pass as cursor for the next page; none after the last")
 
 
+class MealDish(Record):
+    """A dish of the meal and the batches known to have gone into it."""
+
+    dish: str
+    batch_codes: list[str] = Field(description="named on an issue for the dish or in the kitchen's record of it")
+    named_on_issues: list[str]
+    recorded_by_kitchen: list[str] = Field(description="in the kitchen's latest record of the dish (供餐记录)")
+    portions: int | None = Field(description="served, as the kitchen recorded; null: not recorded")
+    recorded_by: str | None
+    sample_ids: list[str] = Field(description="the food samples kept of the dish")
+
+
+class UnassignedBatch(Record):
+    code: str
+    product: str
+
+
 class TraceBackwardOut(Record):
     """反向追溯: what went into one meal, who handled it, and who else received the same lots."""
 
@@ -283,3 +301,6 @@ class TraceBackwardOut(Record):
     lots: list[LotIdentity]
     other_schools: list[OtherSchool] = Field(description="never the meal's own school")
     same_lots_at_school: list[TraceBatch] = Field(description="the meal's school's other batches of the same lots")
+    dishes: list[MealDish] = Field(description="the meal's dishes, each with its batches where that is known")
+    unassigned_batches: list[UnassignedBatch] = Field(description="the meal's batches no dish is known to have")
+    dish: MealDish | None = Field(None, description="with ?dish=: that dish (the batches above are its own)")

@@ -211,11 +211,12 @@ class IngredientBatch(Aggregate, BatchState):
         today: date,
         by: Principal,
         at: datetime,
+        dishes: tuple[str, ...] = (),
     ) -> None:
         """A hand-off that giver and taker sign at once (the taker's PIN on the giver's phone)."""
         self.check_issue(quantity, unit, meal_date, given_by, taken_by, required=required, today=today)
         people = {"given_by": given_by, "taken_by": taken_by}
-        self._issued(quantity, meal_date, meal, people, offer=None, by=by, at=at)
+        self._issued(quantity, meal_date, meal, people, offer=None, dishes=dishes, by=by, at=at)
 
     def offer_issue(
         self,
@@ -229,18 +230,28 @@ class IngredientBatch(Aggregate, BatchState):
         today: date,
         by: Principal,
         at: datetime,
+        dishes: tuple[str, ...] = (),
     ) -> int:
         """The storekeeper signs first; the stock is set aside until the taker confirms. Returns the offer."""
         self.check_issue(quantity, unit, meal_date, given_by, taken_by, required=required, today=today)
-        self._issue_offered(quantity, meal_date, meal.value, given_by, taken_by, by=by, at=at)
+        self._issue_offered(quantity, meal_date, meal.value, given_by, taken_by, by=by, at=at, dishes=list(dishes))
         return self.version
 
     @event("IssueOffered")
     def _issue_offered(
-        self, quantity: Decimal, meal_date: date, meal: str, given_by: str, taken_by: str, by: Principal, at: datetime
+        self,
+        quantity: Decimal,
+        meal_date: date,
+        meal: str,
+        given_by: str,
+        taken_by: str,
+        by: Principal,
+        at: datetime,
+        dishes: list[str] | None = None,  # added with dishes: an offer stored before names none
     ) -> None:
-        offered = Movement("offer", quantity, at, given_by, taken_by, meal_date=meal_date, meal=Meal(meal))
-        self.offers[self.version + 1] = offered
+        self.offers[self.version + 1] = Movement(
+            "offer", quantity, at, given_by, taken_by, meal_date=meal_date, meal=Meal(meal), dishes=tuple(dishes or ())
+        )
 
     def confirm_issue(
         self, offer: int, required: frozenset[CertificateKind], today: date, by: Principal, at: datetime
@@ -257,7 +268,8 @@ class IngredientBatch(Aggregate, BatchState):
         self.check_issue(
             pending.quantity, self.unit, pending.meal_date, **people, required=required, today=today, offer=offer
         )
-        self._issued(pending.quantity, pending.meal_date, pending.meal, people, offer=offer, by=by, at=at)
+        meal = (pending.quantity, pending.meal_date, pending.meal)
+        self._issued(*meal, people, offer=offer, dishes=pending.dishes, by=by, at=at)
 
     def cancel_issue_offer(self, offer: int, reason: str, by: Principal, at: datetime) -> None:
         self._pending_offer(offer)
@@ -274,30 +286,37 @@ class IngredientBatch(Aggregate, BatchState):
         meal: Meal,
         people: dict[str, str],
         offer: int | None,
+        dishes: tuple[str, ...],
         by: Principal,
         at: datetime,
     ) -> None:
         """出库 completes; ``people`` names the giver and the taker."""
         fields = {"quantity": quantity, "meal_date": meal_date, "meal": meal.value, **people, "offer": offer}
-        self.trigger_event(self.IssuedToKitchen, **fields, by=by, at=at)
+        self.trigger_event(self.IssuedToKitchen, **fields, dishes=list(dishes), by=by, at=at)
 
     class IssuedToKitchen(Aggregate.Event):
         """出库 complete: both giver and taker have signed.
 
-        v2 names the offer it completes (None when both signed at once); v1 events had no offers.
+        v2 names the offer it completes (None when both signed at once); v1 events had no offers. v3 names the
+        dishes of the meal it is for (empty: not named, as in every earlier event).
         """
 
-        class_version = 2
+        class_version = 3
         quantity: Decimal
         meal_date: date
         meal: str
         given_by: str
         taken_by: str
         offer: int | None
+        dishes: list[str]
         by: Principal
         at: datetime
 
         upcast_v1_v2 = staticmethod(_added_in_v2("offer"))
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            state["dishes"] = []
 
         def apply(self, batch: IngredientBatch) -> None:
             batch.kinds[self.originator_version] = "issue"
@@ -309,6 +328,7 @@ class IngredientBatch(Aggregate, BatchState):
                 self.taken_by,
                 meal_date=self.meal_date,
                 meal=Meal(self.meal),
+                dishes=tuple(self.dishes),
             )
             if self.offer is not None:
                 batch.offers.pop(self.offer, None)

@@ -98,6 +98,7 @@ class Movement:
     reason: str = ""
     issue: int | None = None  # a return: the issue (its version) it comes back from, when known
     disposal: str = ""  # a write-off: destroyed or returned_to_supplier
+    dishes: tuple[str, ...] = ()  # an issue: the dishes (菜品) of the meal it is for, where the storekeeper named them
 
 
 # Event kinds that a later "Corrected" event may void, and what voiding them means.

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from domain.batch import IngredientBatch
 from domain.checks import check_date, check_handler
 from domain.command import Command, Outcome, handles
+from domain.dishes import named_dishes
 from domain.errors import ValidationError
 from domain.recall import Disposal
 from domain.values import (
@@ -63,12 +64,15 @@ class Move(Command):
 class Issue(Command):
     """What an issue to the kitchen names; the storekeeper who gives is ``by``."""
 
+    added_later = ("dishes",)
+
     code: str
     quantity: Decimal | str
     unit: str
     meal_date: date
     meal: Meal | str
     taken_by: str
+    dishes: list[str] | None = None  # the dishes (菜品) of the meal it is for; None or empty: not named
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -211,11 +215,13 @@ def issue_checks(
 
 
 def issue_fields(ledger: Ledger, batch: IngredientBatch, c: Issue, by: Principal, day: date) -> dict[str, Any]:
+    meal = parse_choice(Meal, c.meal, "meal", "餐次")
     return {
         "quantity": require_quantity(c.quantity),
         "unit": c.unit,
         "meal_date": c.meal_date,
-        "meal": parse_choice(Meal, c.meal, "meal", "餐次"),
+        "meal": meal,
+        "dishes": named_dishes(ledger, batch.school_id, c.meal_date, meal.value, c.dishes),
         "given_by": by.person_id,
         "taken_by": c.taken_by,
         "required": ledger.profile.certificates_required(batch.category, batch.pork),

@@ -23,6 +23,7 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper
 # The capabilities register their handlers when imported.
 from domain import (  # noqa: F401  (handoff is used below too)
     business_time,
+    dishes,
     handoff,
     intake,
     planning,

@@ -13,6 +13,7 @@ from uuid import UUID
 
 from domain.checks import check_date, check_handler
 from domain.command import Command, Outcome, handles
+from domain.dishes import named_dishes
 from domain.errors import NotFound, RuleViolation, ValidationError
 from domain.sample import FoodSample
 from domain.values import Meal, Principal, optional_text, parse_choice, require_aware, require_text
@@ -68,11 +69,13 @@ def retain_sample(ledger: Ledger, c: RetainSample, by: Principal, at: datetime) 
         if batch.school_id != c.school:  # as if unknown: another school's batches do not show
             raise NotFound(zh=f"批次{batch.code}不存在", en=f"no batch {batch.code}")
         codes.append(batch.code)
+    meal = parse_choice(Meal, c.meal, "meal", "餐次").value
+    (dish,) = named_dishes(ledger, c.school, c.meal_date, meal, [c.dish], field="dish")  # on the menu, if any
     sample = FoodSample(
         school_id=c.school,
         meal_date=c.meal_date,
-        meal=parse_choice(Meal, c.meal, "meal", "餐次").value,
-        dish=require_text(c.dish, "dish", "菜品"),
+        meal=meal,
+        dish=dish,
         grams=c.grams,
         sealed_at=sealed,
         keep_until=sealed + timedelta(hours=profile.sample_hours),

@@ -39,7 +39,7 @@ from projections.rows import Row
 TRACE_COLUMNS = (
     ("at", "日期时间"), ("event", "事件"), ("school", "学校编号"), ("school_name", "学校"), ("code", "批次码"),
     ("lot", "批号"), ("product", "品名"), ("quantity", "数量"), ("unit", "单位"), ("supplier", "供应商"),
-    ("place", "存放位置"), ("who", "经手人"), ("certificates", "证明编号"), ("details", "备注"),
+    ("place", "存放位置"), ("who", "经手人"), ("certificates", "证明编号"), ("details", "备注"), ("dish", "菜品"),
     ("recorded", "补录录入时间"),
 )  # fmt: skip
 EVENT_ZH = names_zh(TRACE_EVENTS)
@@ -62,18 +62,30 @@ def trace_event_rows(trace: dict[str, Any]) -> list[Row]:
         names[trace["school"]["code"]] = trace["school"].get("name")
     rows: list[Row] = []
     samples = {s["sample_id"]: s for s in trace.get("samples", [])}
+    dishes = batch_dishes(trace)
     for b in batches:
         samples.update((s["sample_id"], s) for s in b["samples"])
-        rows += _batch_rows(b, names)
+        rows += [{"dish": dishes.get(b["code"], ""), **row} for row in _batch_rows(b, names)]
     for s in samples.values():
         where = {"school": s["school"], "school_name": names.get(s["school"]), "code": "、".join(s["batch_codes"])}
         rows.append({
-            **where, "at": s["sealed_at"], "event": "sample", "lot": "", "product": s["dish"],
+            **where, "at": s["sealed_at"], "event": "sample", "lot": "", "product": s["dish"], "dish": s["dish"],
             "quantity": str(s["grams"]), "unit": "g", "supplier": "", "place": s["fridge"], "who": s["sealed_by"],
             "certificates": "", "details": f"{s['meal_date']} {zh(MEALS, s['meal'])}；{KEEP_UNTIL} {s['keep_until']}",
         })  # fmt: skip
     rows.sort(key=lambda r: (r["at"], r["code"], r["event"]))
     return rows
+
+
+def batch_dishes(trace: dict[str, Any]) -> dict[str, str]:
+    """A backward trace's batches: the dishes of the meal each went into (未指明: none known), by batch code."""
+    if "dishes" not in trace:
+        return {}
+    found: dict[str, list[str]] = {b["code"]: [] for b in trace["batches"]}
+    for dish in trace["dishes"]:
+        for code in dish["batch_codes"]:
+            found.setdefault(code, []).append(dish["dish"])
+    return {code: "、".join(names) or "未指明" for code, names in found.items()}
 
 
 def _batch_rows(b: Row, names: dict[str, Any]) -> list[Row]:
@@ -98,7 +110,8 @@ def _batch_rows(b: Row, names: dict[str, Any]) -> list[Row]:
                      "who": who, "certificates": "", "details": details})  # fmt: skip
     for i in b["issues"]:
         returned = f"；已退库 {i['returned']}，净用 {i['net']}" if i.get("returned", "0") != "0" else ""
-        rows.append({**base, **_recorded(i), "school": i["school"], "at": i["issued_at"], "event": "issue",
+        named = {"dish": "、".join(i["dishes"])} if i.get("dishes") else {}
+        rows.append({**base, **_recorded(i), **named, "school": i["school"], "at": i["issued_at"], "event": "issue",
                      "quantity": i["quantity"], "who": f"{i['given_by']} → {i['taken_by']}", "certificates": "",
                      "details": f"{i['meal_date']} {zh(MEALS, i['meal'])}" + returned + _voided(i)})  # fmt: skip
     for x in b.get("returns", []):

@@ -9,7 +9,14 @@ from typing import Any
 
 from domain.glossary import CERTIFICATES, MEALS, ROLES, UNITS, zh
 from labels.paper import Document, Grid, Section, position_note, render_document
-from projections.exports import TRACE_COLUMNS, trace_cell, trace_event_rows, trace_headings, trace_title
+from projections.exports import (
+    TRACE_COLUMNS,
+    batch_dishes,
+    trace_cell,
+    trace_event_rows,
+    trace_headings,
+    trace_title,
+)
 
 HANDLED = {"intake_signer": "入库签收", "gave": "发出", "took": "领取"}
 
@@ -23,7 +30,7 @@ def incident_document(trace: dict[str, Any], position: int, checkpoint: dict[str
     sections = [
         Section(heading="一、调查的问题", lines=_question(trace)),
         Section(heading="二、数据依据（日志位置与签名检查点）", lines=_evidence(position, checkpoint)),
-        Section(heading="三、批次", grid=_batches(batches), lines=_voided(trace)),
+        Section(heading="三、批次", grid=_batches(batches, batch_dishes(trace)), lines=_voided(trace)),
         Section(heading="四、证明文件（含 SHA-256）", grid=_certificates(batches)),
         Section(heading="五、经手人", grid=_people(trace.get("people", [])), lines=_no_people(trace)),
         Section(heading="六、留样", grid=_samples(trace.get("samples", []))),
@@ -65,14 +72,15 @@ def _evidence(position: int, checkpoint: dict[str, Any] | None) -> list[str]:
     return lines
 
 
-def _batches(batches: list[dict[str, Any]]) -> Grid:
+def _batches(batches: list[dict[str, Any]], dishes: dict[str, str]) -> Grid:
+    """The batches with, in a backward trace, the dishes of the meal each went into (菜品)."""
     rows = [
         [b["code"], b["school"], b["product"], b["lot"], b["supplier"], f"{b['quantity']} {zh(UNITS, b['unit'])}",
          b["received_at"][:16].replace("T", " "), b["use_by_date"], b.get("net_for_meal", b.get("net", "")),
-         "已封存：" + b["hold_reason"] if b["on_hold"] else ""]
+         dishes.get(b["code"], ""), "已封存：" + b["hold_reason"] if b["on_hold"] else ""]
         for b in batches
     ]  # fmt: skip
-    columns = ("批次码", "学校", "品名", "批号", "供应商", "入库数量", "入库时间", "保质期至", "本餐净用", "状态")
+    columns = "批次码 学校 品名 批号 供应商 入库数量 入库时间 保质期至 本餐净用 菜品 状态".split()
     return Grid(columns=columns, rows=rows)
 
 

@@ -6,6 +6,7 @@ out in the county's zone (ISO 8601 with the offset), since that is how staff rea
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
@@ -20,12 +21,15 @@ from domain.validity import past_use_by
 Row = dict[str, Any]
 FLAGS = frozenset({"voided", "passed", "on_hold", "pork", "in_stock", "late"})
 TIMES = frozenset({"keep_until"})  # besides every column ending in _at
+LISTS = frozenset({"dishes", "batch_codes"})  # stored as JSON lists of text (projections/trace_schema.py)
 
 
 @cache
 def _kind(key: str) -> str:
     if key in FLAGS:
         return "flag"
+    if key in LISTS:
+        return "list"
     return "time" if key.endswith("_at") or key in TIMES else "value"
 
 
@@ -37,6 +41,8 @@ def plain_value(key: str, value: Any, zone: ZoneInfo) -> Any:
         return bool(value)
     if kind == "time":
         return county_iso(value, zone)
+    if kind == "list" and isinstance(value, str):
+        return json.loads(value)
     if value.__class__ in (str, int):  # most values: nothing to do
         return value
     if isinstance(value, date):

@@ -10,6 +10,7 @@ double the work of following twenty million events. A correction marks the row i
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -20,6 +21,7 @@ from uuid import UUID
 from domain.announcement import DeliveryAnnouncement
 from domain.batch import IngredientBatch
 from domain.business_time import is_late
+from domain.dishes import MealService
 from domain.gs1 import normalise_product, product_key
 from domain.idempotency import IdempotencyRecord
 from domain.menu import Menu
@@ -42,6 +44,7 @@ NOT_NEEDED = (
     + events_of(DeliveryAnnouncement, "Announced CertificateAttached Received Rejected Withdrawn")  # before a batch
     + events_of(IdempotencyRecord, "Recorded")
     + events_of(RecallRegister, "Started Listed Delisted")  # the recalls' own events say what is open
+    + events_of(MealService, "Opened")  # its dish records carry the meal
 )
 # Each table's columns in the order of COLUMNS, to turn a row given by name into the tuple that is inserted.
 _IN_ORDER = {table: itemgetter(*(c.strip() for c in columns.split(","))) for table, columns in COLUMNS.items()}
@@ -192,7 +195,8 @@ class TraceIndex(ChunkProjection):
     @handle.register(event_class(IngredientBatch, "IssuedToKitchen"))
     def _issued_to_kitchen(self, e: Event, chunk: _Chunk, _: int) -> None:
         issue = named(e, "meal_date meal quantity given_by taken_by offer")
-        chunk.add("view_trace_issues", **self._batch_fact(chunk, e), **issue, issued_at=e.at)
+        dishes = json.dumps(e.dishes, ensure_ascii=False)
+        chunk.add("view_trace_issues", **self._batch_fact(chunk, e), **issue, dishes=dishes, issued_at=e.at)
 
     @handle.register(event_class(IngredientBatch, "ReturnedToStore"))
     def _returned_to_store(self, e: Event, chunk: _Chunk, _: int) -> None:
@@ -257,6 +261,20 @@ class TraceIndex(ChunkProjection):
     def _sent_to_laboratory(self, e: Event, chunk: _Chunk, _: int) -> None:
         sql = "UPDATE view_trace_samples SET sent_to = ?, sent_at = ? WHERE sample_id = ?"
         chunk.updates.append((sql, (e.laboratory, e.at, e.originator_id)))
+
+    # --- the kitchen's record of dishes served ------------------------------------------------------
+
+    @handle.register(event_class(MealService, "DishRecorded"))
+    def _dish_recorded(self, e: Event, chunk: _Chunk, _: int) -> None:
+        chunk.add(
+            "view_trace_dish_records",
+            **named(e, "meal_date meal dish portions"),
+            school=e.school_id,
+            version=e.originator_version,
+            batch_codes=json.dumps(e.batch_codes, ensure_ascii=False),
+            recorded_by=e.by.person_id,
+            recorded_at=e.at,
+        )
 
     # --- reading and writing a chunk ---------------------------------------------------------------
 

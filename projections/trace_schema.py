@@ -2,6 +2,7 @@
 
 A lot is (supplier, product, lot): ``view_trace_batches.product_key`` is the GTIN where there is one, else the
 normalised product name (domain.gs1.product_key); ``product_folded`` is the normalised name that search matches.
+An issue's ``dishes`` and a dish record's ``batch_codes`` are JSON lists of text.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ COLUMNS = {
     "view_trace_inspections": "batch_id, version, school, stage, passed, notes, inspector, by_role, inspected_at, "
     "on_date, voided, recorded_at, late",
     "view_trace_issues": "batch_id, version, school, meal_date, meal, quantity, given_by, taken_by, issued_at, "
-    "offer, voided, recorded_at, late",
+    "offer, dishes, voided, recorded_at, late",
     "view_trace_returns": "batch_id, version, school, quantity, returned_by, received_by, reason, returned_at, issue, "
     "voided, recorded_at, late",
     "view_trace_write_offs": "batch_id, version, school, quantity, reason, witness, written_off_by, written_off_at, "
@@ -39,6 +40,8 @@ COLUMNS = {
     "view_trace_recalls": "recall_id, notice_number, supplier, product, lot, produced_from, produced_to, reason, "
     "opened_by, opened_at, closed_by, closed_at, note",
     "view_trace_recall_batches": "recall_id, batch_id, school, held_at",
+    "view_trace_dish_records": "school, meal_date, meal, version, dish, batch_codes, portions, recorded_by, "
+    "recorded_at",
 }
 
 SCHEMA = Schema(
@@ -89,7 +92,8 @@ SCHEMA = Schema(
         "CREATE TABLE IF NOT EXISTS view_trace_issues (batch_id {uuid} NOT NULL, version INTEGER NOT NULL, "
         "school TEXT NOT NULL, meal_date {date} NOT NULL, meal TEXT NOT NULL, quantity {decimal} NOT NULL, "
         "given_by TEXT NOT NULL, taken_by TEXT NOT NULL, issued_at {time} NOT NULL, offer INTEGER, "
-        "voided {bool} NOT NULL, recorded_at {time} NOT NULL, late {bool} NOT NULL, PRIMARY KEY (batch_id, version))",
+        "dishes TEXT NOT NULL, voided {bool} NOT NULL, recorded_at {time} NOT NULL, late {bool} NOT NULL, "
+        "PRIMARY KEY (batch_id, version))",
         "CREATE INDEX IF NOT EXISTS view_trace_issues_meal ON view_trace_issues (school, meal_date, meal)",
         "CREATE TABLE IF NOT EXISTS view_trace_returns (batch_id {uuid} NOT NULL, version INTEGER NOT NULL, "
         "school TEXT NOT NULL, quantity {decimal} NOT NULL, returned_by TEXT NOT NULL, received_by TEXT NOT NULL, "
@@ -127,5 +131,10 @@ SCHEMA = Schema(
         "CREATE TABLE IF NOT EXISTS view_trace_recall_batches (recall_id {uuid} NOT NULL, batch_id {uuid} NOT NULL, "
         "school TEXT NOT NULL, held_at {time} NOT NULL, PRIMARY KEY (recall_id, batch_id))",
         "CREATE INDEX IF NOT EXISTS view_trace_recall_batches_school ON view_trace_recall_batches (school)",
+        # the kitchen's record of each dish served (供餐记录); a dish's latest record (highest version) stands
+        "CREATE TABLE IF NOT EXISTS view_trace_dish_records (school TEXT NOT NULL, meal_date {date} NOT NULL, "
+        "meal TEXT NOT NULL, version INTEGER NOT NULL, dish TEXT NOT NULL, batch_codes TEXT NOT NULL, "
+        "portions INTEGER NOT NULL, recorded_by TEXT NOT NULL, recorded_at {time} NOT NULL, "
+        "PRIMARY KEY (school, meal_date, meal, version))",
     ),
 )

@@ -19,6 +19,7 @@ from projections.batch_filters import received_between
 from projections.rows import Row, people, plain, plain_rows
 from projections.service import Projections, Reader
 from projections.staff_status import people_status
+from projections.trace_dishes import meal_dishes, of_dish
 from projections.trace_others import (
     BATCH_COLUMNS,
     ORDER,
@@ -98,8 +99,13 @@ def trace_backward(
     meal: str,
     others_in_full: bool = False,
     with_other_batches: bool = True,
+    dish: str | None = None,
 ) -> dict[str, Any]:
-    """What went into one meal at one school, who handled it, and who else received the same lots.
+    """What went into one meal at one school (or one dish of it), who handled it, and who else received the same lots.
+
+    ``dishes`` groups the meal's batches by dish where that is known, ``unassigned_batches`` the rest
+    (projections/trace_dishes.py); with ``dish`` the batches, samples and everything that follows from them are
+    that dish's alone (``dish`` in the answer: its entry of ``dishes``, None when the meal has no such dish).
 
     Each batch shows what was issued, returned and net for the meal (projections.trace_quantities); a batch whose
     issues for the meal were all voided is in ``voided_batches``. Each other school names the lots it received,
@@ -117,6 +123,7 @@ def trace_backward(
             meal,
             other_batches=others_in_full or with_other_batches,
             others_in_full=others_in_full,
+            dish=dish,
         )
 
 
@@ -135,7 +142,7 @@ def trace_backward_others(
 
 
 def _backward(
-    r: Reader, school: str, meal_date: date, meal: str, other_batches: bool, others_in_full: bool
+    r: Reader, school: str, meal_date: date, meal: str, other_batches: bool, others_in_full: bool, dish: str | None
 ) -> dict[str, Any]:
     issued = r.select(
         "SELECT batch_id, voided FROM view_trace_issues WHERE school = ? AND meal_date = ? AND meal = ?",
@@ -155,13 +162,20 @@ def _backward(
         r.zone,
     )
     _attach_sample_batches(r, samples)
+    by_dish = meal_dishes(r, school, meal_date, meal, batches=batches, samples=samples)
+    query = {"school": school, "meal_date": meal_date.isoformat(), "meal": meal}
+    if dish is not None:
+        batches, voided = of_dish(by_dish["dishes"], dish, batches, voided)
+        samples = [s for s in samples if s["dish"] == dish]
+        query["dish"] = dish
+        by_dish["dish"] = next((d for d in by_dish["dishes"] if d["dish"] == dish), None)
     lots = {(b["supplier"], b["product_key"], b["lot"]) for b in batches}
     elsewhere, here = _same_lots(
         r, lots, school, {b["code"] for b in batches}, other_batches=other_batches, in_full=others_in_full
     )
     found = _schools(r, {school})
     return {
-        "query": {"school": school, "meal_date": meal_date.isoformat(), "meal": meal},
+        "query": query,
         "school": found[0] if found else {"code": school},
         "batches": batches,
         "voided_batches": voided,
@@ -171,6 +185,7 @@ def _backward(
         "lots": _identities(batches),
         "other_schools": elsewhere,
         "same_lots_at_school": here,
+        **by_dish,
     }
 
 

@@ -18,6 +18,7 @@ from uuid import UUID
 from domain.announcement import DeliveryAnnouncement
 from domain.batch import IngredientBatch
 from domain.business_time import late_approval
+from domain.dishes import MealService
 from domain.idempotency import IdempotencyRecord
 from domain.menu import Menu
 from domain.recall import Recall, RecallRegister
@@ -88,6 +89,7 @@ NOT_NEEDED = (
     + events_of(Menu, "Published Amended")  # a menu plans meals; it moves nothing in the store
     + events_of(Recall, "Opened Closed")  # a recall moves nothing: each batch it holds records a PutOnHold
     + events_of(RecallRegister, "Started Listed Delisted")
+    + events_of(MealService, "Opened DishRecorded")  # the kitchen's record of dishes moves no stock
 )
 _BATCH_EVENT = event_class(IngredientBatch, "Event")
 _RECEIVED, _CORRECTED = events_of(IngredientBatch, "Received Corrected")

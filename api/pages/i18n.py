@@ -112,6 +112,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "issue_done": ("出库完成，领用人已签收", "Issued: the kitchen lead signed"),
     "you_take": ("您将领取", "You are taking"),
     "for_meal": ("用于", "for"),
+    "dishes_missing": ("食谱上尚无合格留样的菜品", "Dishes on the menu without a sample kept as the rules ask"),
+    "dishes_for": ("用于哪道菜（可不选，可多选）", "For which dishes (optional, one or more)"),
     "given_by": ("发放人", "Given by"),
     "returned_by": ("退回人编号", "Returned by (person ID)"),
     "print_label": ("打印标签", "Print label"),

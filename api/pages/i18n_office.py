@@ -100,6 +100,12 @@ OFFICE_WORDS: dict[str, tuple[str, str]] = {
     "show_batches": ("展开批次", "Show batches"),
     "more_batches": ("更多批次", "More batches"),
     "trace_this_meal": ("反向追溯此餐", "Trace this meal back"),
+    "dish_optional": ("菜品（可不填：整餐追溯）", "Dish (optional: leave empty for the whole meal)"),
+    "dishes_of_meal": ("本餐菜品", "The meal's dishes"),
+    "trace_this_dish": ("从此菜品追溯", "Trace from this dish"),
+    "unassigned_batches": ("未指明菜品的批次", "Batches no dish is known to have"),
+    "no_batch_known": ("未知用了哪些批次", "no batch known"),
+    "portions_served": ("供餐{portions}份", "{portions} portions served"),
     "truncated": ("结果过多，仅显示前一部分", "Too many results: only the first part is shown"),
     "inspections": ("查验", "Inspections"),
     # compliance

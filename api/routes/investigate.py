@@ -148,15 +148,23 @@ def trace_backward(
             description="lots: other schools' lots counted, their batches left out (page them: /trace/backward/others)"
         ),
     ] = "batches",
+    dish: Annotated[str | None, Query(min_length=1, max_length=200, description="start from this dish")] = None,
 ) -> Any:
     freshness = fresh.reading("trace")
     queries.require_known(views, school=school)
     trace = queries.trace_backward(
-        views, school, meal_date, meal.value, others_in_full=format != "json", with_other_batches=others == "batches"
+        views,
+        school,
+        meal_date,
+        meal.value,
+        others_in_full=format != "json",
+        with_other_batches=others == "batches",
+        dish=dish,
     )
-    return _exported(
-        trace, format, f"trace-{school}-{meal_date}-{meal}", fresh=fresh, freshness=freshness, checkpoints=checkpoints
-    )
+    if dish is not None and trace["dish"] is None:
+        raise ApiError(404, "not_found", f"这一餐没有菜品{dish}", f"this meal has no dish {dish}", "dish")
+    name = f"trace-{school}-{meal_date}-{meal}" + (f"-{dish}" if dish else "")
+    return _exported(trace, format, name, fresh=fresh, freshness=freshness, checkpoints=checkpoints)
 
 
 @router.get(

@@ -41,6 +41,7 @@ Correct | B/corrections | storekeeper | correct | principal
 RetainSample | /api/v1/samples | kitchen | samples (record | principal
 DisposeSample | /api/v1/samples/{sample_id}/disposal | storekeeper | dispose | principal
 SendSampleToLaboratory | /api/v1/samples/{sample_id}/laboratory | kitchen | send to a laboratory | supplier
+RecordDishServed | /api/v1/dish-records | kitchen | record the dishes served | storekeeper
 RegisterSchool | /api/v1/schools | admin | register schools | principal
 RegisterSupplier | /api/v1/suppliers | admin | suppliers | principal
 RenewSupplierLicence | /api/v1/suppliers/{code}/licence | admin | renew a supplier's licence | supplier

@@ -35,7 +35,7 @@ def load(ledger: Ledger, path: Path) -> None:
 
 COMMAND = {kind.command_name(): kind for kind in HANDLERS}
 # Commands that did not exist when the v1 records were stored.
-AFTER_V1 = {"co_sign", "publish_menu", "amend_menu", "copy_menu", "open_recall", "close_recall"}
+AFTER_V1 = {"co_sign", "publish_menu", "amend_menu", "copy_menu", "open_recall", "close_recall", "record_dish_served"}
 
 
 def send(ledger: Ledger, name: str, fields: dict[str, Any], key: str) -> dict[str, Any]:

@@ -42,7 +42,7 @@ def test_a_trace_exports_as_a_sortable_sheet_one_row_per_event(county: County, v
 
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:8] == ("日期时间（+08:00）", "事件", "学校编号", "学校", "批次码", "批号", "品名", "数量")
-    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:O{len(rows)}"
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:P{len(rows)}"
     assert [(r[1], r[4]) for r in rows[1:]] == [("入库验收", code)] + [("附证明", code)] * 4 + [
         ("出库", code),
         ("留样", code),
@@ -53,6 +53,7 @@ def test_a_trace_exports_as_a_sortable_sheet_one_row_per_event(county: County, v
     assert (received[3], received[6], received[8], received[9]) == ("城关第一小学", "猪肉（前腿）", "kg", "SUP-HX")
     assert received[11] == f"{WANG.person_id}、{LI}"
     assert received[12].count("、") == 3  # the four certificate numbers
+    assert received[14] == "未指明"  # the dish (菜品): no issue named one, nor did the kitchen
     assert rows[6][11] == f"{WANG.person_id} → CG01-zhang"
 
 

@@ -184,10 +184,33 @@
     forms().forEach((form) => (form.hidden = form.dataset.action !== action));
     const form = document.querySelector(`form.action-form[data-action="${action}"]`);
     recall(form);
-    if (action === "issue" && card) form.elements.quantity.max = card.on_hand;
+    if (action === "issue" && card) {
+      form.elements.quantity.max = card.on_hand;
+      showDishes(form);
+    }
     const first = form.querySelector("input:not([type=radio]):not([type=hidden]), select");
     form.scrollIntoView({ block: "start" });
     if (first) first.focus();
+  }
+
+  // The dishes of the meal's menu, to say what this issue is for (one sack of rice feeds several: none is fine).
+  async function showDishes(form) {
+    const box = document.getElementById("issue-dishes");
+    const list = document.getElementById("issue-dish-list");
+    const meal = form.elements.meal.value;
+    const day = form.elements.meal_date.value;
+    let dishes = [];
+    if (!offline && card && meal && day) {
+      try {
+        const school = encodeURIComponent(card.school);
+        dishes = (await request("GET", `schools/${school}/meals/${encodeURIComponent(day)}/${meal}/dishes`)).dishes;
+      } catch (error) {
+        dishes = []; // no menu to choose from (or no signal): the issue names no dish
+      }
+    }
+    if (form.elements.meal.value !== meal || form.elements.meal_date.value !== day) return; // changed meanwhile
+    list.replaceChildren(...dishes.map((dish) => el("label", {}, el("input", { type: "checkbox", name: "dishes", value: dish.name }), " " + dish.name)));
+    box.hidden = !dishes.length;
   }
 
   function closeForms() {
@@ -203,6 +226,7 @@
     issue: (d) => {
       const body = { quantity: d.get("quantity"), unit: card.unit, meal_date: d.get("meal_date"), meal: d.get("meal"), taken_by: d.get("taken_by").trim() };
       if (d.get("taker_pin")) body.taker_pin = d.get("taker_pin");
+      if (d.getAll("dishes").length) body.dishes = d.getAll("dishes");
       return ["issues", body];
     },
     return: (d) => ["returns", { quantity: d.get("quantity"), unit: card.unit, returned_by: d.get("returned_by").trim(), reason: d.get("reason") }],
@@ -242,6 +266,10 @@
       notice(action === "issue" ? t(result.status === "issued" ? "issue_done" : "issue_awaiting") : t("saved"));
       await load();
     }, queueAs(action));
+  });
+  const issueForm = document.querySelector('form.action-form[data-action="issue"]');
+  issueForm.addEventListener("change", (event) => {
+    if (["meal", "meal_date"].includes(event.target.name)) showDishes(issueForm);
   });
   document.addEventListener("ft:sent", () => load()); // what waited has reached the server: show the card as it is now
 

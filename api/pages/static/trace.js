@@ -9,7 +9,7 @@
   const backwardForm = document.getElementById("backward-form");
   const forwardForm = document.getElementById("forward-form");
   const FORWARD = ["lot", "supplier", "product", "received_from", "received_to"];
-  const BACKWARD = ["school", "meal_date", "meal"];
+  const BACKWARD = ["school", "meal_date", "meal", "dish"];
 
   function only(params, names) {
     return Object.fromEntries(names.map((name) => [name, params[name] || ""]).filter(([, value]) => value));
@@ -41,7 +41,7 @@
     document.getElementById("result-title").textContent = tree.getAttribute("aria-label");
     document.getElementById("trace-tree").replaceChildren(tree);
     document.getElementById("truncated").hidden = !trace.truncated;
-    const name = direction === "forward" ? `trace-forward-${query.get("lot") || query.get("supplier") || query.get("product")}` : `trace-${query.get("school")}-${query.get("meal_date")}-${query.get("meal")}`;
+    const name = direction === "forward" ? `trace-forward-${query.get("lot") || query.get("supplier") || query.get("product")}` : `trace-${query.get("school")}-${query.get("meal_date")}-${query.get("meal")}${query.get("dish") ? "-" + query.get("dish") : ""}`;
     const file = (format) => `trace/${direction}?${query}&format=${format}`;
     document.getElementById("exports").replaceChildren(
       exportButton(t("export_xlsx"), file("xlsx"), `${name}.xlsx`),
@@ -50,14 +50,33 @@
     show("trace-result", true);
     document.getElementById("trace-result").scrollIntoView({ block: "start" }); // on a phone the forms fill the screen
     const backward = direction === "backward";
+    show("dishes-section", backward && (trace.dishes.length > 0 || trace.unassigned_batches.length > 0));
     show("people-section", backward);
     show("samples-section", backward);
     show("others-section", backward);
     if (backward) {
+      document.getElementById("meal-dishes").replaceChildren(...dishList(trace, query));
       document.getElementById("people").replaceChildren(FT.traceTree.peopleTable(trace));
       document.getElementById("meal-samples").replaceChildren(trace.samples.length ? FT.traceTree.samplesTable(trace.samples) : FT.el("p", { class: "bad", text: t("no_sample_for_meal") }));
       document.getElementById("others").replaceChildren(FT.traceTree.otherSchools(trace));
     }
+  }
+
+  // Each dish of the meal with the batches known to have gone into it, and a button to trace from that dish alone.
+  function dishList(trace, query) {
+    const { el } = FT;
+    const items = trace.dishes.map((d) => {
+      const button = el("button", { type: "button", class: "secondary", "data-dish": d.dish, text: t("trace_this_dish") });
+      button.addEventListener("click", () => {
+        backwardForm.elements.dish.value = d.dish;
+        run("backward", { ...Object.fromEntries(query), dish: d.dish });
+      });
+      const served = d.portions === null ? "" : ` · ${t("portions_served", { portions: d.portions })}`;
+      const chosen = query.get("dish") === d.dish;
+      return el("li", { class: chosen ? "chosen" : "" }, el("strong", { text: d.dish }), ` · ${d.batch_codes.join(t("list_sep")) || t("no_batch_known")}${served} `, chosen ? null : button);
+    });
+    const rest = trace.unassigned_batches.map((b) => `${b.product} ${b.code}`).join(t("list_sep"));
+    return [el("ul", { class: "dishes" }, ...items), rest ? el("p", { text: `${t("unassigned_batches")}${t("colon")}${rest}` }) : ""];
   }
 
   bindForm(backwardForm, async (data) => {
