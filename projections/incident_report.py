@@ -80,7 +80,8 @@ def _batches(batches: list[dict[str, Any]], dishes: dict[str, str]) -> Grid:
          dishes.get(b["code"], ""), "已封存：" + b["hold_reason"] if b["on_hold"] else ""]
         for b in batches
     ]  # fmt: skip
-    columns = "批次码 学校 品名 批号 供应商 入库数量 入库时间 保质期至 本餐净用 菜品 状态".split()
+    columns = ["批次码", "学校", "品名", "批号", "供应商", "入库数量", "入库时间", "保质期至", "本餐净用", "菜品"]
+    columns.append("状态")
     return Grid(columns=columns, rows=rows)
 
 

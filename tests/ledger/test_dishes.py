@@ -3,13 +3,16 @@ batches went into which dish and the portions served (供餐记录)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from domain.dishes import RecordDishServed, meal_service
 from domain.errors import NotFound, RuleViolation, ValidationError
 from domain.handoff import ConfirmIssue
 from domain.values import Principal
-from tests.county import DAY, ZHANG, County, at, send
+from tests.county import DAY, ZHANG, County, at, retain_sample, send
+from tests.menus import publish_week
 
 KITCHEN = Principal(ZHANG, "kitchen")
 
@@ -100,3 +103,27 @@ def test_another_schools_batch_is_as_if_unknown(county: County) -> None:
 def test_portions_out_of_range_are_refused(county: County) -> None:
     with pytest.raises(ValidationError, match="portions"):
         record(county, "红烧肉", [], portions=-1)
+
+
+def test_where_the_meal_has_a_menu_an_issue_names_only_its_dishes(county: County) -> None:
+    publish_week(county.ledger, DAY, at=at(DAY - timedelta(days=3)))
+    code = county.ready_to_issue()
+    with pytest.raises(ValidationError) as refused:
+        county.issue(code, "5", dishes=["红烧肉", "糖醋排骨"])
+    assert refused.value.details["field"] == "dishes"
+    assert "糖醋排骨" in refused.value.zh and "not on the menu" in refused.value.en
+    county.issue(code, "5", dishes=["红烧肉"])
+    county.issue(code, "1", dishes=["糖醋排骨"], meal="dinner")  # no dinner on the menu: any name goes
+
+
+def test_where_the_meal_has_a_menu_a_sample_and_a_dish_record_name_one_of_its_dishes(county: County) -> None:
+    publish_week(county.ledger, DAY, at=at(DAY - timedelta(days=3)))
+    code = county.ready_to_issue()
+    county.issue(code, "5", dishes=["红烧肉"])
+    with pytest.raises(ValidationError, match="not on the menu") as refused:
+        retain_sample(county.ledger, "红烧排骨", [code], sealed_at=at(hour=12), at=at(hour=12, minute=5))
+    assert refused.value.details["field"] == "dish"
+    with pytest.raises(ValidationError, match="not on the menu"):
+        record(county, "红烧排骨", [code])
+    retain_sample(county.ledger, "红烧肉", [code], sealed_at=at(hour=12), at=at(hour=12, minute=5))
+    assert record(county, "红烧肉", [code])["dish"] == "红烧肉"
