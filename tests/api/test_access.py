@@ -49,6 +49,7 @@ EXPECTED = {
     ("GET", "/api/v1/deliveries/{announcement_id}"): ALL,
     ("GET", "/api/v1/deliveries"): ALL,
     ("POST", "/api/v1/samples"): {"storekeeper", "kitchen", "admin"},
+    ("POST", "/api/v1/dish-records"): {"kitchen"},
     ("GET", "/api/v1/samples/{sample_id}"): SCHOOL | COUNTY,
     ("POST", "/api/v1/samples/{sample_id}/disposal"): {"storekeeper", "kitchen", "admin"},
     ("POST", "/api/v1/samples/{sample_id}/laboratory"): {"storekeeper", "kitchen", "admin"},
