@@ -21,6 +21,7 @@ from typing import Any
 from domain.glossary import CHECKS, month_bounds, month_zh, week_bounds, week_zh, zh
 from domain.rules import Category, CertificateKind
 from domain.validity import ended
+from projections.dish_samples import dish_rows, planned_dishes
 from projections.rows import Row, plain, plain_rows
 from projections.service import Projections, Reader
 
@@ -96,7 +97,9 @@ def failed_inspections(r: Reader, start: date, end: date, school: str | None) ->
 
 
 def sample_gaps(r: Reader, start: date, end: date, school: str | None) -> dict[str, list[Row]]:
-    """§14 food samples: meals without one, short or early-disposed ones, and disagreement with the ledger."""
+    """§14 food samples: short or early-disposed ones; each dish of a meal with a menu, sampled or not
+    (projections/dish_samples.py); for a meal without a menu, as before: without samples, or disagreeing with the
+    ledger."""
     where, params = _where(school, "meal_date", start, end, "i.")
     issued: dict[tuple[str, str, str], dict[str, str]] = defaultdict(dict)  # meal: batch code → product
     for row in r.select(
@@ -119,17 +122,22 @@ def sample_gaps(r: Reader, start: date, end: date, school: str | None) -> dict[s
         sample["batch_codes"] = sorted(named[sample["sample_id"]])
         sampled[(sample["school"], sample["meal_date"], sample["meal"])].append(sample)
     minimum = r.profile.sample_grams
+    menus = planned_dishes(r, [school] if school else _all_schools(r), start, end)
+    dishes = [row for key in sorted(menus) for row in dish_rows(key, menus[key], sampled.get(key, []), r.profile)]
+    unplanned = {key: batches for key, batches in issued.items() if key not in menus}
     return {
+        "dishes": dishes,
+        "dishes_without_samples": [row for row in dishes if not row["sampled"]],
         "meals_without_samples": [
-            {"school": s, "meal_date": d, "meal": m, "batches": sorted(issued[(s, d, m)])}
-            for s, d, m in sorted(issued)
+            {"school": s, "meal_date": d, "meal": m, "batches": sorted(unplanned[(s, d, m)])}
+            for s, d, m in sorted(unplanned)
             if not sampled.get((s, d, m))
         ],
         "short_samples": [{**s, "minimum_grams": minimum} for s in samples if s["grams"] < minimum],
         "disposed_early": [
             s for s in samples if s["disposed_at"] and _moment(s["disposed_at"]) < _moment(s["keep_until"])
         ],
-        "disagreements": _disagreements(issued, sampled),
+        "disagreements": _disagreements(unplanned, {k: v for k, v in sampled.items() if k not in menus}),
     }
 
 

@@ -20,9 +20,11 @@ from zoneinfo import ZoneInfo
 
 from PIL import Image, ImageDraw
 
+from api.cli.demo_kitchen import cooked_from, forgotten_sample
 from api.cli.demo_menus import demo_weeks, publish_menus
 from api.documents import DocumentStore, inspect_upload
 from api.settings import SettingsError
+from domain.dishes import RecordDishServed
 from domain.errors import RuleViolation
 from domain.handoff import Inspect, IssueToKitchen, PutOnHold
 from domain.intake import AttachCertificate, ReceiveBatch
@@ -98,6 +100,7 @@ class Demo:
         self.start = self.today - timedelta(days=days)
         self.checks: dict[tuple[str, str, tuple[int, int]], int] = {}  # (school, inspector, week or month) → days
         self.example_batch = ""  # CG01's last batch issued to a lunch: the newcomer's storekeeper can open it
+        self.unsampled = forgotten_sample(self.start, self.today)
         self.example_meal: dict[str, str] = {}
         self.held_batch = ""
         self.counts: dict[str, int] = {
@@ -106,6 +109,7 @@ class Demo:
             "inspections": 0,
             "issues": 0,
             "samples": 0,
+            "dish_records": 0,
             "on_hold": 0,
             "refused_deliveries": 0,
         }
@@ -182,11 +186,16 @@ class Demo:
             )
 
     def canteen_day(self, school: str, day: date) -> None:
+        """Lunch: the menu's dishes where the week has a menu (each issue names the dishes it is for, each dish is
+        sampled, the kitchen records the main dish), else four products as they came; see api/cli/demo_kitchen.py."""
         keeper = Principal(f"{school}-1", "storekeeper")
         kitchen = f"{school}-3"
         products = [p for p in PRODUCTS if p.category != "other" or day.weekday() == 0]
-        chosen = self.random.sample(products, 4)
-        used: dict[str, list[str]] = {}
+        planned = self.ledger.dishes_on_menu(school, day, "lunch")
+        chosen, dishes_of = cooked_from(planned, products) if planned else (self.random.sample(products, 4), {})
+        if planned and not self.counts["on_hold"]:  # the recalled fish arrives on the first day, and is held
+            chosen += [p for p in products if p.category == "aquatic" and p not in chosen]
+        used: dict[str, list[str]] = {dish.name: [] for dish in planned}
         cooking: list[str] = []
         for product in chosen:
             code = self.receive(school, product, day, keeper)
@@ -206,29 +215,35 @@ class Demo:
             self.ledger.execute(
                 Inspect(code=code, stage="issue", passed=True, notes="出库查验正常"), by=keeper, at=self.at(day, 10)
             )
-            self.ledger.execute(
-                IssueToKitchen(
-                    code=code, quantity=portion, unit=product.unit, meal_date=day, meal="lunch", taken_by=kitchen
-                ),
-                by=keeper,
-                at=self.at(day, 10, 5),
-            )
+            named = dishes_of.get(product.name, [])
+            handed = IssueToKitchen(
+                code=code, quantity=portion, unit=product.unit, meal_date=day, meal="lunch", taken_by=kitchen,
+                dishes=named or None,
+            )  # fmt: skip
+            self.ledger.execute(handed, by=keeper, at=self.at(day, 10, 5))
             self.counts["inspections"] += 1
             self.counts["issues"] += 1
             if school == "CG01":
                 self.example_batch = code
                 self.example_meal = {"school": school, "date": day.isoformat(), "meal": "lunch"}
-            if product.name in DISHES:
+            if planned:
+                for dish in named:
+                    used[dish].append(code)
+            elif product.name in DISHES:
                 used.setdefault(DISHES[product.name], []).append(code)
             elif product.name in COOKING:
                 cooking.append(code)
         cooked = [dish for dish in used if dish != "米饭"] or list(used)
-        for dish in cooked:
+        for dish in [] if planned else cooked:
             used[dish] += cooking
         issued = [code for codes in used.values() for code in codes]
         if issued:
             self.supervise(school, day, issued[0])
+        if planned:
+            self.served(school, day, planned[1 % len(planned)].name, used)
         for dish, codes in used.items():
+            if planned and (school, day) == self.unsampled and dish == planned[-1].name:
+                continue  # the week whose compliance shows one dish without its sample
             self.ledger.execute(
                 RetainSample(
                     school=school,
@@ -244,6 +259,15 @@ class Demo:
                 at=self.at(day, 12, 15),
             )
             self.counts["samples"] += 1
+
+    def served(self, school: str, day: date, dish: str, used: dict[str, list[str]]) -> None:
+        """供餐记录: after lunch the kitchen lead records the main dish's batches and the portions served."""
+        served = RecordDishServed(
+            school=school, meal_date=day, meal="lunch", dish=dish, batch_codes=used[dish],
+            portions=self.random.randint(280, 360),
+        )  # fmt: skip
+        self.ledger.execute(served, by=Principal(f"{school}-3", "kitchen"), at=self.at(day, 13, 30))
+        self.counts["dish_records"] += 1
 
     def supervise(self, school: str, day: date, code: str) -> None:
         """§15: the school's principal checks the canteen on Tuesdays and Thursdays, the central school's principal

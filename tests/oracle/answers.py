@@ -78,6 +78,16 @@ def backward(answer: dict[str, Any]) -> Answer:
             )
         ),
         "backward.story": {b["code"]: _story(b) for b in went_in},
+        "backward.dishes": tuple(sorted((d["dish"], tuple(sorted(d["batch_codes"]))) for d in answer["dishes"])),
+        "backward.unassigned": tuple(sorted(b["code"] for b in answer["unassigned_batches"])),
+    }
+
+
+def backward_dish(answer: dict[str, Any]) -> Answer:
+    return {
+        "dish.batches": tuple(sorted(b["code"] for b in answer["batches"])),
+        "dish.suppliers": tuple(sorted(s["code"] for s in answer["suppliers"])),
+        "dish.samples": tuple(sorted(s["sample_id"] for s in answer["samples"])),
     }
 
 
@@ -191,6 +201,9 @@ def compliance(answer: dict[str, Any]) -> Answer:
         ),
         "compliance.failed_inspections": tuple(
             sorted((f["code"], f["stage"], f["inspector"]) for f in answer["failed_inspections"])
+        ),
+        "compliance.dishes": tuple(
+            sorted((d["school"], d["meal_date"], d["meal"], d["dish"], d["sampled"]) for d in samples["dishes"])
         ),
         "compliance.meals_without_samples": tuple(
             sorted((m["school"], m["meal_date"], m["meal"]) for m in samples["meals_without_samples"])

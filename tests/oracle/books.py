@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from domain.rules import Category, RulesProfile
-from tests.oracle.model import County, Logged, folded_name
+from tests.oracle.model import County, Logged, Sample, folded_name
 from tests.oracle.reference import Answer
 
 EXPIRING_DAYS = 2  # the window of the expiring list the oracle asks for
@@ -134,6 +134,16 @@ def ledger_month(county: County, profile: RulesProfile, school: str, month: str,
     }
 
 
+def _meal(s: Sample) -> tuple[str, str, str]:
+    return (s.school, s.meal_date.isoformat(), s.meal)
+
+
+def _kept(s: Sample, profile: RulesProfile) -> bool:
+    """A sample of at least the profile's grams, not disposed of before the profile's hours were up."""
+    early = s.disposed_at is not None and s.disposed_at - s.sealed_at < timedelta(hours=profile.sample_hours)
+    return s.grams >= profile.sample_grams and not early
+
+
 def compliance(county: County, profile: RulesProfile, start: date, end: date, today: date) -> Answer:
     """Compliance across all schools between ``start`` and ``end`` inclusive, judged on ``today``."""
     received = [b for b in county.batches.values() if start <= b.received_on <= end]
@@ -159,6 +169,11 @@ def compliance(county: County, profile: RulesProfile, start: date, end: date, to
     samples = [s for s in county.samples.values() if start <= s.meal_date <= end]
     for s in samples:
         sampled[(s.school, s.meal_date.isoformat(), s.meal)] |= set(s.batch_codes)
+    planned = {  # meals with a menu are judged dish by dish, the others by their batches
+        (school, day.isoformat(), meal): names
+        for (school, day, meal), names in county.menus.items()
+        if names and start <= day <= end
+    }
     disagreements = [
         (
             *key,
@@ -166,12 +181,18 @@ def compliance(county: County, profile: RulesProfile, start: date, end: date, to
             tuple(sorted(issued.get(key, set()) - sampled[key])),
         )
         for key in sampled
-        if sampled[key] != issued.get(key, set())
+        if sampled[key] != issued.get(key, set()) and key not in planned
+    ]
+    dishes = [
+        (*key, dish, any(s.dish == dish and _kept(s, profile) for s in samples if _meal(s) == key))
+        for key, names in planned.items()
+        for dish in dict.fromkeys(names)
     ]
     return {
         "compliance.missing_certificates": tuple(sorted(missing)),
         "compliance.failed_inspections": tuple(sorted(failed)),
-        "compliance.meals_without_samples": tuple(sorted(k for k in issued if k not in sampled)),
+        "compliance.dishes": tuple(sorted(dishes)),
+        "compliance.meals_without_samples": tuple(sorted(k for k in issued if k not in sampled and k not in planned)),
         "compliance.disposed_early": tuple(
             sorted(s.sample_id for s in samples if s.disposed_at is not None and s.disposed_at < s.keep_until)
         ),

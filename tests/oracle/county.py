@@ -34,6 +34,9 @@ PRODUCTS = (
 )
 LOTS = ("LY261126-8", "ＬＹ261126-8", "HX260301-2", "A1")  # the second is the first typed full-width
 MEALS = ("breakfast", "lunch", "dinner")
+DISHES = ("米饭", "红烧肉", "清炒青菜", "番茄蛋汤")  # what menus plan, issues name, samples and the kitchen record
+NAMED_ON_ISSUES = ((), (), ("米饭",), ("红烧肉",), ("红烧肉", "清炒青菜"), ("番茄蛋汤",))
+MENUS = ((), DISHES, ("米饭", "红烧肉"), ("红烧肉",))  # () cancels a planned meal
 PLACES = ("冷藏库", "冷冻库（红）", "干货库")
 
 

@@ -19,16 +19,20 @@ from typing import Any, ClassVar
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
 
-from domain import handoff, intake, registry, sampling
+from domain import handoff, intake, planning, registry, sampling
 from domain.command import Command
+from domain.dishes import RecordDishServed
 from domain.errors import DomainError
 from domain.ledger import Ledger
 from domain.values import Principal
 from projections.service import Projections
 from tests.oracle.county import (
     ADMIN,
+    DISHES,
     LOTS,
     MEALS,
+    MENUS,
+    NAMED_ON_ISSUES,
     PLACES,
     PRODUCTS,
     SCHOOLS,
@@ -262,9 +266,10 @@ class CountyHistory(RuleBasedStateMachine):
 
     @precondition(lambda self: self.seen.batches)
     @rule(pick=st.integers(0, 99), quantity=st.sampled_from(("0.5", "1", "2", "3", "5", "8")),
-          meal=st.sampled_from(MEALS), days_ahead=st.integers(0, 1))  # fmt: skip
-    def issue(self, pick: int, quantity: str, meal: str, days_ahead: int) -> None:
-        self._issue(pick, quantity, meal, days_ahead)
+          meal=st.sampled_from(MEALS), days_ahead=st.integers(0, 1),
+          dishes=st.sampled_from(NAMED_ON_ISSUES))  # fmt: skip
+    def issue(self, pick: int, quantity: str, meal: str, days_ahead: int, dishes: tuple[str, ...]) -> None:
+        self._issue(pick, quantity, meal, days_ahead, dishes)
 
     @precondition(lambda self: self.seen.batches)
     @rule(pick=st.integers(0, 99), quantity=st.sampled_from(("1", "2.5", "4")), meal=st.sampled_from(MEALS))
@@ -272,14 +277,13 @@ class CountyHistory(RuleBasedStateMachine):
         """A second way in, so that hand-offs are as common in the histories as they are in a kitchen."""
         self._issue(pick, quantity, meal, 0)
 
-    def _issue(self, pick: int, quantity: str, meal: str, days_ahead: int) -> None:
+    def _issue(self, pick: int, quantity: str, meal: str, days_ahead: int, dishes: tuple[str, ...] = ()) -> None:
         code = self._batch(pick)
         school, _, unit = self.seen.received[code]
         meal_date = self._meal_date(days_ahead)
+        issue = {"quantity": Decimal(quantity), "unit": unit, "meal_date": meal_date, "meal": meal}
         done = self._try(
-            handoff.IssueToKitchen(
-                code=code, quantity=Decimal(quantity), unit=unit, meal_date=meal_date, meal=meal, taken_by=cook(school)
-            ),
+            handoff.IssueToKitchen(code=code, **issue, taken_by=cook(school), dishes=list(dishes) or None),
             by=keeper(school),
         )
         if done is not None:
@@ -287,8 +291,8 @@ class CountyHistory(RuleBasedStateMachine):
 
     @precondition(lambda self: self.seen.batches)
     @rule(pick=st.integers(0, 99), quantity=st.sampled_from(("1", "2", "4")), meal=st.sampled_from(MEALS),
-          days_ahead=st.integers(0, 1))  # fmt: skip
-    def offer(self, pick: int, quantity: str, meal: str, days_ahead: int) -> None:
+          days_ahead=st.integers(0, 1), dishes=st.sampled_from(NAMED_ON_ISSUES))  # fmt: skip
+    def offer(self, pick: int, quantity: str, meal: str, days_ahead: int, dishes: tuple[str, ...]) -> None:
         code = self._batch(pick)
         school, _, unit = self.seen.received[code]
         done = self._try(
@@ -299,6 +303,7 @@ class CountyHistory(RuleBasedStateMachine):
                 meal_date=self._meal_date(days_ahead),
                 meal=meal,
                 taken_by=cook(school),
+                dishes=list(dishes),
             ),
             by=keeper(school, 2),
         )
@@ -391,8 +396,9 @@ class CountyHistory(RuleBasedStateMachine):
     # --- samples and staff -------------------------------------------------------------------------
 
     @precondition(lambda self: self.seen.meals)
-    @rule(pick=st.integers(0, 99), grams=st.sampled_from((125, 150, 200)), batches=st.integers(0, 7))
-    def sample(self, pick: int, grams: int, batches: int) -> None:
+    @rule(pick=st.integers(0, 99), grams=st.sampled_from((125, 150, 200)), batches=st.integers(0, 7),
+          dish=st.sampled_from(DISHES))  # fmt: skip
+    def sample(self, pick: int, grams: int, batches: int, dish: str) -> None:
         school, meal_date, meal = self.seen.meals[pick % len(self.seen.meals)]
         at_school = [c for c in self.seen.batches if self._school_of(c) == school]
         chosen = [c for i, c in enumerate(at_school) if batches >> (i % 3) & 1]
@@ -401,7 +407,7 @@ class CountyHistory(RuleBasedStateMachine):
                 school=school,
                 meal_date=meal_date,
                 meal=meal,
-                dish="红烧肉",
+                dish=dish,
                 grams=grams,
                 fridge="留样柜1",
                 batch_codes=chosen,
@@ -410,6 +416,29 @@ class CountyHistory(RuleBasedStateMachine):
         )
         if done is not None:
             self.seen.samples.append(done["sample_id"])
+
+    @precondition(lambda self: self.seen.meals)
+    @rule(
+        pick=st.integers(0, 99), dish=st.sampled_from(DISHES), batches=st.integers(0, 7), portions=st.integers(0, 400)
+    )
+    def kitchen_records_a_dish(self, pick: int, dish: str, batches: int, portions: int) -> None:
+        """供餐记录 after service: the batches of a dish (some perhaps not issued for the meal: refused)."""
+        school, meal_date, meal = self.seen.meals[pick % len(self.seen.meals)]
+        at_school = [c for c in self.seen.batches if self._school_of(c) == school]
+        chosen = [c for i, c in enumerate(at_school) if batches >> (i % 3) & 1]
+        served = {"school": school, "meal_date": meal_date, "meal": meal, "dish": dish, "portions": portions}
+        self._try(RecordDishServed(**served, batch_codes=chosen), by=Principal(cook(school), "kitchen"))
+
+    @rule(school=st.sampled_from(SCHOOLS), meal=st.sampled_from(MEALS), days_ahead=st.integers(0, 1),
+          planned=st.sampled_from(MENUS))  # fmt: skip
+    def plan_a_meal(self, school: str, meal: str, days_ahead: int, planned: tuple[str, ...]) -> None:
+        """周食谱: the principal publishes the week's menu with this meal, or amends the published week."""
+        day = self._meal_date(days_ahead)
+        week = day - timedelta(days=day.weekday())
+        named = [{"name": name, "price": "1.50", "ingredients": [{"category": "other"}]} for name in planned]
+        slots = [{"day": day, "meal": meal, "dishes": named}]
+        if self._try(planning.PublishMenu(school=school, week=week, slots=slots), by=head(school)) is None:
+            self._try(planning.AmendMenu(school=school, week=week, slots=slots, reason="食材调整"), by=head(school))
 
     @precondition(lambda self: self.seen.samples)
     @rule(pick=st.integers(0, 99), early=st.booleans())

@@ -42,6 +42,7 @@ class Movement:
     voided: bool = False
     from_issue: int | None = None  # a return: the issue it names as coming back from
     names_issue: bool = False  # whether the return's event can name one (ReturnedToStore v2)
+    dishes: tuple[str, ...] = ()  # an issue: the dishes of the meal it named
 
 
 @dataclass
@@ -139,4 +140,8 @@ class County:
     batches: dict[str, Batch] = field(default_factory=dict)
     samples: dict[str, Sample] = field(default_factory=dict)
     codes: dict[Any, str] = field(default_factory=dict)  # batch stream id → code
+    # (school, meal date, meal) → dish → the batch codes of the kitchen's latest record of it (供餐记录)
+    dish_records: dict[tuple[str, date, str], dict[str, list[str]]] = field(default_factory=dict)
+    # (school, meal date, meal) → the dishes its menu plans, as the latest publication or amendment set them
+    menus: dict[tuple[str, date, str], list[str]] = field(default_factory=dict)
     persons: dict[Any, str] = field(default_factory=dict)  # staff stream id → person id

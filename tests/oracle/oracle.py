@@ -83,6 +83,10 @@ def _backward(found: list[Mismatch], views: Projections, county: County, profile
         expected = reference.backward(county, profile, school, day, meal)
         got = answers.backward(queries.trace_backward(views, school, day, meal))
         _compare(found, f"trace backward {school} {day} {meal}", expected, got)
+        for dish in sorted({dish for dish, _ in expected["backward.dishes"]} | {"糖醋排骨"}):  # and one never named
+            expected = reference.backward_dish(county, school, day, meal, dish)
+            got = answers.backward_dish(queries.trace_backward(views, school, day, meal, dish=dish))
+            _compare(found, f"trace backward {school} {day} {meal} from the dish {dish}", expected, got)
 
 
 def _forward(found: list[Mismatch], views: Projections, county: County) -> None:

@@ -7,6 +7,7 @@ Quantities are Decimals, dates ISO text, collections sorted tuples: what an inve
 from __future__ import annotations
 
 import unicodedata
+from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
@@ -87,6 +88,52 @@ def backward(county: County, profile: RulesProfile, school: str, day: date, meal
         "backward.suppliers": tuple(sorted({b.supplier for b in went_in})),
         "backward.people": tuple(sorted(set(people))),
         "backward.story": {b.code: batch_story(b) for b in went_in},
+        **_by_dish(county, school, key, went_in, samples),
+    }
+
+
+def meal_dishes(county: County, school: str, key: tuple[date, str], went_in: list[Batch]) -> dict[str, set[str]]:
+    """Each dish known for the meal and the batches in it: named on a live issue for the meal, or in the kitchen's
+    latest record of the dish (of the batches that went into the meal); a sample's dish is a dish too."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for b in went_in:
+        for m in b.live("issue"):
+            if (m.meal_date, m.meal) == key:
+                for dish in m.dishes:
+                    found[dish].add(b.code)
+    codes = {b.code for b in went_in}
+    for dish, recorded in county.dish_records.get((school, *key), {}).items():
+        found[dish] |= set(recorded) & codes
+    for s in county.samples.values():
+        if (s.school, s.meal_date, s.meal) == (school, *key):
+            found[s.dish] |= set()
+    return found
+
+
+def _by_dish(county: County, school: str, key: tuple[date, str], went_in: list[Batch], samples: list[Any]) -> Answer:
+    found = meal_dishes(county, school, key, went_in)
+    assigned = set().union(*found.values()) if found else set()
+    return {
+        "backward.dishes": tuple(sorted((dish, tuple(sorted(codes))) for dish, codes in found.items())),
+        "backward.unassigned": tuple(sorted(b.code for b in went_in if b.code not in assigned)),
+    }
+
+
+def backward_dish(county: County, school: str, day: date, meal: str, dish: str) -> Answer:
+    """A backward trace started from one dish: its batches, their suppliers and the dish's samples."""
+    key = (day, meal)
+    went_in = [
+        b for b in county.batches.values()
+        if b.school == school and any((m.meal_date, m.meal) == key for m in b.live("issue"))
+    ]  # fmt: skip
+    codes = meal_dishes(county, school, key, went_in).get(dish, set())
+    samples = [
+        s for s in county.samples.values() if (s.school, s.meal_date, s.meal, s.dish) == (school, day, meal, dish)
+    ]
+    return {
+        "dish.batches": tuple(sorted(codes)),
+        "dish.suppliers": tuple(sorted({county.batches[c].supplier for c in codes})),
+        "dish.samples": tuple(sorted(s.sample_id for s in samples)),
     }
 
 

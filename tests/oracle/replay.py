@@ -7,7 +7,7 @@ date) are used for numbers and dates; every answer is derived again here.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from domain.ledger import Ledger
@@ -125,6 +125,7 @@ def _issued(county: County, e: Any, _: RulesProfile) -> None:
         batch.offers.pop(e.offer, None)
     people = {"given_by": e.given_by, "taken_by": e.taken_by}
     movement = Movement(e.originator_version, "issue", e.quantity, e.at, **people, meal_date=e.meal_date, meal=e.meal)
+    movement.dishes = tuple(getattr(e, "dishes", ()))  # IssuedToKitchen v3 names them; earlier ones name none
     batch.movements[e.originator_version] = movement
 
 
@@ -162,6 +163,17 @@ def _disposed(county: County, e: Any, _: RulesProfile) -> None:
     county.samples[str(e.originator_id)].disposed_at = e.at
 
 
+def _dish_recorded(county: County, e: Any, _: RulesProfile) -> None:
+    county.dish_records.setdefault((e.school_id, e.meal_date, e.meal), {})[e.dish] = list(e.batch_codes)
+
+
+def _menu(county: County, e: Any, _: RulesProfile) -> None:
+    """A publication or an amendment sets each slot it names whole; an empty slot cancels the meal."""
+    for slot in e.slots:
+        key = (e.school_id, date.fromisoformat(slot["day"]), slot["meal"])
+        county.menus[key] = [dish["name"] for dish in slot["dishes"]]
+
+
 _HANDLERS = {
     "School.Registered": _school,
     "Supplier.Registered": _supplier,
@@ -185,4 +197,7 @@ _HANDLERS = {
     "IngredientBatch.Corrected": _corrected,
     "FoodSample.Retained": _sample,
     "FoodSample.Disposed": _disposed,
+    "MealService.DishRecorded": _dish_recorded,
+    "Menu.Published": _menu,
+    "Menu.Amended": _menu,
 }

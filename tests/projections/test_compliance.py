@@ -223,9 +223,10 @@ def test_supervision_minima_come_from_profile(county: County, database_url: str)
 def test_a_fresh_demo_county_keeps_a_sample_of_every_issue_and_its_supervisors_checks(
     ledger: Ledger, views: Projections
 ) -> None:
-    """The demo obeys §14 and §15 as real use must: its rice is sampled as 米饭, its cooking oil is named by the
-    dishes cooked with it, and principals and the central school check each week and month. A real gap is
-    still found: rice issued to a lunch whose samples do not name it."""
+    """The demo obeys §14 and §15 as real use must: each dish of each lunch on its menus is sampled but one (the
+    last dish of CG01's Wednesday lunch in the last full week: the week compliance shows one dish missing its
+    sample), and principals and the central school check each week and month. A real gap is still found: rice
+    issued to a dinner, which has no menu and no sample."""
     seed_demo(ledger, days=24)
     views.catch_up()
     today = ledger.profile.local_date(ledger.clock())
@@ -237,6 +238,11 @@ def test_a_fresh_demo_county_keeps_a_sample_of_every_issue_and_its_supervisors_c
 
     assert report["samples"]["disagreements"] == []
     assert report["samples"]["meals_without_samples"] == []
+    wednesday = sunday - timedelta(days=4)
+    assert len(report["samples"]["dishes"]) >= 3 * 5 * 5  # three schools, five lunches a week, five dishes each
+    assert [(d["school"], d["meal_date"], d["status"]) for d in report["samples"]["dishes_without_samples"]] == [
+        ("CG01", wednesday.isoformat(), "missing")
+    ]
     weekly = [r for r in report["supervision"] if r["check"] == "school_principal"]
     assert len(weekly) == 3 * len({r["period"] for r in weekly}) >= 3
     assert [r for r in weekly if not r["met"]] == []
@@ -255,17 +261,15 @@ def test_a_fresh_demo_county_keeps_a_sample_of_every_issue_and_its_supervisors_c
     eleven = datetime.combine(lunch, time(11), SHANGHAI)
     ledger.execute(
         IssueToKitchen(
-            code=rice["code"], quantity=Decimal(1), unit="kg", meal_date=lunch, meal="lunch", taken_by="CG01-3"
+            code=rice["code"], quantity=Decimal(1), unit="kg", meal_date=lunch, meal="dinner", taken_by="CG01-3"
         ),
         by=keeper,
         at=eleven,
     )
     views.catch_up()
 
-    found = compliance_report(views, monday, sunday, "CG01", today=today)["samples"]["disagreements"]
-    assert [(d["meal_date"], d["issued_but_not_sampled"]) for d in found] == [
-        (lunch.isoformat(), [{"code": rice["code"], "product": "大米"}])
-    ]
+    found = compliance_report(views, monday, sunday, "CG01", today=today)["samples"]["meals_without_samples"]
+    assert found == [{"school": "CG01", "meal_date": lunch.isoformat(), "meal": "dinner", "batches": [rice["code"]]}]
 
 
 def test_a_week_or_month_still_running_on_the_countys_today_is_in_progress_not_failed(

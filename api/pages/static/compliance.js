@@ -43,6 +43,10 @@
         [t("stage"), (r) => t("stage_" + r.stage)], [t("notes"), (r) => r.notes], [t("who"), (r) => r.inspector],
         [t("when"), (r) => FT.office.formatFull(r.inspected_at)],
       ]],
+      ["dishes-without-samples", "dishes_without_samples", samples.dishes_without_samples || [], [
+        [t("meal"), meal], [t("dish"), (r) => r.dish], [t("status"), (r) => bad(t("dish_" + r.status))],
+        [t("trace"), (r) => el("a", { href: "/app/trace?" + new URLSearchParams({ school: r.school, meal_date: r.meal_date, meal: r.meal, dish: r.dish }), text: t("trace_this_dish") })],
+      ]],
       ["meals-without-samples", "meals_without_samples", samples.meals_without_samples, [
         [t("meal"), meal], [t("batch_codes"), (r) => codes(r.batches)],
         [t("trace"), (r) => el("a", { href: "/app/trace?" + new URLSearchParams({ school: r.school, meal_date: r.meal_date, meal: r.meal }), text: t("trace_this_meal") })],

@@ -93,9 +93,12 @@
   function render(found) {
     document.getElementById("meal-name").textContent = `${found.meal_date} ${FT.mealName(found.meal)}`;
     const status = document.getElementById("meal-status");
-    const missing = found.batches.filter((b) => !b.sampled_in.length);
-    status.className = "meal-status " + (missing.length ? "missing" : found.batches.length ? "complete" : "");
-    status.textContent = missing.length ? `${t("meal_missing")}${t("colon")}${missing.map((b) => b.product).join(t("list_sep"))}` : found.batches.length ? t("meal_complete") : t("meal_empty");
+    // A meal with a menu is judged dish by dish; one without, by the batches issued for it.
+    const dishes = found.dishes || [];
+    const missing = dishes.length ? dishes.filter((d) => !d.sampled).map((d) => d.dish) : found.batches.filter((b) => !b.sampled_in.length).map((b) => b.product);
+    const any = dishes.length || found.batches.length;
+    status.className = "meal-status " + (missing.length ? "missing" : any ? "complete" : "");
+    status.textContent = missing.length ? `${t(dishes.length ? "dishes_missing" : "meal_missing")}${t("colon")}${missing.join(t("list_sep"))}` : any ? t("meal_complete") : t("meal_empty");
     document.getElementById("meal-batches").replaceChildren(...found.batches.map(renderBatch));
     document.getElementById("sample-list").replaceChildren(...found.samples.map(renderSample));
     document.getElementById("no-samples").hidden = found.samples.length > 0;
