@@ -268,7 +268,7 @@ class CountyHistory(RuleBasedStateMachine):
     @rule(pick=st.integers(0, 99), quantity=st.sampled_from(("0.5", "1", "2", "3", "5", "8")),
           meal=st.sampled_from(MEALS), days_ahead=st.integers(0, 1),
           dishes=st.sampled_from(NAMED_ON_ISSUES))  # fmt: skip
-    def issue(self, pick: int, quantity: str, meal: str, days_ahead: int, dishes: tuple[str, ...]) -> None:
+    def issue(self, pick: int, quantity: str, meal: str, days_ahead: int, dishes: tuple[str, ...] = ()) -> None:
         self._issue(pick, quantity, meal, days_ahead, dishes)
 
     @precondition(lambda self: self.seen.batches)
@@ -292,7 +292,7 @@ class CountyHistory(RuleBasedStateMachine):
     @precondition(lambda self: self.seen.batches)
     @rule(pick=st.integers(0, 99), quantity=st.sampled_from(("1", "2", "4")), meal=st.sampled_from(MEALS),
           days_ahead=st.integers(0, 1), dishes=st.sampled_from(NAMED_ON_ISSUES))  # fmt: skip
-    def offer(self, pick: int, quantity: str, meal: str, days_ahead: int, dishes: tuple[str, ...]) -> None:
+    def offer(self, pick: int, quantity: str, meal: str, days_ahead: int, dishes: tuple[str, ...] = ()) -> None:
         code = self._batch(pick)
         school, _, unit = self.seen.received[code]
         done = self._try(
@@ -398,7 +398,7 @@ class CountyHistory(RuleBasedStateMachine):
     @precondition(lambda self: self.seen.meals)
     @rule(pick=st.integers(0, 99), grams=st.sampled_from((125, 150, 200)), batches=st.integers(0, 7),
           dish=st.sampled_from(DISHES))  # fmt: skip
-    def sample(self, pick: int, grams: int, batches: int, dish: str) -> None:
+    def sample(self, pick: int, grams: int, batches: int, dish: str = "红烧肉") -> None:
         school, meal_date, meal = self.seen.meals[pick % len(self.seen.meals)]
         at_school = [c for c in self.seen.batches if self._school_of(c) == school]
         chosen = [c for i, c in enumerate(at_school) if batches >> (i % 3) & 1]
