@@ -5,13 +5,15 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import partial
 from typing import Any
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import pages, redaction
 from api.body_limit import BodyLimit
@@ -137,7 +139,7 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
         generate_unique_id_function=operation_id,
     )
     install_error_handlers(app)
-    app.middleware("http")(_request_log)
+    app.add_middleware(RequestLog)
     app.add_middleware(BodyLimit)  # outermost of ours: a body over the cap is refused before anything reads it
     for router in ROUTERS:
         app.include_router(router, responses=ERROR_RESPONSES)
@@ -219,23 +221,40 @@ def _publish_errors_as_problems(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-async def _request_log(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-    """One line per request with its id; never the Authorization header, a token or a document's bytes."""
-    request_id = request.headers.get("x-request-id", "")[:64] or uuid.uuid4().hex
-    request.state.request_id = request_id
-    started = time.perf_counter()
-    response = await call_next(request)
-    caller = getattr(request.state, "caller", None)
-    milliseconds = (time.perf_counter() - started) * 1000
-    who = f"{caller.person_id}/{caller.role.value}" if caller else "-"
-    log.info(
-        "%s %s %s %s",
-        request.method,
-        request.url.path,
-        response.status_code,
-        f"{milliseconds:.1f}ms request_id={request_id} caller={who}",
-    )
-    response.headers["X-Request-ID"] = request_id
-    deprecation_headers(request, response)
-    response.headers["X-Content-Type-Options"] = "nosniff"  # a supplier's file or an answer never runs as a page
-    return response
+class RequestLog:
+    """Plain ASGI middleware (not BaseHTTPMiddleware, which costs a task and a stream per request): one line per
+    request with its id, and the answer's headers; never the Authorization header, a token or a document's bytes."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = next((value for key, value in scope["headers"] if key == b"x-request-id"), b"")
+        request_id = given.decode("latin-1")[:64] or uuid.uuid4().hex
+        state: dict[str, Any] = scope.setdefault("state", {})
+        state["request_id"] = request_id
+        started = time.perf_counter()
+
+        async def answer(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                caller = state.get("caller")
+                milliseconds = (time.perf_counter() - started) * 1000
+                who = f"{caller.person_id}/{caller.role.value}" if caller else "-"
+                path = scope["path"].replace("?", "%3F").replace("#", "%23").replace("\\", "%5C")  # as request.url
+                log.info(
+                    "%s %s %s %s",
+                    scope["method"],
+                    path,
+                    message["status"],
+                    f"{milliseconds:.1f}ms request_id={request_id} caller={who}",
+                )
+                headers = MutableHeaders(scope=message)
+                headers["X-Request-ID"] = request_id
+                deprecation_headers(state, headers)
+                headers["X-Content-Type-Options"] = "nosniff"  # a supplier's file or an answer never runs as a page
+            await send(message)
+
+        await self.app(scope, receive, answer)

@@ -14,8 +14,9 @@ from email.utils import format_datetime
 from enum import StrEnum
 from typing import Any
 
-from fastapi import Depends, Request, Response
+from fastapi import Depends, Request
 from fastapi.routing import APIRoute
+from starlette.datastructures import MutableHeaders
 
 
 def operation_id(route: APIRoute) -> str:
@@ -97,11 +98,12 @@ class Deprecation:
         request.state.deprecation = self
 
 
-def deprecation_headers(request: Request, response: Response) -> None:
-    """The app's middleware calls this on every answer: a deprecated route's answers say so."""
-    found: Deprecation | None = getattr(request.state, "deprecation", None)
+def deprecation_headers(state: dict[str, Any], headers: MutableHeaders) -> None:
+    """The app's middleware calls this on every answer (with the request's state): a deprecated route's answers
+    say so."""
+    found: Deprecation | None = state.get("deprecation")
     if found is not None:
-        response.headers.update(found.headers())
+        headers.update(found.headers())
 
 
 FREE_FORM = {"type": "object", "additionalProperties": True, "description": "a JSON object: see the operation"}
