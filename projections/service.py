@@ -34,7 +34,7 @@ from projections.failures import DecodingFailed, ViewFailed, clear_failure, fail
 from projections.following import Follower, Loop
 from projections.projection import LEDGER, ChunkProjection, Numbered, readable
 from projections.rows import plain
-from projections.store import PositionMoved, PostgresView, Row, SQLiteView, Writer, open_view
+from projections.store import PositionMoved, PostgresView, Row, Select, SQLiteView, Writer, open_view
 from projections.trace_index import TraceIndex
 from projections.warehouse import WarehouseLedger
 
@@ -62,6 +62,10 @@ class Reader:
 
     def select_in(self, sql: str, keys: Sequence[Any], params: Sequence[Any] = ()) -> list[Row]:
         return self.cursor.select_in(sql, keys, params)
+
+    def select_many(self, selects: Sequence[Select]) -> list[list[Row]]:
+        """Several queries at once: one round trip on PostgreSQL (projections.store.Select)."""
+        return self.cursor.select_many(selects)
 
 
 class Projections(Follower):

@@ -69,6 +69,15 @@ class Schema:
         return hashlib.sha256("\n".join(self.statements).encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class Select:
+    """One query of ``select_many``: as ``select(sql, params)``, or with ``keys`` as ``select_in``."""
+
+    sql: str
+    params: Sequence[Any] = ()
+    keys: Sequence[Any] | None = None
+
+
 # Each view's schema fingerprint, so that a new column rebuilds the view instead of failing every read.
 SCHEMAS_DDL = "CREATE TABLE IF NOT EXISTS view_schemas (name TEXT PRIMARY KEY, fingerprint TEXT NOT NULL)"
 
@@ -88,6 +97,10 @@ class Writer(Protocol):
 
     def select_in(self, sql: str, keys: Sequence[Any], params: Sequence[Any] = ()) -> list[Row]:
         """``sql`` ends with ``WHERE <column> IN`` (or ``AND <column> IN``); the keys are appended."""
+        ...
+
+    def select_many(self, selects: Sequence[Select]) -> list[list[Row]]:
+        """Each query's rows, in order; on PostgreSQL sent together, one round trip for all (a pipeline)."""
         ...
 
 
@@ -151,6 +164,24 @@ class PostgresWriter:
         head, _, tail = sql.rpartition(" IN")
         # The keys go as one array, which select() does not look into: each key is held as the view holds it.
         return self.select(f"{head} = ANY(?){tail}", [*params, [view_text(key) for key in keys]])
+
+    def select_many(self, selects: Sequence[Select]) -> list[list[Row]]:
+        # Pipeline mode: every query is sent before any answer is awaited; the block's end waits for them all.
+        connection = self.cursor.connection
+        cursors: list[Any] = []
+        with connection.pipeline():
+            for query in selects:
+                if query.keys is not None and not query.keys:
+                    cursors.append(None)  # as select_in: no keys, no query
+                    continue
+                sql, params = query.sql, [view_text(p) for p in query.params]
+                if query.keys is not None:
+                    head, _, tail = sql.rpartition(" IN")
+                    sql, params = f"{head} = ANY(?){tail}", [*params, [view_text(key) for key in query.keys]]
+                cursor = connection.cursor(row_factory=self.cursor.row_factory)
+                cursor.execute(sql.replace("?", "%s"), params)
+                cursors.append(cursor)
+        return [[] if cursor is None else list(cursor.fetchall()) for cursor in cursors]
 
 
 class PostgresView(PostgresTrackingRecorder):
@@ -282,6 +313,12 @@ class SQLiteWriter:
             marks = ", ".join("?" * len(part))
             found += self.select(f"{head} IN ({marks}){tail}", [*params, *part])
         return found
+
+    def select_many(self, selects: Sequence[Select]) -> list[list[Row]]:
+        # In-process: no round trips to save.
+        return [
+            self.select(q.sql, q.params) if q.keys is None else self.select_in(q.sql, q.keys, q.params) for q in selects
+        ]
 
 
 class SQLiteView(SQLiteTrackingRecorder):

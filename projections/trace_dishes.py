@@ -12,24 +12,41 @@ from datetime import date
 
 from projections.rows import Row, plain
 from projections.service import Reader
+from projections.store import Select
 
 
-def dish_records(r: Reader, school: str, meal_date: date, meal: str) -> dict[str, Row]:
-    """The kitchen's latest record of each dish of the meal, by dish."""
-    rows = r.select(
+def dish_records_select(school: str, meal_date: date, meal: str) -> Select:
+    """The query of the kitchen's records of the meal's dishes, every version in order."""
+    return Select(
         "SELECT version, dish, batch_codes, portions, recorded_by, recorded_at FROM view_trace_dish_records "
         "WHERE school = ? AND meal_date = ? AND meal = ? ORDER BY version",
         [school, meal_date, meal],
     )
+
+
+def dish_records(r: Reader, school: str, meal_date: date, meal: str, rows: list[Row] | None = None) -> dict[str, Row]:
+    """The kitchen's latest record of each dish of the meal, by dish (``rows``: the answer to dish_records_select)."""
+    if rows is None:
+        query = dish_records_select(school, meal_date, meal)
+        rows = r.select(query.sql, query.params)
     return {row["dish"]: plain(row, r.zone) for row in rows}  # the latest version wins
 
 
-def meal_dishes(r: Reader, school: str, meal_date: date, meal: str, batches: list[Row], samples: list[Row]) -> Row:
+def meal_dishes(
+    r: Reader,
+    school: str,
+    meal_date: date,
+    meal: str,
+    batches: list[Row],
+    samples: list[Row],
+    rows: list[Row] | None = None,
+) -> Row:
     """``dishes``: each dish known for the meal with its batches, portions and samples; ``unassigned``: the rest.
 
-    ``batches`` are the meal's live batches (with ``issues_for_meal``); ``samples`` the meal's samples.
+    ``batches`` are the meal's live batches (with ``issues_for_meal``); ``samples`` the meal's samples;
+    ``rows`` the answer to ``dish_records_select`` when the caller already read it.
     """
-    recorded = dish_records(r, school, meal_date, meal)
+    recorded = dish_records(r, school, meal_date, meal, rows)
     named: dict[str, set[str]] = defaultdict(set)
     for batch in batches:
         for issue in batch["issues_for_meal"]:

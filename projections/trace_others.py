@@ -15,7 +15,8 @@ from typing import Any
 
 from projections.rows import Row, plain
 from projections.service import Reader
-from projections.trace_quantities import attach_movements
+from projections.store import Select
+from projections.trace_quantities import attach_movements, movement_selects
 
 Lot = tuple[str, str, str]  # (supplier, product_key, lot)
 BATCH_COLUMNS = (
@@ -107,14 +108,16 @@ def batch_summaries(r: Reader, rows: list[Row]) -> list[Row]:
     """Batch summaries with their issues, returns, write-offs, holds and the meals each went into."""
     issues: dict[str, list[Row]] = defaultdict(list)
     sql = "SELECT batch_id, version, school, meal_date, meal, quantity, voided FROM view_trace_issues WHERE batch_id IN"
-    for row in sorted(r.select_in(sql, [row["batch_id"] for row in rows]), key=lambda row: int(row["version"])):
+    ids = [row["batch_id"] for row in rows]
+    found, *movements = r.select_many([Select(sql, keys=ids), *movement_selects(ids)])  # one round trip
+    for row in sorted(found, key=lambda row: int(row["version"])):
         issues[str(row.pop("batch_id"))].append(plain(row, r.zone))
     summaries: dict[str, Row] = {}
     for row in rows:
         batch = plain(row, r.zone)
         batch_id = str(batch.pop("batch_id"))
         summaries[batch_id] = {**batch, "issues": issues[batch_id], "colour": r.profile.colour(row["category"])}
-    attach_movements(r, summaries)
+    attach_movements(r, summaries, movements)
     return list(summaries.values())
 
 

@@ -29,17 +29,27 @@ from decimal import Decimal
 from typing import Any
 
 from projections.rows import Row, plain
+from projections.store import Select
 
 Reader = Any  # projections.service.Reader (not imported: tracing imports this module)
 TABLES = ("returns", "write_offs", "holds")
 MEAL_ORDER = {"breakfast": 0, "lunch": 1, "dinner": 2}
 
 
-def attach_movements(r: Reader, batches: dict[str, Row]) -> None:
-    """Add returns, write-offs, holds and the quantities to these batches (keyed by batch id)."""
+def movement_selects(batch_ids: list[Any]) -> list[Select]:
+    """The queries of ``attach_movements``, to send with others in one round trip (``Reader.select_many``)."""
+    return [Select(f"SELECT * FROM view_trace_{table} WHERE batch_id IN", keys=batch_ids) for table in TABLES]
+
+
+def attach_movements(r: Reader, batches: dict[str, Row], found_rows: list[list[Row]] | None = None) -> None:
+    """Add returns, write-offs, holds and the quantities to these batches (keyed by batch id).
+
+    ``found_rows``: the answers to ``movement_selects`` when the caller already asked them.
+    """
+    if found_rows is None:
+        found_rows = r.select_many(movement_selects(list(batches)))
     found: dict[str, dict[str, list[Row]]] = defaultdict(lambda: defaultdict(list))
-    for table in TABLES:
-        rows = r.select_in(f"SELECT * FROM view_trace_{table} WHERE batch_id IN", list(batches))
+    for table, rows in zip(TABLES, found_rows, strict=True):
         for row in sorted(rows, key=lambda row: int(row["version"])):
             found[str(row.pop("batch_id"))][table].append(plain(row, r.zone))
     for batch_id, batch in batches.items():

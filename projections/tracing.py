@@ -19,7 +19,8 @@ from projections.batch_filters import received_between
 from projections.rows import Row, people, plain, plain_rows
 from projections.service import Projections, Reader
 from projections.staff_status import people_status
-from projections.trace_dishes import meal_dishes, of_dish
+from projections.store import Select
+from projections.trace_dishes import dish_records_select, meal_dishes, of_dish
 from projections.trace_others import (
     BATCH_COLUMNS,
     ORDER,
@@ -31,7 +32,7 @@ from projections.trace_others import (
 )
 from projections.trace_others import other_batches as _other_batches
 from projections.trace_others import schools as _schools
-from projections.trace_quantities import attach_movements, for_meal
+from projections.trace_quantities import attach_movements, for_meal, movement_selects
 
 
 def trace_forward(
@@ -144,25 +145,33 @@ def trace_backward_others(
 def _backward(
     r: Reader, school: str, meal_date: date, meal: str, other_batches: bool, others_in_full: bool, dish: str | None
 ) -> dict[str, Any]:
-    issued = r.select(
-        "SELECT batch_id, voided FROM view_trace_issues WHERE school = ? AND meal_date = ? AND meal = ?",
-        [school, meal_date, meal],
-    )
-    everything = batch_details(r, _batches_by_id(r, list({row["batch_id"] for row in issued})))
+    meal_params = [school, meal_date, meal]
+    of_meal = "WHERE school = ? AND meal_date = ? AND meal = ?"
+    # What the meal's own details need first, in one round trip: its batches, samples, dish records and school.
+    batch_rows, sample_rows, sample_codes, dish_rows, school_rows = r.select_many([
+        Select(
+            f"SELECT {BATCH_COLUMNS} FROM view_trace_batches "
+            f"WHERE batch_id IN (SELECT batch_id FROM view_trace_issues {of_meal})",
+            meal_params,
+        ),
+        Select(f"SELECT * FROM view_trace_samples {of_meal} ORDER BY dish", meal_params),
+        Select(
+            "SELECT sample_id, code FROM view_trace_sample_batches "
+            f"WHERE sample_id IN (SELECT sample_id FROM view_trace_samples {of_meal})",
+            meal_params,
+        ),
+        dish_records_select(school, meal_date, meal),
+        Select("SELECT code, name, district FROM view_trace_schools WHERE code = ?", [school]),
+    ])  # fmt: skip
+    everything = batch_details(r, sorted(batch_rows, key=lambda row: (str(row["received_at"]), row["code"])))
     for batch in everything:
         for_meal(batch, school, meal_date.isoformat(), meal)
     # A batch whose every issue for this meal was voided did not go into it: listed apart, not dropped.
     batches = [b for b in everything if any(not i["voided"] for i in b["issues_for_meal"])]
     voided = [b for b in everything if b not in batches]
-    samples = plain_rows(
-        r.select(
-            "SELECT * FROM view_trace_samples WHERE school = ? AND meal_date = ? AND meal = ? ORDER BY dish",
-            [school, meal_date, meal],
-        ),
-        r.zone,
-    )
-    _attach_sample_batches(r, samples)
-    by_dish = meal_dishes(r, school, meal_date, meal, batches=batches, samples=samples)
+    samples = plain_rows(sample_rows, r.zone)
+    _name_sample_batches(samples, sample_codes)
+    by_dish = meal_dishes(r, school, meal_date, meal, batches=batches, samples=samples, rows=dish_rows)
     query = {"school": school, "meal_date": meal_date.isoformat(), "meal": meal}
     if dish is not None:
         batches, voided = of_dish(by_dish["dishes"], dish, batches, voided)
@@ -173,10 +182,9 @@ def _backward(
     elsewhere, here = _same_lots(
         r, lots, school, {b["code"] for b in batches}, other_batches=other_batches, in_full=others_in_full
     )
-    found = _schools(r, {school})
     return {
         "query": query,
-        "school": found[0] if found else {"code": school},
+        "school": school_rows[0] if school_rows else {"code": school},
         "batches": batches,
         "voided_batches": voided,
         "suppliers": _suppliers(r, batches),
@@ -201,49 +209,64 @@ def _identities(batches: list[Row]) -> list[Row]:
 
 
 def batch_details(r: Reader, batch_rows: list[Row]) -> list[Row]:
-    """Batches with their certificates, inspections, issues and the samples that name them."""
+    """Batches with their certificates, inspections, issues and the samples that name them.
+
+    Every child table is read for all the batches at once, and all those queries go in one round trip.
+    """
     ids = [row["batch_id"] for row in batch_rows]
-    children: dict[str, dict[str, list[Row]]] = defaultdict(lambda: defaultdict(list))
-    for table, key in (("certificates", "certificates"), ("inspections", "inspections"), ("issues", "issues")):
-        for row in _ordered(r.select_in(f"SELECT * FROM view_trace_{table} WHERE batch_id IN", ids), "version"):
-            children[str(row.pop("batch_id"))][key].append(plain(row, r.zone))
     codes = [row["code"] for row in batch_rows]
+    tables = ("certificates", "inspections", "issues")
+    *found, sample_rows, sample_codes, movements = _split(
+        r.select_many([
+            *(Select(f"SELECT * FROM view_trace_{table} WHERE batch_id IN", keys=ids) for table in tables),
+            Select(
+                "SELECT sb.code AS batch_code, s.* FROM view_trace_sample_batches sb "
+                "JOIN view_trace_samples s ON s.sample_id = sb.sample_id WHERE sb.code IN",
+                keys=codes,
+            ),
+            # Every batch each of those samples names (not only these batches).
+            Select(
+                "SELECT sample_id, code FROM view_trace_sample_batches WHERE sample_id IN "
+                "(SELECT sample_id FROM view_trace_sample_batches WHERE code IN)",
+                keys=codes,
+            ),
+            *movement_selects(ids),
+        ]),
+        len(tables) + 2,
+    )  # fmt: skip
+    children: dict[str, dict[str, list[Row]]] = defaultdict(lambda: defaultdict(list))
+    for key, rows in zip(tables, found, strict=True):
+        for row in _ordered(rows, "version"):
+            children[str(row.pop("batch_id"))][key].append(plain(row, r.zone))
     samples_by_code: dict[str, list[Row]] = defaultdict(list)
-    for row in _ordered(
-        r.select_in(
-            "SELECT sb.code AS batch_code, s.* FROM view_trace_sample_batches sb "
-            "JOIN view_trace_samples s ON s.sample_id = sb.sample_id WHERE sb.code IN",
-            codes,
-        ),
-        "meal_date",
-    ):
+    for row in _ordered(sample_rows, "meal_date"):
         samples_by_code[row.pop("batch_code")].append(plain(row, r.zone))
-    _attach_sample_batches(r, [s for samples in samples_by_code.values() for s in samples])
+    _name_sample_batches([s for samples in samples_by_code.values() for s in samples], sample_codes)
     details: dict[str, Row] = {}
     for row in batch_rows:
         batch = plain(row, r.zone)
         batch_id = batch.pop("batch_id")
         batch["signers"] = people(row["signers"])
-        batch.update({key: children[batch_id][key] for key in ("certificates", "inspections", "issues")})
+        batch.update({key: children[batch_id][key] for key in tables})
         batch["samples"] = samples_by_code[row["code"]]
         batch["colour"] = r.profile.colour(row["category"])
         details[batch_id] = batch
-    attach_movements(r, details)
+    attach_movements(r, details, movements)
     return list(details.values())
 
 
-def _attach_sample_batches(r: Reader, samples: list[Row]) -> None:
-    codes: dict[str, list[str]] = defaultdict(list)
-    sql = "SELECT sample_id, code FROM view_trace_sample_batches WHERE sample_id IN"
-    for row in r.select_in(sql, [s["sample_id"] for s in samples]):
-        codes[str(row["sample_id"])].append(row["code"])
+def _split(answers: list[list[Row]], at: int) -> list[Any]:
+    """The answers up to ``at`` one by one, then the rest as one list (``*first, last = ...``)."""
+    return [*answers[:at], answers[at:]]
+
+
+def _name_sample_batches(samples: list[Row], sample_codes: list[Row]) -> None:
+    """Each sample's ``batch_codes``: the codes of every batch it names, from rows of view_trace_sample_batches."""
+    codes: dict[str, set[str]] = defaultdict(set)
+    for row in sample_codes:
+        codes[str(row["sample_id"])].add(row["code"])
     for sample in samples:
         sample["batch_codes"] = sorted(codes[sample["sample_id"]])
-
-
-def _batches_by_id(r: Reader, ids: list[Any]) -> list[Row]:
-    rows = r.select_in(f"SELECT {BATCH_COLUMNS} FROM view_trace_batches WHERE batch_id IN", ids)
-    return sorted(rows, key=lambda row: (str(row["received_at"]), row["code"]))
 
 
 def _same_lots(
