@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from domain.staff import StaffCertificate, fitness_refusals
 from projections.rows import Row, plain
+from projections.store import Select
 
 if TYPE_CHECKING:
     from projections.service import Reader
@@ -20,14 +21,22 @@ if TYPE_CHECKING:
 Handled = tuple[str, str, str, str]  # person, what they did, batch code, local ISO time
 
 
-def people_status(r: Reader, handled: list[Handled]) -> list[Row]:
-    """One entry per person, each hand-off with their status at that moment."""
+def staff_selects(handled: list[Handled]) -> list[Select]:
+    """The queries of ``people_status``, to send with others in one round trip (``Reader.select_many``)."""
     persons = sorted({person for person, *_ in handled})
-    staff = {row["person_id"]: plain(row, r.zone) for row in r.select_in(
-        "SELECT person_id, name, school, roles FROM view_trace_staff WHERE person_id IN", persons
-    )}  # fmt: skip
+    return [
+        Select("SELECT person_id, name, school, roles FROM view_trace_staff WHERE person_id IN", keys=persons),
+        Select("SELECT * FROM view_trace_staff_events WHERE person_id IN", keys=persons),
+    ]
+
+
+def people_status(r: Reader, handled: list[Handled], answers: list[list[Row]] | None = None) -> list[Row]:
+    """One entry per person, each hand-off with their status at that moment (``answers``: staff_selects')."""
+    persons = sorted({person for person, *_ in handled})
+    staff_rows, event_rows = r.select_many(staff_selects(handled)) if answers is None else answers
+    staff = {row["person_id"]: plain(row, r.zone) for row in staff_rows}
     history: dict[str, list[Row]] = defaultdict(list)
-    for row in r.select_in("SELECT * FROM view_trace_staff_events WHERE person_id IN", persons):
+    for row in event_rows:
         history[row["person_id"]].append(plain(row, r.zone))
     for events in history.values():
         events.sort(key=lambda e: e["version"])

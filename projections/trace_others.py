@@ -44,19 +44,26 @@ def meal_lots(r: Reader, school: str, meal_date: date, meal: str) -> set[Lot]:
     return {(row["supplier"], row["product_key"], row["lot"]) for row in rows}
 
 
-def other_schools(r: Reader, lots: set[Lot], school: str) -> list[Row]:
+def other_schools_select(lots: set[Lot], school: str) -> Select:
+    """The query of ``other_schools``: the lots' batches at other schools, counted by school and lot."""
+    return Select(
+        "SELECT school, supplier, product_key, lot, COUNT(*) AS batches, MIN(received_on) AS first_received, "
+        "MAX(received_on) AS last_received FROM view_trace_batches WHERE school <> ? AND lot IN "
+        "GROUP BY school, supplier, product_key, lot",
+        [school],
+        keys=sorted({lot for _, _, lot in lots}),
+    )
+
+
+def other_schools(r: Reader, lots: set[Lot], school: str, rows: list[Row] | None = None) -> list[Row]:
     """Each other school that received these lots, with one row per lot: its batches counted in SQL.
 
     The lot numbers select (one plain index scan, quick to plan); the grouping keeps supplier and product, so a
     product of another supplier or another product that shares a lot number is left out here, row by row.
+    ``rows``: the answer to ``other_schools_select`` when the caller already read it.
     """
-    rows = r.select_in(
-        "SELECT school, supplier, product_key, lot, COUNT(*) AS batches, MIN(received_on) AS first_received, "
-        "MAX(received_on) AS last_received FROM view_trace_batches WHERE school <> ? AND lot IN "
-        "GROUP BY school, supplier, product_key, lot",
-        sorted({lot for _, _, lot in lots}),
-        [school],
-    )
+    if rows is None:
+        rows = r.select_many([other_schools_select(lots, school)])[0]
     by_school: dict[str, list[Row]] = defaultdict(list)
     for row in rows:
         if (row["supplier"], row["product_key"], row["lot"]) in lots:

@@ -18,7 +18,7 @@ from domain.validity import valid_on
 from projections.batch_filters import received_between
 from projections.rows import Row, people, plain, plain_rows
 from projections.service import Projections, Reader
-from projections.staff_status import people_status
+from projections.staff_status import Handled, people_status, staff_selects
 from projections.store import Select
 from projections.trace_dishes import dish_records_select, meal_dishes, of_dish
 from projections.trace_others import (
@@ -29,6 +29,7 @@ from projections.trace_others import (
     of_lots,
     other_batch_rows,
     other_schools,
+    other_schools_select,
 )
 from projections.trace_others import other_batches as _other_batches
 from projections.trace_others import schools as _schools
@@ -179,16 +180,29 @@ def _backward(
         query["dish"] = dish
         by_dish["dish"] = next((d for d in by_dish["dishes"] if d["dish"] == dish), None)
     lots = {(b["supplier"], b["product_key"], b["lot"]) for b in batches}
+    # What follows from the meal's batches, in one round trip: the same lots here and elsewhere, the suppliers
+    # and their licences, and the people who handled the batches.
+    handled = _handled(batches)
+    same = _same_lots_selects(lots, school)
+    found = r.select_many([*same, *_supplier_selects(batches), *staff_selects(handled)])
     elsewhere, here = _same_lots(
-        r, lots, school, {b["code"] for b in batches}, other_batches=other_batches, in_full=others_in_full
+        r,
+        lots,
+        school,
+        {b["code"] for b in batches},
+        other_batches=other_batches,
+        in_full=others_in_full,
+        found=found[: len(same)],
     )
+    suppliers = _suppliers(r, batches, found[len(same) : len(same) + 2])
+    handlers = people_status(r, handled, found[len(same) + 2 :])
     return {
         "query": query,
         "school": school_rows[0] if school_rows else {"code": school},
         "batches": batches,
         "voided_batches": voided,
-        "suppliers": _suppliers(r, batches),
-        "people": _handlers(r, batches),
+        "suppliers": suppliers,
+        "people": handlers,
         "samples": samples,
         "lots": _identities(batches),
         "other_schools": elsewhere,
@@ -269,43 +283,69 @@ def _name_sample_batches(samples: list[Row], sample_codes: list[Row]) -> None:
         sample["batch_codes"] = sorted(codes[sample["sample_id"]])
 
 
+def _same_lots_selects(lots: set[Lot], school: str) -> list[Select]:
+    """The queries of ``_same_lots``: these lots' batches at this school, and counted at the others (none: no lots)."""
+    if not lots:
+        return []
+    condition, params = of_lots(lots)
+    here = f"SELECT {BATCH_COLUMNS} FROM view_trace_batches WHERE {condition} AND school = ? {ORDER}"
+    return [Select(here, [*params, school]), other_schools_select(lots, school)]
+
+
 def _same_lots(
-    r: Reader, lots: set[Lot], school: str, exclude: set[str], other_batches: bool, in_full: bool
+    r: Reader,
+    lots: set[Lot],
+    school: str,
+    exclude: set[str],
+    other_batches: bool,
+    in_full: bool,
+    found: list[list[Row]],
 ) -> tuple[list[Row], list[Row]]:
     """Other batches of these lots (same supplier, product and lot): by other school, and at this school.
 
     Each comes with the meals it went into (in full: every detail). The meal's own school is never among
-    ``other_schools``; its other batches of the same lots are listed apart.
+    ``other_schools``; its other batches of the same lots are listed apart. ``found``: the answers to
+    ``_same_lots_selects``.
     """
     if not lots:
         return [], []
-    condition, params = of_lots(lots)
-    sql = f"SELECT {BATCH_COLUMNS} FROM view_trace_batches WHERE {condition} AND school = ? {ORDER}"
-    rows = [row for row in r.select(sql, [*params, school]) if row["code"] not in exclude]
+    here_rows, counted = found
+    rows = [row for row in here_rows if row["code"] not in exclude]
     rows += other_batch_rows(r, lots, school) if other_batches else []
     by_school: dict[str, list[Row]] = defaultdict(list)
     for batch in batch_details(r, rows) if in_full else batch_summaries(r, rows):
         by_school[batch["school"]].append(batch)
     here = by_school.pop(school, [])
-    return [{**s, "batches": by_school[s["code"]]} for s in other_schools(r, lots, school)], here
+    return [{**s, "batches": by_school[s["code"]]} for s in other_schools(r, lots, school, counted)], here
 
 
-def _suppliers(r: Reader, batches: list[Row]) -> list[Row]:
-    """Each supplier with the licence in force when it delivered (the latest recorded before the receipt)."""
+def _supplier_selects(batches: list[Row]) -> list[Select]:
     codes = sorted({b["supplier"] for b in batches})
+    return [
+        Select("SELECT * FROM view_trace_licences WHERE supplier IN", keys=codes),
+        Select("SELECT * FROM view_trace_suppliers WHERE code IN", keys=codes),
+    ]
+
+
+def _suppliers(r: Reader, batches: list[Row], found: list[list[Row]]) -> list[Row]:
+    """Each supplier with the licence in force when it delivered (the latest recorded before the receipt).
+
+    ``found``: the answers to ``_supplier_selects``.
+    """
+    licence_rows, supplier_rows = found
     licences: dict[str, list[Row]] = defaultdict(list)
-    for row in _ordered(r.select_in("SELECT * FROM view_trace_licences WHERE supplier IN", codes), "version"):
+    for row in _ordered(licence_rows, "version"):
         licences[row["supplier"]].append(plain(row, r.zone))
-    found = []
-    for row in _ordered(r.select_in("SELECT * FROM view_trace_suppliers WHERE code IN", codes), "code"):
+    suppliers = []
+    for row in _ordered(supplier_rows, "code"):
         supplier = plain(row, r.zone)
         supplier.pop("supplier_id")
         deliveries = [b for b in batches if b["supplier"] == row["code"]]
         supplier["licence_at_delivery"] = {
             b["code"]: _licence_on(licences[row["code"]], b["received_at"], b["received_on"]) for b in deliveries
         }
-        found.append(supplier)
-    return found
+        suppliers.append(supplier)
+    return suppliers
 
 
 def _licence_on(licences: list[Row], moment: str, day: str) -> Row | None:
@@ -317,15 +357,15 @@ def _licence_on(licences: list[Row], moment: str, day: str) -> Row | None:
     return {**licence, "valid_on_delivery": valid}
 
 
-def _handlers(r: Reader, batches: list[Row]) -> list[Row]:
-    """Everyone who signed for these batches at intake or gave/took them for this meal, fit or not that day."""
-    handled: list[tuple[str, str, str, str]] = []  # person, what they did, batch, when
+def _handled(batches: list[Row]) -> list[Handled]:
+    """Everyone who signed for these batches at intake or gave/took them for this meal, with what and when."""
+    handled: list[Handled] = []  # person, what they did, batch, when
     for batch in batches:
         handled += [(p, "intake_signer", batch["code"], batch["received_at"]) for p in batch["signers"]]
         for issue in [i for i in batch.get("issues_for_meal", []) if not i["voided"]]:
             handled.append((issue["given_by"], "gave", batch["code"], issue["issued_at"]))
             handled.append((issue["taken_by"], "took", batch["code"], issue["issued_at"]))
-    return people_status(r, handled)
+    return handled
 
 
 def _ordered(rows: list[Row], key: str) -> list[Row]:
