@@ -79,8 +79,9 @@ def stored_batch(ledger: Ledger, text: str, *, school: str = "CG01", meal: str =
         )
     batch._inspected("intake", False, text, WANG.person_id, by=WANG, at=at(hour=7, minute=45))
     people = {"given_by": WANG.person_id, "taken_by": ZHANG}
-    batch._issued(Decimal(5), DAY, Meal(meal), people, offer=None, by=WANG, at=at(hour=10))
-    batch._written_off(Decimal(1), text, LI, by=WANG, at=at(hour=16))
+    batch._issued(Decimal(5), DAY, Meal(meal), people, offer=None, dishes=(text,), by=WANG, at=at(hour=10))
+    written_off = {"quantity": Decimal(1), "reason": text, "witness": LI, "disposal": "destroyed"}
+    batch.trigger_event(batch.WrittenOff, **written_off, by=WANG, at=at(hour=16))
     sample = FoodSample(
         school_id=school, meal_date=DAY, meal=meal, dish=text, grams=150, sealed_at=at(hour=12, minute=10),
         keep_until=at(hour=12, minute=10) + timedelta(hours=48), fridge=text, sealed_by=WANG.person_id,
