@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper
 
@@ -364,13 +364,35 @@ class Ledger(Application[UUID]):
         """
         reads = self._reads.get()
         if reads is None:
-            found: Aggregate = self.repository.get(aggregate_id)
-            return found
+            return self.current(aggregate_id)
         reads.setdefault(aggregate_id, 0)  # not found: the save checks it still has no events
         cached = self._shared(aggregate_id) if read_only else self._cached(aggregate_id)
         found = cached if cached is not None else self.repository.get(aggregate_id)
         reads[aggregate_id] = found.version
         return found
+
+    def current(self, aggregate_id: UUID) -> Aggregate:
+        """A copy of a record as the log holds it now: the cached record and, in one query, its newer events.
+
+        The library's fast-forward holds the record's lock while it queries, so readers of one record (a token, a
+        supplier every card names) queued behind each other's round trip; here the lock only covers the copy.
+        """
+        repository = self.repository
+        if repository.cache is None or not repository.fastforward:
+            found: Aggregate = repository.get(aggregate_id)
+            return found
+        copied = self._cached(aggregate_id)
+        if copied is None:
+            found = repository.get(aggregate_id)  # from its first event, and cached
+            return found
+        newer = list(repository.event_store.get(originator_id=aggregate_id, gt=copied.version))
+        if not newer:
+            return copied
+        projected = project_aggregate(copied, newer)
+        if projected is None:
+            raise AggregateNotFoundError(aggregate_id)
+        self._keep([deepcopy(projected)])  # unless a newer one is cached meanwhile
+        return projected
 
     def _shared(self, aggregate_id: UUID) -> Aggregate | None:
         cache = self.repository.cache
