@@ -2,7 +2,8 @@
 
 Out of the box the eventsourcing library retries a failed statement 10 times, each time waiting up to 30 s for a
 pooled connection: with the database server stopped, every request hung for minutes. Here each datastore asks,
-when a statement fails or no pooled connection is ready, whether the server answers a fresh connection at all.
+when a statement fails or no pooled connection is ready (and none did its work within the last second), whether
+the server answers a fresh connection at all.
 If not, it raises ``DatabaseUnavailable`` (not one of the errors the library retries), which the API answers with
 503 at once. While the server is known to be away, each use asks again at most once a second, so the first
 request after the server returns goes through: nothing needs restarting.
@@ -44,10 +45,18 @@ class Reachability:
         self._lock = threading.Lock()
         self._answered = True
         self._asked_at = float("-inf")
+        self._used_at = float("-inf")  # when a pooled connection last did its work
 
     @property
     def known_away(self) -> bool:
         return not self._answered
+
+    def used(self) -> None:
+        """A statement went through: the server answers (no lock; a lost update only means one probe more)."""
+        self._used_at = time.monotonic()
+
+    def used_lately(self) -> bool:
+        return time.monotonic() - self._used_at < RECHECK_SECONDS
 
     def answers(self, max_age: float) -> bool:
         """Ask the server, unless another thread got an answer within ``max_age`` seconds (one asks at a time)."""
@@ -81,7 +90,11 @@ class FailFastDatastore(postgres.PostgresDatastore):
 
     @contextmanager
     def get_connection(self) -> Iterator[Any]:
-        if self.reachability.known_away or self._no_connection_ready():
+        reachability = self.reachability
+        # No pooled connection ready: the server may be away, unless a connection did its work within the last
+        # second. Under load every connection is often busy, and a probe each second (a fresh connection, under
+        # the lock every such request then waited on) held requests up for tens of milliseconds.
+        if reachability.known_away or (not reachability.used_lately() and self._no_connection_ready()):
             self._unless_server_answers(max_age=RECHECK_SECONDS)
         try:
             with super().get_connection() as connection:
@@ -91,6 +104,7 @@ class FailFastDatastore(postgres.PostgresDatastore):
                 raise DatabaseUnavailable("no database connection became free in time") from error
             self._unless_server_answers(max_age=0.25, error=error)  # a statement failed: is the server there?
             raise
+        reachability.used()
 
     def _no_connection_ready(self) -> bool:
         return bool(self.pool.get_stats().get("pool_available", 0) == 0)
