@@ -44,6 +44,7 @@ from api.routes import (
     sessions,
     webhooks,
 )
+from api.routing import Route
 from api.settings import Settings
 from api.tokens import Credentials
 from domain.ledger import Ledger
@@ -138,6 +139,7 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
         openapi_tags=OPENAPI_TAGS,
         generate_unique_id_function=operation_id,
     )
+    app.router.route_class = Route  # /health's own routes below; the routers above name it themselves
     install_error_handlers(app)
     app.add_middleware(RequestLog)
     app.add_middleware(BodyLimit)  # outermost of ours: a body over the cap is refused before anything reads it

@@ -8,7 +8,8 @@ they may see is api/auth.py's.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+import inspect
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
@@ -29,14 +30,32 @@ from domain.command import Command
 from domain.ledger import Ledger
 from projections.service import Projections
 
+T = TypeVar("T")
 
-def _opened(name: str) -> Callable[[Request], Any]:
-    """A dependency that hands a route the part the app's lifespan opened as ``app.state.<name>``."""
 
-    def opened(request: Request) -> Any:
+def _opened(name: str) -> Callable[[Request], Awaitable[Any]]:
+    """A dependency that hands a route the part the app's lifespan opened as ``app.state.<name>``.
+
+    A coroutine, so FastAPI answers it on the event loop: a plain function would cost each request a trip through
+    the thread pool per dependency (the GIL handed to a worker thread and back) for one attribute read.
+    """
+
+    async def opened(request: Request) -> Any:
         return getattr(request.app.state, name)
 
     return opened
+
+
+def built_on_loop(kind: Callable[..., T]) -> Callable[..., Awaitable[T]]:
+    """A class as a dependency, built on the event loop: FastAPI runs a class, as any plain function, in the thread
+    pool, a trip there and back per dependency for a constructor that only keeps its arguments."""
+
+    async def build(**arguments: Any) -> T:
+        return kind(**arguments)
+
+    build.__signature__ = inspect.signature(kind, eval_str=True)  # type: ignore[attr-defined]  # FastAPI reads it
+    build.__name__ = build.__qualname__ = getattr(kind, "__name__", "build")
+    return build
 
 
 LedgerDep = Annotated[Ledger, Depends(_opened("ledger"))]
@@ -49,7 +68,7 @@ PinLimitsDep = Annotated[PinLimits, Depends(_opened("pin_limits"))]
 WebhooksDep = Annotated[Webhooks, Depends(_opened("webhooks"))]
 
 
-def idempotency_key(
+async def idempotency_key(  # a coroutine: checked on the event loop, not in the thread pool
     key: Annotated[
         str | None,
         Header(
@@ -95,7 +114,7 @@ class PinCheck:
         self.limits.succeeded(counted)
 
 
-PinCheckDep = Annotated[PinCheck, Depends()]
+PinCheckDep = Annotated[PinCheck, Depends(built_on_loop(PinCheck))]
 
 
 class Recorder:
@@ -150,4 +169,4 @@ def _times(answer: type[Recorded]) -> list[str]:
     return [name for name, field in answer.model_fields.items() if field.annotation is datetime]
 
 
-Record = Annotated[Recorder, Depends()]
+Record = Annotated[Recorder, Depends(built_on_loop(Recorder))]

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Query, Response
 
-from api.deps import SettingsDep, Views
+from api.deps import SettingsDep, Views, built_on_loop
 from api.errors import ApiError
 from api.schemas import BIGINT_MAX
 
@@ -81,4 +81,4 @@ class ReadAfter:
             )
 
 
-Fresh = Annotated[ReadAfter, Depends(ReadAfter)]
+Fresh = Annotated[ReadAfter, Depends(built_on_loop(ReadAfter))]

@@ -25,6 +25,7 @@ from api.contract import Group
 from api.deps import LedgerDep, PinCheckDep, Record, Views
 from api.errors import ApiError
 from api.results import BatchChanged, BatchCoSigned, BatchReceived, HandOff
+from api.routing import Route
 from api.schemas import (
     BatchCard,
     CommandBody,
@@ -62,8 +63,8 @@ from domain.values import Role
 from labels.payload import parse
 from projections import queries
 
-router = APIRouter(prefix="/api/v1", tags=[Group.STOREKEEPERS])
-kitchen_router = APIRouter(prefix="/api/v1", tags=[Group.KITCHEN])  # the taker's side of a hand-off
+router = APIRouter(prefix="/api/v1", tags=[Group.STOREKEEPERS], route_class=Route)
+kitchen_router = APIRouter(prefix="/api/v1", tags=[Group.KITCHEN], route_class=Route)  # the taker's side of a hand-off
 
 
 # A signature made later (a co-signer's, the kitchen's) may say when it happened; no body: now.

@@ -11,11 +11,12 @@ from api.auth import CertificateAttacher, check_school, visible_batch
 from api.contract import Group
 from api.deps import DocumentsDep, LedgerDep, Record
 from api.results import BatchCertificateAttached
+from api.routing import Route
 from api.uploads import CertificateForm
 from domain.intake import AttachCertificate
 from domain.values import Role
 
-router = APIRouter(prefix="/api/v1", tags=[Group.SUPPLIERS, Group.STOREKEEPERS])
+router = APIRouter(prefix="/api/v1", tags=[Group.SUPPLIERS, Group.STOREKEEPERS], route_class=Route)
 
 
 @router.post(

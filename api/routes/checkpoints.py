@@ -10,10 +10,11 @@ from api.auth import Admin
 from api.checkpoints import document
 from api.contract import Group
 from api.deps import CheckpointsDep
+from api.routing import Route
 from api.schemas import BIGINT_MAX
 
-public_router = APIRouter(prefix="/api/v1", tags=[Group.TAMPER_EVIDENCE])
-router = APIRouter(prefix="/api/v1", tags=[Group.ADMIN])
+public_router = APIRouter(prefix="/api/v1", tags=[Group.TAMPER_EVIDENCE], route_class=Route)
+router = APIRouter(prefix="/api/v1", tags=[Group.ADMIN], route_class=Route)
 Json = dict[str, Any]
 
 

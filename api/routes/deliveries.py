@@ -13,6 +13,7 @@ from api.contract import Group
 from api.deps import DocumentsDep, LedgerDep, PinCheckDep, Record
 from api.errors import ApiError
 from api.results import DeliveryCertificateAttached, DeliveryChanged, DeliveryReceived
+from api.routing import Route
 from api.schemas import (
     AnnouncementOut,
     AnnouncementRequest,
@@ -32,8 +33,9 @@ from domain.intake import (
 )
 from domain.values import Role
 
-router = APIRouter(prefix="/api/v1", tags=[Group.SUPPLIERS])
-store_room_router = APIRouter(prefix="/api/v1", tags=[Group.STOREKEEPERS])  # receiving or refusing at the door
+router = APIRouter(prefix="/api/v1", tags=[Group.SUPPLIERS], route_class=Route)
+# receiving or refusing at the door
+store_room_router = APIRouter(prefix="/api/v1", tags=[Group.STOREKEEPERS], route_class=Route)
 
 
 @router.post("/deliveries", response_model=DeliveryChanged, status_code=201, summary="送货预告: announce a delivery")

@@ -9,10 +9,11 @@ from api.commands import command
 from api.contract import Group
 from api.deps import Record
 from api.results import DishServed
+from api.routing import Route
 from api.schemas import DishServedRequest
 from domain.dishes import RecordDishServed
 
-router = APIRouter(prefix="/api/v1", tags=[Group.KITCHEN])
+router = APIRouter(prefix="/api/v1", tags=[Group.KITCHEN], route_class=Route)
 
 
 @router.post(

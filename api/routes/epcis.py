@@ -17,12 +17,13 @@ from api.deps import LedgerDep, SettingsDep, Views
 from api.epcis_capture import announce_all, load_mapping, shipments
 from api.epcis_schema import SchemaMissing, schema_error
 from api.errors import ApiError
+from api.routing import Route
 from api.schemas import EXAMPLES
 from api.schemas_epcis import CaptureOut, EventQueryParams
 from domain.values import Role
 from projections.epcis_export import EventQuery, naming, query_events
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter(prefix="/api/v1", route_class=Route)
 Json = dict[str, Any]
 
 

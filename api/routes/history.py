@@ -16,13 +16,14 @@ from api.documents import MEDIA_TYPES, Document, DocumentAltered, DocumentStore
 from api.errors import ApiError
 from api.freshness import STALE_RESPONSES, Fresh
 from api.labelling import LABEL_RESPONSES, LabelSize, PrintingDep, batch_label
+from api.routing import Route
 from api.schemas import HistoryEntryOut, Page
 from api.schemas_investigate import BatchAsOfOut
 from labels.render import render_batch_label, render_sheet
 from projections import queries
 
 log = logging.getLogger("foodtrace.documents")
-router = APIRouter(prefix="/api/v1", tags=[Group.RECORDS])
+router = APIRouter(prefix="/api/v1", tags=[Group.RECORDS], route_class=Route)
 
 
 @router.get("/batches/{code}/history", response_model=Page[HistoryEntryOut], summary="Every event of a batch, in order")

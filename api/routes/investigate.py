@@ -19,13 +19,14 @@ from api.contract import Group, files
 from api.deps import CheckpointsDep, Views
 from api.errors import ApiError
 from api.freshness import STALE_RESPONSES, Fresh, ReadAfter
+from api.routing import Route
 from api.schemas_investigate import TraceBackwardOut, TraceForwardOut, TraceOthersOut
 from domain.values import Meal, Role
 from labels.paper import position_note
 from projections import queries
 
-router = APIRouter(prefix="/api/v1", tags=[Group.INVESTIGATORS])
-school_router = APIRouter(prefix="/api/v1", tags=[Group.SCHOOL_OFFICE])  # a school's own books
+router = APIRouter(prefix="/api/v1", tags=[Group.INVESTIGATORS], route_class=Route)
+school_router = APIRouter(prefix="/api/v1", tags=[Group.SCHOOL_OFFICE], route_class=Route)  # a school's own books
 Json = dict[str, Any]
 Export = Literal["json", "xlsx", "csv", "pdf"]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

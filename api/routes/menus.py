@@ -17,6 +17,7 @@ from api.contract import Group
 from api.deps import Record, Views
 from api.freshness import STALE_RESPONSES, Fresh
 from api.results import MenuChanged
+from api.routing import Route
 from api.schemas_menus import MenuAmendmentRequest, MenuCopyRequest, MenuRequest
 from api.tokens import Caller
 from domain.planning import AmendMenu, CopyMenu, PublishMenu
@@ -24,7 +25,7 @@ from domain.values import Meal
 from projections import queries
 from projections.menus import dishes_on_menu, week_menu
 
-router = APIRouter(prefix="/api/v1/schools/{school}", tags=[Group.SCHOOL_OFFICE])
+router = APIRouter(prefix="/api/v1/schools/{school}", tags=[Group.SCHOOL_OFFICE], route_class=Route)
 Json = dict[str, Any]
 WEEK = "/menus/{week}"
 

@@ -13,13 +13,14 @@ from api.checkpoints import Checkpoints
 from api.contract import Group
 from api.deps import CheckpointsDep, Views
 from api.freshness import Fresh
+from api.routing import Route
 from domain.glossary import month_bounds
 from labels.paper import position_note
 from projections.notice_paper import notice_pdf
 from projections.public_notice import notice_month, public_notice, require_records, vouched
 from projections.service import Projections
 
-router = APIRouter(prefix="/api/v1/public", tags=[Group.TAMPER_EVIDENCE])
+router = APIRouter(prefix="/api/v1/public", tags=[Group.TAMPER_EVIDENCE], route_class=Route)
 Json = dict[str, Any]
 
 

@@ -13,13 +13,14 @@ from api.contract import Group
 from api.deps import Record, Views
 from api.freshness import Fresh
 from api.routes.investigate import FILE_RESPONSES, XLSX, _file
+from api.routing import Route
 from api.schemas_recalls import RecallChanged, RecallCloseRequest, RecallOpened, RecallOut, RecallRequest, RecallViewOut
 from api.tokens import Caller
 from domain.recalling import CloseRecall, OpenRecall
 from projections.recall_export import recall_xlsx
 from projections.recalls import recall_view, recalls
 
-router = APIRouter(prefix="/api/v1", tags=[Group.LOGISTICS])
+router = APIRouter(prefix="/api/v1", tags=[Group.LOGISTICS], route_class=Route)
 
 
 @router.post("/recalls", response_model=RecallOpened, status_code=201, summary="召回: hold a lot in every school")

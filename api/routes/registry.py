@@ -10,6 +10,7 @@ from api.contract import Group
 from api.deps import CredentialsDep, LedgerDep, Record
 from api.errors import ApiError
 from api.results import PinSet, SchoolRegistered, StaffChanged, SupplierChanged
+from api.routing import Route
 from api.schemas import (
     HealthCheckRequest,
     LicenceRequest,
@@ -37,8 +38,9 @@ from domain.registry import (
 from domain.staff import StaffMember
 from domain.values import Role
 
-router = APIRouter(prefix="/api/v1", tags=[Group.ADMIN])
-staff_router = APIRouter(prefix="/api/v1", tags=[Group.SCHOOL_OFFICE])  # a school looks after its own staff
+router = APIRouter(prefix="/api/v1", tags=[Group.ADMIN], route_class=Route)
+# a school looks after its own staff
+staff_router = APIRouter(prefix="/api/v1", tags=[Group.SCHOOL_OFFICE], route_class=Route)
 
 
 @router.post("/schools", response_model=SchoolRegistered, status_code=201, summary="Register a school")

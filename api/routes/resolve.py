@@ -10,9 +10,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
+from api.routing import Route
 from labels.payload import parse
 
-router = APIRouter(tags=["labels"], include_in_schema=False)
+router = APIRouter(tags=["labels"], include_in_schema=False, route_class=Route)
 
 
 @router.get("/b/{code}")

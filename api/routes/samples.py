@@ -14,13 +14,14 @@ from api.contract import Group
 from api.deps import LedgerDep, Record
 from api.labelling import LABEL_RESPONSES, PrintingDep, sample_label
 from api.results import SampleChanged, SampleRetained
+from api.routing import Route
 from api.schemas import DisposalRequest, LaboratoryRequest, SampleOut, SampleRequest
 from domain.clock import county_time
 from domain.sample import FoodSample
 from domain.sampling import DisposeSample, RetainSample, SendSampleToLaboratory
 from labels.render import render_sample_label
 
-router = APIRouter(prefix="/api/v1", tags=[Group.KITCHEN])
+router = APIRouter(prefix="/api/v1", tags=[Group.KITCHEN], route_class=Route)
 
 
 @router.post("/samples", response_model=SampleRetained, status_code=201, summary="留样: record a sealed sample")

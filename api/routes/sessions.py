@@ -13,12 +13,13 @@ from api.auth import Reader
 from api.contract import Group
 from api.deps import CredentialsDep, PinLimitsDep
 from api.errors import ApiError
+from api.routing import Route
 from api.schemas import with_examples
 from domain.clock import county_time
 from domain.errors import NotFound, ValidationError
 
-router = APIRouter(prefix="/api/v1", tags=[Group.SIGN_IN])
-current_router = APIRouter(prefix="/api/v1", tags=[Group.SIGN_IN])
+router = APIRouter(prefix="/api/v1", tags=[Group.SIGN_IN], route_class=Route)
+current_router = APIRouter(prefix="/api/v1", tags=[Group.SIGN_IN], route_class=Route)
 
 
 class SignIn(BaseModel):

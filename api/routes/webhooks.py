@@ -9,10 +9,12 @@ from fastapi import APIRouter, Query, Response
 from api.auth import Subscriber
 from api.contract import Group
 from api.deps import IdempotencyKey, WebhooksDep
+from api.routing import Route
 from api.schemas import Page
 from api.schemas_webhooks import WebhookCreated, WebhookDelivery, WebhookOut, WebhookRequest
 
-router = APIRouter(prefix="/api/v1/webhooks", tags=[Group.SUPPLIERS])  # and the county office (admin)
+# and the county office (admin)
+router = APIRouter(prefix="/api/v1/webhooks", tags=[Group.SUPPLIERS], route_class=Route)
 
 
 @router.post(
