@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache, partial
+
 from api.schemas import BatchCard, CertificateOut, PendingIssueOut, RecallNote
 from api.tokens import Caller
 from domain.batch import IngredientBatch
@@ -47,6 +49,7 @@ def batch_card(ledger: Ledger, batch: IngredientBatch, caller: Caller, prefix: s
         if caller.role in roles and action not in refusals and _possible(action, batch, caller)
     ]
     supplier = ledger.supplier(batch.supplier_id)
+    names = cache(partial(_name, ledger))  # each person read once: the same two usually give and take every offer
     return BatchCard(
         code=batch.code,
         version=batch.version,
@@ -101,8 +104,8 @@ def batch_card(ledger: Ledger, batch: IngredientBatch, caller: Caller, prefix: s
                 meal=o.meal.value if o.meal else "",
                 given_by=o.given_by,
                 taken_by=o.taken_by,
-                given_by_name=_name(ledger, o.given_by),
-                taken_by_name=_name(ledger, o.taken_by),
+                given_by_name=names(o.given_by),
+                taken_by_name=names(o.taken_by),
             )
             for offer, o in batch.offers.items()
         ],
