@@ -18,7 +18,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, Transcoder
 
 # The capabilities register their handlers when imported.
 from domain import (  # noqa: F401  (handoff is used below too)
@@ -46,6 +46,7 @@ from domain.sample import FoodSample
 from domain.school import School, school_id
 from domain.staff import StaffMember, staff_id
 from domain.supplier import Supplier, supplier_id
+from domain.transcoding import LedgerTranscoder
 from domain.values import (
     DateAsISO,
     Meal,
@@ -101,6 +102,11 @@ class Ledger(Application[UUID]):
 
     def construct_mapper(self) -> Mapper[UUID]:
         return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=BusinessTimeMapper)
+
+    def construct_transcoder(self) -> Transcoder:
+        transcoder = LedgerTranscoder()
+        self.register_transcodings(transcoder)
+        return transcoder
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

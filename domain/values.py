@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -65,7 +66,13 @@ class PrincipalAsDict(Transcoding):
         return {"person_id": obj.person_id, "role": obj.role}
 
     def decode(self, data: dict[str, str]) -> Principal:
-        return Principal(person_id=data["person_id"], role=data["role"])
+        return _principal(data["person_id"], data["role"])
+
+
+@functools.lru_cache(maxsize=4096)
+def _principal(person_id: str, role: str) -> Principal:
+    """A county's people are few and a Principal is immutable: each is checked once, not on every event read."""
+    return Principal(person_id=person_id, role=role)
 
 
 class DateAsISO(Transcoding):

@@ -32,7 +32,8 @@ from domain.rules import DEFAULT_PROFILE, RulesProfile
 from projections.aside import differences, discard, swap_in
 from projections.failures import DecodingFailed, ViewFailed, clear_failure, failure_of, record_failure, settle
 from projections.following import Follower, Loop
-from projections.projection import LEDGER, ChunkProjection, Numbered, readable
+from projections.log import select_notifications
+from projections.projection import LEDGER, ChunkProjection, Event, Numbered, readable
 from projections.rows import plain
 from projections.store import PositionMoved, PostgresView, Row, Select, SQLiteView, Writer, open_view
 from projections.trace_index import TraceIndex
@@ -125,10 +126,18 @@ class Projections(Follower):
         """
         done: dict[str, int] = {}
         with self._lock:
+            # The views go a chunk each in turn, so that views at one position decode each event once for all.
+            runs: dict[str, Iterator[None]] = {}
+            decoded: dict[int, Event] = {}
             for name in names or list(self.projections):
                 if patient and time.monotonic() < self._retry_after.get(name, 0.0):
                     continue
-                done[name] = self._catch_up_one(self._projection(name), limit)
+                runs[name] = self._chunks(self._projection(name), limit, done=done, decoded=decoded)
+            while runs:
+                decoded.clear()  # this round's events, by notification id: the next view's chunk reads the same ones
+                for name, run in list(runs.items()):
+                    if next(run, StopIteration) is StopIteration:
+                        del runs[name]
         with self._progress:
             self._progress.notify_all()
         return done
@@ -140,7 +149,28 @@ class Projections(Follower):
 
         ``strict`` raises ViewFailed instead (a view rebuilt aside must fail whole, never swap in with a gap).
         """
-        read, analysed, failure = 0, False, None
+        done: dict[str, int] = {}
+        decoded: dict[int, Event] = {}
+        for _ in self._chunks(projection, limit, done=done, decoded=decoded, strict=strict, until=until):
+            decoded.clear()
+        return done[projection.name.removeprefix("view_")]
+
+    def _chunks(
+        self,
+        projection: ChunkProjection,
+        limit: int | None,
+        *,
+        done: dict[str, int],
+        decoded: dict[int, Event],
+        strict: bool = False,
+        until: int | None = None,
+    ) -> Iterator[None]:
+        """Catch one view up a chunk at a time (a pause after each); how many it read goes into ``done``.
+
+        ``decoded`` holds events another view decoded this round (by notification id), read from it, not again.
+        """
+        read, analysed, failure = 0, 0, None  # analysed: how many had been read at the last ANALYZE
+        name = projection.name.removeprefix("view_")
         recorder = self.ledger.recorder
         while limit is None or read < limit:
             position = projection.view.max_tracking_id(LEDGER) or 0
@@ -154,11 +184,11 @@ class Projections(Follower):
             if read == 0 and not strict:
                 failure = failure_of(projection.view, projection.name)
             stop = min(head, position + self.chunk_size)
-            notifications = recorder.select_notifications(
-                start=position + 1, limit=self.chunk_size, stop=stop, topics=projection.topics
+            notifications = select_notifications(
+                recorder, start=position + 1, stop=stop, limit=self.chunk_size, topics=projection.topics
             )
             try:
-                settle(projection, self._decoded(notifications), position, stop)
+                settle(projection, self._decoded(notifications, decoded), position, stop)
             except PositionMoved:
                 log.info("%s: another projector moved on; reading again", projection.name)
                 continue
@@ -166,27 +196,32 @@ class Projections(Follower):
                 if strict:
                     raise
                 attempts = record_failure(projection.view, projection.name, failed)["attempts"]
-                self._retry_after[projection.name.removeprefix("view_")] = time.monotonic() + min(300, 2**attempts)
+                self._retry_after[name] = time.monotonic() + min(300, 2**attempts)
                 break
             read += stop - position
-            if read >= ANALYSE_AFTER and not analysed:
+            done[name] = read
+            if read >= ANALYSE_AFTER and not analysed and stop < head:
                 projection.view.analyse()  # early, so the rest of a big catch-up looks rows up by index
-                analysed = True
-        if read >= ANALYSE_AFTER:
+                analysed = read
+            yield
+        done[name] = read
+        if read >= ANALYSE_AFTER and read > analysed:
             projection.view.analyse()
-        return read
 
-    def _decoded(self, notifications: Sequence[Any]) -> list[Numbered] | DecodingFailed:
+    def _decoded(self, notifications: Sequence[Any], decoded: dict[int, Event]) -> list[Numbered] | DecodingFailed:
         events: list[Numbered] = []
         mapper = self.ledger.mapper
+        # Stored as JSON, NUL reads "\u0000": only such events (or all, if the store compresses) are walked.
+        plain = mapper.compressor is None and mapper.cipher is None
         for n in notifications:
-            try:
-                event = mapper.to_domain_event(n)
-            except Exception as error:  # an event today's code cannot read: the view stops before it
-                return DecodingFailed(events, ViewFailed(n.id, error))
-            # Stored as JSON, NUL reads "\u0000": only such events (or all, if the store compresses) are walked.
-            plain = mapper.compressor is None and mapper.cipher is None
-            events.append((n.id, readable(event) if not plain or b"\\u0000" in n.state else event))
+            event = decoded.get(n.id)
+            if event is None:
+                try:
+                    event = mapper.to_domain_event(n)
+                except Exception as error:  # an event today's code cannot read: the view stops before it
+                    return DecodingFailed(events, ViewFailed(n.id, error))
+                event = decoded[n.id] = readable(event) if not plain or b"\\u0000" in n.state else event
+            events.append((n.id, event))
         return events
 
     def status(self) -> list[dict[str, Any]]:
