@@ -17,6 +17,7 @@ import pytest
 from domain.ledger import Ledger
 from tests.county import County
 
+TEST_PIN_ITERATIONS = 1_000
 PG_ADMIN_URL = os.environ.get("FOODTRACE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 
 
@@ -30,6 +31,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             continue
         if any(defs and defs[-1].scope in ("class", "module", "package") for defs in info.name2fixturedefs.values()):
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_pin_hashing() -> Iterator[None]:
+    """PINs are stretched with fewer PBKDF2 rounds in this process: 200,000 took ~0.3 s of CPU per PIN set or
+    checked, and the tests set and check hundreds. The code path is the same (a record keeps its own round count
+    and is checked with it); tests/unit/test_pin_rounds.py checks the production count."""
+    from api import tokens
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tokens, "PIN_ITERATIONS", TEST_PIN_ITERATIONS)
+        yield
 
 
 def _postgres_or_skip() -> None:
@@ -54,6 +67,18 @@ def postgres_url() -> Iterator[str]:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+# DELETE, not TRUNCATE, in one round trip: TRUNCATE of ~37 tables makes new files for each and took ~1 s per
+# test on a busy machine; deleting the few rows a test leaves takes ~0.1 s.
+_EMPTY = """DO $$ DECLARE r record; BEGIN
+    FOR r IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' LOOP
+        EXECUTE format('DELETE FROM %I', r.tablename);
+    END LOOP;
+    FOR r IN SELECT sequencename FROM pg_sequences WHERE schemaname = 'public' LOOP
+        EXECUTE format('ALTER SEQUENCE %I RESTART', r.sequencename);
+    END LOOP;
+END $$"""
+
+
 def empty_postgres(url: str) -> None:
     """As new: no rows, and the log's notification ids start again at 1.
 
@@ -62,9 +87,7 @@ def empty_postgres(url: str) -> None:
     ran before it on that worker.
     """
     with psycopg.connect(url, autocommit=True) as conn:
-        tables = [row[0] for row in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")]
-        if tables:
-            conn.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY")
+        conn.execute(_EMPTY)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -7,25 +7,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import psycopg
 import pytest
 
 from api.settings import eventsourcing_env
 from domain.ledger import Ledger
 from projections.service import Projections
+from tests.conftest import empty_postgres
 from tests.oracle.county import Clock
 from tests.oracle.machine import CountyHistory
 from tests.oracle.oracle import Mismatch, mismatches
-
-
-def empty_postgres(url: str) -> None:
-    """DELETE, not TRUNCATE: a few hundred rows go faster than the exclusive lock and new files of a TRUNCATE.
-    The sequences restart too, so each history's log starts at id 1 (see tests/conftest.py, empty_postgres)."""
-    with psycopg.connect(url) as conn:
-        for (table,) in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'").fetchall():
-            conn.execute(f'DELETE FROM "{table}"')
-        for (sequence,) in conn.execute("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'").fetchall():
-            conn.execute(f'ALTER SEQUENCE "{sequence}" RESTART')
 
 
 def empty_sqlite(*files: Path) -> None:
