@@ -8,18 +8,29 @@ the commit. If one has, nothing is written and ``ReadsChanged`` makes the Ledger
 they now stand. No extra round trip: on PostgreSQL the check is part of the INSERT statement, in the library's
 pipelined transaction.
 
+On SQLite the connections keep their prepared statements (the library asks for a cache of one, so the check's
+SELECT and the INSERT were compiled again for every command).
+
 Selected by ``APPLICATION_RECORDER_TOPIC`` (api.settings.eventsourcing_env sets it for both stores).
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import InterfaceError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
-from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
+from eventsourcing.sqlite import (
+    SQLITE3_DEFAULT_LOCK_TIMEOUT,
+    SQLiteApplicationRecorder,
+    SQLiteConnection,
+    SQLiteConnectionPool,
+    SQLiteCursor,
+    SQLiteDatastore,
+)
 from eventsourcing.utils import get_topic
 from psycopg import Cursor
 from psycopg.rows import DictRow
@@ -75,8 +86,37 @@ class CheckedPostgresRecorder(PostgresApplicationRecorder):
         return ids
 
 
+STATEMENT_CACHE = 64  # prepared statements per SQLite connection: every statement a command runs, and then some
+
+
+class StatementCachingPool(SQLiteConnectionPool):
+    """The library's SQLite connections with a statement cache: it passes ``cached_statements=True``, i.e. one."""
+
+    def _create_connection(self) -> SQLiteConnection:
+        if not self.is_sqlite_memory_mode and not self.is_journal_mode_wal:
+            super()._create_connection().close()  # the library's first connection puts the file in WAL mode
+        try:
+            connection = sqlite3.connect(
+                database=self.db_name,
+                uri=True,
+                check_same_thread=False,
+                isolation_level=None,  # autocommit: the library issues BEGIN itself
+                cached_statements=STATEMENT_CACHE,
+                timeout=self.lock_timeout or SQLITE3_DEFAULT_LOCK_TIMEOUT,
+            )
+        except (sqlite3.Error, TypeError) as error:
+            raise InterfaceError(error) from error
+        connection.row_factory = sqlite3.Row
+        return SQLiteConnection(sqlite_conn=connection, max_age=self.max_age)
+
+
 class CheckedSQLiteRecorder(SQLiteApplicationRecorder):
     checks_reads = True
+
+    def __init__(self, datastore: SQLiteDatastore, **kwargs: Any) -> None:
+        if type(datastore.pool) is SQLiteConnectionPool:  # same state, one method other; connections come later
+            datastore.pool.__class__ = StatementCachingPool
+        super().__init__(datastore, **kwargs)
 
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 
+@lru_cache(maxsize=4096)  # a command looks up the same school, supplier and staff again and again
 def stream_id(kind: str, *key: str) -> UUID:
     """The id of the ``kind`` record that ``key`` names: the same key always gives the same stream.
 

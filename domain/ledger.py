@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
+from eventsourcing.application import AggregateNotFoundError, Application, LRUCache, project_aggregate
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, Transcoder
 
@@ -60,6 +60,7 @@ from domain.values import (
 
 A = TypeVar("A", bound=Aggregate)
 DECIDE_ATTEMPTS = 5  # a command decided on records someone changed meanwhile is decided again, this often at most
+ABSENT_MAXSIZE = 1000  # records known to be missing from the log, the least recently asked for forgotten first
 
 
 def utc_now() -> datetime:
@@ -98,6 +99,9 @@ class Ledger(Application[UUID]):
         self._reads: ContextVar[dict[UUID, int] | None] = ContextVar(f"ledger-reads-{id(self)}", default=None)
         checks_reads = bool(getattr(self.recorder, "checks_reads", False))
         self.decides_on_cache = checks_reads and self.repository.cache is not None and self.repository.fastforward
+        # Records a command looked for and the log lacked (the recall register before the first recall, which every
+        # intake reads): not looked for again, since the save checks they still have no events.
+        self._absent: LRUCache[UUID, bool] = LRUCache(maxsize=ABSENT_MAXSIZE)
         self.lot_finder: LotFinder | None = None  # the app hands the trace view's lot index (domain/recall.py)
 
     def construct_mapper(self) -> Mapper[UUID]:
@@ -242,8 +246,8 @@ class Ledger(Application[UUID]):
         it now and the record is there), so a first try reads nothing for its key.
         """
         refuse_control_characters(command.fields())
-        fingerprint = command.fingerprint()
         key = idempotency_key
+        fingerprint = command.fingerprint() if key is not None else ""  # what a retry must repeat: only with a key
         now = self._at(at)
         for _ in range(DECIDE_ATTEMPTS):
             with self._noting_reads() as reads:
@@ -308,6 +312,7 @@ class Ledger(Application[UUID]):
         for aggregate_id, version in reads.items():
             if self.recorder.select_events(aggregate_id, gt=version, limit=1):
                 changed = True
+                self._not_absent(aggregate_id)
                 with suppress(AggregateNotFoundError):
                     self.repository.get(aggregate_id)  # the library's fast-forward of the cached record
         return changed
@@ -359,6 +364,7 @@ class Ledger(Application[UUID]):
     def forget_cached(self) -> None:
         """Drop every cached record: for a store emptied under a running Ledger (the tests' oracle does so)."""
         self._repository = self.construct_repository()
+        self._absent.clear()
 
     def _read(self, aggregate_id: UUID, *, read_only: bool = False) -> Aggregate:
         """A record as a command decides on it: from the cache, its version noted for the save to check.
@@ -373,7 +379,7 @@ class Ledger(Application[UUID]):
             return self.current(aggregate_id)
         reads.setdefault(aggregate_id, 0)  # not found: the save checks it still has no events
         cached = self._shared(aggregate_id) if read_only else self._cached(aggregate_id)
-        found = cached if cached is not None else self.repository.get(aggregate_id)
+        found = cached if cached is not None else self._uncached(aggregate_id)
         reads[aggregate_id] = found.version
         return found
 
@@ -400,6 +406,25 @@ class Ledger(Application[UUID]):
         self._keep([deepcopy(projected)])  # unless a newer one is cached meanwhile
         return projected
 
+    def _uncached(self, aggregate_id: UUID) -> Aggregate:
+        """From the log; not found without a query if a command lately did not find it (its save checks that)."""
+        try:
+            self._absent.get(aggregate_id)
+        except KeyError:
+            pass
+        else:
+            raise AggregateNotFoundError(aggregate_id)
+        try:
+            found: Aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            self._absent.put(aggregate_id, True)
+            raise
+        return found
+
+    def _not_absent(self, aggregate_id: UUID) -> None:
+        with suppress(KeyError):
+            self._absent.get(aggregate_id, evict=True)
+
     def _shared(self, aggregate_id: UUID) -> Aggregate | None:
         cache = self.repository.cache
         assert cache is not None
@@ -425,6 +450,7 @@ class Ledger(Application[UUID]):
         for aggregate in saved:
             if isinstance(aggregate, IdempotencyRecord):
                 continue  # read only by a retry, and rarely
+            self._not_absent(aggregate.id)
             with self._locked(aggregate.id) as cache:
                 try:
                     newer = cache.get(aggregate.id).version > aggregate.version

@@ -18,7 +18,9 @@ import pytest
 from api.settings import eventsourcing_env
 from domain.errors import RuleViolation
 from domain.ledger import Ledger
+from domain.recalling import OpenRecall
 from domain.registry import ReinstateStaff, SuspendStaff
+from domain.values import Principal
 from tests.county import ADMIN, DAY, LI, County, at
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -111,5 +113,25 @@ def test_a_refusal_on_a_cached_record_is_checked_against_the_log(database_url: s
     ledger.staff(LI)
     other.execute(ReinstateStaff(person_id=LI, reason="已康复"), by=ADMIN, at=at(DAY, hour=7))
     assert county.receive()
+    other.close()
+    ledger.close()
+
+
+def test_a_recall_opened_through_another_ledger_holds_the_next_intake_of_its_lot(database_url: str) -> None:
+    """This ledger found no recall at its last intake and does not look again; its save checks there is still none."""
+    env = eventsourcing_env(database_url)
+    ledger, other = Ledger(env=env), Ledger(env=env)
+    county = County.set_up(ledger)
+    county.receive()  # no recall register yet
+    recall = OpenRecall(
+        notice_number="县市监召〔2026〕3号",
+        reason="同批次猪肉抽检兽药残留超标",
+        supplier="SUP-HX",
+        product="猪肉（前腿）",
+        lot="HX260301-2",
+    )
+    opened = other.execute(recall, by=Principal("county-logistics", "logistics"), at=at(hour=10))
+    batch = ledger.batch(county.receive(at=at(hour=11)))
+    assert batch.on_hold and batch.recalls == [opened["recall_id"]]
     other.close()
     ledger.close()
