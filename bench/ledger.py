@@ -187,7 +187,15 @@ def bare_receive(app: BareApplication, i: int) -> BareBatch:
 
 def bare_fill_history(app: BareApplication, batch: BareBatch) -> None:
     by = {"person_id": "wang", "role": "storekeeper"}
-    each = {"quantity": Decimal("5"), "meal": "lunch", "given_by": "wang", "taken_by": "zhao", "offer": None, "dishes": [], "by": by}
+    each = {
+        "quantity": Decimal("5"),
+        "meal": "lunch",
+        "given_by": "wang",
+        "taken_by": "zhao",
+        "offer": None,
+        "dishes": [],
+        "by": by,
+    }
     for k in range(1, EVENTS_PER_BATCH):
         at = RECEIVED_AT + timedelta(hours=k)
         batch.issue_to_kitchen(**each, meal_date=at.date().isoformat(), at=at)
