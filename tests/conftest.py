@@ -7,6 +7,8 @@ When the server is down they skip locally, and fail under CI=true: CI must never
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +21,19 @@ from tests.county import County
 
 TEST_PIN_ITERATIONS = 1_000
 PG_ADMIN_URL = os.environ.get("FOODTRACE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+SHARED_MEMORY = Path("/dev/shm")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """pytest's temporary folders, where the SQLite stores live, go to memory when /dev/shm has room: SQLite waits
+    for the disk at each commit (~12 ms here), and a County set-up of 25 commands took ~0.36 s on disk, ~0.13 s in
+    memory. Nothing here asks a store to outlive the machine."""
+    if config.option.basetemp or os.environ.get("PYTEST_DEBUG_TEMPROOT") or not os.access(SHARED_MEMORY, os.W_OK):
+        return
+    if shutil.disk_usage(SHARED_MEMORY).free >= 4 * 2**30:  # a small container's 64 MB stays untouched
+        tempfile.tempdir = str(SHARED_MEMORY)
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
