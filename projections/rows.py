@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from functools import cache
+from functools import cache, partial
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -53,7 +53,50 @@ def plain_value(key: str, value: Any, zone: ZoneInfo) -> Any:
 
 
 def plain(row: Row, zone: ZoneInfo) -> Row:
-    return {key: plain_value(key, value, zone) for key, value in row.items()}
+    """As ``plain_value`` on each value, with the work each column needs found once per column and type.
+
+    A trace turns some thousands of values per answer: most are text or integers that stay as they are.
+    """
+    out = {}
+    for key, value in row.items():
+        if value is not None:
+            convert = _CONVERTERS.get((key, value.__class__), _UNKNOWN)
+            if convert is _UNKNOWN:
+                convert = _converter(key, value.__class__)
+            if convert is not None:
+                value = convert(value, zone)
+        out[key] = value
+    return out
+
+
+_UNKNOWN: Any = object()
+_CONVERTERS: dict[tuple[str, type], Any] = {}
+
+
+def _converter(key: str, cls: type) -> Any:
+    """What ``plain_value`` does to a value of this column and type: None where it hands the value back as it is."""
+    kind = _kind(key)
+    convert: Any
+    if (kind == "flag" and cls is bool) or (kind == "value" and cls in (str, int)):
+        convert = None
+    elif kind == "time":
+        convert = county_iso
+    elif kind == "value" and issubclass(cls, date):
+        convert = _isoformat
+    elif kind == "value" and issubclass(cls, Decimal | UUID):
+        convert = _text
+    else:
+        convert = partial(plain_value, key)
+    _CONVERTERS[(key, cls)] = convert
+    return convert
+
+
+def _isoformat(value: date, zone: ZoneInfo) -> str:
+    return value.isoformat()
+
+
+def _text(value: Any, zone: ZoneInfo) -> str:
+    return str(value)
 
 
 def plain_rows(rows: Iterable[Row], zone: ZoneInfo) -> list[Row]:

@@ -137,23 +137,34 @@ class View(Protocol):
 
 
 class PostgresWriter:
-    def __init__(self, cursor: Any) -> None:
+    def __init__(self, cursor: Any, prelude: Sequence[Any] = ()) -> None:
         self.cursor = cursor
+        # Statements that must run first (a read's SET TRANSACTION): sent with the first queries, not on their own.
+        self.prelude = list(prelude)
+
+    def _run_prelude(self) -> None:
+        while self.prelude:
+            self.cursor.execute(self.prelude.pop(0))
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self._run_prelude()
         self.cursor.execute(sql.replace("?", "%s"), [view_text(p) for p in params])
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        self._run_prelude()
         rows = [[view_text(v) for v in row] for row in rows]
         if rows:
             self.cursor.executemany(sql.replace("?", "%s"), rows)
 
     def insert(self, table: str, columns: str, rows: Iterable[Sequence[Any]]) -> None:
+        self._run_prelude()
         with self.cursor.copy(SQL("COPY {} ({}) FROM STDIN").format(Identifier(table), SQL(columns))) as copy:
             for row in rows:
                 copy.write_row([view_text(v) for v in row])
 
     def select(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        if self.prelude:  # one round trip for the prelude and the query
+            return self.select_many([Select(sql, params)])[0]
         self.cursor.execute(sql.replace("?", "%s"), [view_text(p) for p in params])
         return list(self.cursor.fetchall())
 
@@ -170,6 +181,8 @@ class PostgresWriter:
         connection = self.cursor.connection
         cursors: list[Any] = []
         with connection.pipeline():
+            while self.prelude:
+                self.cursor.execute(self.prelude.pop(0))
             for query in selects:
                 if query.keys is not None and not query.keys:
                     cursors.append(None)  # as select_in: no keys, no query
@@ -226,10 +239,11 @@ class PostgresView(PostgresTrackingRecorder):
     @contextmanager
     def reading(self) -> Iterator[PostgresWriter]:
         """One snapshot for many queries (and one round trip each, not three)."""
+        prelude: list[Any] = ["SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"]
+        if self.aside:
+            prelude.append(SQL("SET LOCAL search_path TO {}").format(Identifier(self.datastore.schema)))
         with self.datastore.transaction(commit=False) as cursor:
-            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            self._in_schema(cursor)
-            yield PostgresWriter(cursor)
+            yield PostgresWriter(cursor, prelude=prelude)
 
     def select(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         with self._transaction(commit=False) as cursor:

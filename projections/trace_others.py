@@ -45,11 +45,15 @@ def meal_lots(r: Reader, school: str, meal_date: date, meal: str) -> set[Lot]:
 
 
 def other_schools_select(lots: set[Lot], school: str) -> Select:
-    """The query of ``other_schools``: the lots' batches at other schools, counted by school and lot."""
+    """The query of ``other_schools``: the lots' batches at other schools, counted by school and lot, with the
+    school's name and district joined (``known`` is NULL for a school the index has no row for).
+    """
     return Select(
+        "SELECT c.school, s.code AS known, s.name, s.district, c.supplier, c.product_key, c.lot, c.batches, "
+        "c.first_received, c.last_received FROM ("
         "SELECT school, supplier, product_key, lot, COUNT(*) AS batches, MIN(received_on) AS first_received, "
         "MAX(received_on) AS last_received FROM view_trace_batches WHERE school <> ? AND lot IN "
-        "GROUP BY school, supplier, product_key, lot",
+        "GROUP BY school, supplier, product_key, lot) c LEFT JOIN view_trace_schools s ON s.code = c.school",
         [school],
         keys=sorted({lot for _, _, lot in lots}),
     )
@@ -65,17 +69,20 @@ def other_schools(r: Reader, lots: set[Lot], school: str, rows: list[Row] | None
     if rows is None:
         rows = r.select_many([other_schools_select(lots, school)])[0]
     by_school: dict[str, list[Row]] = defaultdict(list)
+    names: dict[str, Row] = {}
     for row in rows:
-        if (row["supplier"], row["product_key"], row["lot"]) in lots:
-            by_school[row["school"]].append({
-                "supplier": row["supplier"], "product_key": row["product_key"], "lot": row["lot"],
-                "batches": int(row["batches"]), "first_received": _day(row["first_received"]),
-                "last_received": _day(row["last_received"]),
+        supplier, key, lot, code = row["supplier"], row["product_key"], row["lot"], row["school"]
+        if (supplier, key, lot) in lots:
+            by_school[code].append({
+                "supplier": supplier, "product_key": key, "lot": lot, "batches": int(row["batches"]),
+                "first_received": _day(row["first_received"]), "last_received": _day(row["last_received"]),
             })  # fmt: skip
-    names = {s["code"]: s for s in schools(r, set(by_school))}
+            if code not in names:  # a school the index does not know is named by its code alone
+                known = {"name": row["name"], "district": row["district"]} if row["known"] is not None else {}
+                names[code] = {"code": code, **known}
     return [
         {
-            **names.get(code, {"code": code}),
+            **names[code],
             "batch_count": sum(row["batches"] for row in by_school[code]),
             "lots": sorted(by_school[code], key=lambda row: (row["supplier"], row["product_key"], row["lot"])),
         }
