@@ -41,22 +41,36 @@ def people_status(r: Reader, handled: list[Handled], answers: list[list[Row]] | 
     for events in history.values():
         events.sort(key=lambda e: e["version"])
     daily = r.profile.require_daily_health_check
+    by_person: dict[str, list[Handled]] = defaultdict(list)
+    for entry in sorted(set(handled), key=lambda h: (h[3], h[2], h[1])):
+        by_person[entry[0]].append(entry)
     found = []
     for person in persons:
         member = staff.get(person, {"person_id": person, "name": None, "school": None, "roles": ""})
+        times = [datetime.fromisoformat(e["at"]) for e in history[person]]  # once, not at every hand-off
         entries = [
-            {"what": what, "batch": code, "at": when, **status_at(history[person], datetime.fromisoformat(when), daily)}
-            for p, what, code, when in sorted(set(handled), key=lambda h: (h[3], h[2], h[1]))
-            if p == person
+            {
+                "what": what,
+                "batch": code,
+                "at": when,
+                **status_at(history[person], datetime.fromisoformat(when), daily, times),
+            }
+            for _, what, code, when in by_person[person]
         ]
         found.append({**member, "roles": [r for r in member["roles"].split(",") if r], "handled": entries})
     return found
 
 
-def status_at(events: list[Row], moment: datetime, require_daily_check: bool) -> dict[str, Any]:
-    """The person's history as it stood at ``moment``, judged by the domain's own rule (``fitness_refusals``)."""
+def status_at(
+    events: list[Row], moment: datetime, require_daily_check: bool, times: list[datetime] | None = None
+) -> dict[str, Any]:
+    """The person's history as it stood at ``moment``, judged by the domain's own rule (``fitness_refusals``).
+
+    ``times``: each event's ``at`` already read, in the same order.
+    """
     day = moment.date()
-    before = [e for e in events if datetime.fromisoformat(e["at"]) <= moment]
+    times = [datetime.fromisoformat(e["at"]) for e in events] if times is None else times
+    before = [e for e, at in zip(events, times, strict=True) if at <= moment]
     certificates = {}
     for kind in ("health", "training"):
         latest = [e for e in before if e["kind"] == kind][-1:]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 from projections.rows import Row, plain
@@ -68,26 +69,24 @@ def other_schools(r: Reader, lots: set[Lot], school: str, rows: list[Row] | None
     """
     if rows is None:
         rows = r.select_many([other_schools_select(lots, school)])[0]
-    by_school: dict[str, list[Row]] = defaultdict(list)
-    names: dict[str, Row] = {}
-    for row in rows:
+    schools: dict[str, Row] = {}
+    days: dict[Any, str] = {}  # a few receipt days recur across hundreds of rows: each turned into text once
+    for row in sorted(rows, key=itemgetter("school", "supplier", "product_key", "lot")):
         supplier, key, lot, code = row["supplier"], row["product_key"], row["lot"], row["school"]
-        if (supplier, key, lot) in lots:
-            by_school[code].append({
-                "supplier": supplier, "product_key": key, "lot": lot, "batches": int(row["batches"]),
-                "first_received": _day(row["first_received"]), "last_received": _day(row["last_received"]),
-            })  # fmt: skip
-            if code not in names:  # a school the index does not know is named by its code alone
-                known = {"name": row["name"], "district": row["district"]} if row["known"] is not None else {}
-                names[code] = {"code": code, **known}
-    return [
-        {
-            **names[code],
-            "batch_count": sum(row["batches"] for row in by_school[code]),
-            "lots": sorted(by_school[code], key=lambda row: (row["supplier"], row["product_key"], row["lot"])),
-        }
-        for code in sorted(by_school)
-    ]
+        if (supplier, key, lot) not in lots:
+            continue
+        found = schools.get(code)
+        if found is None:  # a school the index does not know is named by its code alone
+            known = {"name": row["name"], "district": row["district"]} if row["known"] is not None else {}
+            found = schools[code] = {"code": code, **known, "batch_count": 0, "lots": []}
+        first, last, batches = row["first_received"], row["last_received"], int(row["batches"])
+        found["batch_count"] += batches
+        found["lots"].append({
+            "supplier": supplier, "product_key": key, "lot": lot, "batches": batches,
+            "first_received": days.get(first) or days.setdefault(first, _day(first)),
+            "last_received": days.get(last) or days.setdefault(last, _day(last)),
+        })  # fmt: skip
+    return list(schools.values())
 
 
 def _day(value: Any) -> str:
@@ -133,9 +132,3 @@ def batch_summaries(r: Reader, rows: list[Row]) -> list[Row]:
         summaries[batch_id] = {**batch, "issues": issues[batch_id], "colour": r.profile.colour(row["category"])}
     attach_movements(r, summaries, movements)
     return list(summaries.values())
-
-
-def schools(r: Reader, codes: set[str]) -> list[Row]:
-    """Schools by code, with their names and districts (plain text on both backends)."""
-    rows = r.select_in("SELECT code, name, district FROM view_trace_schools WHERE code IN", sorted(codes))
-    return sorted(rows, key=lambda row: str(row["code"]))

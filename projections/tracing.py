@@ -32,7 +32,6 @@ from projections.trace_others import (
     other_schools_select,
 )
 from projections.trace_others import other_batches as _other_batches
-from projections.trace_others import schools as _schools
 from projections.trace_quantities import attach_movements, for_meal, movement_selects
 
 
@@ -75,17 +74,19 @@ def trace_forward(
 
 
 def _forward(r: Reader, where: list[str], params: list[Any], limit: int, query: dict[str, Any]) -> dict[str, Any]:
-    found = r.select(
-        f"SELECT {BATCH_COLUMNS} FROM view_trace_batches WHERE {' AND '.join(where)} "
-        "ORDER BY received_at, code LIMIT ?",
-        [*params, limit + 1],
-    )
+    matching = f"FROM view_trace_batches WHERE {' AND '.join(where)} ORDER BY received_at, code LIMIT ?"
+    # The batches and the schools of those shown, in one round trip.
+    found, school_rows = r.select_many([
+        Select(f"SELECT {BATCH_COLUMNS} {matching}", [*params, limit + 1]),
+        Select(f"SELECT code, name, district FROM view_trace_schools WHERE code IN (SELECT school {matching})",
+               [*params, limit]),
+    ])  # fmt: skip
     batches = batch_details(r, found[:limit])
     meals = sorted({(i["school"], i["meal_date"], i["meal"]) for b in batches for i in b["issues"] if not i["voided"]})
     samples = {s["sample_id"]: s for b in batches for s in b["samples"]}
     return {
         "query": query,
-        "schools": _schools(r, {b["school"] for b in batches}),
+        "schools": sorted(school_rows, key=lambda row: str(row["code"])),
         "lots": _identities(batches),
         "batches": batches,
         "meals": [{"school": s, "meal_date": d, "meal": m} for s, d, m in meals],
