@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from functools import cache, partial
 from typing import Any
@@ -80,7 +80,7 @@ def _converter(key: str, cls: type) -> Any:
     if (kind == "flag" and cls is bool) or (kind == "value" and cls in (str, int)):
         convert = None
     elif kind == "time":
-        convert = county_iso
+        convert = _county_datetime if issubclass(cls, datetime) else county_iso
     elif kind == "value" and issubclass(cls, date):
         convert = _isoformat
     elif kind == "value" and issubclass(cls, Decimal | UUID):
@@ -89,6 +89,11 @@ def _converter(key: str, cls: type) -> Any:
         convert = partial(plain_value, key)
     _CONVERTERS[(key, cls)] = convert
     return convert
+
+
+def _county_datetime(value: datetime, zone: ZoneInfo) -> str:
+    """``county_iso`` of a time read from PostgreSQL, which has an offset (one without: county_iso refuses it)."""
+    return county_iso(value, zone) if value.tzinfo is None else value.astimezone(zone).isoformat()
 
 
 def _isoformat(value: date, zone: ZoneInfo) -> str:
