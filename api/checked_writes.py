@@ -5,8 +5,9 @@ the version of each record it read to its save (``read_versions``, through the l
 recorders insert the command's events only if none of those records has a newer event, checked after the lock that
 orders every writer (PostgreSQL's table lock, SQLite's write lock), so no write can slip in between the check and
 the commit. If one has, nothing is written and ``ReadsChanged`` makes the Ledger decide again on the records as
-they now stand. No extra round trip: on PostgreSQL the check is part of the INSERT statement, in the library's
-pipelined transaction.
+they now stand. A command that read every event of a topic up to some position (a recall reads every receipt of
+its lot: ``Ledger.scanned``) is written only if the log has no newer event of that topic. No extra round trip: on
+PostgreSQL the check is part of the INSERT statement, in the library's pipelined transaction.
 
 On SQLite the connections keep their prepared statements (the library asks for a cache of one, so the check's
 SELECT and the INSERT were compiled again for every command).
@@ -41,8 +42,18 @@ from domain.ledger import ReadsChanged
 ReadVersions = Mapping[UUID, int]
 
 
-def changed_message(read_versions: ReadVersions) -> str:
-    return f"one of {len(read_versions)} records read has newer events; nothing was written"
+Scanned = Mapping[str, int]  # a topic the command read every event of, up to this notification id
+# Not one event of a scanned topic after the command's scan (the statement sees the log as it was before its own
+# insert, after the table lock).
+SCANNED = (
+    " AND NOT EXISTS (SELECT 1 FROM {schema}.{table} AS s"
+    " WHERE s.notification_id > %s::bigint AND s.topic = ANY(%s::text[]))"
+)
+
+
+def changed_message(read_versions: ReadVersions, scanned: Scanned | None = None) -> str:
+    also = f", or the log has new events of {', '.join(scanned)}" if scanned else ""
+    return f"one of {len(read_versions)} records read has newer events{also}; nothing was written"
 
 
 class CheckedPostgresRecorder(PostgresApplicationRecorder):
@@ -50,21 +61,25 @@ class CheckedPostgresRecorder(PostgresApplicationRecorder):
 
     def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
-        self.checked_insert_statement = SQL(
+        statement = SQL(
             "INSERT INTO {schema}.{table} AS t (originator_id, originator_version, topic, state)"
             " SELECT originator_id, originator_version, topic, state FROM unnest(%s::{schema}.{stored_event_type}[])"
             " WHERE NOT EXISTS (SELECT 1 FROM unnest(%s::uuid[], %s::bigint[]) AS r(id, version)"
             " JOIN {schema}.{table} AS e ON e.originator_id = r.id AND e.originator_version > r.version)"
-            " RETURNING notification_id"
-        ).format(
-            schema=Identifier(self.datastore.schema),
-            table=Identifier(self.events_table_name),
-            stored_event_type=Identifier(self.stored_event_type_name),
+            "{scanned} RETURNING notification_id"
         )
+        names = {
+            "schema": Identifier(self.datastore.schema),
+            "table": Identifier(self.events_table_name),
+            "stored_event_type": Identifier(self.stored_event_type_name),
+        }
+        self.checked_insert_statement = statement.format(**names, scanned=SQL(""))
+        self.scan_checked_insert_statement = statement.format(**names, scanned=SQL(SCANNED).format(**names))
 
     def _insert_stored_events(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
         read_versions: ReadVersions | None = kwargs.get("read_versions")
-        if not read_versions:
+        scanned: Scanned | None = kwargs.get("scanned")
+        if not read_versions and not scanned:
             super()._insert_stored_events(curs, stored_events, **kwargs)
             return
         self._lock_table(curs)  # as the library's insert does: writers commit in the order of their ids
@@ -73,16 +88,21 @@ class CheckedPostgresRecorder(PostgresApplicationRecorder):
             self.construct_pg_stored_event(s.originator_id, s.originator_version, s.topic, s.state)
             for s in stored_events
         ]
-        ids, versions = list(read_versions), list(read_versions.values())
-        curs.execute(query=self.checked_insert_statement, params=(pg_stored_events, ids, versions), prepare=True)
+        ids, versions = list(read_versions or {}), list((read_versions or {}).values())
+        if not scanned:
+            curs.execute(query=self.checked_insert_statement, params=(pg_stored_events, ids, versions), prepare=True)
+            return
+        params = (pg_stored_events, ids, versions, min(scanned.values()), list(scanned))
+        curs.execute(query=self.scan_checked_insert_statement, params=params, prepare=True)
 
     def _fetch_ids_after_insert_events(
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
         read_versions: ReadVersions | None = kwargs.get("read_versions")
-        if read_versions and stored_events and not ids:  # the check held the insert back: nothing to roll back
-            raise ReadsChanged(changed_message(read_versions))
+        scanned: Scanned | None = kwargs.get("scanned")
+        if (read_versions or scanned) and stored_events and not ids:  # the check held the insert back
+            raise ReadsChanged(changed_message(read_versions or {}, scanned))  # nothing was written
         return ids
 
 
@@ -129,6 +149,16 @@ class CheckedSQLiteRecorder(SQLiteApplicationRecorder):
             c.execute(f"SELECT 1 FROM {self.events_table_name} WHERE {newer} LIMIT 1", params)
             if c.fetchone() is not None:
                 raise ReadsChanged(changed_message(read_versions))  # the transaction rolls back
+        scanned: Scanned | None = kwargs.get("scanned")
+        if scanned:  # recorded after the head the command scanned to, and before this command's own events
+            before = min(ids) if ids else (1 << 63) - 1
+            topics = ", ".join("?" * len(scanned))
+            c.execute(
+                f"SELECT 1 FROM {self.events_table_name} WHERE rowid > ? AND rowid < ? AND topic IN ({topics}) LIMIT 1",
+                [min(scanned.values()), before, *scanned],
+            )
+            if c.fetchone() is not None:
+                raise ReadsChanged(changed_message(read_versions or {}, scanned))
         return ids
 
 

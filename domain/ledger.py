@@ -97,6 +97,7 @@ class Ledger(Application[UUID]):
         self.profile = profile
         self.clock = clock
         self._reads: ContextVar[dict[UUID, int] | None] = ContextVar(f"ledger-reads-{id(self)}", default=None)
+        self._scans: ContextVar[dict[str, int] | None] = ContextVar(f"ledger-scans-{id(self)}", default=None)
         checks_reads = bool(getattr(self.recorder, "checks_reads", False))
         self.decides_on_cache = checks_reads and self.repository.cache is not None and self.repository.fastforward
         # Records a command looked for and the log lacked (the recall register before the first recall, which every
@@ -260,6 +261,7 @@ class Ledger(Application[UUID]):
                     if first is not None:  # a retry the rules would now refuse: the first result stands
                         return self._replayed(first)
                     raise
+                scanned = dict(self._scans.get() or {})
             read_versions = {a.id: a.version - len(a.pending_events) for a in aggregates}
             checked = {i: v for i, v in (reads or {}).items() if i not in read_versions}
             if reads and self._fast_forwarded({i: v for i, v in reads.items() if i in read_versions}):
@@ -267,7 +269,8 @@ class Ledger(Application[UUID]):
             if key is not None:
                 aggregates.append(IdempotencyRecord(by.person_id, key, fingerprint, result))
             try:
-                recordings = self.save(*aggregates, read_versions=checked) if checked else self.save(*aggregates)
+                checks = {"read_versions": checked, "scanned": scanned} if checked or scanned else {}
+                recordings = self.save(*aggregates, **checks)
             except ReadsChanged:
                 self._fast_forwarded(checked)
                 continue
@@ -471,18 +474,27 @@ class Ledger(Application[UUID]):
         finally:
             repository._disuse_fastforward_lock(aggregate_id)
 
+    def scanned(self, topic: str, head: int) -> None:
+        """A command read every event of ``topic`` up to ``head`` (a recall, every receipt of its lot): its save
+        then checks that none has been recorded since, so a receipt committed meanwhile makes it decide again."""
+        scans = self._scans.get()
+        if scans is not None:
+            scans[topic] = min(head, scans.get(topic, head))
+
     @contextmanager
     def _noting_reads(self) -> Iterator[dict[UUID, int] | None]:
-        """While a command decides: the versions of the records it reads (None: reads are not checked)."""
+        """While a command decides: the versions of the records it reads, and the log's topics it scanned up to
+        which position (None: reads are not checked)."""
         if not self.decides_on_cache:
             yield None
             return
         reads: dict[UUID, int] = {}
-        token = self._reads.set(reads)
+        token, scans = self._reads.set(reads), self._scans.set({})
         try:
             yield reads
         finally:
             self._reads.reset(token)
+            self._scans.reset(scans)
 
     def _canonical_code(self, code: str) -> str:
         try:

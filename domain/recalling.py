@@ -122,8 +122,11 @@ def batches_of(ledger: Ledger, recall: Recall) -> list[IngredientBatch]:
     receipts the log holds after the index's position (all of them, without an index), in the order received."""
     codes, position = ledger.lot_finder(recall) if ledger.lot_finder is not None else ([], 0)
     found = {code: ledger.batch(code) for code in codes}
-    needles = _needles(ledger, recall)
-    for notification in _notifications(ledger, get_topic(_RECEIVED), start=position + 1):
+    needles, received_topic = _needles(ledger, recall), get_topic(_RECEIVED)
+    # A receipt recorded after this read (an intake not yet committed when it began) would escape the hold: the
+    # save checks there is none, else the recall is decided again. Later intakes see the recall in the register.
+    ledger.scanned(received_topic, ledger.recorder.max_notification_id() or 0)
+    for notification in _notifications(ledger, received_topic, start=position + 1):
         if not all(needle in notification.state for needle in needles):
             continue  # not this lot: its stored text does not even name it
         received: Any = ledger.mapper.to_domain_event(notification)

@@ -135,3 +135,45 @@ def test_a_recall_opened_through_another_ledger_holds_the_next_intake_of_its_lot
     assert batch.on_hold and batch.recalls == [opened["recall_id"]]
     other.close()
     ledger.close()
+
+
+class ReceivesBeforeTheRecallSaves(Ledger):
+    """A ledger whose recall, once decided, is saved only after another ledger received a batch of the lot."""
+
+    name = "Ledger"
+
+    def __init__(self, other: County, env: dict[str, str]) -> None:
+        super().__init__(env=env)
+        self.other: County | None = other
+        self.slipped_in = ""
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        if self.other is not None and any(o.__class__.__name__ == "Recall" for o in objs):
+            other, self.other = self.other, None
+            self.slipped_in = other.receive(at=at(hour=9, minute=59))
+        return super().save(*objs, **kwargs)
+
+
+def test_a_receipt_recorded_while_a_recall_is_being_decided_is_held_too(database_url: str) -> None:
+    """The recall read every receipt of its lot; one committed after that read, before the recall's own write, is
+    not left unheld: the save sees the newer receipt and the recall is decided again."""
+    env = eventsourcing_env(database_url)
+    other = Ledger(env=env)
+    county = County.set_up(other)
+    before = county.receive()
+    ledger = ReceivesBeforeTheRecallSaves(County(other), env=env)
+    recall = OpenRecall(
+        notice_number="县市监召〔2026〕4号",
+        reason="同批次猪肉抽检兽药残留超标",
+        supplier="SUP-HX",
+        product="猪肉（前腿）",
+        lot="HX260301-2",
+    )
+    opened = ledger.execute(recall, by=Principal("county-logistics", "logistics"), at=at(hour=10))
+    assert ledger.slipped_in and ledger.slipped_in != before
+    assert opened["held"] == 2
+    for code in (before, ledger.slipped_in):
+        batch = ledger.batch(code)
+        assert batch.on_hold and batch.recalls == [opened["recall_id"]]
+    other.close()
+    ledger.close()
