@@ -36,4 +36,11 @@ def _in_thread_pool(endpoint: Callable[..., Any]) -> Callable[..., Any]:
     functools.update_wrapper(run, endpoint)
     del run.__wrapped__  # type: ignore[attr-defined]  # FastAPI would unwrap it, find a plain function, and use the pool
     run.__signature__ = inspect.signature(endpoint, eval_str=True)  # type: ignore[attr-defined]  # in its own module
+    run.runs = endpoint  # type: ignore[attr-defined]  # the endpoint as written: endpoint_of
     return run
+
+
+def endpoint_of(route: APIRoute) -> Callable[..., Any]:
+    """The endpoint as its module wrote it, not the coroutine FastAPI is handed around it."""
+    found: Callable[..., Any] = getattr(route.endpoint, "runs", route.endpoint)
+    return found

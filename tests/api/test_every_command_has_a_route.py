@@ -10,6 +10,7 @@ import pytest
 from fastapi.routing import APIRoute
 
 from api.app import ROUTERS
+from api.routing import endpoint_of
 from domain.command import HANDLERS
 from tests.api.conftest import Api
 from tests.api.test_access import concrete
@@ -99,7 +100,7 @@ def test_the_route_sends_the_command_for_the_role_readme_names(name: str) -> Non
     path, role, words, _ = ROUTES[name]
     route = posting_routes().get(path)
     assert route is not None, f"no POST {path} for {name}"
-    assert name in route.endpoint.__code__.co_names, f"POST {path} does not send {name}"
+    assert name in endpoint_of(route).__code__.co_names, f"POST {path} does not send {name}"
     assert words in readme_may(role), f"README's role table does not say a {role} may: {words}"
 
 
