@@ -1,7 +1,8 @@
 """How fast each view is built from the first event, and what that makes of a full county's rebuild.
 
     .venv/bin/python bench/views.py [--database-url postgresql://postgres@127.0.0.1/foodtrace_bench]
-                                    [--limit 200000] [--county-events 19600000] [--together]
+                                    [--limit 200000] [--county-events 19600000] [--together] [--parallel]
+                                    [--only-together | --only-parallel]
 
 Each view is emptied and caught up again (``--limit``: about that many notifications, whole chunks) in the
 database of a county made by bench/dataset.py. Printed per view: notifications read per second of wall time,
@@ -77,16 +78,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--together", action="store_true", help="also both views in one catch-up")
     parser.add_argument("--only-together", action="store_true", help="only both views in one catch-up")
     parser.add_argument("--parallel", action="store_true", help="also both views at once, a process each")
+    parser.add_argument("--only-parallel", action="store_true", help="only both views at once, a process each")
     args = parser.parse_args(argv)
     views = Projections(eventsourcing_env(args.database_url))
     try:
         print(f"log head {views.head():,}; machine load {Path('/proc/loadavg').read_text().split()[0]}")
-        if not args.only_together:
+        if not (args.only_together or args.only_parallel):
             for name in views.projections:
                 timed(views, [name], name, args.limit, args.county_events)
         if args.together or args.only_together:
             timed(views, list(views.projections), "both", args.limit, args.county_events)
-        if args.parallel:
+        if args.parallel or args.only_parallel:
             in_parallel(args.database_url, list(views.projections), args.county_events)
     finally:
         views.close()
