@@ -15,7 +15,7 @@ from fastapi.openapi.utils import get_openapi
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api import pages, redaction
+from api import collector, pages, redaction
 from api.body_limit import BodyLimit
 from api.checkpoints import Checkpoints, CheckpointSchedule
 from api.contract import OPENAPI_TAGS, Group, deprecation_headers, name_free_form_answers, operation_id
@@ -116,6 +116,7 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
         if settings.follow_projections:
             views.wake_elsewhere = leadership.wake_leader  # a reader in another worker wakes the leader's projector
         leadership.start()
+        collector.tune()  # rare full collections: a trace's garbage no longer walks the whole heap (api/collector.py)
         try:
             yield
         finally:

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from api import collector
 from api.settings import eventsourcing_env
 from projections.service import Projections
 from projections.tracing import trace_backward, trace_backward_others, trace_forward
@@ -49,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     views = Projections(eventsourcing_env(args.database_url))
+    collector.tune()  # as the server runs (api/collector.py)
     figures = Figures(as_json=args.json)
     figures["events"] = views.ledger.recorder.max_notification_id() or 0
     try:
