@@ -10,6 +10,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -72,19 +73,32 @@ def test_a_signer_suspended_in_another_process_a_moment_ago_is_refused(postgres_
     ledger.close()
 
 
-class SavesAfterOthers(Ledger):
-    """A ledger that lets another ledger suspend 李 after its intake was decided, just before its save."""
+def recall_of_the_pork(notice: str) -> OpenRecall:
+    """The county recalls the pork lot County.receive delivers."""
+    return OpenRecall(
+        notice_number=notice,
+        reason="同批次猪肉抽检兽药残留超标",
+        supplier="SUP-HX",
+        product="猪肉（前腿）",
+        lot="HX260301-2",
+    )
+
+
+class SavesAfterMeanwhile(Ledger):
+    """A ledger whose first save of a command that writes ``kind`` waits until ``meanwhile`` has run: another
+    ledger's write lands after the command was decided, just before its save."""
 
     name = "Ledger"
 
-    def __init__(self, other: Ledger, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str], kind: str, meanwhile: Callable[[], object]) -> None:
         super().__init__(env=env)
-        self.other: Ledger | None = other
+        self.kind, self.meanwhile = kind, meanwhile
+        self.ran = False
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
-        if self.other is not None:
-            other, self.other = self.other, None
-            other.execute(SuspendStaff(person_id=LI, reason="腹泻，调岗停岗"), by=ADMIN, at=at(hour=7))
+        if not self.ran and any(type(o).__name__ == self.kind for o in objs):
+            self.ran = True
+            self.meanwhile()
         return super().save(*objs, **kwargs)
 
 
@@ -93,7 +107,8 @@ def test_a_suspension_written_between_the_decision_and_the_save_refuses_the_inta
     env = eventsourcing_env(database_url)
     other = Ledger(env=env)
     County.set_up(other)
-    ledger = SavesAfterOthers(other, env=env)
+    suspend = SuspendStaff(person_id=LI, reason="腹泻，调岗停岗")
+    ledger = SavesAfterMeanwhile(env, "IngredientBatch", lambda: other.execute(suspend, by=ADMIN, at=at(hour=7)))
     county = County(ledger)
     ledger.staff(LI)  # cached as she was: fit
     with pytest.raises(RuleViolation) as refused:
@@ -123,35 +138,12 @@ def test_a_recall_opened_through_another_ledger_holds_the_next_intake_of_its_lot
     ledger, other = Ledger(env=env), Ledger(env=env)
     county = County.set_up(ledger)
     county.receive()  # no recall register yet
-    recall = OpenRecall(
-        notice_number="县市监召〔2026〕3号",
-        reason="同批次猪肉抽检兽药残留超标",
-        supplier="SUP-HX",
-        product="猪肉（前腿）",
-        lot="HX260301-2",
-    )
+    recall = recall_of_the_pork("县市监召〔2026〕3号")
     opened = other.execute(recall, by=Principal("county-logistics", "logistics"), at=at(hour=10))
     batch = ledger.batch(county.receive(at=at(hour=11)))
     assert batch.on_hold and batch.recalls == [opened["recall_id"]]
     other.close()
     ledger.close()
-
-
-class ReceivesBeforeTheRecallSaves(Ledger):
-    """A ledger whose recall, once decided, is saved only after another ledger received a batch of the lot."""
-
-    name = "Ledger"
-
-    def __init__(self, other: County, env: dict[str, str]) -> None:
-        super().__init__(env=env)
-        self.other: County | None = other
-        self.slipped_in = ""
-
-    def save(self, *objs: Any, **kwargs: Any) -> Any:
-        if self.other is not None and any(o.__class__.__name__ == "Recall" for o in objs):
-            other, self.other = self.other, None
-            self.slipped_in = other.receive(at=at(hour=9, minute=59))
-        return super().save(*objs, **kwargs)
 
 
 def test_a_receipt_recorded_while_a_recall_is_being_decided_is_held_too(database_url: str) -> None:
@@ -161,18 +153,13 @@ def test_a_receipt_recorded_while_a_recall_is_being_decided_is_held_too(database
     other = Ledger(env=env)
     county = County.set_up(other)
     before = county.receive()
-    ledger = ReceivesBeforeTheRecallSaves(County(other), env=env)
-    recall = OpenRecall(
-        notice_number="县市监召〔2026〕4号",
-        reason="同批次猪肉抽检兽药残留超标",
-        supplier="SUP-HX",
-        product="猪肉（前腿）",
-        lot="HX260301-2",
-    )
+    slipped_in: list[str] = []
+    ledger = SavesAfterMeanwhile(env, "Recall", lambda: slipped_in.append(county.receive(at=at(hour=9, minute=59))))
+    recall = recall_of_the_pork("县市监召〔2026〕4号")
     opened = ledger.execute(recall, by=Principal("county-logistics", "logistics"), at=at(hour=10))
-    assert ledger.slipped_in and ledger.slipped_in != before
+    assert len(slipped_in) == 1 and slipped_in[0] != before
     assert opened["held"] == 2
-    for code in (before, ledger.slipped_in):
+    for code in (before, *slipped_in):
         batch = ledger.batch(code)
         assert batch.on_hold and batch.recalls == [opened["recall_id"]]
     other.close()
