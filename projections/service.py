@@ -199,7 +199,6 @@ class Projections(Follower):
                 self._retry_after[name] = time.monotonic() + min(300, 2**attempts)
                 break
             read += stop - position
-            done[name] = read
             if read >= ANALYSE_AFTER and not analysed and stop < head:
                 projection.view.analyse()  # early, so the rest of a big catch-up looks rows up by index
                 analysed = read
