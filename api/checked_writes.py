@@ -61,11 +61,15 @@ class CheckedPostgresRecorder(PostgresApplicationRecorder):
 
     def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
+        # Each record read is checked by a scalar subquery: one backward probe of the primary key whatever the table's
+        # statistics say. A join of the read records with the log let the planner of a fresh, unanalysed table (a new
+        # database, the bench's) hash-join them over a scan of the whole log: 0.9 ms at 3,000 events, growing with it.
         statement = SQL(
             "INSERT INTO {schema}.{table} AS t (originator_id, originator_version, topic, state)"
             " SELECT originator_id, originator_version, topic, state FROM unnest(%s::{schema}.{stored_event_type}[])"
-            " WHERE NOT EXISTS (SELECT 1 FROM unnest(%s::uuid[], %s::bigint[]) AS r(id, version)"
-            " JOIN {schema}.{table} AS e ON e.originator_id = r.id AND e.originator_version > r.version)"
+            " WHERE NOT EXISTS (SELECT FROM unnest(%s::uuid[], %s::bigint[]) AS r(id, version)"
+            " WHERE (SELECT max(e.originator_version) FROM {schema}.{table} AS e WHERE e.originator_id = r.id)"
+            " > r.version)"
             "{scanned} RETURNING notification_id"
         )
         names = {
