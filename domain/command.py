@@ -50,8 +50,7 @@ class Command:
 
     def fields(self) -> dict[str, Any]:
         """The fields as sent (shallow: lists stay the caller's values, not copies converted to dicts)."""
-        assert dataclasses.is_dataclass(self)
-        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        return {name: getattr(self, name) for name in field_names(type(self))}
 
     def fingerprint(self) -> str:
         """What a retry must repeat to be answered from the first result: the name and the fields, not who or when.
@@ -62,6 +61,17 @@ class Command:
         kept = {k: v for k, v in self.fields().items() if not (k in later and v is None)}
         text = json.dumps([self.command_name(), kept], sort_keys=True, default=str)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+_FIELD_NAMES: dict[type[Command], tuple[str, ...]] = {}
+
+
+def field_names(kind: type[Command]) -> tuple[str, ...]:
+    """A command's field names in their order, once per class (``dataclasses.fields`` filters them every call)."""
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(kind))
+    return names
 
 
 C = TypeVar("C", bound=Command)
