@@ -110,6 +110,7 @@ class CheckedPostgresRecorder(PostgresApplicationRecorder):
         return ids
 
 
+CHECKS_PER_STATEMENT = 100  # records checked by one SQLite statement (a compound SELECT has at most 500 terms)
 STATEMENT_CACHE = 64  # prepared statements per SQLite connection: every statement a command runs, and then some
 
 
@@ -147,12 +148,8 @@ class CheckedSQLiteRecorder(SQLiteApplicationRecorder):
     ) -> Sequence[int] | None:
         ids = super()._insert_events(c, stored_events, **kwargs)  # first: the insert takes the write lock
         read_versions: ReadVersions | None = kwargs.get("read_versions")
-        if read_versions:
-            newer = " OR ".join(["(originator_id = ? AND originator_version > ?)"] * len(read_versions))
-            params = [value for i, v in read_versions.items() for value in (i.hex, v)]
-            c.execute(f"SELECT 1 FROM {self.events_table_name} WHERE {newer} LIMIT 1", params)
-            if c.fetchone() is not None:
-                raise ReadsChanged(changed_message(read_versions))  # the transaction rolls back
+        if read_versions and self._any_newer(c, list(read_versions.items())):
+            raise ReadsChanged(changed_message(read_versions))  # the transaction rolls back
         scanned: Scanned | None = kwargs.get("scanned")
         if scanned:  # recorded after the head the command scanned to, and before this command's own events
             before = min(ids) if ids else (1 << 63) - 1
@@ -164,6 +161,20 @@ class CheckedSQLiteRecorder(SQLiteApplicationRecorder):
             if c.fetchone() is not None:
                 raise ReadsChanged(changed_message(read_versions or {}, scanned))
         return ids
+
+    def _any_newer(self, c: SQLiteCursor, reads: list[tuple[UUID, int]]) -> bool:
+        """Whether any record read has an event newer than the version read: one probe of the primary key each.
+
+        A UNION ALL of single probes (4 µs for five records) rather than one WHERE of ORs (13 µs: SQLite collects
+        the rows of an OR in a set first); in chunks, under SQLite's limit of 500 terms to a compound SELECT.
+        """
+        probe = f"SELECT 1 FROM {self.events_table_name} WHERE originator_id = ? AND originator_version > ?"
+        for start in range(0, len(reads), CHECKS_PER_STATEMENT):
+            chunk = reads[start : start + CHECKS_PER_STATEMENT]
+            c.execute(" UNION ALL ".join([probe] * len(chunk)) + " LIMIT 1", [x for i, v in chunk for x in (i.hex, v)])
+            if c.fetchone() is not None:
+                return True
+        return False
 
 
 CHECKED_POSTGRES = get_topic(CheckedPostgresRecorder)
