@@ -13,16 +13,18 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 import pytest
 
 from api.settings import eventsourcing_env
 from domain.errors import RuleViolation
-from domain.ledger import Ledger
+from domain.idempotency import IdempotencyRecord
+from domain.ledger import Ledger, ReadsChanged
 from domain.recalling import OpenRecall
 from domain.registry import ReinstateStaff, SuspendStaff
 from domain.values import Principal
-from tests.county import ADMIN, DAY, LI, County, at
+from tests.county import ADMIN, DAY, LI, WANG, County, at
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -163,4 +165,19 @@ def test_a_receipt_recorded_while_a_recall_is_being_decided_is_held_too(database
         batch = ledger.batch(code)
         assert batch.on_hold and batch.recalls == [opened["recall_id"]]
     other.close()
+    ledger.close()
+
+
+def test_the_save_checks_every_record_read_however_many(database_url: str) -> None:
+    """A command may read hundreds of records (a recall, every batch of its lot): the save checks each, the last too."""
+    ledger = Ledger(env=eventsourcing_env(database_url))
+    County.set_up(ledger)
+    li = ledger.staff(LI)
+    never_written = {uuid4(): 0 for _ in range(249)}
+    stale = {**never_written, li.id: li.version - 1}
+    with pytest.raises(ReadsChanged):
+        ledger.save(IdempotencyRecord(WANG.person_id, "many-reads", "f", {}), read_versions=stale)
+    assert ledger.save(
+        IdempotencyRecord(WANG.person_id, "many-reads", "f", {}), read_versions={**stale, li.id: li.version}
+    )
     ledger.close()
