@@ -68,6 +68,14 @@ class Schema:
         """Changes whenever a table or index does: a view built with other tables is dropped and built again."""
         return hashlib.sha256("\n".join(self.statements).encode()).hexdigest()
 
+    def secondary_indexes(self, types: Mapping[str, str]) -> dict[str, str]:
+        """The indexes that only speed up reads, by name: a catch-up from the first event builds them at the end.
+
+        Unique indexes are not among them: they refuse a row as it is written, and must stay.
+        """
+        found = [s.format(**types) for s in self.statements if s.startswith(SECONDARY_INDEX)]
+        return {statement.removeprefix(SECONDARY_INDEX).split()[0]: statement for statement in found}
+
 
 @dataclass(frozen=True)
 class Select:
@@ -77,6 +85,8 @@ class Select:
     params: Sequence[Any] = ()
     keys: Sequence[Any] | None = None
 
+
+SECONDARY_INDEX = "CREATE INDEX IF NOT EXISTS "  # how a schema spells an index that is not unique
 
 # Each view's schema fingerprint, so that a new column rebuilds the view instead of failing every read.
 SCHEMAS_DDL = "CREATE TABLE IF NOT EXISTS view_schemas (name TEXT PRIMARY KEY, fingerprint TEXT NOT NULL)"
@@ -129,6 +139,18 @@ class View(Protocol):
     def analyse(self) -> None:
         """Refresh the planner's statistics: after a bulk load they are missing and lookups turn into scans."""
         ...
+
+    indexes_deferred: bool
+
+    def defer_indexes(self) -> None:
+        """Drop the secondary indexes for a catch-up from the first event (``indexes_deferred`` until built)."""
+        ...
+
+    def build_indexes(self) -> None:
+        """Create the secondary indexes that are missing (all of them after ``defer_indexes``)."""
+        ...
+
+    def missing_indexes(self) -> list[str]: ...
 
     def reset(self, application_name: str) -> None: ...
 
@@ -203,6 +225,7 @@ class PostgresView(PostgresTrackingRecorder):
         self.schema = schema
         self.sql_create_statements.extend(SQL(s).format() for s in (*schema.ddl(POSTGRES_TYPES), FAILURES_DDL))
         self.aside = False  # a view rebuilt aside lives in a schema of its own (see open_view)
+        self.indexes_deferred = False
 
     def _create_table(self, curs: Any) -> None:
         self._in_schema(curs)
@@ -278,6 +301,30 @@ class PostgresView(PostgresTrackingRecorder):
         with self.datastore.get_connection() as connection:  # autocommit: ANALYZE of many tables, no transaction
             connection.execute(SQL("ANALYZE {}").format(tables))
 
+    def defer_indexes(self) -> None:
+        with self._transaction(commit=True) as cursor:
+            for name in self.schema.secondary_indexes(POSTGRES_TYPES):
+                cursor.execute(SQL("DROP INDEX IF EXISTS {}").format(Identifier(name)))
+        self.indexes_deferred = True
+
+    def build_indexes(self) -> None:
+        with self._transaction(commit=True) as cursor:
+            # One process at a time: two that both deferred them would race to create the same names.
+            lock = SQL("LOCK TABLE {} IN SHARE ROW EXCLUSIVE MODE").format(Identifier(self.tracking_table_name))
+            cursor.execute(lock)
+            for statement in self.schema.secondary_indexes(POSTGRES_TYPES).values():
+                cursor.execute(statement)
+        self.indexes_deferred = False
+
+    def missing_indexes(self) -> list[str]:
+        names = list(self.schema.secondary_indexes(POSTGRES_TYPES))
+        with self._transaction(commit=False) as cursor:
+            cursor.execute(
+                "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND indexname = ANY(%s)", [names]
+            )
+            found = {row["indexname"] for row in cursor.fetchall()}
+        return [name for name in names if name not in found]
+
     def reset(self, application_name: str) -> None:
         with self.datastore.transaction(commit=True) as cursor:
             cursor.execute(SQL("TRUNCATE {}").format(SQL(", ").join(Identifier(t) for t in self.schema.tables)))
@@ -348,6 +395,7 @@ class SQLiteView(SQLiteTrackingRecorder):
             f"WHERE {t}.notification_id < :notification_id RETURNING notification_id"
         )
         self.select_max_tracking_id_statement = f"SELECT MAX(notification_id) FROM {t} WHERE application_name=?"
+        self.indexes_deferred = False
 
     def construct_create_table_statements(self) -> list[str]:
         return [
@@ -420,6 +468,25 @@ class SQLiteView(SQLiteTrackingRecorder):
     def analyse(self) -> None:
         with self.datastore.transaction(commit=True) as cursor:
             cursor.execute("ANALYZE")
+
+    def defer_indexes(self) -> None:
+        with self.datastore.transaction(commit=True) as cursor:
+            for name in self.schema.secondary_indexes(SQLITE_TYPES):
+                cursor.execute(f"DROP INDEX IF EXISTS {name}")
+        self.indexes_deferred = True
+
+    def build_indexes(self) -> None:
+        with self.datastore.transaction(commit=True) as cursor:
+            for statement in self.schema.secondary_indexes(SQLITE_TYPES).values():
+                cursor.execute(statement)
+        self.indexes_deferred = False
+
+    def missing_indexes(self) -> list[str]:
+        names = list(self.schema.secondary_indexes(SQLITE_TYPES))
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+            found = {row[0] for row in cursor.fetchall()}
+        return [name for name in names if name not in found]
 
     def reset(self, application_name: str) -> None:
         with self.datastore.transaction(commit=True) as cursor:

@@ -80,6 +80,62 @@ def test_a_projector_that_stops_between_chunks_resumes_where_it_left_off(
         restarted.close()
 
 
+def test_a_catch_up_from_the_first_event_builds_the_secondary_indexes_at_the_head(
+    demo: Ledger, database_url: str, views: Projections
+) -> None:
+    views.catch_up()
+    complete = snapshot(views)
+    for name in ("warehouse", "trace"):
+        views.view(name).reset("Ledger")
+    env = eventsourcing_env(database_url)
+    deferring = Projections(env, ledger=demo, chunk_size=50, defer_indexes_from=1)
+    try:
+        deferring.catch_up(limit=100)  # part of the way: kept up row by row, the indexes would be there now
+        assert all(deferring.view(name).missing_indexes() for name in ("warehouse", "trace"))
+
+        deferring.catch_up()
+
+        assert [deferring.view(name).missing_indexes() for name in ("warehouse", "trace")] == [[], []]
+        assert snapshot(deferring) == complete
+    finally:
+        deferring.close()
+
+
+def test_a_projector_that_stops_while_indexes_are_deferred_has_them_back_when_it_starts_again(
+    demo: Ledger, database_url: str, views: Projections
+) -> None:
+    views.catch_up()
+    complete = snapshot(views)
+    for name in ("warehouse", "trace"):
+        views.view(name).reset("Ledger")
+    env = eventsourcing_env(database_url)
+    crashing = Projections(env, ledger=demo, chunk_size=50, defer_indexes_from=1)
+    crashing.catch_up(limit=100)  # then the process "dies" before the head
+    crashing.close()
+
+    restarted = Projections(env, ledger=demo, chunk_size=50, defer_indexes_from=1)
+    try:
+        assert [restarted.view(name).missing_indexes() for name in ("warehouse", "trace")] == [[], []]
+        restarted.catch_up()
+        assert snapshot(restarted) == complete
+    finally:
+        restarted.close()
+
+
+def test_a_rebuild_that_defers_its_indexes_swaps_in_a_view_with_all_of_them(demo: Ledger, database_url: str) -> None:
+    rebuilding = Projections(eventsourcing_env(database_url), ledger=demo, chunk_size=50, defer_indexes_from=1)
+    try:
+        rebuilding.catch_up()
+        before = snapshot(rebuilding)
+
+        rebuilding.rebuild("trace")
+
+        assert rebuilding.view("trace").missing_indexes() == []
+        assert snapshot(rebuilding) == before
+    finally:
+        rebuilding.close()
+
+
 def test_a_chunk_from_a_stale_position_is_refused_not_applied_twice(demo: Ledger, views: Projections) -> None:
     views.catch_up()
     before = snapshot(views)
