@@ -111,7 +111,7 @@ def not_found_unless(visible: bool) -> None:
 def visible_batch(ledger: Ledger, caller: Caller, code: str) -> IngredientBatch:
     """The batch, if this caller may see it; otherwise 404, as if it did not exist."""
     try:
-        batch = ledger.batch(code)
+        batch = ledger.batch(code, read_only=True)  # every caller only reads it; a command reads it again
     except NotFound:
         not_found_unless(False)
         raise

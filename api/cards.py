@@ -48,7 +48,7 @@ def batch_card(ledger: Ledger, batch: IngredientBatch, caller: Caller, prefix: s
         for action, roles in ACTION_ROLES.items()
         if caller.role in roles and action not in refusals and _possible(action, batch, caller)
     ]
-    supplier = ledger.supplier(batch.supplier_id)
+    supplier = ledger.supplier(batch.supplier_id, read_only=True)
     names = cache(partial(_name, ledger))  # each person read once: the same two usually give and take every offer
     return BatchCard(
         code=batch.code,
@@ -127,7 +127,7 @@ def _possible(action: str, batch: IngredientBatch, caller: Caller) -> bool:
 
 def _name(ledger: Ledger, person_id: str) -> str:
     try:
-        return ledger.staff(person_id).name
+        return ledger.staff(person_id, read_only=True).name
     except NotFound:
         return person_id
 

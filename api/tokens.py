@@ -143,9 +143,9 @@ class Credentials:
         self.ledger.save(record)
         return token, record.id
 
-    def _token(self, token_id: UUID) -> ApiToken | None:
+    def _token(self, token_id: UUID, *, read_only: bool = False) -> ApiToken | None:
         try:
-            record = self.ledger.current(token_id)  # as it stands now: a revocation counts at once
+            record = self.ledger.current(token_id, read_only=read_only)  # as it stands now: a revocation counts at once
         except AggregateNotFoundError:
             return None
         return record if isinstance(record, ApiToken) else None
@@ -154,7 +154,7 @@ class Credentials:
         """The caller a token stands for, or None when it is unknown or revoked."""
         if not token.startswith(TOKEN_PREFIX):
             return None
-        record = self._token(ApiToken.create_id(token_hash(token)))
+        record = self._token(ApiToken.create_id(token_hash(token)), read_only=True)
         if record is None:
             return None
         expired = record.expires_at is not None and record.expires_at <= self.ledger.clock()

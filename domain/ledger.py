@@ -120,9 +120,10 @@ class Ledger(Application[UUID]):
 
     # --- lookups and queries -----------------------------------------------------------------------------------------
 
-    def batch(self, code: str) -> IngredientBatch:
+    def batch(self, code: str, *, read_only: bool = False) -> IngredientBatch:
         canonical = self._canonical_code(code)
-        return self._get(IngredientBatch, batch_id(canonical), f"批次{canonical}不存在", f"no batch {canonical}")
+        zh, en = f"批次{canonical}不存在", f"no batch {canonical}"
+        return self._get(IngredientBatch, batch_id(canonical), zh, en, read_only=read_only)
 
     def announcement(self, announcement: UUID | str) -> DeliveryAnnouncement:
         return self._get(DeliveryAnnouncement, as_uuid(announcement), "送货预告不存在", "no such delivery announcement")
@@ -182,7 +183,8 @@ class Ledger(Application[UUID]):
         except NotFound:
             return None
 
-    # ``read_only=True``: a command only checks the record, never changes it, so it may have the cached one itself.
+    # ``read_only=True``: the caller (a command's check, a card) only looks at the record, never changes it, so it
+    # may have the cached one itself.
 
     def staff(self, person_id: str, *, read_only: bool = False) -> StaffMember:
         zh, en = f"人员{person_id}未登记", f"{person_id} is not registered staff"
@@ -375,34 +377,38 @@ class Ledger(Application[UUID]):
         A copy, unless ``read_only``: then the cached record itself, which only the library's fast-forward changes
         (in place, each event's state before its version): so whatever newer state a check might see, the version
         noted here is older, and the save's check refuses the write. Outside a command, or without a recorder that
-        checks reads: the repository's get (fast-forwarded).
+        checks reads: the record as it stands now (``current``), the cached one itself if ``read_only``.
         """
         reads = self._reads.get()
         if reads is None:
-            return self.current(aggregate_id)
+            return self.current(aggregate_id, read_only=read_only)
         reads.setdefault(aggregate_id, 0)  # not found: the save checks it still has no events
         cached = self._shared(aggregate_id) if read_only else self._cached(aggregate_id)
         found = cached if cached is not None else self._uncached(aggregate_id)
         reads[aggregate_id] = found.version
         return found
 
-    def current(self, aggregate_id: UUID) -> Aggregate:
+    def current(self, aggregate_id: UUID, *, read_only: bool = False) -> Aggregate:
         """A copy of a record as the log holds it now: the cached record and, in one query, its newer events.
 
         The library's fast-forward holds the record's lock while it queries, so readers of one record (a token, a
         supplier every card names) queued behind each other's round trip; here the lock only covers the copy.
+        ``read_only``: the cached record itself when the log has nothing newer (``_keep`` replaces a cached record, it
+        does not change it): a card or a token check copied the whole batch or token on every request.
         """
         repository = self.repository
         if repository.cache is None or not repository.fastforward:
             found: Aggregate = repository.get(aggregate_id)
             return found
-        copied = self._cached(aggregate_id)
-        if copied is None:
+        cached = self._shared(aggregate_id) if read_only else self._cached(aggregate_id)
+        if cached is None:
             found = repository.get(aggregate_id)  # from its first event, and cached
             return found
-        newer = list(repository.event_store.get(originator_id=aggregate_id, gt=copied.version))
+        newer = list(repository.event_store.get(originator_id=aggregate_id, gt=cached.version))
         if not newer:
-            return copied
+            return cached
+        copied = self._copied(cached) if read_only else cached
+        newer = [event for event in newer if event.originator_version > copied.version]
         projected = project_aggregate(copied, newer)
         if projected is None:
             raise AggregateNotFoundError(aggregate_id)
@@ -446,6 +452,12 @@ class Ledger(Application[UUID]):
             except KeyError:
                 return None
             copied: Aggregate = deepcopy(found)
+            return copied
+
+    def _copied(self, cached: Aggregate) -> Aggregate:
+        """A copy of a record once cached, under its lock, so that no copy sees half an event."""
+        with self._locked(cached.id):
+            copied: Aggregate = deepcopy(cached)
             return copied
 
     def _keep(self, saved: list[Aggregate]) -> None:
