@@ -19,6 +19,7 @@ import pytest
 
 from api.settings import eventsourcing_env
 from domain.errors import RuleViolation
+from domain.handoff import Move
 from domain.idempotency import IdempotencyRecord
 from domain.ledger import Ledger, ReadsChanged
 from domain.recalling import OpenRecall
@@ -180,4 +181,22 @@ def test_the_save_checks_every_record_read_however_many(database_url: str) -> No
     assert ledger.save(
         IdempotencyRecord(WANG.person_id, "many-reads", "f", {}), read_versions={**stale, li.id: li.version}
     )
+    ledger.close()
+
+
+def test_a_read_only_read_is_the_cached_record_until_another_ledger_writes_to_it(database_url: str) -> None:
+    """A card reads the cached batch itself, not a copy, while the log has nothing newer; after another ledger's
+    move, the next read has the move, and the record handed out before it stays as it was."""
+    env = eventsourcing_env(database_url)
+    ledger, other = Ledger(env=env), Ledger(env=env)
+    code = County.set_up(ledger).receive()
+    before = ledger.batch(code, read_only=True)
+    assert ledger.batch(code, read_only=True) is before
+    assert ledger.batch(code) is not before  # a command's or a caller's own copy, to change as it likes
+
+    other.execute(Move(code=code, place="冷冻库（二号）"), by=WANG, at=at(hour=9))
+    after = ledger.batch(code, read_only=True)
+    assert (after.version, after.place) == (before.version + 1, "冷冻库（二号）")
+    assert before.place == "冷冻库（红）"
+    other.close()
     ledger.close()
