@@ -21,6 +21,7 @@ from domain.errors import NotFound
 from domain.ledger import Ledger
 from domain.sample import FoodSample
 from domain.staff import StaffMember
+from domain.supplier import Supplier as SupplierRecord  # Supplier: the role, below
 from domain.values import Role
 
 EVERYONE = tuple(Role)
@@ -117,6 +118,19 @@ def visible_batch(ledger: Ledger, caller: Caller, code: str) -> IngredientBatch:
         raise
     not_found_unless(may_see(caller, batch.school_id, batch.supplier_id))
     return batch
+
+
+def visible_batch_and_supplier(
+    ledger: Ledger, caller: Caller, code: str
+) -> tuple[IngredientBatch, SupplierRecord | None]:
+    """``visible_batch``, and the batch's supplier when the ledger could read it in the same round trip."""
+    try:
+        batch, supplier = ledger.batch_and_supplier(code)
+    except NotFound:
+        not_found_unless(False)
+        raise
+    not_found_unless(may_see(caller, batch.school_id, batch.supplier_id))
+    return batch, supplier
 
 
 def visible_announcement(ledger: Ledger, caller: Caller, announcement_id: UUID) -> DeliveryAnnouncement:

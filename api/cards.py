@@ -11,6 +11,7 @@ from domain.clock import county_time
 from domain.errors import NotFound
 from domain.glossary import CERTIFICATE_NAMES_ZH
 from domain.ledger import Ledger
+from domain.supplier import Supplier
 from domain.validity import past_use_by
 from domain.values import Role
 
@@ -29,7 +30,9 @@ ACTION_ROLES = {
 }
 
 
-def batch_card(ledger: Ledger, batch: IngredientBatch, caller: Caller, prefix: str = "/api/v1") -> BatchCard:
+def batch_card(
+    ledger: Ledger, batch: IngredientBatch, caller: Caller, prefix: str = "/api/v1", supplier: Supplier | None = None
+) -> BatchCard:
     profile = ledger.profile
     today = profile.local_date(ledger.clock())
     required = profile.certificates_required(batch.category, batch.pork)
@@ -48,7 +51,7 @@ def batch_card(ledger: Ledger, batch: IngredientBatch, caller: Caller, prefix: s
         for action, roles in ACTION_ROLES.items()
         if caller.role in roles and action not in refusals and _possible(action, batch, caller)
     ]
-    supplier = ledger.supplier(batch.supplier_id, read_only=True)
+    supplier = supplier or ledger.supplier(batch.supplier_id, read_only=True)  # read with the batch, if it was
     names = cache(partial(_name, ledger))  # each person read once: the same two usually give and take every offer
     return BatchCard(
         code=batch.code,

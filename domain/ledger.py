@@ -13,12 +13,12 @@ from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from copy import deepcopy
 from datetime import UTC, date, datetime
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, LRUCache, project_aggregate
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, Transcoder
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, StoredEvent, Transcoder
 
 # The capabilities register their handlers when imported.
 from domain import (  # noqa: F401  (handoff is used below too)
@@ -69,6 +69,13 @@ def utc_now() -> datetime:
 
 class ReadsChanged(Exception):
     """Raised by a recorder that checks reads: a record the command read has a newer event; nothing was written."""
+
+
+@runtime_checkable
+class ReadsSeveral(Protocol):
+    """A recorder that reads the newer events of several records in one query (api/checked_writes.py)."""
+
+    def select_newer_events(self, versions: Mapping[UUID, int]) -> list[StoredEvent]: ...
 
 
 class Ledger(Application[UUID]):
@@ -407,11 +414,28 @@ class Ledger(Application[UUID]):
         newer = list(repository.event_store.get(originator_id=aggregate_id, gt=cached.version))
         if not newer:
             return cached
-        copied = self._copied(cached) if read_only else cached
+        return self._brought_up_to_date(self._copied(cached) if read_only else cached, newer)
+
+    def batch_and_supplier(self, code: str) -> tuple[IngredientBatch, Supplier | None]:
+        """A batch as the log holds it now, read only (see ``current``), and its supplier when both are cached: a
+        card names the supplier, so their newer events come in one query, not one each. Otherwise no supplier."""
+        batch = self._shared(batch_id(self._canonical_code(code))) if self.decides_on_cache else None
+        supplier = self._shared(supplier_id(batch.supplier_id)) if isinstance(batch, IngredientBatch) else None
+        if batch is None or supplier is None or not isinstance(self.recorder, ReadsSeveral):
+            return self.batch(code, read_only=True), None
+        newer: dict[UUID, list[Any]] = {batch.id: [], supplier.id: []}
+        for stored in self.recorder.select_newer_events({batch.id: batch.version, supplier.id: supplier.version}):
+            newer[UUID(str(stored.originator_id))].append(self.mapper.to_domain_event(stored))  # SQLite: text
+        now = [self._brought_up_to_date(self._copied(r), newer[r.id]) if newer[r.id] else r for r in (batch, supplier)]
+        assert isinstance(now[0], IngredientBatch) and isinstance(now[1], Supplier)
+        return now[0], now[1]
+
+    def _brought_up_to_date(self, copied: Aggregate, newer: list[Any]) -> Aggregate:
+        """``copied`` (the caller's own copy) with the events newer than it, cached as it now stands."""
         newer = [event for event in newer if event.originator_version > copied.version]
         projected = project_aggregate(copied, newer)
         if projected is None:
-            raise AggregateNotFoundError(aggregate_id)
+            raise AggregateNotFoundError(copied.id)
         self._keep([deepcopy(projected)])  # unless a newer one is cached meanwhile
         return projected
 

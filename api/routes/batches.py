@@ -18,6 +18,7 @@ from api.auth import (
     check_school,
     school_of,
     visible_batch,
+    visible_batch_and_supplier,
 )
 from api.cards import batch_card
 from api.commands import command
@@ -80,12 +81,14 @@ def scan_label(
     ],
 ) -> BatchCard:
     label = parse(payload)
-    return batch_card(ledger, visible_batch(ledger, caller, label.code), caller)
+    batch, supplier = visible_batch_and_supplier(ledger, caller, label.code)
+    return batch_card(ledger, batch, caller, supplier=supplier)
 
 
 @router.get("/batches/{code}", response_model=BatchCard, summary="A batch card: state now and the actions allowed")
 def get_batch(code: str, ledger: LedgerDep, caller: Reader) -> BatchCard:
-    return batch_card(ledger, visible_batch(ledger, caller, code), caller)
+    batch, supplier = visible_batch_and_supplier(ledger, caller, code)
+    return batch_card(ledger, batch, caller, supplier=supplier)
 
 
 @router.post(

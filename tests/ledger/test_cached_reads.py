@@ -23,7 +23,7 @@ from domain.handoff import Move
 from domain.idempotency import IdempotencyRecord
 from domain.ledger import Ledger, ReadsChanged
 from domain.recalling import OpenRecall
-from domain.registry import ReinstateStaff, SuspendStaff
+from domain.registry import ReinstateStaff, SuspendStaff, SuspendSupplier
 from domain.values import Principal
 from tests.county import ADMIN, DAY, LI, WANG, County, at
 
@@ -198,5 +198,27 @@ def test_a_read_only_read_is_the_cached_record_until_another_ledger_writes_to_it
     after = ledger.batch(code, read_only=True)
     assert (after.version, after.place) == (before.version + 1, "冷冻库（二号）")
     assert before.place == "冷冻库（红）"
+    other.close()
+    ledger.close()
+
+
+def test_a_batch_and_its_supplier_read_together_are_as_the_log_holds_them(database_url: str) -> None:
+    """A card reads its batch and the batch's supplier in one query when both are cached: a move and a suspension
+    made through another ledger are both in the next read; a record with nothing newer is the cached one itself."""
+    env = eventsourcing_env(database_url)
+    ledger, other = Ledger(env=env), Ledger(env=env)
+    code = County.set_up(ledger).receive()  # the intake cached the batch and 恒鑫
+    batch, supplier = ledger.batch_and_supplier(code)
+    assert supplier is not None and supplier.suspended_reason == ""
+
+    other.execute(Move(code=code, place="冷冻库（二号）"), by=WANG, at=at(hour=9))
+    moved, same = ledger.batch_and_supplier(code)
+    assert (moved.version, moved.place) == (batch.version + 1, "冷冻库（二号）") and same is supplier
+
+    other.execute(SuspendSupplier(code="SUP-HX", reason="抽检不合格"), by=ADMIN, at=at(hour=10))
+    unchanged, suspended = ledger.batch_and_supplier(code)
+    assert unchanged is ledger.batch(code, read_only=True)
+    assert suspended is not None and suspended.suspended_reason == "抽检不合格"
+    assert supplier.suspended_reason == ""  # the record handed out before stays as it was
     other.close()
     ledger.close()
