@@ -32,7 +32,7 @@ def staff_names(ledger: Ledger, people: set[str]) -> dict[str, str]:
     names = {}
     for person in people:
         try:
-            names[person] = ledger.staff(person).name
+            names[person] = ledger.staff(person, read_only=True).name
         except NotFound:
             continue
     return names
