@@ -1,0 +1,74 @@
+"""The Ledger's transcoder reads every stored event exactly as the library's json decoder does, orjson or not."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from eventsourcing.persistence import JSONTranscoder
+
+from api.cli.demo import seed_demo
+from domain.ledger import Ledger
+
+
+def as_json_reads_it(ledger: Ledger, data: bytes) -> Any:
+    """The library's own path: json's decoder with the typed values turned back by its object hook."""
+    return JSONTranscoder.decode(ledger.mapper.transcoder, data)  # type: ignore[arg-type]
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equal, and of the same types all the way down (1 == 1.0 == True would pass a plain ==)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(same(a[key], b[key]) for key in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b) or (a != a and b != b)  # NaN is not equal to itself
+
+
+def test_every_event_of_a_seeded_county_decodes_as_the_library_decodes_it(ledger: Ledger) -> None:
+    seed_demo(ledger, days=3)
+    stored = ledger.recorder.select_notifications(start=1, limit=100_000)
+    assert len(stored) > 100
+
+    transcoder = ledger.mapper.transcoder
+    assert all(same(transcoder.decode(n.state), as_json_reads_it(ledger, n.state)) for n in stored)
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        b'{"n": 123456789012345678901234567890}',  # beyond 64 bits: orjson alone would read a float
+        b'{"n": -99999999999999999999}',
+        b'{"x": NaN, "y": Infinity, "z": -Infinity}',  # orjson refuses these; json reads them
+        b'{"x": 1e400}',
+        b'{"s": "\\ud800 alone"}',  # a lone surrogate
+        b'{"f": 0.1, "g": [1.5e-7]}',
+        b'{"a": 1, "b": 2, "a": 3}',  # a key twice: the last value, at the first place
+        b'{"at": {"_type_": "datetime_iso", "_data_": "2024-03-01T11:30:00+08:00"}, "n": 7}',
+        b'{"list": [{"_type_": "decimal_str", "_data_": "2.50"}, [{"_type_": "date_iso", "_data_": "2024-03-01"}]]}',
+        b'{"by": {"_type_": "principal", "_data_": {"person_id": "CG01-1", "role": "storekeeper"}}}',
+        b'{"_type_": "uuid_hex", "_data_": "0123456789abcdef0123456789abcdef"}',
+        b'{"_type_": "date_iso", "_data_": "2024-03-01", "other": 1}',  # three keys: a plain dict
+        b'{"text": "\\u0000 and \xe5\x86\x9c"}',
+        b"[]",
+    ],
+)
+def test_what_orjson_reads_otherwise_decodes_as_json_reads_it(ledger: Ledger, document: bytes) -> None:
+    assert same(ledger.mapper.transcoder.decode(document), as_json_reads_it(ledger, document))
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        b'{"x": {"_type_": "no_such_type", "_data_": 1}}',
+        b'{"x": 1',
+        b'{"x": "\xff"}',  # not UTF-8
+    ],
+)
+def test_what_cannot_be_read_fails_as_json_fails(ledger: Ledger, document: bytes) -> None:
+    with pytest.raises(Exception) as expected:
+        as_json_reads_it(ledger, document)
+    with pytest.raises(type(expected.value)):
+        ledger.mapper.transcoder.decode(document)
