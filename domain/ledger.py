@@ -186,11 +186,15 @@ class Ledger(Application[UUID]):
         return self._get(Recall, as_uuid(recall), "召回记录不存在", "no such recall")
 
     def recall_register(self, *, read_only: bool = False) -> RecallRegister | None:
-        """The county's open recalls; None before the first recall (a command's save checks it is still None)."""
+        """The county's open recalls; None before the first recall (a command's save checks it is still None).
+
+        Every intake asks, and before the first recall the answer is "none": so no NotFound is built and caught.
+        """
         try:
-            return self._get(RecallRegister, REGISTER_ID, "召回登记不存在", "no recall register", read_only=read_only)
-        except NotFound:
+            found = self._read(REGISTER_ID, read_only=read_only)
+        except AggregateNotFoundError:
             return None
+        return found if isinstance(found, RecallRegister) else None
 
     # ``read_only=True``: the caller (a command's check, a card) only looks at the record, never changes it, so it
     # may have the cached one itself.
