@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from domain.ledger import Ledger
 
 Result = dict[str, Any]
+# json.dumps(…, sort_keys=True, default=str) as v1 called it, built once rather than on every call.
+FINGERPRINT_JSON = json.JSONEncoder(sort_keys=True, default=str)
 Outcome = tuple[list[Aggregate], Result]
 
 
@@ -59,7 +61,7 @@ class Command:
         """
         later = (*self.added_later, *self.every_command_added_later)
         kept = {k: v for k, v in self.fields().items() if not (k in later and v is None)}
-        text = json.dumps([self.command_name(), kept], sort_keys=True, default=str)
+        text = FINGERPRINT_JSON.encode([self.command_name(), kept])
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
