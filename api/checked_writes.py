@@ -45,9 +45,14 @@ ReadVersions = Mapping[UUID, int]
 Scanned = Mapping[str, int]  # a topic the command read every event of, up to this notification id
 # Not one event of a scanned topic after the command's scan (the statement sees the log as it was before its own
 # insert, after the table lock).
+# The ids after the head scanned, up to the log's head, each probed by the unique index: with a range condition
+# instead, a never analysed log (or a generic plan, which cannot know the range is short) is scanned whole, under the
+# lock that orders every writer. OFFSET 0 keeps the probe a subquery run per id rather than a join the planner redoes.
 SCANNED = (
-    " AND NOT EXISTS (SELECT 1 FROM {schema}.{table} AS s"
-    " WHERE s.notification_id > %s::bigint AND s.topic = ANY(%s::text[]))"
+    " AND NOT EXISTS (SELECT FROM generate_series(%s::bigint + 1,"
+    " (SELECT max(m.notification_id) FROM {schema}.{table} AS m)) AS n(id)"
+    " CROSS JOIN LATERAL (SELECT FROM {schema}.{table} AS s"
+    " WHERE s.notification_id = n.id AND s.topic = ANY(%s::text[]) OFFSET 0) AS found)"
 )
 
 
@@ -78,10 +83,13 @@ class CheckedPostgresRecorder(PostgresApplicationRecorder):
             "stored_event_type": Identifier(self.stored_event_type_name),
         }
         self.checked_insert_statement = statement.format(**names, scanned=SQL(""))
+        # The same for the card's read of newer events: a lateral subquery with its own ORDER BY is never flattened
+        # into a join, so each record is one probe of the primary key (a plain join was the same whole-log hash join).
         self.select_newer_statement = SQL(
             "SELECT e.originator_id, e.originator_version, e.topic, e.state"
             " FROM unnest(%s::uuid[], %s::bigint[]) AS r(id, version)"
-            " JOIN {schema}.{table} AS e ON e.originator_id = r.id AND e.originator_version > r.version"
+            " CROSS JOIN LATERAL (SELECT * FROM {schema}.{table} AS x"
+            " WHERE x.originator_id = r.id AND x.originator_version > r.version ORDER BY x.originator_version) AS e"
             " ORDER BY e.originator_id, e.originator_version"
         ).format(**names)
         self.scan_checked_insert_statement = statement.format(**names, scanned=SQL(SCANNED).format(**names))
