@@ -16,9 +16,15 @@ from datetime import UTC, date, datetime
 from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application, LRUCache, project_aggregate
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    Application,
+    LRUCache,
+    ProcessingEvent,
+    project_aggregate,
+)
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, StoredEvent, Transcoder
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, Recording, StoredEvent, Transcoder
 
 # The capabilities register their handlers when imported.
 from domain import (  # noqa: F401  (handoff is used below too)
@@ -308,6 +314,27 @@ class Ledger(Application[UUID]):
             en="the records this command reads kept changing; try again shortly",
             changed=[],
         )
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
+        """The library's save (9.5), with our aggregates' events collected by a class check.
+
+        The library's ``ProcessingEvent.collect_events`` asks two runtime Protocols of each object (is it an event?
+        can it collect events?), ~14 µs each: a third of an intake's deciding. An ``Aggregate`` is no event and
+        collects its own; anything else goes the library's way.
+        """
+        processing_event: ProcessingEvent[UUID] = ProcessingEvent()
+        for obj in objs:
+            if isinstance(obj, Aggregate):
+                processing_event.events.extend(obj.collect_events())
+                processing_event.aggregates[obj.id] = obj
+            else:
+                processing_event.collect_events(obj)
+        processing_event.saved_kwargs.update(kwargs)
+        recordings = self._record(processing_event)
+        self._take_snapshots(processing_event)
+        self._notify(recordings)
+        self.notify(processing_event.events)  # the library's deprecated hook, called as its save calls it
+        return recordings
 
     def _decide(self, command: Command, by: Principal, now: datetime) -> tuple[list[Aggregate], Result]:
         """The command's handler and the checks of business time: the aggregates to save, unsaved, and the result."""
