@@ -54,13 +54,15 @@ class Command:
         """The fields as sent (shallow: lists stay the caller's values, not copies converted to dicts)."""
         return {name: getattr(self, name) for name in field_names(type(self))}
 
-    def fingerprint(self) -> str:
+    def fingerprint(self, fields: dict[str, Any] | None = None) -> str:
         """What a retry must repeat to be answered from the first result: the name and the fields, not who or when.
 
         Computed exactly as v1 computed it from the method's arguments (tests/golden/idempotency/v1.json).
+        ``fields`` is ``self.fields()`` when the caller has it already.
         """
         later = (*self.added_later, *self.every_command_added_later)
-        kept = {k: v for k, v in self.fields().items() if not (k in later and v is None)}
+        sent = self.fields() if fields is None else fields
+        kept = {k: v for k, v in sent.items() if not (k in later and v is None)}
         text = FINGERPRINT_JSON.encode([self.command_name(), kept])
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -100,7 +100,10 @@ class Delivery:
 
     def fields(self) -> dict[str, Any]:
         """The fields by name (all plain values: no copy needed, as dataclasses.asdict would make)."""
-        return {f.name: getattr(self, f.name) for f in dataclass_fields(self)}
+        return {name: getattr(self, name) for name in _FIELD_NAMES}
+
+
+_FIELD_NAMES = tuple(f.name for f in dataclass_fields(Delivery))  # once: dataclasses.fields filters on every call
 
 
 def optional_decimal(value: Decimal | str | None, field: str) -> Decimal | None:

@@ -267,9 +267,10 @@ class Ledger(Application[UUID]):
         A retry is known by its key's record: its save meets the record the first try saved (or the rules refuse
         it now and the record is there), so a first try reads nothing for its key.
         """
-        refuse_control_characters(command.fields())
+        fields = command.fields()
+        refuse_control_characters(fields)
         key = idempotency_key
-        fingerprint = command.fingerprint() if key is not None else ""  # what a retry must repeat: only with a key
+        fingerprint = command.fingerprint(fields) if key is not None else ""  # what a retry repeats: only with a key
         now = self._at(at)
         for _ in range(DECIDE_ATTEMPTS):
             with self._noting_reads() as reads:

@@ -138,6 +138,16 @@ def refuse_control_characters(arguments: Mapping[str, Any]) -> None:
     Fields a command cleans itself get NFC and their caps there; this catches the rest (codes that are only
     looked up, lists of people), whatever a future command adds.
     """
+    # One scan of all the text first (a refused character is one character, so joining makes no match and hides
+    # none); the field is looked for only when there is one.
+    texts: list[str] = []
+    for value in arguments.values():
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, list | tuple):
+            texts.extend(item for item in value if isinstance(item, str))
+    if not REFUSED_IN_ARGUMENTS.search("".join(texts)):
+        return
     for field, value in arguments.items():
         for item in value if isinstance(value, list | tuple) else (value,):
             if isinstance(item, str) and REFUSED_IN_ARGUMENTS.search(item):
