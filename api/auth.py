@@ -7,6 +7,8 @@ What a caller may see is narrowed by its scope: another school's or supplier's r
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Annotated
 from uuid import UUID
 
@@ -47,6 +49,21 @@ class Allow:
             raise ApiError(403, "forbidden", "您的岗位无权进行此操作", f"a {caller.role.value} may not do this")
         request.state.caller = caller
         return caller
+
+
+class AllowWhereEndpointRuns(Allow):
+    """``Allow``'s check, made in the endpoint's own trip to the thread pool rather than a trip of its own (the
+    token is read from the database, so it cannot run on the event loop). FastAPI hands the endpoint the check, and
+    api/routing.py makes it before the endpoint runs. Only for a route where nothing else can refuse the request
+    first (api/routing.py decides): the caller then hears the same 401 or 403, and nothing runs before it."""
+
+    def __init__(self, allow: Allow) -> None:
+        super().__init__(*allow.roles)
+
+    async def __call__(  # type: ignore[override]  # the check itself, to make later
+        self, request: Request, credentials: CredentialsDep
+    ) -> Callable[[], Caller]:
+        return partial(Allow.__call__, self, request, credentials)
 
 
 # The callers, as README's role table names them.

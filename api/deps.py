@@ -43,6 +43,7 @@ def _opened(name: str) -> Callable[[Request], Awaitable[Any]]:
     async def opened(request: Request) -> Any:
         return getattr(request.app.state, name)
 
+    opened.never_refuses = True  # type: ignore[attr-defined]  # api/routing.py: a check may wait for the endpoint
     return opened
 
 
