@@ -181,8 +181,8 @@ class PostgresWriter:
     def insert(self, table: str, columns: str, rows: Iterable[Sequence[Any]]) -> None:
         self._run_prelude()
         with self.cursor.copy(SQL("COPY {} ({}) FROM STDIN").format(Identifier(table), SQL(columns))) as copy:
-            for row in rows:
-                copy.write_row([view_text(v) for v in row])
+            for row in rows:  # view_text, written out: a call for every value of a rebuild's rows is felt
+                copy.write_row([v.replace("\x00", "\ufffd") if isinstance(v, str) and "\x00" in v else v for v in row])
 
     def select(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         if self.prelude:  # one round trip for the prelude and the query
