@@ -11,6 +11,7 @@ import tomllib
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -120,12 +121,13 @@ class RulesProfile:
             problems.append("pork must require meat_quality_certificate")
         return problems
 
-    @property
+    # Kept once made (the profile is frozen): every view row's local date and lateness asks for them.
+    @cached_property
     def zone(self) -> ZoneInfo:
         """The county's clock: every time shown is on it (domain.clock), every date is its local date."""
         return ZoneInfo(self.timezone)
 
-    @property
+    @cached_property
     def clock_skew(self) -> timedelta:
         return timedelta(minutes=self.clock_skew_minutes)
 

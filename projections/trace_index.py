@@ -195,7 +195,7 @@ class TraceIndex(ChunkProjection):
     @handle.register(event_class(IngredientBatch, "IssuedToKitchen"))
     def _issued_to_kitchen(self, e: Event, chunk: _Chunk, _: int) -> None:
         issue = named(e, "meal_date meal quantity given_by taken_by offer")
-        dishes = json.dumps(e.dishes, ensure_ascii=False)
+        dishes = _JSON.encode(e.dishes)
         chunk.add("view_trace_issues", **self._batch_fact(chunk, e), **issue, dishes=dishes, issued_at=e.at)
 
     @handle.register(event_class(IngredientBatch, "ReturnedToStore"))
@@ -271,7 +271,7 @@ class TraceIndex(ChunkProjection):
             **named(e, "meal_date meal dish portions"),
             school=e.school_id,
             version=e.originator_version,
-            batch_codes=json.dumps(e.batch_codes, ensure_ascii=False),
+            batch_codes=_JSON.encode(e.batch_codes),
             recorded_by=e.by.person_id,
             recorded_at=e.at,
         )
@@ -317,6 +317,8 @@ def _recorded(e: Event, profile: RulesProfile) -> dict[str, Any]:
     return {"recorded_at": e.recorded_at, "late": is_late(e.at, e.recorded_at, profile)}
 
 
+# As json.dumps(..., ensure_ascii=False) writes it, without building an encoder for every call.
+_JSON = json.JSONEncoder(ensure_ascii=False)
 _HOLD = "UPDATE view_trace_batches SET on_hold = ?, hold_reason = ? WHERE batch_id = ?"
 # What a correction can void, by its kind: the table of the voided row (view_trace_<table>).
 _VOIDABLE = {
