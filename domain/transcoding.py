@@ -52,7 +52,11 @@ class LedgerTranscoder(JSONTranscoder):
             for key, item in value.items():
                 if type(item) in _NOT_PLAIN:
                     value[key] = self._revive(item)
-            return self._decode_typed(value)
+            # _decode_typed, written out: a call for every dict of a rebuild's log is felt.
+            if len(value) != 2 or "_type_" not in value or "_data_" not in value:
+                return value
+            decode = self._decoders.get(value["_type_"])
+            return self._decode_obj(value) if decode is None else decode(value["_data_"])
         if kind is list:
             for index, item in enumerate(value):
                 if type(item) in _NOT_PLAIN:
