@@ -1,14 +1,21 @@
-"""The Ledger's transcoder reads every stored event exactly as the library's json decoder does, orjson or not."""
+"""The Ledger's transcoder reads every stored event exactly as the library's json decoder does, orjson or not, and
+writes every event exactly as the library's json encoder does."""
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 import pytest
 from eventsourcing.persistence import JSONTranscoder
 
 from api.cli.demo import seed_demo
 from domain.ledger import Ledger
+from domain.rules import Category
+from domain.values import Principal
 
 
 def as_json_reads_it(ledger: Ledger, data: bytes) -> Any:
@@ -72,3 +79,49 @@ def test_what_cannot_be_read_fails_as_json_fails(ledger: Ledger, document: bytes
         as_json_reads_it(ledger, document)
     with pytest.raises(type(expected.value)):
         ledger.mapper.transcoder.decode(document)
+
+
+def as_the_library_encodes_it(ledger: Ledger, state: Any) -> bytes:
+    """The library's own path: json.JSONEncoder.encode with its typed-value hook."""
+    return JSONTranscoder.encode(ledger.mapper.transcoder, state)  # type: ignore[arg-type]
+
+
+def test_every_event_of_a_seeded_county_encodes_as_the_library_encodes_it(ledger: Ledger) -> None:
+    seed_demo(ledger, days=3)
+    stored = ledger.recorder.select_notifications(start=1, limit=100_000)
+    assert len(stored) > 100
+
+    transcoder = ledger.mapper.transcoder
+    for notification in stored:
+        state = transcoder.decode(notification.state)
+        assert transcoder.encode(state) == as_the_library_encodes_it(ledger, state) == notification.state
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        {"at": datetime(2024, 3, 1, 11, 30, tzinfo=UTC), "n": [Decimal("2.50"), date(2024, 3, 1), UUID(int=7)]},
+        {"by": Principal("CG01-1", "storekeeper"), "f": 0.1, "g": [1.5e-7, float("nan"), float("inf")]},
+        {"text": "\x00, \n, \u2028 and 农", "big": 123456789012345678901234567890, "t": True, "none": None},
+        {"kind": Category.MEAT, "nested": {"a": [{"b": ()}]}, 1: "int key", None: "none key"},
+        {},
+    ],
+)
+def test_typed_values_and_odd_text_encode_as_the_library_encodes_them(ledger: Ledger, state: dict[Any, Any]) -> None:
+    assert ledger.mapper.transcoder.encode(state) == as_the_library_encodes_it(ledger, state)
+
+
+def circular() -> dict[str, Any]:
+    state: dict[str, Any] = {"a": []}
+    state["a"].append(state)
+    return state
+
+
+@pytest.mark.parametrize(
+    "state", [{"x": object()}, {"x": {"y": [b"bytes"]}}, circular(), {"x": {"k": set()}}, {"s": "\ud800 alone"}]
+)
+def test_what_cannot_be_encoded_fails_as_the_library_fails(ledger: Ledger, state: Any) -> None:
+    with pytest.raises(Exception) as expected:
+        as_the_library_encodes_it(ledger, state)
+    with pytest.raises(type(expected.value), match=re.escape(str(expected.value))):
+        ledger.mapper.transcoder.encode(state)
