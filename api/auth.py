@@ -7,8 +7,7 @@ What a caller may see is narrowed by its scope: another school's or supplier's r
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import partial
+from dataclasses import dataclass
 from typing import Annotated
 from uuid import UUID
 
@@ -16,7 +15,7 @@ from fastapi import Depends, Request
 
 from api.deps import CredentialsDep
 from api.errors import ApiError
-from api.tokens import Caller
+from api.tokens import Caller, Credentials
 from domain.announcement import DeliveryAnnouncement
 from domain.batch import IngredientBatch
 from domain.errors import NotFound
@@ -38,17 +37,37 @@ class Allow:
         self.roles = frozenset(roles)
 
     def __call__(self, request: Request, credentials: CredentialsDep) -> Caller:
+        return self.admit(request, credentials.caller(self.token(request)))
+
+    @staticmethod
+    def token(request: Request) -> str:
+        """The bearer token the request carries (401 without one)."""
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise ApiError(401, "unauthenticated", "请先登录", "sign in: send Authorization: Bearer <token>")
-        caller = credentials.caller(token.strip())
+        return token.strip()
+
+    def admit(self, request: Request, caller: Caller | None) -> Caller:
+        """The caller the token stands for, if it may call here (401 for no caller, 403 for another role)."""
         if caller is None:
             raise ApiError(401, "unauthenticated", "登录已失效，请重新登录", "the token is unknown or revoked")
         if caller.role not in self.roles:
             raise ApiError(403, "forbidden", "您的岗位无权进行此操作", f"a {caller.role.value} may not do this")
         request.state.caller = caller
         return caller
+
+
+@dataclass(frozen=True)
+class Check:
+    """``Allow``'s check of one request, to make later: where the endpoint runs."""
+
+    allow: Allow
+    request: Request
+    credentials: Credentials
+
+    def __call__(self) -> Caller:
+        return Allow.__call__(self.allow, self.request, self.credentials)
 
 
 class AllowWhereEndpointRuns(Allow):
@@ -62,13 +81,15 @@ class AllowWhereEndpointRuns(Allow):
 
     async def __call__(  # type: ignore[override]  # the check itself, to make later
         self, request: Request, credentials: CredentialsDep
-    ) -> Callable[[], Caller]:
-        return partial(Allow.__call__, self, request, credentials)
+    ) -> Check:
+        return Check(self, request, credentials)
 
 
 # The callers, as README's role table names them.
 # Every role reads; what each one sees is narrowed by its scope (the visible_* loaders below).
 Reader = Annotated[Caller, Depends(Allow(*EVERYONE))]
+# A reader whose check the endpoint makes itself, first (``checked_with_batch``: the card).
+ReaderCheck = Annotated[Check, Depends(AllowWhereEndpointRuns(Allow(*EVERYONE)))]
 # A school's own records (its 台账, stock, staff, samples, compliance) are no supplier's business.
 SchoolReader = Annotated[Caller, Depends(Allow(*SCHOOL_ROLES, *COUNTY_WIDE))]
 SchoolStaff = Annotated[Caller, Depends(Allow(*SCHOOL_ROLES, Role.ADMIN))]
@@ -135,6 +156,25 @@ def visible_batch(ledger: Ledger, caller: Caller, code: str) -> IngredientBatch:
         raise
     not_found_unless(may_see(caller, batch.school_id, batch.supplier_id))
     return batch
+
+
+def checked_with_batch(
+    ledger: Ledger, check: Check, code: str
+) -> tuple[Caller, IngredientBatch, SupplierRecord | None]:
+    """The caller (``check``, made where the endpoint runs: ``AllowWhereEndpointRuns``) and the batch they may see,
+    with its supplier: the caller's token is read in the batch's query when all three are cached, one round trip,
+    not two. The same refusals in the same order: the token's 401 or 403, then the batch's 404."""
+    allow, request, credentials = check.allow, check.request, check.credentials
+    token_id = Credentials.token_id(Allow.token(request))
+    read = ledger.batch_supplier_and(code, token_id) if token_id is not None else None
+    if read is None:
+        caller = check()
+        batch, supplier = visible_batch_and_supplier(ledger, caller, code)
+        return caller, batch, supplier
+    batch, supplier, token = read
+    caller = allow.admit(request, credentials.caller_of(token))
+    not_found_unless(may_see(caller, batch.school_id, batch.supplier_id))
+    return caller, batch, supplier
 
 
 def visible_batch_and_supplier(

@@ -152,10 +152,17 @@ class Credentials:
 
     def caller(self, token: str) -> Caller | None:
         """The caller a token stands for, or None when it is unknown or revoked."""
-        if not token.startswith(TOKEN_PREFIX):
-            return None
-        record = self._token(ApiToken.create_id(token_hash(token)), read_only=True)
-        if record is None:
+        token_id = self.token_id(token)
+        return self.caller_of(self._token(token_id, read_only=True)) if token_id is not None else None
+
+    @staticmethod
+    def token_id(token: str) -> UUID | None:
+        """The id of the record a token would have (no read), or None when it is no token of ours."""
+        return ApiToken.create_id(token_hash(token)) if token.startswith(TOKEN_PREFIX) else None
+
+    def caller_of(self, record: object) -> Caller | None:
+        """The caller a token's record, as the log holds it now, stands for, or None when it is revoked or no token."""
+        if not isinstance(record, ApiToken):
             return None
         expired = record.expires_at is not None and record.expires_at <= self.ledger.clock()
         if record.revoked_at is not None or expired:

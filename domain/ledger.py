@@ -458,12 +458,33 @@ class Ledger(Application[UUID]):
         supplier = self._shared(supplier_id(batch.supplier_id)) if isinstance(batch, IngredientBatch) else None
         if several is None or batch is None or supplier is None:
             return self.batch(code, read_only=True), None
-        newer: dict[UUID, list[Any]] = {batch.id: [], supplier.id: []}
-        for stored in several.select_newer_events({batch.id: batch.version, supplier.id: supplier.version}):
-            newer[UUID(str(stored.originator_id))].append(self.mapper.to_domain_event(stored))  # SQLite: text
-        now = [self._brought_up_to_date(self._copied(r), newer[r.id]) if newer[r.id] else r for r in (batch, supplier)]
+        now = self._now_shared([batch, supplier])
         assert isinstance(now[0], IngredientBatch) and isinstance(now[1], Supplier)
         return now[0], now[1]
+
+    def batch_supplier_and(self, code: str, other: UUID) -> tuple[IngredientBatch, Supplier, Aggregate] | None:
+        """``batch_and_supplier`` and a third record (the caller's token), all three as the log holds them now, in one
+        query; None unless all three are cached (or the code is no batch code): then read them one by one."""
+        several = self._reads_several
+        try:
+            batch = self._shared(batch_id(normalise_batch_code(code))) if several else None
+        except InvalidBatchCode:
+            return None
+        supplier = self._shared(supplier_id(batch.supplier_id)) if isinstance(batch, IngredientBatch) else None
+        third = self._shared(other) if supplier is not None else None
+        if batch is None or supplier is None or third is None:
+            return None
+        now = self._now_shared([batch, supplier, third])
+        assert isinstance(now[0], IngredientBatch) and isinstance(now[1], Supplier)
+        return now[0], now[1], now[2]
+
+    def _now_shared(self, cached: list[Aggregate]) -> list[Aggregate]:
+        """Cached records brought up to date with their newer events, read in one query (see ``current``)."""
+        assert self._reads_several is not None
+        newer: dict[UUID, list[Any]] = {record.id: [] for record in cached}
+        for stored in self._reads_several.select_newer_events({record.id: record.version for record in cached}):
+            newer[UUID(str(stored.originator_id))].append(self.mapper.to_domain_event(stored))  # SQLite: text
+        return [self._brought_up_to_date(self._copied(r), newer[r.id]) if newer[r.id] else r for r in cached]
 
     def _brought_up_to_date(self, copied: Aggregate, newer: list[Any]) -> Aggregate:
         """``copied`` (the caller's own copy) with the events newer than it, cached as it now stands."""

@@ -12,10 +12,12 @@ from api.auth import (
     CoSigner,
     Kitchen,
     Reader,
+    ReaderCheck,
     SchoolStaff,
     Storekeeper,
     Supervisor,
     check_school,
+    checked_with_batch,
     school_of,
     visible_batch,
     visible_batch_and_supplier,
@@ -86,8 +88,8 @@ def scan_label(
 
 
 @router.get("/batches/{code}", response_model=BatchCard, summary="A batch card: state now and the actions allowed")
-def get_batch(code: str, ledger: LedgerDep, caller: Reader) -> BatchCard:
-    batch, supplier = visible_batch_and_supplier(ledger, caller, code)
+def get_batch(code: str, ledger: LedgerDep, check: ReaderCheck) -> BatchCard:
+    caller, batch, supplier = checked_with_batch(ledger, check, code)  # first: the caller's 401/403 before a 404
     return batch_card(ledger, batch, caller, supplier=supplier)
 
 
