@@ -25,6 +25,15 @@ def snapshot(views: Projections) -> dict[str, list[tuple[str, ...]]]:
     return rows
 
 
+def snapshot_then_empty(views: Projections) -> dict[str, list[tuple[str, ...]]]:
+    """Every view caught up and its rows taken, then every view emptied to be built again."""
+    views.catch_up()
+    complete = snapshot(views)
+    for name in ("warehouse", "trace"):
+        views.view(name).reset("Ledger")
+    return complete
+
+
 def _text(value: Any) -> str:
     if isinstance(value, bool):
         return str(int(value))
@@ -64,10 +73,7 @@ def test_a_rebuild_gives_identical_rows(demo: Ledger, views: Projections) -> Non
 def test_a_projector_that_stops_between_chunks_resumes_where_it_left_off(
     demo: Ledger, database_url: str, views: Projections
 ) -> None:
-    views.catch_up()
-    complete = snapshot(views)
-    for name in ("warehouse", "trace"):
-        views.view(name).reset("Ledger")
+    complete = snapshot_then_empty(views)
 
     views.catch_up(limit=70)  # a few chunks of 7, then the process "dies"
     assert {row["position"] for row in views.status()} == {70}
@@ -83,10 +89,7 @@ def test_a_projector_that_stops_between_chunks_resumes_where_it_left_off(
 def test_a_catch_up_from_the_first_event_builds_the_secondary_indexes_at_the_head(
     demo: Ledger, database_url: str, views: Projections
 ) -> None:
-    views.catch_up()
-    complete = snapshot(views)
-    for name in ("warehouse", "trace"):
-        views.view(name).reset("Ledger")
+    complete = snapshot_then_empty(views)
     env = eventsourcing_env(database_url)
     deferring = Projections(env, ledger=demo, chunk_size=50, defer_indexes_from=1)
     try:
@@ -104,10 +107,7 @@ def test_a_catch_up_from_the_first_event_builds_the_secondary_indexes_at_the_hea
 def test_a_projector_that_stops_while_indexes_are_deferred_has_them_back_when_it_starts_again(
     demo: Ledger, database_url: str, views: Projections
 ) -> None:
-    views.catch_up()
-    complete = snapshot(views)
-    for name in ("warehouse", "trace"):
-        views.view(name).reset("Ledger")
+    complete = snapshot_then_empty(views)
     env = eventsourcing_env(database_url)
     crashing = Projections(env, ledger=demo, chunk_size=50, defer_indexes_from=1)
     crashing.catch_up(limit=100)  # then the process "dies" before the head
