@@ -137,7 +137,7 @@ def server(url: str, port: int, workers: int, folder: Path) -> Iterator[subproce
     )
     try:
         deadline = time.monotonic() + 120
-        while not _answers(port):
+        while not (_answers(port) and _started(folder / "server.log", workers)):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"the server did not start: {(folder / 'server.log').read_text()[-2000:]}")
             time.sleep(0.2)
@@ -149,6 +149,13 @@ def server(url: str, port: int, workers: int, folder: Path) -> Iterator[subproce
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def _started(log: Path, workers: int) -> bool:
+    """Every worker has started: the first one ready answers /health/ready, and the clients' kept-alive connections
+    made before the second is listening would all stay on the first (7 of 8 were seen there, and two workers then
+    served what one does)."""
+    return log.read_text(errors="replace").count("Application startup complete.") >= workers
 
 
 def _answers(port: int) -> bool:
