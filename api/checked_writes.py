@@ -35,7 +35,8 @@ from eventsourcing.sqlite import (
 from eventsourcing.utils import get_topic, retry
 from psycopg import Cursor
 from psycopg.rows import DictRow
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL, Composed, Identifier
+from psycopg.types.numeric import Int8  # one type whatever the version: one prepared statement
 
 from domain.ledger import ReadsChanged
 
@@ -83,22 +84,36 @@ class CheckedPostgresRecorder(PostgresApplicationRecorder):
             "stored_event_type": Identifier(self.stored_event_type_name),
         }
         self.checked_insert_statement = statement.format(**names, scanned=SQL(""))
-        # The same for the card's read of newer events: a lateral subquery with its own ORDER BY is never flattened
-        # into a join, so each record is one probe of the primary key (a plain join was the same whole-log hash join).
-        self.select_newer_statement = SQL(
-            "SELECT e.originator_id, e.originator_version, e.topic, e.state"
-            " FROM unnest(%s::uuid[], %s::bigint[]) AS r(id, version)"
-            " CROSS JOIN LATERAL (SELECT * FROM {schema}.{table} AS x"
-            " WHERE x.originator_id = r.id AND x.originator_version > r.version ORDER BY x.originator_version) AS e"
-            " ORDER BY e.originator_id, e.originator_version"
-        ).format(**names)
         self.scan_checked_insert_statement = statement.format(**names, scanned=SQL(SCANNED).format(**names))
+        self._names = names
+        self._select_newer: dict[int, Composed] = {}
+
+    def select_newer_statement(self, records: int) -> Composed:
+        """The card's read of several records' newer events: one probe of the primary key per record, a branch each.
+
+        Each branch's parameters are plain values, so PostgreSQL plans the statement once for good (its generic
+        plan costs what a plan made for the values would). With the records as arrays, as before, a plan made for
+        the values always looked cheaper than the generic one (which guesses ten elements), and PostgreSQL planned
+        the statement again at every card: 0.26 ms of its 0.33 (bind and execute, seen in its log).
+        """
+        if (found := self._select_newer.get(records)) is not None:
+            return found
+        branch = SQL(
+            "(SELECT originator_id, originator_version, topic, state FROM {schema}.{table}"
+            " WHERE originator_id = %s AND originator_version > %s)"
+        ).format(**self._names)
+        found = SQL("{branches} ORDER BY originator_id, originator_version").format(
+            branches=SQL(" UNION ALL ").join([branch] * records)
+        )
+        self._select_newer[records] = found
+        return found
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)  # as the library's select_events
     def select_newer_events(self, versions: ReadVersions) -> list[StoredEvent]:
         """The events of several records after the versions given, in one round trip (a card's batch and supplier)."""
         with self.datastore.get_connection() as connection, connection.cursor() as curs:
-            curs.execute(self.select_newer_statement, (list(versions), list(versions.values())), prepare=True)
+            parameters = [value for record, version in versions.items() for value in (record, Int8(version))]
+            curs.execute(self.select_newer_statement(len(versions)), parameters, prepare=True)
             return [
                 StoredEvent(
                     originator_id=row["originator_id"],

@@ -62,6 +62,7 @@ def test_checks_and_newer_events_probe_indexes_on_an_unanalysed_log(
     unanalysed_log: tuple[str, CheckedPostgresRecorder], statement: str
 ) -> None:
     url, recorder = unanalysed_log
-    plan = generic_plan(url, getattr(recorder, statement))
+    found = getattr(recorder, statement)
+    plan = generic_plan(url, found(3) if callable(found) else found)  # a card reads three records
     assert f"Seq Scan on {recorder.events_table_name}" not in plan, plan
     assert "Hash Join" not in plan, plan
