@@ -47,4 +47,4 @@ def epcis_feed(ledger: Ledger, url: str, base: str, retry: Retry | None = None, 
 
     # Not in_order: that sends one message per round, and a backlog of years would take weeks. Each event names its
     # own times and eventID, so a message retried after a failure may arrive after later ones.
-    return Outbox(FEED, ledger, to_messages, topics=TOPICS, headers=headers, retry=retry)
+    return Outbox(FEED, ledger, lambda last: to_messages, topics=TOPICS, headers=headers, retry=retry)

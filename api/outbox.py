@@ -1,12 +1,18 @@
 """The outbox: follows the Ledger's event log by position and POSTs messages made from its events, with retries.
 
 One machine for every feed that tells the outside world what the log recorded (webhooks to suppliers and the
-county office, EPCIS documents to a capture endpoint). A feed is named and brings one function of its own:
+county office, EPCIS documents to a capture endpoint). A feed is named and brings one function of its own,
+``listening``, asked once for each chunk of the log before the chunk is read; it says how each event makes its
+messages, or None when no event up to the chunk's last position would make any (nobody listens to them): then the
+chunk is passed, its checkpoint moved, without reading a single event of it.
 
     def to_messages(position: int, event: Any) -> Iterable[Message]:   # the decoded event at this log position
         yield Message(key=f"epcis-{position}", destination="capture", url=URL, kind="ObjectEvent", body=json_text)
 
-    feed = Outbox("epcis", ledger, to_messages, topics=None, retry=Retry(first=5.0), in_order=True)
+    def listening(last: int) -> ToMessages | None:   # the chunk's events are at positions up to ``last``
+        return to_messages
+
+    feed = Outbox("epcis", ledger, listening, topics=None, retry=Retry(first=5.0), in_order=True)
     feed.follow()          # read the log past the feed's checkpoint; store each event's messages and move the
                            # checkpoint in one transaction, so every event makes its messages exactly once
     feed.send_due()        # POST each message that is due; record the attempt; back off on failure
@@ -100,6 +106,7 @@ class Retry:
 
 
 ToMessages = Callable[[int, Any], Iterable[Message]]
+Listening = Callable[[int], ToMessages | None]
 Headers = Callable[[Message, int], Mapping[str, str]]
 
 
@@ -120,7 +127,7 @@ class Outbox(Follower):
         self,
         name: str,
         ledger: Ledger,
-        to_messages: ToMessages,
+        listening: Listening,
         *,
         topics: Sequence[str] | None = None,
         headers: Headers | None = None,
@@ -131,7 +138,7 @@ class Outbox(Follower):
     ) -> None:
         self.name = name
         self.ledger = ledger
-        self.to_messages = to_messages
+        self.listening = listening
         self.topics = list(topics) if topics is not None else None
         self.headers = headers
         self.retry = retry or Retry()
@@ -158,14 +165,17 @@ class Outbox(Follower):
             if position >= head:
                 return stored
             stop = min(head, position + CHUNK)
-            notifications = recorder.select_notifications(
-                start=position + 1, limit=CHUNK, stop=stop, topics=self.topics or ()
-            )
-            messages = [
-                Message(**{**vars(message), "position": n.id})
-                for n in notifications
-                for message in self.to_messages(n.id, self.ledger.mapper.to_domain_event(n))
-            ]
+            messages: list[Message] = []
+            to_messages = self.listening(stop)
+            if to_messages is not None:  # someone listens: read the chunk
+                notifications = recorder.select_notifications(
+                    start=position + 1, limit=CHUNK, stop=stop, topics=self.topics or ()
+                )
+                messages = [
+                    Message(**{**vars(message), "position": n.id})
+                    for n in notifications
+                    for message in to_messages(n.id, self.ledger.mapper.to_domain_event(n))
+                ]
             now = time.time()
             fresh = ("pending", 0, now, now)  # status, attempts, created, due
             try:

@@ -23,12 +23,13 @@ import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
 from api.destinations import Networks, check_url, checked_handlers
 from api.notices import NoticeKind, notices, topics
-from api.outbox import Message, Outbox, Retry, opener
+from api.outbox import Message, Outbox, Retry, ToMessages, opener
 from api.tokens import Caller
 from domain.clock import county_iso
 from domain.errors import IdempotencyKeyReused, NotFound, ValidationError
@@ -102,7 +103,7 @@ class Webhooks:
         self.outbox = Outbox(
             "webhooks",
             ledger,
-            self._messages,
+            self._listening,
             topics=topics(),
             headers=self._signed,
             retry=retry,
@@ -198,13 +199,23 @@ class Webhooks:
 
     # --- the feed -------------------------------------------------------------------------------------
 
-    def _messages(self, position: int, event: Any) -> Iterator[Message]:
+    def _listening(self, last: int) -> ToMessages | None:
+        """How the events of a chunk of the log up to ``last`` make their messages; None if no subscription hears any.
+
+        Asked once a chunk, not once an event: a subscription made after the chunk began took the log's head then,
+        at or past ``last``, as its since_position, so it hears none of the chunk's events either way.
+        """
+        listening = self._select("deleted_at IS NULL AND since_position < ?", (last,))
+        return partial(self._messages, listening) if listening else None
+
+    def _messages(self, listening: list[Subscription], position: int, event: Any) -> Iterator[Message]:
         from api.auth import may_see  # auth imports deps, which hands routes this service
 
-        found = list(notices(self.ledger, position, event))
-        listening = self._select("deleted_at IS NULL AND since_position < ?", (position,)) if found else []
-        for notice in found:
-            for subscription in listening:
+        hearing = [subscription for subscription in listening if subscription.since_position < position]
+        if not hearing:  # nobody hears of this event: its notices, which read its batch, are not made
+            return
+        for notice in notices(self.ledger, position, event):
+            for subscription in hearing:
                 if notice.kind in subscription.kinds and may_see(subscription.caller, notice.school, notice.supplier):
                     body = {"type": str(notice.kind), "timestamp": notice.data["at"], "position": position}
                     yield Message(

@@ -33,7 +33,7 @@ def every_event(receiver: Receiver) -> Any:
 
 
 def outbox(ledger: Ledger, receiver: Receiver, **options: Any) -> Outbox:
-    return Outbox("test", ledger, every_event(receiver), **{"retry": FAST, **options})
+    return Outbox("test", ledger, lambda last: every_event(receiver), **{"retry": FAST, **options})
 
 
 def positions(receiver: Receiver) -> list[int]:
