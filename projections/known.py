@@ -15,14 +15,15 @@ def require_known(
     views: Projections, *, school: str | None = None, supplier: str | None = None, lot: str | None = None
 ) -> None:
     """Raise NotFound (zh/en, naming the field) for whichever of these the county has never seen."""
+    # Read only: whether it exists is all that is asked, so the cached record itself, not a deep copy of it.
     if school is not None:
         try:
-            views.ledger.school(school)
+            views.ledger.school(school, read_only=True)
         except NotFound as unknown:
             raise NotFound(zh=unknown.zh, en=unknown.en, field="school") from None
     if supplier is not None:
         try:
-            views.ledger.supplier(supplier)
+            views.ledger.supplier(supplier, read_only=True)
         except NotFound as unknown:
             raise NotFound(zh=unknown.zh, en=unknown.en, field="supplier") from None
     if lot is not None and not lot_recorded(views, lot):
