@@ -99,12 +99,20 @@ def other_batch_rows(
     """Batches of these lots outside ``school`` (only at ``at`` when given), by school, receipt and code."""
     if not lots:
         return []
+    query = other_batches_select(lots, school, at=at, limit=limit, offset=offset)
+    return r.select(query.sql, query.params)
+
+
+def other_batches_select(
+    lots: set[Lot], school: str, at: str | None = None, limit: int | None = None, offset: int = 0
+) -> Select:
+    """The query of ``other_batch_rows`` (lots: at least one), to send with others in one round trip."""
     condition, params = of_lots(lots)
     where, params = f"{condition} AND school <> ?", [*params, school]
     if at:
         where, params = f"{where} AND school = ?", [*params, at]
     page = "" if limit is None else f" LIMIT {int(limit)} OFFSET {int(offset)}"
-    return r.select(f"SELECT {BATCH_COLUMNS} FROM view_trace_batches WHERE {where} {ORDER}{page}", params)
+    return Select(f"SELECT {BATCH_COLUMNS} FROM view_trace_batches WHERE {where} {ORDER}{page}", params)
 
 
 def other_batches(

@@ -27,7 +27,7 @@ from projections.trace_others import (
     Lot,
     batch_summaries,
     of_lots,
-    other_batch_rows,
+    other_batches_select,
     other_schools,
     other_schools_select,
 )
@@ -184,7 +184,7 @@ def _backward(
     # What follows from the meal's batches, in one round trip: the same lots here and elsewhere, the suppliers
     # and their licences, and the people who handled the batches.
     handled = _handled(batches)
-    same = _same_lots_selects(lots, school)
+    same = _same_lots_selects(lots, school, other_batches=other_batches)
     found = r.select_many([*same, *_supplier_selects(batches), *staff_selects(handled)])
     elsewhere, here = _same_lots(
         r,
@@ -284,13 +284,15 @@ def _name_sample_batches(samples: list[Row], sample_codes: list[Row]) -> None:
         sample["batch_codes"] = sorted(codes[sample["sample_id"]])
 
 
-def _same_lots_selects(lots: set[Lot], school: str) -> list[Select]:
-    """The queries of ``_same_lots``: these lots' batches at this school, and counted at the others (none: no lots)."""
+def _same_lots_selects(lots: set[Lot], school: str, other_batches: bool) -> list[Select]:
+    """The queries of ``_same_lots``: these lots' batches at this school, counted at the others, and (with
+    ``other_batches``) the others' batches themselves (none: no lots)."""
     if not lots:
         return []
     condition, params = of_lots(lots)
     here = f"SELECT {BATCH_COLUMNS} FROM view_trace_batches WHERE {condition} AND school = ? {ORDER}"
-    return [Select(here, [*params, school]), other_schools_select(lots, school)]
+    others = [other_batches_select(lots, school)] if other_batches else []
+    return [Select(here, [*params, school]), other_schools_select(lots, school), *others]
 
 
 def _same_lots(
@@ -310,9 +312,9 @@ def _same_lots(
     """
     if not lots:
         return [], []
-    here_rows, counted = found
+    here_rows, counted, *elsewhere_rows = found
     rows = [row for row in here_rows if row["code"] not in exclude]
-    rows += other_batch_rows(r, lots, school) if other_batches else []
+    rows += elsewhere_rows[0] if other_batches else []
     by_school: dict[str, list[Row]] = defaultdict(list)
     for batch in batch_details(r, rows) if in_full else batch_summaries(r, rows):
         by_school[batch["school"]].append(batch)

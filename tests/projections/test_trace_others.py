@@ -3,7 +3,12 @@ page at a time; the exports still list every batch."""
 
 from __future__ import annotations
 
-from projections.service import Projections
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from projections.service import Projections, Reader
 from projections.tracing import trace_backward, trace_backward_others
 from tests.county import DAY, County, at
 from tests.projections.conftest import XH_KITCHEN, XH_SECOND
@@ -61,3 +66,28 @@ def test_other_schools_batches_come_a_page_at_a_time(two_schools: County, views:
     # From XH01's lunch, CG01 is the other school (greens went nowhere else).
     from_xh01 = trace_backward_others(views, "XH01", DAY, "lunch")
     assert [(b["school"], b["code"]) for b in from_xh01["batches"]] == [("CG01", codes["pork_cg"])]
+
+
+def test_other_schools_batches_come_in_the_round_trip_of_the_same_lots(
+    two_schools: County, views: Projections, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    codes = pork_twice_at_xh01(two_schools)
+    views.catch_up()
+    reads: list[str] = []  # each a round trip on PostgreSQL: select alone, or several queries in select_many
+
+    def counted(name: str, read: Callable[..., Any]) -> Callable[..., Any]:
+        def counting(reader: Reader, *arguments: Any) -> Any:
+            reads.append(name)
+            return read(reader, *arguments)
+
+        return counting
+
+    for name in ("select", "select_many"):
+        monkeypatch.setattr(Reader, name, counted(name, getattr(Reader, name)))
+
+    trace = trace_backward(views, "CG01", DAY, "lunch")
+
+    assert [b["code"] for b in trace["other_schools"][0]["batches"]] == [codes["pork_xh"], codes["again"]]
+    # The meal; its batches' details; what follows from them (the same lots here and elsewhere, the others'
+    # batches among them, suppliers, people); the other batches' issues and movements. No read of its own.
+    assert reads == ["select_many"] * 4
