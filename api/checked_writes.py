@@ -39,6 +39,7 @@ from psycopg.sql import SQL, Composed, Identifier
 from psycopg.types.numeric import Int8  # one type whatever the version: one prepared statement
 
 from domain.ledger import ReadsChanged
+from projections.store import one_process_at_a_time
 
 ReadVersions = Mapping[UUID, int]
 
@@ -87,6 +88,10 @@ class CheckedPostgresRecorder(PostgresApplicationRecorder):
         self.scan_checked_insert_statement = statement.format(**names, scanned=SQL(SCANNED).format(**names))
         self._names = names
         self._select_newer: dict[int, Composed] = {}
+
+    def create_table(self) -> None:
+        with one_process_at_a_time(self.datastore):  # the library's CREATE TYPE and CREATE OR REPLACE FUNCTION race
+            super().create_table()
 
     def select_newer_statement(self, records: int) -> Composed:
         """The card's read of several records' newer events: one probe of the primary key per record, a branch each.

@@ -15,6 +15,7 @@ import logging
 import os
 import threading
 from collections.abc import Iterator
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +30,7 @@ from eventsourcing.utils import strtobool
 from domain.clock import county_time
 from domain.digest import GENESIS, PAGE, Finding, LogDigest, check_anchors, links
 from domain.ledger import Ledger
+from projections.store import one_process_at_a_time
 
 log = logging.getLogger(__name__)
 FORMAT = "foodtrace-checkpoints-v1"
@@ -92,8 +94,9 @@ class Checkpoints:
         self._datastore = ledger.recorder.datastore  # type: ignore[attr-defined]
         self._postgres = isinstance(self._datastore, PostgresDatastore)
         if strtobool(ledger.env.get("CREATE_TABLE") or "yes"):  # off for workers started together (EVENTSOURCING.md)
-            for statement in TABLES:
-                self._execute(statement)
+            with one_process_at_a_time(self._datastore) if self._postgres else nullcontext():
+                for statement in TABLES:
+                    self._execute(statement)
 
     def public_key(self) -> str:
         return public_key_text(load_signing_key(self.key_path))

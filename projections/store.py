@@ -9,8 +9,9 @@ rebuilt one at a time. The SQL is written once with ``?`` placeholders; the Post
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -219,6 +220,41 @@ class PostgresWriter:
         return [[] if cursor is None else list(cursor.fetchall()) for cursor in cursors]
 
 
+DDL_LOCK_KEY = 0x466F6F6444444C31  # "FoodDDL1": one process at a time makes a database's tables
+_making = threading.local()  # the databases this thread holds the lock of, and how deep
+
+
+@contextmanager
+def one_process_at_a_time(datastore: PostgresDatastore) -> Iterator[None]:
+    """Tables, types, indexes and functions made by one process at a time in a database.
+
+    PostgreSQL's catalogue does not take two of the same CREATE … IF NOT EXISTS (or CREATE TYPE) at once: the second
+    fails (duplicate key in pg_type or pg_class). Four processes opening a new database together failed 10 times in
+    10 (a server and ``foodtrace projections rebuild`` started together, or several containers). A session-level
+    advisory lock on a connection of its own, released if the process dies; taken again by the same thread (a view
+    opened inside a wider set-up), it is already held.
+    """
+    kwargs = datastore.pool.kwargs if isinstance(datastore.pool.kwargs, dict) else {}  # the library passes a dict
+    database = (kwargs.get("host"), kwargs.get("port"), kwargs.get("dbname"))
+    held: dict[Any, int] = getattr(_making, "held", None) or {}
+    _making.held = held
+    if held.get(database):
+        held[database] += 1
+        try:
+            yield
+        finally:
+            held[database] -= 1
+        return
+    with datastore.get_connection() as connection:
+        connection.execute("SELECT pg_advisory_lock(%s)", (DDL_LOCK_KEY,))
+        held[database] = 1
+        try:
+            yield
+        finally:
+            del held[database]
+            connection.execute("SELECT pg_advisory_unlock(%s)", (DDL_LOCK_KEY,))
+
+
 class PostgresView(PostgresTrackingRecorder):
     def __init__(self, datastore: PostgresDatastore, *, tracking_table_name: str, schema: Schema) -> None:
         super().__init__(datastore, tracking_table_name=tracking_table_name)
@@ -226,6 +262,10 @@ class PostgresView(PostgresTrackingRecorder):
         self.sql_create_statements.extend(SQL(s).format() for s in (*schema.ddl(POSTGRES_TYPES), FAILURES_DDL))
         self.aside = False  # a view rebuilt aside lives in a schema of its own (see open_view)
         self.indexes_deferred = False
+
+    def create_table(self) -> None:
+        with one_process_at_a_time(self.datastore):
+            super().create_table()
 
     def _create_table(self, curs: Any) -> None:
         self._in_schema(curs)
@@ -548,7 +588,8 @@ def open_view(
                 )
     else:
         view = SQLiteView(datastore, tracking_table_name=tracking, schema=schema)
-    if not aside and home == "views":  # a copy aside starts empty, with today's tables
-        view.replace_if_changed()
-    view.create_table()
+    with one_process_at_a_time(datastore) if isinstance(view, PostgresView) else nullcontext():
+        if not aside and home == "views":  # a copy aside starts empty, with today's tables
+            view.replace_if_changed()
+        view.create_table()
     return view, factory
