@@ -78,6 +78,11 @@ MESSAGE_COLUMNS = "feed, key, position, destination, url, kind, body, content_ty
 MESSAGE_COLUMNS += "next_attempt_at"
 
 
+class Withdrawn(Exception):
+    """Raised by a headers hook: the message's destination is gone (a subscription deleted after its message was
+    stored); the message is cancelled, not tried."""
+
+
 @dataclass(frozen=True)
 class Message:
     """What one event tells one destination."""
@@ -243,6 +248,12 @@ class Outbox(Follower):
             request = urllib.request.Request(message.url, data=message.body.encode(), headers=headers, method="POST")
             with self.sender.open(request, timeout=self.retry.timeout) as answer:
                 status = int(answer.status)
+        except Withdrawn:
+            self.view.write(
+                "UPDATE outbox_messages SET status = 'cancelled' WHERE feed = ? AND key = ? AND status = 'pending'",
+                (self.name, message.key),
+            )
+            return 0
         except urllib.error.HTTPError as answer:
             status, error = answer.code, f"HTTP {answer.code}"
         except Exception as failure:  # refused, unreachable, timed out, a bad URL, a headers hook that failed

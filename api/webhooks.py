@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 from api.destinations import Networks, check_url, checked_handlers
 from api.notices import NoticeKind, notices, topics
-from api.outbox import Message, Outbox, Retry, ToMessages, opener
+from api.outbox import Message, Outbox, Retry, ToMessages, Withdrawn, opener
 from api.tokens import Caller
 from domain.clock import county_iso
 from domain.errors import IdempotencyKeyReused, NotFound, ValidationError
@@ -227,9 +227,10 @@ class Webhooks:
                     )
 
     def _signed(self, message: Message, attempt: int) -> dict[str, str]:
-        found = self._select("id = ?", (message.destination,))
+        # Deleted while its message was being stored (a chunk of the log is read before it is stored): not sent.
+        found = self._select("id = ? AND deleted_at IS NULL", (message.destination,))
         if not found:
-            raise LookupError(f"subscription {message.destination} is gone")
+            raise Withdrawn(f"subscription {message.destination} is gone")
         timestamp = int(time.time())
         return {
             "webhook-id": message.key,

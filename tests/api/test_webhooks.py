@@ -18,7 +18,7 @@ from urllib.request import Request
 import pytest
 
 from api.destinations import AddressNotAllowed, check_url, checked_handlers, networks
-from api.outbox import opener
+from api.outbox import MESSAGE_COLUMNS, opener
 from api.tokens import Caller
 from api.webhooks import Webhooks
 from domain.intake import RejectDelivery
@@ -347,3 +347,23 @@ def test_a_recall_is_heard_by_the_lots_supplier_and_the_county_office_only(
     assert served.get("storekeeper", f"/api/v1/batches/{code}").json()["on_hold"] is True
     assert notices(receiver, "other_supplier") == []
     assert receiver.refused == []
+
+
+def test_a_notice_stored_after_its_subscription_was_deleted_is_cancelled_not_sent(
+    ledger: Ledger, tmp_path: Path, receiver: Receiver, subscribers: Subscribers
+) -> None:
+    """The feed reads a chunk of the log, then stores its notices: a subscription deleted in between has had its
+    pending notices cancelled already, and finds one more stored after. It is not sent to the deleted address."""
+    with open_api(ledger, tmp_path, follow_projections=False, webhook_allow=LOOPBACK) as api:
+        hx = subscribe(api, "supplier", receiver, subscribers, kinds=["batch.held"])
+        hooks: Webhooks = api.client.app.state.webhooks  # type: ignore[attr-defined]
+        assert api.client.delete(f"/api/v1/webhooks/{hx}", headers=api.headers("supplier")).status_code == 204
+        late = ("webhooks", "msg_late", 1, hx, receiver.url_for("supplier"), "batch.held", "{}", "application/json")
+        hooks.outbox.view.write(  # as the chunk read before the deletion is stored after it
+            f"INSERT INTO outbox_messages ({MESSAGE_COLUMNS}) VALUES ({', '.join('?' * 12)})",
+            (*late, "pending", 0, 0.0, 0.0),
+        )
+        assert hooks.outbox.send_due() == 0
+        [row] = hooks.outbox.view.select("SELECT status, attempts FROM outbox_messages WHERE key = 'msg_late'")
+        assert (row["status"], row["attempts"]) == ("cancelled", 0)
+    assert receiver.sent_to("supplier") == []
