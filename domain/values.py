@@ -92,19 +92,32 @@ class DateAsISO(Transcoding):
 # Unicode noncharacters. Notes may hold lines: "\n" is kept there (a browser's "\r\n" becomes "\n").
 # Each check is one regular expression (a scan in C, not a Python call per character). Cc is U+0000–U+001F and
 # U+007F–U+009F, Cs U+D800–U+DFFF; tests/unit/test_text_policy.py checks every code point against unicodedata.
-_PLANES = range(0, 0x110000, 0x10000)
-_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(f"{chr(plane | 0xFFFE)}{chr(plane | 0xFFFF)}" for plane in _PLANES)
-_BEYOND_C0 = "\x7f-\x9f\ud800-\udfff" + _NONCHARACTERS
-REFUSED = re.compile(f"[\x00-\x1f{_BEYOND_C0}]")
-REFUSED_IN_NOTES = re.compile(f"[\x00-\x09\x0b-\x1f{_BEYOND_C0}]")  # "\n" is kept in notes
-REFUSED_IN_ARGUMENTS = re.compile(f"[\x00-\x09\x0b\x0c\x0e-\x1f{_BEYOND_C0}]")  # "\r" and "\n" pass the net
+_PLANES = range(0x10000, 0x110000, 0x10000)
+_IN_BMP = "\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"  # beyond C0: C1, surrogates, the BMP's noncharacters
+_BEYOND_C0 = _IN_BMP + "".join(f"{chr(plane | 0xFFFE)}{chr(plane | 0xFFFF)}" for plane in _PLANES)
+_C0 = {"text": "\x00-\x1f", "notes": "\x00-\x09\x0b-\x1f", "arguments": "\x00-\x09\x0b\x0c\x0e-\x1f"}
+REFUSED = re.compile(f"[{_C0['text']}{_BEYOND_C0}]")
+REFUSED_IN_NOTES = re.compile(f"[{_C0['notes']}{_BEYOND_C0}]")  # "\n" is kept in notes
+REFUSED_IN_ARGUMENTS = re.compile(f"[{_C0['arguments']}{_BEYOND_C0}]")  # "\r" and "\n" pass the net
+# re compares a character with each of the 32 noncharacters beyond U+FFFF one by one (~4.5 µs for an intake's 80
+# characters of text): so a text is first screened for the pattern's characters below U+10000 and any character
+# above (one range, ~0.8 µs), and searched with the pattern itself only when the screen finds one.
+_SCREENS = {
+    pattern: re.compile(f"[{_C0[kind]}{_IN_BMP}\U00010000-\U0010ffff]")
+    for kind, pattern in (("text", REFUSED), ("notes", REFUSED_IN_NOTES), ("arguments", REFUSED_IN_ARGUMENTS))
+}
+
+
+def holds_refused(pattern: re.Pattern[str], text: str) -> bool:
+    """Whether ``text`` holds a character one of the policy's patterns refuses (``pattern.search``, screened first)."""
+    return _SCREENS[pattern].search(text) is not None and pattern.search(text) is not None
 
 
 def _clean(value: object, field: str, zh: str, max_length: int, lines: bool) -> str:
     if not isinstance(value, str):
         raise ValidationError(zh=f"{zh}应为文字", en=f"{field} must be text", field=field)
     text = value.replace("\r\n", "\n").replace("\r", "\n").strip() if lines else value.strip()
-    if (REFUSED_IN_NOTES if lines else REFUSED).search(text):
+    if holds_refused(REFUSED_IN_NOTES if lines else REFUSED, text):
         raise ValidationError(zh=f"{zh}含有不可见的控制字符", en=f"{field} contains control characters", field=field)
     text = unicodedata.normalize("NFC", text)
     if len(text) > max_length:
@@ -132,6 +145,9 @@ def note_text(value: str | None, field: str, zh: str, max_length: int = 1000) ->
     return "" if value is None else _clean(value, field, zh, max_length, lines=True)
 
 
+_SEQUENCES = (list, tuple)  # a name, not ``list | tuple``: that expression makes a new union at every evaluation
+
+
 def refuse_control_characters(arguments: Mapping[str, Any]) -> None:
     """The net under the policy: no text argument of a command (or item of a list) carries a refused character.
 
@@ -144,12 +160,12 @@ def refuse_control_characters(arguments: Mapping[str, Any]) -> None:
     for value in arguments.values():
         if isinstance(value, str):
             texts.append(value)
-        elif isinstance(value, list | tuple):
-            texts.extend(item for item in value if isinstance(item, str))
-    if not REFUSED_IN_ARGUMENTS.search("".join(texts)):
+        elif isinstance(value, _SEQUENCES):
+            texts += [item for item in value if isinstance(item, str)]
+    if not holds_refused(REFUSED_IN_ARGUMENTS, "".join(texts)):
         return
     for field, value in arguments.items():
-        for item in value if isinstance(value, list | tuple) else (value,):
+        for item in value if isinstance(value, _SEQUENCES) else (value,):
             if isinstance(item, str) and REFUSED_IN_ARGUMENTS.search(item):
                 raise ValidationError(
                     zh=f"{field}：含有不可见的控制字符", en=f"{field} contains control characters", field=field

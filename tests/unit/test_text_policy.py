@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from domain.values import REFUSED, REFUSED_IN_ARGUMENTS, REFUSED_IN_NOTES
+from domain.values import REFUSED, REFUSED_IN_ARGUMENTS, REFUSED_IN_NOTES, holds_refused
 
 EVERY_CODE_POINT = "".join(map(chr, range(0x110000)))
 
@@ -20,3 +20,10 @@ def test_the_patterns_refuse_exactly_the_defined_characters_with_line_ends_kept_
     assert "".join(REFUSED.findall(EVERY_CODE_POINT)) == defined
     assert "".join(REFUSED_IN_NOTES.findall(EVERY_CODE_POINT)) == defined.replace("\n", "")
     assert "".join(REFUSED_IN_ARGUMENTS.findall(EVERY_CODE_POINT)) == defined.replace("\n", "").replace("\r", "")
+
+
+def test_the_screened_search_finds_a_refused_character_exactly_where_its_pattern_does() -> None:
+    for pattern in (REFUSED, REFUSED_IN_NOTES, REFUSED_IN_ARGUMENTS):
+        refused = "".join(pattern.findall(EVERY_CODE_POINT))
+        assert "".join(ch for ch in EVERY_CODE_POINT if holds_refused(pattern, ch)) == refused
+        assert holds_refused(pattern, f"猪肉 🥩{refused[-1]}") and not holds_refused(pattern, "猪肉 🥩 (前腿)")
