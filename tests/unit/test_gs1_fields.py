@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.errors import ValidationError
-from domain.gs1 import CSET82, LOT_MAX, normalise_gtin, normalise_lot, normalise_product, product_key
+from domain.gs1 import CSET82, LOT_MAX, gtin_check_digit, normalise_gtin, normalise_lot, normalise_product, product_key
 
 
 @pytest.mark.parametrize(
@@ -70,3 +70,20 @@ def test_different_products_stay_apart() -> None:
 def test_a_lots_product_is_its_gtin_where_there_is_one_else_its_name() -> None:
     assert product_key("06901234567892", "猪肉（前腿）") == "06901234567892"
     assert product_key(None, "土豆 ") == product_key(None, "土豆") == "土豆"
+
+
+def weighted_check_digit(body: str) -> str:
+    """GS1's rule as written: from the right, digits weigh 3, 1, 3, 1, …; the check digit tops the sum up to tens."""
+    total = sum(int(digit) * (3 if position % 2 == 0 else 1) for position, digit in enumerate(reversed(body)))
+    return str((10 - total % 10) % 10)
+
+
+@given(st.text(alphabet="0123456789", max_size=17) | st.text(alphabet=st.characters(categories=["Nd"]), max_size=17))
+def test_the_check_digit_is_gs1s_weighted_sum_for_any_digits(body: str) -> None:
+    assert gtin_check_digit(body) == weighted_check_digit(body)
+
+
+@pytest.mark.parametrize("body", ["69012a4", "²3", "1 2"])
+def test_a_body_that_is_not_decimal_digits_has_no_check_digit(body: str) -> None:
+    with pytest.raises(ValueError):
+        gtin_check_digit(body)
