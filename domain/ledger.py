@@ -65,6 +65,7 @@ from domain.values import (
 )
 
 A = TypeVar("A", bound=Aggregate)
+Noting = tuple[dict[UUID, int], dict[str, int]]  # a deciding command's reads (record: version) and scans (topic: head)
 DECIDE_ATTEMPTS = 5  # a command decided on records someone changed meanwhile is decided again, this often at most
 ABSENT_MAXSIZE = 1000  # records known to be missing from the log, the least recently asked for forgotten first
 
@@ -109,8 +110,9 @@ class Ledger(Application[UUID]):
         super().__init__(env)
         self.profile = profile
         self.clock = clock
-        self._reads: ContextVar[dict[UUID, int] | None] = ContextVar(f"ledger-reads-{id(self)}", default=None)
-        self._scans: ContextVar[dict[str, int] | None] = ContextVar(f"ledger-scans-{id(self)}", default=None)
+        # While a command decides: the versions of the records it reads, and the log's topics it scanned up to which
+        # position (None: reads are not checked). One variable for both: each set and reset is felt in an intake.
+        self._noting: ContextVar[Noting | None] = ContextVar(f"ledger-noting-{id(self)}", default=None)
         checks_reads = bool(getattr(self.recorder, "checks_reads", False))
         self.decides_on_cache = checks_reads and self.repository.cache is not None and self.repository.fastforward
         several = self.recorder if self.decides_on_cache and isinstance(self.recorder, ReadsSeveral) else None
@@ -194,12 +196,9 @@ class Ledger(Application[UUID]):
     def recall_register(self, *, read_only: bool = False) -> RecallRegister | None:
         """The county's open recalls; None before the first recall (a command's save checks it is still None).
 
-        Every intake asks, and before the first recall the answer is "none": so no NotFound is built and caught.
+        Every intake asks, and before the first recall the answer is "none": so no exception is raised and caught.
         """
-        try:
-            found = self._read(REGISTER_ID, read_only=read_only)
-        except AggregateNotFoundError:
-            return None
+        found = self._found(REGISTER_ID, read_only=read_only)
         return found if isinstance(found, RecallRegister) else None
 
     # ``read_only=True``: the caller (a command's check, a card) only looks at the record, never changes it, so it
@@ -219,11 +218,8 @@ class Ledger(Application[UUID]):
 
     def refuse_existing(self, aggregate_id: UUID, zh: str, en: str) -> None:
         """For commands that begin a record under a known id: refuse a second beginning."""
-        try:
-            self._read(aggregate_id)
-        except AggregateNotFoundError:
-            return
-        raise AlreadyExists(zh=zh, en=en)
+        if self._found(aggregate_id) is not None:
+            raise AlreadyExists(zh=zh, en=en)
 
     def history(self, code: str) -> list[HistoryEntry]:
         """A batch's events in order: what happened, who did it, when."""
@@ -273,20 +269,27 @@ class Ledger(Application[UUID]):
         fingerprint = command.fingerprint(fields) if key is not None else ""  # what a retry repeats: only with a key
         now = self._at(at)
         for _ in range(DECIDE_ATTEMPTS):
-            with self._noting_reads() as reads:
-                try:
-                    aggregates, result = self._decide(command, by, now)
-                except Exception:
-                    if reads and self._fast_forwarded(reads):
-                        continue  # refused on a record someone changed meanwhile: decide again on it as it is
-                    first = self._first_result(by, key, fingerprint) if key is not None else None
-                    if first is not None:  # a retry the rules would now refuse: the first result stands
-                        return self._replayed(first)
-                    raise
-                scanned = dict(self._scans.get() or {})
+            reads: dict[UUID, int] | None = {} if self.decides_on_cache else None
+            scanned: dict[str, int] = {}
+            noting = self._noting.set((reads, scanned)) if reads is not None else None
+            try:
+                aggregates, result = self._decide(command, by, now)
+            except Exception:
+                if reads and self._fast_forwarded(reads):
+                    continue  # refused on a record someone changed meanwhile: decide again on it as it is
+                first = self._first_result(by, key, fingerprint) if key is not None else None
+                if first is not None:  # a retry the rules would now refuse: the first result stands
+                    return self._replayed(first)
+                raise
+            finally:
+                if noting is not None:
+                    self._noting.reset(noting)
             read_versions = {a.id: a.version - len(a.pending_events) for a in aggregates}
-            checked = {i: v for i, v in (reads or {}).items() if i not in read_versions}
-            if reads and self._fast_forwarded({i: v for i, v in reads.items() if i in read_versions}):
+            written: dict[UUID, int] = {}
+            checked: dict[UUID, int] = {}  # records read and not written: the save checks they are still current
+            for i, v in (reads or {}).items():
+                (written if i in read_versions else checked)[i] = v
+            if written and self._fast_forwarded(written):
                 continue  # a record it writes was cached behind the log: decide on it as it is
             if key is not None:
                 aggregates.append(IdempotencyRecord(by.person_id, key, fingerprint, result))
@@ -399,10 +402,7 @@ class Ledger(Application[UUID]):
         return require_aware(at) if at is not None else self.clock()
 
     def _get(self, kind: type[A], aggregate_id: UUID, zh: str, en: str, *, read_only: bool = False) -> A:
-        try:
-            found = self._read(aggregate_id, read_only=read_only)
-        except AggregateNotFoundError:
-            raise NotFound(zh=zh, en=en) from None
+        found = self._found(aggregate_id, read_only=read_only)
         if not isinstance(found, kind):
             raise NotFound(zh=zh, en=en)
         return found
@@ -412,21 +412,27 @@ class Ledger(Application[UUID]):
         self._repository = self.construct_repository()
         self._absent.clear()
 
-    def _read(self, aggregate_id: UUID, *, read_only: bool = False) -> Aggregate:
-        """A record as a command decides on it: from the cache, its version noted for the save to check.
+    def _found(self, aggregate_id: UUID, *, read_only: bool = False) -> Aggregate | None:
+        """A record as a command decides on it: from the cache, its version noted for the save to check; None if
+        the log has no such record (no exception raised and caught: every intake asks for the absent recall register).
 
         A copy, unless ``read_only``: then the cached record itself, which only the library's fast-forward changes
         (in place, each event's state before its version): so whatever newer state a check might see, the version
         noted here is older, and the save's check refuses the write. Outside a command, or without a recorder that
         checks reads: the record as it stands now (``current``), the cached one itself if ``read_only``.
         """
-        reads = self._reads.get()
-        if reads is None:
-            return self.current(aggregate_id, read_only=read_only)
+        noting = self._noting.get()
+        if noting is None:
+            try:
+                return self.current(aggregate_id, read_only=read_only)
+            except AggregateNotFoundError:
+                return None
+        reads = noting[0]
         reads.setdefault(aggregate_id, 0)  # not found: the save checks it still has no events
         cached = self._shared(aggregate_id) if read_only else self._cached(aggregate_id)
         found = cached if cached is not None else self._uncached(aggregate_id)
-        reads[aggregate_id] = found.version
+        if found is not None:
+            reads[aggregate_id] = found.version
         return found
 
     def current(self, aggregate_id: UUID, *, read_only: bool = False) -> Aggregate:
@@ -495,28 +501,31 @@ class Ledger(Application[UUID]):
         self._keep([deepcopy(projected)])  # unless a newer one is cached meanwhile
         return projected
 
-    def _uncached(self, aggregate_id: UUID) -> Aggregate:
-        """From the log; not found without a query if a command lately did not find it (its save checks that)."""
+    def _uncached(self, aggregate_id: UUID) -> Aggregate | None:
+        """From the log; None without a query if a command lately did not find it (its save checks that)."""
         try:
             self._absent.get(aggregate_id)
         except KeyError:
             pass
         else:
-            raise AggregateNotFoundError(aggregate_id)
+            return None
         try:
             found: Aggregate = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             self._absent.put(aggregate_id, True)
-            raise
+            return None
         return found
 
     def _not_absent(self, aggregate_id: UUID) -> None:
-        with suppress(KeyError):
-            self._absent.get(aggregate_id, evict=True)
+        if aggregate_id in self._absent.cache:  # a look first: a KeyError raised and caught costs more
+            with suppress(KeyError):
+                self._absent.get(aggregate_id, evict=True)
 
     def _shared(self, aggregate_id: UUID) -> Aggregate | None:
         cache = self.repository.cache
         assert cache is not None
+        if aggregate_id not in cache.cache:  # a look first: the LRU cache raises a KeyError for a record it lacks
+            return None
         try:
             found: Any = cache.get(aggregate_id)
         except KeyError:
@@ -541,18 +550,32 @@ class Ledger(Application[UUID]):
             return copied
 
     def _keep(self, saved: list[Aggregate]) -> None:
-        """Saved records go into the cache as they now stand, so the next command on them needs no query."""
+        """Saved records go into the cache as they now stand, so the next command on them needs no query.
+
+        A cached record is replaced under its fast-forward lock (see ``_locked``), unless a newer one is cached. A
+        record the cache lacks (every intake's new batch) is put as the library's own ``get`` puts a record it read
+        from the log: without that lock, which guards the fast-forward of a cached record in place (~20 µs of an
+        intake: two KeyErrors raised and caught, a new Lock). Should a newer copy be put meanwhile and this one
+        replace it, the next command finds it behind the log at its save and decides again, as for any stale record.
+        """
+        repository = self.repository
+        cache = repository.cache
+        assert cache is not None
         for aggregate in saved:
             if isinstance(aggregate, IdempotencyRecord):
                 continue  # read only by a retry, and rarely
-            self._not_absent(aggregate.id)
-            with self._locked(aggregate.id) as cache:
+            aggregate_id = aggregate.id
+            self._not_absent(aggregate_id)
+            if aggregate_id not in cache.cache:
+                cache.put(aggregate_id, aggregate)
+                continue
+            with self._locked(aggregate_id):
                 try:
-                    newer = cache.get(aggregate.id).version > aggregate.version
+                    newer = cache.get(aggregate_id).version > aggregate.version
                 except KeyError:
                     newer = False
                 if not newer:
-                    cache.put(aggregate.id, aggregate)
+                    cache.put(aggregate_id, aggregate)
 
     @contextmanager
     def _locked(self, aggregate_id: UUID) -> Iterator[Any]:
@@ -569,24 +592,10 @@ class Ledger(Application[UUID]):
     def scanned(self, topic: str, head: int) -> None:
         """A command read every event of ``topic`` up to ``head`` (a recall, every receipt of its lot): its save
         then checks that none has been recorded since, so a receipt committed meanwhile makes it decide again."""
-        scans = self._scans.get()
-        if scans is not None:
+        noting = self._noting.get()
+        if noting is not None:
+            scans = noting[1]
             scans[topic] = min(head, scans.get(topic, head))
-
-    @contextmanager
-    def _noting_reads(self) -> Iterator[dict[UUID, int] | None]:
-        """While a command decides: the versions of the records it reads, and the log's topics it scanned up to
-        which position (None: reads are not checked)."""
-        if not self.decides_on_cache:
-            yield None
-            return
-        reads: dict[UUID, int] = {}
-        token, scans = self._reads.set(reads), self._scans.set({})
-        try:
-            yield reads
-        finally:
-            self._reads.reset(token)
-            self._scans.reset(scans)
 
     def _canonical_code(self, code: str) -> str:
         try:
