@@ -138,10 +138,16 @@ class RulesProfile:
     def local_date(self, moment: datetime) -> date:
         return county_time(moment, self.zone).date()
 
+    @cached_property
+    def _date_spans(self) -> tuple[timedelta, timedelta, timedelta]:
+        """How far back, ahead and ahead for a shelf life a typed date may lie: every intake checks two dates."""
+        past, future, shelf_life = self.date_past_days, self.date_future_days, self.shelf_life_future_days
+        return timedelta(days=past), timedelta(days=future), timedelta(days=shelf_life)
+
     def date_window(self, today: date, *, shelf_life: bool = False) -> tuple[date, date]:
         """The first and last date a command may name, seen from the county's today."""
-        ahead = self.shelf_life_future_days if shelf_life else self.date_future_days
-        return today - timedelta(days=self.date_past_days), today + timedelta(days=ahead)
+        back, ahead, shelf_life_ahead = self._date_spans
+        return today - back, today + (shelf_life_ahead if shelf_life else ahead)
 
     def certificates_required(self, category: Category, pork: bool) -> frozenset[CertificateKind]:
         required = self.required_certificates[category]
