@@ -13,19 +13,23 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from eventsourcing.domain import Aggregate
 
 from domain.business_time import LateApproval
+from domain.transcoding import c_encoder
 from domain.values import Principal
 
 if TYPE_CHECKING:
     from domain.ledger import Ledger
 
 Result = dict[str, Any]
-# json.dumps(…, sort_keys=True, default=str) as v1 called it, built once rather than on every call.
+# json.dumps(…, sort_keys=True, default=str) as v1 called it, built once rather than on every call; and the C encoder
+# its encode builds on every call, built once too, without the markers of its check for circular references.
 FINGERPRINT_JSON = json.JSONEncoder(sort_keys=True, default=str)
+_FINGERPRINT_ONCE = c_encoder(FINGERPRINT_JSON, str)
 Outcome = tuple[list[Aggregate], Result]
 
 
@@ -48,7 +52,7 @@ class Command:
     @classmethod
     def command_name(cls) -> str:
         """The command's name as stored in v1 fingerprints: ReceiveBatch → receive_batch."""
-        return re.sub(r"(?<!^)(?=[A-Z])", "_", cls.__name__).lower()
+        return _snake_case(cls.__name__)
 
     def fields(self) -> dict[str, Any]:
         """The fields as sent (shallow: lists stay the caller's values, not copies converted to dicts)."""
@@ -63,8 +67,24 @@ class Command:
         later = (*self.added_later, *self.every_command_added_later)
         sent = self.fields() if fields is None else fields
         kept = {k: v for k, v in sent.items() if not (k in later and v is None)}
-        text = FINGERPRINT_JSON.encode([self.command_name(), kept])
+        text = fingerprint_json([self.command_name(), kept])
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def fingerprint_json(value: Any) -> str:
+    """``FINGERPRINT_JSON.encode(value)``: the same text; what the C encoder without markers cannot encode (a
+    circular reference, which it meets as a RecursionError) goes to ``encode``, which fails as it always did."""
+    if _FINGERPRINT_ONCE is not None:
+        try:
+            return "".join(_FINGERPRINT_ONCE(value, 0))
+        except RecursionError:
+            pass
+    return FINGERPRINT_JSON.encode(value)
+
+
+@cache  # once per command class, not a regular expression at every fingerprint
+def _snake_case(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
 _FIELD_NAMES: dict[type[Command], tuple[str, ...]] = {}

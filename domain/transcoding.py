@@ -36,7 +36,7 @@ class _Unregistered(Exception):
     """A type no transcoding is registered for: the library's encoder raises its error for it."""
 
 
-def _c_encoder(like: json.JSONEncoder, default: Callable[[Any], Any]) -> Callable[[Any, int], list[str]] | None:
+def c_encoder(like: json.JSONEncoder, default: Callable[[Any], Any]) -> Callable[[Any, int], list[str]] | None:
     """The C encoder ``like.encode`` builds on each call, built once, with no markers (no circular check)."""
     make: Any = getattr(json.encoder, "c_make_encoder", None)
     if make is None or like.indent is not None:
@@ -54,7 +54,7 @@ class LedgerTranscoder(JSONTranscoder):
         self._decoders: dict[str, Callable[[Any], Any]] = {}
         self._encoders: dict[type, tuple[str, Callable[[Any], Any]]] = {}
         self.decoder = json.JSONDecoder(object_hook=self._decode_typed)
-        self._encode_once = _c_encoder(self.encoder, self._encode_typed)
+        self._encode_once = c_encoder(self.encoder, self._encode_typed)
 
     def register(self, transcoding: Transcoding) -> None:
         super().register(transcoding)
