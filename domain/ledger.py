@@ -459,30 +459,37 @@ class Ledger(Application[UUID]):
     def batch_and_supplier(self, code: str) -> tuple[IngredientBatch, Supplier | None]:
         """A batch as the log holds it now, read only (see ``current``), and its supplier when both are cached: a
         card names the supplier, so their newer events come in one query, not one each. Otherwise no supplier."""
-        several = self._reads_several
-        batch = self._shared(batch_id(self._canonical_code(code))) if several else None
-        supplier = self._shared(supplier_id(batch.supplier_id)) if isinstance(batch, IngredientBatch) else None
-        if several is None or batch is None or supplier is None:
+        cached = self._cached_batch_and(self._canonical_code(code))
+        if cached is None:
             return self.batch(code, read_only=True), None
-        now = self._now_shared([batch, supplier])
-        assert isinstance(now[0], IngredientBatch) and isinstance(now[1], Supplier)
-        return now[0], now[1]
+        batch, supplier = self._now_shared(cached)
+        assert isinstance(batch, IngredientBatch) and isinstance(supplier, Supplier)
+        return batch, supplier
 
     def batch_supplier_and(self, code: str, other: UUID) -> tuple[IngredientBatch, Supplier, Aggregate] | None:
         """``batch_and_supplier`` and a third record (the caller's token), all three as the log holds them now, in one
         query; None unless all three are cached (or the code is no batch code): then read them one by one."""
-        several = self._reads_several
         try:
-            batch = self._shared(batch_id(normalise_batch_code(code))) if several else None
+            cached = self._cached_batch_and(normalise_batch_code(code), other)
         except InvalidBatchCode:
             return None
-        supplier = self._shared(supplier_id(batch.supplier_id)) if isinstance(batch, IngredientBatch) else None
-        third = self._shared(other) if supplier is not None else None
-        if batch is None or supplier is None or third is None:
+        if cached is None:
             return None
-        now = self._now_shared([batch, supplier, third])
-        assert isinstance(now[0], IngredientBatch) and isinstance(now[1], Supplier)
-        return now[0], now[1], now[2]
+        batch, supplier, third = self._now_shared(cached)
+        assert isinstance(batch, IngredientBatch) and isinstance(supplier, Supplier)
+        return batch, supplier, third
+
+    def _cached_batch_and(self, code: str, *others: UUID) -> list[Aggregate] | None:
+        """The cached records of a batch (``code`` canonical), its supplier and ``others``, when this Ledger reads
+        several records in one query and all of them are cached; else None."""
+        if self._reads_several is None:
+            return None
+        batch = self._shared(batch_id(code))
+        if not isinstance(batch, IngredientBatch):
+            return None
+        found = [batch, self._shared(supplier_id(batch.supplier_id)), *(self._shared(other) for other in others)]
+        cached = [record for record in found if record is not None]
+        return cached if len(cached) == len(found) else None
 
     def _now_shared(self, cached: list[Aggregate]) -> list[Aggregate]:
         """Cached records brought up to date with their newer events, read in one query (see ``current``)."""
