@@ -80,7 +80,7 @@ MESSAGE_COLUMNS += "next_attempt_at"
 
 class Withdrawn(Exception):
     """Raised by a headers hook: the message's destination is gone (a subscription deleted after its message was
-    stored); the message is cancelled, not tried."""
+    stored); its messages are cancelled, not tried."""
 
 
 @dataclass(frozen=True)
@@ -249,10 +249,7 @@ class Outbox(Follower):
             with self.sender.open(request, timeout=self.retry.timeout) as answer:
                 status = int(answer.status)
         except Withdrawn:
-            self.view.write(
-                "UPDATE outbox_messages SET status = 'cancelled' WHERE feed = ? AND key = ? AND status = 'pending'",
-                (self.name, message.key),
-            )
+            self.cancel(message.destination)  # this message, and any other stored after the destination went
             return 0
         except urllib.error.HTTPError as answer:
             status, error = answer.code, f"HTTP {answer.code}"
