@@ -231,13 +231,13 @@ def one_process_at_a_time(datastore: PostgresDatastore) -> Iterator[None]:
     PostgreSQL's catalogue does not take two of the same CREATE … IF NOT EXISTS (or CREATE TYPE) at once: the second
     fails (duplicate key in pg_type or pg_class). Four processes opening a new database together failed 10 times in
     10 (a server and ``foodtrace projections rebuild`` started together, or several containers). A session-level
-    advisory lock on a connection of its own, released if the process dies; taken again by the same thread (a view
-    opened inside a wider set-up), it is already held.
+    advisory lock on a connection of its own, released if the process dies. A view's tables are made under it in
+    ``open_view``; taken again by the same thread (a set-up inside another), it is already held, rather than waited
+    for on a second connection forever.
     """
     kwargs = datastore.pool.kwargs if isinstance(datastore.pool.kwargs, dict) else {}  # the library passes a dict
     database = (kwargs.get("host"), kwargs.get("port"), kwargs.get("dbname"))
-    held: dict[Any, int] = getattr(_making, "held", None) or {}
-    _making.held = held
+    held: dict[Any, int] = _making.__dict__.setdefault("held", {})
     if held.get(database):
         held[database] += 1
         try:
@@ -262,10 +262,6 @@ class PostgresView(PostgresTrackingRecorder):
         self.sql_create_statements.extend(SQL(s).format() for s in (*schema.ddl(POSTGRES_TYPES), FAILURES_DDL))
         self.aside = False  # a view rebuilt aside lives in a schema of its own (see open_view)
         self.indexes_deferred = False
-
-    def create_table(self) -> None:
-        with one_process_at_a_time(self.datastore):
-            super().create_table()
 
     def _create_table(self, curs: Any) -> None:
         self._in_schema(curs)
