@@ -8,6 +8,7 @@ from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
 
+from tests.faults.serving import wait_for
 from tests.pages.camera import show_label
 from tests.pages.conftest import PINS
 
@@ -77,6 +78,29 @@ def issue_with_pin(page: Page, quantity: str, taker: str, pin: str) -> Locator:
 def installed(page: Page) -> None:
     """The service worker is active and controls this page (a state, not a time)."""
     page.wait_for_function("navigator.serviceWorker.ready.then(() => navigator.serviceWorker.controller !== null)")
+
+
+# Whether IndexedDB holds what a page last synced under this key (api/pages/static/outbox.js); never made here if
+# the app has not made the database yet (opening it would make it without the app's stores).
+_KEPT = """key => indexedDB.databases().then(found => !found.some(d => d.name === "foodtrace") ? false :
+  new Promise(resolve => {
+    const asked = indexedDB.open("foodtrace");
+    asked.onerror = () => resolve(false);
+    asked.onsuccess = () => {
+      const db = asked.result;
+      if (!db.objectStoreNames.contains("seen")) { db.close(); resolve(false); return; }
+      const got = db.transaction("seen").objectStore("seen").get(key);
+      got.onsuccess = () => { db.close(); resolve(got.result !== undefined); };
+      got.onerror = () => { db.close(); resolve(false); };
+    };
+  }))"""
+
+
+def kept(page: Page, key: str) -> None:
+    """The phone keeps what the page synced under ``key`` ("batch:<code>", "deliveries") for use with no signal: a
+    state, not a time. The page renders before its copy is written, and leaving the page before that aborts it."""
+    # page.evaluate awaits the check's promise (a promise returned to wait_for_function would count as truthy).
+    wait_for(lambda: page.evaluate(_KEPT, key) is True, f"the phone to keep {key}")
 
 
 def go_offline(page: Page) -> None:

@@ -19,7 +19,7 @@ from domain.handoff import PutOnHold
 from tests.county import DAY, LI, WANG, ZHANG, at
 from tests.pages.accessibility import assert_accessible
 from tests.pages.conftest import PINS, Phones, SchoolDay, screenshot
-from tests.pages.steps import go_offline, installed, issue_with_pin, open_app, reload_offline, sign_in
+from tests.pages.steps import go_offline, installed, issue_with_pin, kept, open_app, reload_offline, sign_in
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
@@ -52,6 +52,7 @@ def test_scan_issue_return_and_sample_with_no_signal_are_recorded_once_each(
     phone = phones.open()
     open_app(phone, WANG.person_id, f"/app/batch/{pork}")
     expect(phone.locator("#on-hand")).to_have_text("15 kg")
+    kept(phone, f"batch:{pork}")
     installed(phone)
 
     # Down in the store room there is no signal. The scan page still opens, from the worker, and a typed code (what
@@ -119,8 +120,10 @@ def test_a_refusal_after_sync_stays_on_its_entry_and_is_re_signed(phones: Phones
     phone = phones.open()
     open_app(phone, WANG.person_id, f"/app/batch/{greens}")
     expect(phone.locator("#on-hand")).not_to_have_text("—")
+    kept(phone, f"batch:{greens}")
     phone.goto(f"/app/batch/{pork}")
     expect(phone.locator("#on-hand")).to_have_text("20 kg")
+    kept(phone, f"batch:{pork}")
     installed(phone)
 
     # With no signal: greens to 张师傅 with a mistyped PIN, then pork, which the principal holds meanwhile.
@@ -194,6 +197,7 @@ def test_an_intake_with_no_signal_is_re_signed_by_its_co_signer_and_recorded_at_
     phone = phones.open()
     open_app(phone, WANG.person_id, "/app/intake")
     expect(phone.get_by_role("button", name=re.compile("猪肉（前腿）"))).to_be_visible()
+    kept(phone, "deliveries")
     installed(phone)
 
     # In the store room the pork is checked and confirmed with 李 as co-signer, who types her PIN (one digit wrong):

@@ -16,7 +16,7 @@ from playwright.sync_api import Route, expect
 from tests.county import WANG
 from tests.pages.accessibility import assert_accessible
 from tests.pages.conftest import Phones, SchoolDay
-from tests.pages.steps import go_offline, installed, open_app, reload_offline
+from tests.pages.steps import go_offline, installed, kept, open_app, reload_offline
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
@@ -43,10 +43,11 @@ def test_the_scan_page_installs_and_opens_with_no_signal(phones: Phones, school_
     # 王 signs in where there is signal and opens the pork's card: the worker installs and controls the pages.
     open_app(phone, WANG.person_id, f"/app/batch/{pork}")
     expect(phone.locator("#on-hand")).to_have_text("20 kg")
+    kept(phone, f"batch:{pork}")
     installed(phone)
     assert phone.locator("link[rel=manifest]").get_attribute("href") == "/app/manifest.webmanifest"
-    kept: list[str] = phone.evaluate(CACHES)
-    assert len(kept) == 1 and kept[0].startswith("ft-shell-")
+    shells: list[str] = phone.evaluate(CACHES)
+    assert len(shells) == 1 and shells[0].startswith("ft-shell-")
     decoder = "(names) => Promise.all(names.map((n) => caches.match(FT.config[n]))).then((kept) => kept.every(Boolean))"
     assert phone.evaluate(decoder, ["detector", "reader_wasm"]), "the QR decoder is not kept for use with no signal"
 
