@@ -77,7 +77,8 @@ def issue_with_pin(page: Page, quantity: str, taker: str, pin: str) -> Locator:
 
 def installed(page: Page) -> None:
     """The service worker is active and controls this page (a state, not a time)."""
-    page.wait_for_function("navigator.serviceWorker.ready.then(() => navigator.serviceWorker.controller !== null)")
+    # A plain condition, polled: a promise returned to wait_for_function counts as truthy at once.
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
 
 
 # Whether IndexedDB holds what a page last synced under this key (api/pages/static/outbox.js); never made here if
