@@ -7,6 +7,7 @@ that day's health check recorded before it, if any.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -47,18 +48,44 @@ def people_status(r: Reader, handled: list[Handled], answers: list[list[Row]] | 
     found = []
     for person in persons:
         member = staff.get(person, {"person_id": person, "name": None, "school": None, "roles": ""})
-        times = [datetime.fromisoformat(e["at"]) for e in history[person]]  # once, not at every hand-off
+        judge = _Judge(history[person], daily)
         entries = [
-            {
-                "what": what,
-                "batch": code,
-                "at": when,
-                **status_at(history[person], datetime.fromisoformat(when), daily, times),
-            }
+            {"what": what, "batch": code, "at": when, **judge.status_at(datetime.fromisoformat(when))}
             for _, what, code, when in by_person[person]
         ]
         found.append({**member, "roles": [r for r in member["roles"].split(",") if r], "handled": entries})
     return found
+
+
+class _Judge:
+    """``status_at`` for one person's many hand-offs, each history judged once.
+
+    A busy lunch has hundreds of hand-offs and a person years of events; judging each hand-off from the whole
+    history costs hand-offs × events. When the events' times run in the order they were recorded (as they do
+    unless a late entry went in), what a person's history was at a moment is a prefix of it: the hand-offs of a
+    day that find the same prefix get the same status, judged once. Otherwise each is judged in full.
+    """
+
+    def __init__(self, events: list[Row], require_daily_check: bool) -> None:
+        self.events = events
+        self.require_daily_check = require_daily_check
+        self.times = [datetime.fromisoformat(e["at"]) for e in events]
+        self.in_order = all(a <= b for a, b in zip(self.times, self.times[1:], strict=False))
+        self.judged: dict[tuple[int, date], dict[str, Any]] = {}
+
+    def status_at(self, moment: datetime) -> dict[str, Any]:
+        if not self.in_order:
+            return status_at(self.events, moment, self.require_daily_check, self.times)
+        known = bisect_right(self.times, moment)
+        key = (known, moment.date())
+        if key not in self.judged:
+            self.judged[key] = status_at(self.events[:known], moment, self.require_daily_check, self.times[:known])
+        status = self.judged[key]
+        # Each hand-off its own certificate entries: nothing in one answer is another's.
+        return {**status, **{k: dict(status[k]) for k in _CERTIFICATES if status[k] is not None}}
+
+
+_CERTIFICATES = ("health_certificate", "training_certificate")
 
 
 def status_at(
