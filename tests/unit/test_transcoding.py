@@ -4,6 +4,7 @@ writes every event exactly as the library's json encoder does."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -16,6 +17,14 @@ from api.cli.demo import seed_demo
 from domain.ledger import Ledger
 from domain.rules import Category
 from domain.values import Principal
+
+
+class UserText(str):
+    """A str subclass: json writes it as text without asking the typed-value hook."""
+
+
+class UserListOfText(list[str]):
+    pass
 
 
 def as_json_reads_it(ledger: Ledger, data: bytes) -> Any:
@@ -104,11 +113,33 @@ def test_every_event_of_a_seeded_county_encodes_as_the_library_encodes_it(ledger
         {"by": Principal("CG01-1", "storekeeper"), "f": 0.1, "g": [1.5e-7, float("nan"), float("inf")]},
         {"text": "\x00, \n, \u2028 and 农", "big": 123456789012345678901234567890, "t": True, "none": None},
         {"kind": Category.MEAT, "nested": {"a": [{"b": ()}]}, 1: "int key", None: "none key"},
+        {"past 64 bits": [2**64, -(2**63) - 1], "at the edges": [2**64 - 1, -(2**63)], Category.MEAT: "enum key"},
+        {"as a dict": Counter(a=1), "as a list": UserListOfText(["农"]), "as text": UserText("农")},
+        {"typed in typed": Principal("CG01-1", "storekeeper"), "in lists": [[date(2024, 3, 1)], {"d": Decimal(1)}]},
         {},
     ],
 )
 def test_typed_values_and_odd_text_encode_as_the_library_encodes_them(ledger: Ledger, state: dict[Any, Any]) -> None:
     assert ledger.mapper.transcoder.encode(state) == as_the_library_encodes_it(ledger, state)
+
+
+def test_every_code_point_is_written_as_the_library_writes_it(ledger: Ledger) -> None:
+    text = "".join(chr(code) for code in range(0x110000) if not 0xD800 <= code <= 0xDFFF)
+    chunks = [text[start : start + 4096] for start in range(0, len(text), 4096)]
+    state = {chunk: [chunk, {"_data_": chunk}] for chunk in chunks}  # every code point in a key and in a value
+    assert ledger.mapper.transcoder.encode(state) == as_the_library_encodes_it(ledger, state)
+
+
+def test_every_event_of_a_seeded_county_is_written_without_the_library_encoder(
+    ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed_demo(ledger, days=3)
+    stored = ledger.recorder.select_notifications(start=1, limit=100_000)
+    transcoder = ledger.mapper.transcoder
+    states = [transcoder.decode(notification.state) for notification in stored]
+
+    monkeypatch.setattr(JSONTranscoder, "encode", lambda self, state: pytest.fail(f"the library encoded {state}"))
+    assert [transcoder.encode(state) for state in states] == [notification.state for notification in stored]
 
 
 def circular() -> dict[str, Any]:
