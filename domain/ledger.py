@@ -21,6 +21,7 @@ from eventsourcing.application import (
     Application,
     LRUCache,
     ProcessingEvent,
+    Repository,
     project_aggregate,
 )
 from eventsourcing.domain import Aggregate
@@ -47,6 +48,7 @@ from domain.history import HistoryEntry, history_entries
 from domain.idempotency import IdempotencyRecord, idempotency_id
 from domain.menu import Dish, Menu, menu_id, week_of
 from domain.recall import REGISTER_ID, LotFinder, Recall, RecallRegister
+from domain.recent import RecentCache
 from domain.rules import DEFAULT_PROFILE, RulesProfile
 from domain.sample import FoodSample
 from domain.school import School, school_id
@@ -119,8 +121,14 @@ class Ledger(Application[UUID]):
         self._reads_several = several  # asked once: a Protocol's isinstance takes ~10 µs, a card's 1 %
         # Records a command looked for and the log lacked (the recall register before the first recall, which every
         # intake reads): not looked for again, since the save checks they still have no events.
-        self._absent: LRUCache[UUID, bool] = LRUCache(maxsize=ABSENT_MAXSIZE)
+        self._absent: LRUCache[UUID, bool] = RecentCache(maxsize=ABSENT_MAXSIZE)
         self.lot_finder: LotFinder | None = None  # the app hands the trace view's lot index (domain/recall.py)
+
+    def construct_repository(self) -> Repository[UUID]:
+        repository = super().construct_repository()
+        if isinstance(repository.cache, LRUCache):  # AGGREGATE_CACHE_MAXSIZE > 0: the same cache, kept faster
+            repository.cache = RecentCache(maxsize=repository.cache.maxsize)
+        return repository
 
     def construct_mapper(self) -> Mapper[UUID]:
         return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=BusinessTimeMapper)
