@@ -6,7 +6,6 @@ A command names what someone asks the Ledger to do, with every field named; ``Le
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import re
@@ -55,8 +54,12 @@ class Command:
         return _snake_case(cls.__name__)
 
     def fields(self) -> dict[str, Any]:
-        """The fields as sent (shallow: lists stay the caller's values, not copies converted to dicts)."""
-        return {name: getattr(self, name) for name in field_names(type(self))}
+        """The fields as sent, in their order (shallow: lists stay the caller's values, not copies converted to dicts).
+
+        A copy of the instance's dict: a frozen dataclass's __init__ sets every field, in order, and nothing else
+        (tests/unit/test_command_fields.py holds every command to it), and a getattr per field cost ~2 µs an intake.
+        """
+        return dict(vars(self))
 
     def fingerprint(self, fields: dict[str, Any] | None = None) -> str:
         """What a retry must repeat to be answered from the first result: the name and the fields, not who or when.
@@ -85,17 +88,6 @@ def fingerprint_json(value: Any) -> str:
 @cache  # once per command class, not a regular expression at every fingerprint
 def _snake_case(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-
-
-_FIELD_NAMES: dict[type[Command], tuple[str, ...]] = {}
-
-
-def field_names(kind: type[Command]) -> tuple[str, ...]:
-    """A command's field names in their order, once per class (``dataclasses.fields`` filters them every call)."""
-    names = _FIELD_NAMES.get(kind)
-    if names is None:
-        names = _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(kind))
-    return names
 
 
 C = TypeVar("C", bound=Command)
