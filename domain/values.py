@@ -110,8 +110,14 @@ _SCREENS = {
 
 
 def holds_refused(pattern: re.Pattern[str], text: str) -> bool:
-    """Whether ``text`` holds a character one of the policy's patterns refuses (``pattern.search``, screened first)."""
-    return _SCREENS[id(pattern)].search(text) is not None and pattern.search(text) is not None
+    """Whether ``text`` holds a character one of the policy's patterns refuses (``pattern.search``, screened first).
+
+    Every refused character is unprintable (controls, surrogates, noncharacters), so a printable text holds none:
+    str.isprintable answers most texts in C, a quarter of the screen's time.
+    """
+    return (
+        not text.isprintable() and _SCREENS[id(pattern)].search(text) is not None and pattern.search(text) is not None
+    )
 
 
 def _clean(value: object, field: str, zh: str, max_length: int, lines: bool) -> str:

@@ -27,3 +27,11 @@ def test_the_screened_search_finds_a_refused_character_exactly_where_its_pattern
         refused = "".join(pattern.findall(EVERY_CODE_POINT))
         assert "".join(ch for ch in EVERY_CODE_POINT if holds_refused(pattern, ch)) == refused
         assert holds_refused(pattern, f"猪肉 🥩{refused[-1]}") and not holds_refused(pattern, "猪肉 🥩 (前腿)")
+
+
+def test_every_refused_character_is_unprintable_so_a_printable_text_holds_none() -> None:
+    refused = "".join(REFUSED.findall(EVERY_CODE_POINT)) + "".join(REFUSED_IN_NOTES.findall(EVERY_CODE_POINT))
+    assert refused and not any(ch.isprintable() for ch in refused)
+    unprintable_yet_allowed = "猪肉 🥩\u3000冷库\u00a01"  # spaces Unicode calls unprintable: the screen decides
+    for pattern in (REFUSED, REFUSED_IN_NOTES, REFUSED_IN_ARGUMENTS):
+        assert not holds_refused(pattern, unprintable_yet_allowed) and holds_refused(pattern, "冷库1\x7f")
